@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * The few atomics the rings need, for the kernel and for user space.
+ * Shared-memory words are plain __u32 so that the uapi headers stay free of
+ * _Atomic; every access to one goes through these macros.
+ */
+#ifndef TEEQ_RING_ATOMICS_H
+#define TEEQ_RING_ATOMICS_H
+
+#ifdef __KERNEL__
+#include <asm/barrier.h>
+#include <asm/processor.h>
+#include <linux/compiler.h>
+
+#define teeq_load_acquire(p) smp_load_acquire(p)
+#define teeq_store_release(p, v) smp_store_release(p, v)
+#define teeq_load_relaxed(p) READ_ONCE(*(p))
+#define teeq_store_relaxed(p, v) WRITE_ONCE(*(p), v)
+#define teeq_smp_mb() smp_mb()
+#define teeq_cpu_relax() cpu_relax()
+#define teeq_likely(x) likely(x)
+#define teeq_unlikely(x) unlikely(x)
+
+#else /* user space, or a freestanding secure OS built with gcc/clang */
+
+#define teeq_load_acquire(p) __atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define teeq_store_release(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define teeq_load_relaxed(p) __atomic_load_n(p, __ATOMIC_RELAXED)
+#define teeq_store_relaxed(p, v) __atomic_store_n(p, v, __ATOMIC_RELAXED)
+#if defined(__x86_64__)
+/* A locked no-op on the top of the stack: a full barrier on x86, cheaper
+ * than mfence (what the kernel's smp_mb() does too), and one that
+ * ThreadSanitizer accepts. */
+#define teeq_smp_mb() \
+	__asm__ __volatile__("lock; orl $0, (%%rsp)" ::: "memory", "cc")
+#else
+#define teeq_smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+#define teeq_likely(x) __builtin_expect(!!(x), 1)
+#define teeq_unlikely(x) __builtin_expect(!!(x), 0)
+
+#if defined(__x86_64__) || defined(__i386__)
+#define teeq_cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define teeq_cpu_relax() __asm__ __volatile__("yield" ::: "memory")
+#else
+#define teeq_cpu_relax() __asm__ __volatile__("" ::: "memory")
+#endif
+
+#endif /* __KERNEL__ */
+#endif /* TEEQ_RING_ATOMICS_H */

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * Lock-free single-producer/single-consumer rings in shared memory.
+ *
+ * The protocol (layout, ownership, ordering) is specified in
+ * uapi/teeq_ring.h; this header is the fast path on one side of a ring:
+ *
+ *   producer                         consumer
+ *   n = ring_prod_space(r, want)     n = ring_cons_avail(r, want)
+ *   fill ring_prod_slot(r, 0..n-1)   copy ring_cons_slot(r, 0..n-1)
+ *   if (ring_prod_commit(r, n))      ring_cons_release(r, n)
+ *           ring the doorbell
+ *
+ * A filled slot carries a stamp in its last four bytes (index + 1), so a
+ * consumer learns that slot i is ready from slot i's own cache line: one
+ * line crosses between the cores per entry, not a tail line and then the
+ * entry's line. The producer still publishes its tail after the stamps,
+ * for a consumer about to sleep and for the futex doorbell.
+ *
+ * Each side keeps its own index privately (local) and the last validated
+ * view of the peer (cached), so shared lines are touched only to publish a
+ * batch or when the cached view runs out. A peer index that is impossible
+ * marks the ring broken; every call then returns 0 and the caller reports
+ * a broken channel (ring_broken()).
+ *
+ * Entry contents are not validated here: the consumer copies a slot once
+ * into private memory before it looks at any field. Producers write at
+ * most RING_PAYLOAD(entry_size) bytes of a slot; the stamp is the ring's.
+ */
+#ifndef TEEQ_RING_RING_H
+#define TEEQ_RING_RING_H
+
+#include "../uapi/teeq_ring.h"
+#include "atomics.h"
+
+#ifdef __KERNEL__
+#include <linux/stddef.h>
+#else
+#include <stddef.h>
+#endif
+
+#define RING_STAMP_SIZE 4u
+#define RING_PAYLOAD(entry_size) ((entry_size)-RING_STAMP_SIZE)
+
+enum ring_role {
+	RING_PRODUCER,
+	RING_CONSUMER,
+};
+
+struct ring {
+	struct teeq_ring_hdr *hdr;
+	unsigned char *slots;
+	__u32 entries; /* our validated copy, never re-read from hdr */
+	__u32 mask;
+	__u32 entry_shift;
+	/* our own index: tail (producer) or head (consumer) */
+	__u32 local;
+	/* producer: last validated head; consumer: first slot whose stamp
+	 * was not yet seen (so cached - local slots are known filled) */
+	__u32 cached;
+	/* consumer: the tail read when it announced sleep (the futex value) */
+	__u32 sleep_tail;
+	int broken; /* the peer wrote an impossible index or flag */
+};
+
+/* Bytes a ring of @entries slots of @entry_size bytes occupies. */
+static inline size_t ring_bytes(__u32 entries, __u32 entry_size)
+{
+	return sizeof(struct teeq_ring_hdr) + (size_t)entries * entry_size;
+}
+
+int ring_format(void *mem, size_t len, __u32 entries, __u32 entry_size,
+		__u32 first_index);
+int ring_attach(struct ring *r, void *mem, size_t len, __u32 entries,
+		__u32 entry_size, enum ring_role role);
+
+static inline int ring_broken(const struct ring *r)
+{
+	return r->broken;
+}
+
+static inline unsigned char *ring_slot_at(const struct ring *r, __u32 index)
+{
+	return r->slots + ((size_t)(index & r->mask) << r->entry_shift);
+}
+
+static inline __u32 *ring_stamp_at(const struct ring *r, __u32 index)
+{
+	return (__u32 *)(ring_slot_at(r, index) + (1u << r->entry_shift) -
+			 RING_STAMP_SIZE);
+}
+
+/* ---- producer ---------------------------------------------------------- */
+
+static inline __u32 ring_prod_refresh(struct ring *r)
+{
+	__u32 head;
+
+	if (teeq_unlikely(r->broken))
+		return 0;
+	/* acquire: the consumer's loads of the slots before head are done
+	 * before we overwrite those slots */
+	head = teeq_load_acquire(&r->hdr->head);
+	/* head may only move forward, and never past our tail */
+	if (teeq_unlikely((__u32)(head - r->cached) >
+			  (__u32)(r->local - r->cached))) {
+		r->broken = 1;
+		return 0;
+	}
+	r->cached = head;
+	return r->entries - (r->local - head);
+}
+
+/* Free slots; reads the shared head only if the cached view has < @want. */
+static inline __u32 ring_prod_space(struct ring *r, __u32 want)
+{
+	__u32 space = r->entries - (r->local - r->cached);
+
+	if (space >= want && !r->broken)
+		return space;
+	return ring_prod_refresh(r);
+}
+
+/* Slot @i of the batch being filled (0 = the next free slot). */
+static inline void *ring_prod_slot(const struct ring *r, __u32 i)
+{
+	return ring_slot_at(r, r->local + i);
+}
+
+/*
+ * Publish @n filled slots. Returns nonzero when the consumer has asked to
+ * be woken (the caller rings the doorbell), or when the ring is broken
+ * (a wake-up is then harmless and lets a waiter see the breakage).
+ */
+static inline int ring_prod_commit(struct ring *r, __u32 n)
+{
+	__u32 i, flags;
+
+	for (i = 0; i < n; i++)
+		/* release: the slot's contents are visible before its stamp */
+		teeq_store_release(ring_stamp_at(r, r->local + i),
+				   r->local + i + 1);
+	r->local += n;
+	/* release: the stamps are visible before the new tail */
+	teeq_store_release(&r->hdr->tail, r->local);
+	/* full barrier: the stamp and tail stores are visible before the
+	 * flags load; pairs with the barrier in ring_cons_prepare_sleep() */
+	teeq_smp_mb();
+	flags = teeq_load_relaxed(&r->hdr->flags);
+	if (teeq_unlikely(flags & ~TEEQ_RING_FLAGS_ALL))
+		r->broken = 1;
+	return (flags & TEEQ_RING_NEED_WAKEUP) || r->broken;
+}
+
+/* Slots published but not yet released by the consumer (cached view). */
+static inline __u32 ring_prod_in_flight(const struct ring *r)
+{
+	return r->local - r->cached;
+}
+
+/* ---- consumer ---------------------------------------------------------- */
+
+/* Look at stamps past the known-filled ones, up to @want filled slots in
+ * all; returns how many are known filled. Never more than the ring holds,
+ * whatever the stamps say. */
+static inline __u32 ring_cons_refresh(struct ring *r, __u32 want)
+{
+	__u32 idx = r->cached;
+
+	if (teeq_unlikely(r->broken))
+		return 0;
+	if (want > r->entries)
+		want = r->entries;
+	/* acquire: a slot's contents are loaded after its stamp */
+	while ((__u32)(idx - r->local) < want &&
+	       teeq_load_acquire(ring_stamp_at(r, idx)) == idx + 1)
+		idx++;
+	r->cached = idx;
+	return idx - r->local;
+}
+
+/* Filled slots, looking at new stamps only if fewer than @want are known. */
+static inline __u32 ring_cons_avail(struct ring *r, __u32 want)
+{
+	__u32 avail = r->cached - r->local;
+
+	if (avail >= want && !r->broken)
+		return avail;
+	return ring_cons_refresh(r, want);
+}
+
+/* Slot @i of the available batch (0 = the oldest). Copy before checking. */
+static inline const void *ring_cons_slot(const struct ring *r, __u32 i)
+{
+	return ring_slot_at(r, r->local + i);
+}
+
+/* Hand @n consumed slots back to the producer. */
+static inline void ring_cons_release(struct ring *r, __u32 n)
+{
+	r->local += n;
+	/* release: our loads of the slots complete before the producer sees
+	 * them free */
+	teeq_store_release(&r->hdr->head, r->local);
+}
+
+/*
+ * Event suppression, consumer side. Before sleeping the consumer sets
+ * NEED_WAKEUP and looks at the next stamp once more: a producer that
+ * committed before seeing the flag is caught here, one that commits after
+ * sees the flag. Returns the entries that arrived meanwhile; when that is
+ * nonzero (or the ring broke) the flag is cleared again and the caller
+ * must not sleep. Otherwise r->sleep_tail holds the tail to sleep on.
+ */
+static inline void ring_cons_end_sleep(struct ring *r)
+{
+	teeq_store_relaxed(&r->hdr->flags, 0u);
+}
+
+static inline __u32 ring_cons_prepare_sleep(struct ring *r)
+{
+	__u32 avail, tail;
+
+	teeq_store_relaxed(&r->hdr->flags, TEEQ_RING_NEED_WAKEUP);
+	/* full barrier: the flag store is visible before the stamp and tail
+	 * loads; pairs with the barrier in ring_prod_commit() */
+	teeq_smp_mb();
+	avail = ring_cons_refresh(r, 1);
+	if (!avail && !r->broken) {
+		tail = teeq_load_acquire(&r->hdr->tail);
+		/* the tail is stored after the stamps, so it may lag or lead
+		 * our view, but never by more than a ring either way */
+		if ((__u32)(r->local - tail) > r->entries &&
+		    (__u32)(tail - r->local) > r->entries)
+			r->broken = 1;
+		r->sleep_tail = tail;
+	}
+	if (avail || r->broken)
+		ring_cons_end_sleep(r);
+	return avail;
+}
+
+#endif /* TEEQ_RING_RING_H */

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
+#include "wait.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Polls between two clock reads while spinning: a clock read costs about
+ * as much as a few dozen polls of a cache line. */
+#define RING_WAIT_POLLS_PER_CLOCK 64
+/* Longest single sleep when a hang-up fd cannot be polled together with
+ * the doorbell (futex doorbells): how late a dead peer may be noticed. */
+#define RING_WAIT_FUTEX_SLICE_NS 20000000ll
+
+uint64_t ring_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void ring_wait_init(struct ring_wait *w, uint64_t spin_ns, int event_fd,
+		    int hangup_fd)
+{
+	w->spin_ns = spin_ns;
+	w->event_fd = event_fd;
+	w->hangup_fd = hangup_fd;
+	w->spin_hits = 0;
+	w->sleeps = 0;
+}
+
+void ring_doorbell(struct ring *r, int event_fd)
+{
+	uint64_t one = 1;
+
+	if (event_fd >= 0) {
+		/* EAGAIN means the counter is saturated: a wake-up is pending */
+		(void)!write(event_fd, &one, sizeof(one));
+		return;
+	}
+	syscall(SYS_futex, &r->hdr->tail, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+static int ring_wait_hung_up(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = 0 };
+
+	return poll(&pfd, 1, 0) > 0 &&
+	       (pfd.revents & (POLLHUP | POLLERR | POLLNVAL | POLLRDHUP));
+}
+
+/* One sleep, at most @ns (< 0: unbounded). Returns -EPIPE if the peer hung
+ * up, else 0; wake-ups may be spurious. */
+static int ring_wait_sleep(struct ring *r, struct ring_wait *w, int64_t ns)
+{
+	if (w->event_fd >= 0) {
+		struct pollfd pfd[2] = {
+			{ .fd = w->event_fd, .events = POLLIN },
+			{ .fd = w->hangup_fd, .events = POLLRDHUP },
+		};
+		int ms = ns < 0 ? -1 : (int)((ns + 999999) / 1000000);
+		uint64_t count;
+
+		if (poll(pfd, w->hangup_fd >= 0 ? 2 : 1, ms) < 0 &&
+		    errno != EINTR)
+			return -errno;
+		if (pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL | POLLRDHUP))
+			return -EPIPE;
+		if (pfd[0].revents & POLLIN)
+			(void)!read(w->event_fd, &count, sizeof(count));
+		return 0;
+	}
+
+	if (w->hangup_fd >= 0) {
+		if (ring_wait_hung_up(w->hangup_fd))
+			return -EPIPE;
+		if (ns < 0 || ns > RING_WAIT_FUTEX_SLICE_NS)
+			ns = RING_WAIT_FUTEX_SLICE_NS;
+	}
+	{
+		struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+
+		/* sleeps only while the tail is still what we saw when we
+		 * announced sleep */
+		syscall(SYS_futex, &r->hdr->tail, FUTEX_WAIT, r->sleep_tail,
+			ns < 0 ? NULL : &ts, NULL, 0);
+	}
+	return 0;
+}
+
+long ring_wait_entries(struct ring *r, struct ring_wait *w, __u32 want,
+		       int64_t timeout_ns)
+{
+	uint64_t start = 0, now, spin_end, deadline = UINT64_MAX;
+	__u32 avail;
+	int i, ret;
+
+	avail = ring_cons_avail(r, want);
+	if (avail)
+		return avail;
+	if (ring_broken(r))
+		return -EPIPE;
+	if (timeout_ns == 0)
+		return 0;
+
+	start = ring_now_ns();
+	if (timeout_ns > 0)
+		deadline = start + (uint64_t)timeout_ns;
+	spin_end = start + w->spin_ns;
+	if (spin_end > deadline)
+		spin_end = deadline;
+	for (now = start; now < spin_end; now = ring_now_ns()) {
+		for (i = 0; i < RING_WAIT_POLLS_PER_CLOCK; i++) {
+			avail = ring_cons_refresh(r, 1);
+			if (avail) {
+				w->spin_hits++;
+				return ring_cons_avail(r, want);
+			}
+			if (ring_broken(r))
+				return -EPIPE;
+			teeq_cpu_relax();
+		}
+	}
+
+	for (;;) {
+		avail = ring_cons_prepare_sleep(r);
+		if (avail)
+			return ring_cons_avail(r, want);
+		if (ring_broken(r))
+			return -EPIPE;
+		if (now >= deadline) {
+			ring_cons_end_sleep(r);
+			return 0;
+		}
+		w->sleeps++;
+		ret = ring_wait_sleep(r, w,
+				      deadline == UINT64_MAX ?
+					      -1 :
+					      (int64_t)(deadline - now));
+		ring_cons_end_sleep(r);
+		if (ret)
+			return ret;
+		avail = ring_cons_refresh(r, want);
+		if (avail)
+			return avail;
+		now = ring_now_ns();
+	}
+}

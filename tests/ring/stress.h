@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The producer and consumer loops shared by the thread and process stress
+ * tests. 64-byte entries carry a sequence number, a payload derived from
+ * it and a checksum; batch sizes are random; the producer pauses now and
+ * then so the consumer falls asleep and must be woken by the doorbell.
+ */
+#ifndef TEEQ_TESTS_RING_STRESS_H
+#define TEEQ_TESTS_RING_STRESS_H
+
+#include "ring/wait.h"
+#include "tests/check.h"
+
+#include <sched.h>
+#include <time.h>
+
+struct stress_entry {
+	uint64_t seq;
+	uint64_t payload[5];
+	uint64_t checksum;
+	uint32_t pad;
+	uint32_t stamp; /* the ring's; never written here */
+};
+
+struct stress_result {
+	uint64_t received;
+	uint64_t bad_order;
+	uint64_t bad_checksum;
+	uint64_t sleeps;
+	uint64_t doorbells;
+	int broken;
+};
+
+#define STRESS_MAX_BATCH 64
+#define STRESS_PAUSE_EVERY (1u << 20) /* entries between producer pauses */
+
+static inline uint64_t stress_checksum(const struct stress_entry *e)
+{
+	uint64_t sum = e->seq * 0x9E3779B97F4A7C15ull;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		sum = (sum ^ e->payload[i]) * 0x100000001B3ull;
+	return sum;
+}
+
+static inline void stress_produce(struct ring *r, uint64_t total,
+				  struct stress_result *res)
+{
+	uint64_t seq = 0, rng = 0x1234567, next_pause = STRESS_PAUSE_EVERY;
+	__u32 n, i;
+	int k;
+
+	while (seq < total) {
+		n = 1 + (__u32)(test_rand(&rng) % STRESS_MAX_BATCH);
+		if (n > total - seq)
+			n = (__u32)(total - seq);
+		while (ring_prod_space(r, n) < n) {
+			if (ring_broken(r)) {
+				res->broken = 1;
+				return;
+			}
+			sched_yield();
+		}
+		for (i = 0; i < n; i++) {
+			struct stress_entry *e = ring_prod_slot(r, i);
+
+			e->seq = seq + i;
+			for (k = 0; k < 5; k++)
+				e->payload[k] = (seq + i) * (k + 3) ^ rng;
+			e->checksum = stress_checksum(e);
+		}
+		seq += n;
+		if (ring_prod_commit(r, n)) {
+			ring_doorbell(r, -1);
+			res->doorbells++;
+		}
+		if (seq >= next_pause) {
+			/* long enough for the consumer to go to sleep */
+			struct timespec ts = { 0, 2000000 };
+
+			nanosleep(&ts, NULL);
+			next_pause += STRESS_PAUSE_EVERY;
+		}
+	}
+}
+
+static inline void stress_consume(struct ring *r, uint64_t total,
+				  struct stress_result *res)
+{
+	struct ring_wait w;
+	uint64_t rng = 0x7654321;
+	struct stress_entry e;
+	long avail;
+	__u32 n, i;
+
+	ring_wait_init(&w, 50000, -1, -1);
+	while (res->received < total) {
+		n = 1 + (__u32)(test_rand(&rng) % STRESS_MAX_BATCH);
+		avail = ring_wait_entries(r, &w, n, 10000000000ll);
+		if (avail <= 0) {
+			res->broken = 1; /* broken, or 10 s without progress */
+			break;
+		}
+		if (n > (__u32)avail)
+			n = (__u32)avail;
+		for (i = 0; i < n; i++) {
+			memcpy(&e, ring_cons_slot(r, i), offsetof(struct stress_entry, stamp));
+			if (e.seq != res->received + i)
+				res->bad_order++;
+			if (e.checksum != stress_checksum(&e))
+				res->bad_checksum++;
+		}
+		ring_cons_release(r, n);
+		res->received += n;
+	}
+	res->sleeps = w.sleeps;
+}
+
+static inline void stress_report(const struct stress_result *p,
+				 const struct stress_result *c, uint64_t total)
+{
+	fprintf(stderr,
+		"received %" PRIu64 "/%" PRIu64 ", bad order %" PRIu64
+		", bad checksum %" PRIu64 ", consumer sleeps %" PRIu64
+		", doorbells %" PRIu64 "\n",
+		c->received, total, c->bad_order, c->bad_checksum, c->sleeps,
+		p->doorbells);
+	CHECK(!p->broken && !c->broken);
+	CHECK_EQ(c->received, total);
+	CHECK_EQ(c->bad_order, 0);
+	CHECK_EQ(c->bad_checksum, 0);
+	/* the pauses put the consumer to sleep; each sleep needed a doorbell */
+	if (total >= 2 * STRESS_PAUSE_EVERY) {
+		CHECK(c->sleeps > 0);
+		CHECK(p->doorbells > 0);
+	}
+}
+
+#endif /* TEEQ_TESTS_RING_STRESS_H */
