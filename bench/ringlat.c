@@ -77,8 +77,8 @@ static void reset_rings(void)
 
 static void attach(struct ring *r, int which, enum ring_role role)
 {
-	if (ring_attach(r, ring_mem(which), ring_len, RING_ENTRIES,
-			ENTRY_SIZE, role))
+	if (ring_attach(r, ring_mem(which), ring_len, RING_ENTRIES, ENTRY_SIZE,
+			role))
 		abort();
 }
 

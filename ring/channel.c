@@ -26,8 +26,8 @@ static int channel_pow2_in(__u32 v, __u32 lo, __u32 hi)
 int channel_plan(const struct channel_params *p, struct channel_layout *l)
 {
 	__u32 cq_entries = p->cq_entries ? p->cq_entries : p->sq_entries;
-	__u64 off = channel_align(sizeof(struct teeq_region_hdr),
-				  TEEQ_CACHELINE);
+	__u64 off =
+		channel_align(sizeof(struct teeq_region_hdr), TEEQ_CACHELINE);
 	__u32 i;
 
 	if (p->nr_qpairs < 1 || p->nr_qpairs > TEEQ_MAX_QPAIRS ||
@@ -35,8 +35,7 @@ int channel_plan(const struct channel_params *p, struct channel_layout *l)
 			     TEEQ_RING_MAX_ENTRIES) ||
 	    !channel_pow2_in(cq_entries, p->sq_entries,
 			     TEEQ_RING_MAX_ENTRIES) ||
-	    (p->features & ~TEEQ_FEAT_ALL) ||
-	    p->heap_size > (1ull << 40) ||
+	    (p->features & ~TEEQ_FEAT_ALL) || p->heap_size > (1ull << 40) ||
 	    (p->heap_size & (TEEQ_PAGE_SIZE - 1)))
 		return -EINVAL;
 
@@ -167,8 +166,8 @@ int channel_validate(const void *region, __u64 mapped_size,
 	    hdr.heap_off > mapped_size ||
 	    hdr.heap_size > mapped_size - hdr.heap_off)
 		CHANNEL_REFUSE("heap outside the region or misaligned");
-	spans[nr_spans++] = (struct channel_span){ hdr.heap_off,
-						   hdr.heap_size };
+	spans[nr_spans++] =
+		(struct channel_span){ hdr.heap_off, hdr.heap_size };
 
 	for (i = 0; i < hdr.nr_qpairs; i++) {
 		const struct teeq_qpair_desc *qp = &hdr.qp[i];

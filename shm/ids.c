@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHM_IDS_SLOT(id) ((id) & 0xffffu)
+#define SHM_IDS_SLOT(id) ((id)&0xffffu)
 
 int shm_ids_init(struct shm_ids *t, uint32_t cap)
 {
@@ -134,8 +134,8 @@ int shm_ids_lookup(struct shm_ids *t, uint32_t id, struct shm_buf *out)
 	return 0;
 }
 
-int shm_ids_check(struct shm_ids *t, uint32_t id, uint64_t offset,
-		  uint64_t len, struct shm_buf *out)
+int shm_ids_check(struct shm_ids *t, uint32_t id, uint64_t offset, uint64_t len,
+		  struct shm_buf *out)
 {
 	struct shm_buf buf;
 	int ret = shm_ids_lookup(t, id, &buf);

@@ -59,8 +59,8 @@ int shm_ids_lookup(struct shm_ids *t, uint32_t id, struct shm_buf *out);
  * inside it, with no overflow whatever the inputs. Returns 0, -ENOENT for a
  * stale or foreign id, -ERANGE for a window outside the buffer.
  */
-int shm_ids_check(struct shm_ids *t, uint32_t id, uint64_t offset,
-		  uint64_t len, struct shm_buf *out);
+int shm_ids_check(struct shm_ids *t, uint32_t id, uint64_t offset, uint64_t len,
+		  struct shm_buf *out);
 
 uint32_t shm_ids_live(struct shm_ids *t);
 

@@ -102,7 +102,8 @@ void shm_pool_destroy(struct shm_pool *pool)
 
 static uint32_t shm_pool_order_for(uint64_t bytes)
 {
-	uint64_t blocks = (bytes + SHM_POOL_MIN_BLOCK - 1) >> SHM_POOL_MIN_SHIFT;
+	uint64_t blocks = (bytes + SHM_POOL_MIN_BLOCK - 1) >>
+			  SHM_POOL_MIN_SHIFT;
 
 	return blocks <= 1 ? 0 : 64 - (uint32_t)__builtin_clzll(blocks - 1);
 }

@@ -18,45 +18,46 @@
 #define T_FAIL 1
 #define T_SKIP 77
 
-#define CHECK(cond)                                                       \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, \
+				__LINE__, #cond);                              \
+			exit(T_FAIL);                                          \
+		}                                                              \
+	} while (0)
+
+/* Integers, printed on failure. */
+#define CHECK_EQ(a, b)                                                           \
+	do {                                                                     \
+		long long check_a_ = (long long)(a);                             \
+		long long check_b_ = (long long)(b);                             \
+		if (check_a_ != check_b_) {                                      \
+			fprintf(stderr,                                          \
+				"%s:%d: %s == %s failed: %lld (0x%llx) vs %lld " \
+				"(0x%llx)\n",                                    \
+				__FILE__, __LINE__, #a, #b, check_a_,            \
+				(unsigned long long)check_a_, check_b_,          \
+				(unsigned long long)check_b_);                   \
+			exit(T_FAIL);                                            \
+		}                                                                \
+	} while (0)
+
+#define CHECK_MEM(a, b, n)                                                \
 	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n",      \
-				__FILE__, __LINE__, #cond);               \
+		if (memcmp((a), (b), (n))) {                              \
+			fprintf(stderr,                                   \
+				"%s:%d: memory %s != %s (%zu bytes)\n",   \
+				__FILE__, __LINE__, #a, #b, (size_t)(n)); \
 			exit(T_FAIL);                                     \
 		}                                                         \
 	} while (0)
 
-/* Integers, printed on failure. */
-#define CHECK_EQ(a, b)                                                       \
-	do {                                                                 \
-		long long check_a_ = (long long)(a);                         \
-		long long check_b_ = (long long)(b);                         \
-		if (check_a_ != check_b_) {                                  \
-			fprintf(stderr,                                      \
-				"%s:%d: %s == %s failed: %lld (0x%llx) vs %lld " \
-				"(0x%llx)\n",                                \
-				__FILE__, __LINE__, #a, #b, check_a_,        \
-				(unsigned long long)check_a_, check_b_,      \
-				(unsigned long long)check_b_);               \
-			exit(T_FAIL);                                        \
-		}                                                            \
-	} while (0)
-
-#define CHECK_MEM(a, b, n)                                               \
-	do {                                                             \
-		if (memcmp((a), (b), (n))) {                             \
-			fprintf(stderr, "%s:%d: memory %s != %s (%zu bytes)\n", \
-				__FILE__, __LINE__, #a, #b, (size_t)(n));\
-			exit(T_FAIL);                                    \
-		}                                                        \
-	} while (0)
-
-#define SKIP(...)                                          \
-	do {                                               \
-		fprintf(stderr, "skip: " __VA_ARGS__);     \
-		fputc('\n', stderr);                       \
-		exit(T_SKIP);                              \
+#define SKIP(...)                                      \
+	do {                                           \
+		fprintf(stderr, "skip: " __VA_ARGS__); \
+		fputc('\n', stderr);                   \
+		exit(T_SKIP);                          \
 	} while (0)
 
 /* Long-running tests scale down under sanitizers (TEEQ_TEST_SCALE=n divides
@@ -67,9 +68,9 @@ static inline uint64_t test_scaled(uint64_t n)
 	uint64_t div = s ? strtoull(s, NULL, 10) : 1;
 
 	if (div > 1) {
-		fprintf(stderr, "note: TEEQ_TEST_SCALE=%" PRIu64
-				": %" PRIu64 " iterations instead of %" PRIu64
-				"\n",
+		fprintf(stderr,
+			"note: TEEQ_TEST_SCALE=%" PRIu64 ": %" PRIu64
+			" iterations instead of %" PRIu64 "\n",
 			div, n / div, n);
 		return n / div ? n / div : 1;
 	}

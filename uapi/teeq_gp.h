@@ -66,7 +66,7 @@
 
 #define TEEQ_PARAM_TYPES(t0, t1, t2, t3) \
 	((__u16)((t0) | ((t1) << 4) | ((t2) << 8) | ((t3) << 12)))
-#define TEEQ_PARAM_TYPE_GET(types, i) (((types) >> ((i) * 4)) & 0xFu)
+#define TEEQ_PARAM_TYPE_GET(types, i) (((types) >> ((i)*4)) & 0xFu)
 
 static inline int teeq_param_type_valid(unsigned int type)
 {

@@ -149,7 +149,7 @@ struct teeq_ioctl_shm_register_data {
 
 #define TEEQ_IOC_VERSION \
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 0, struct teeq_ioctl_version_data)
-#define TEEQ_IOC_SHM_ALLOC                        \
+#define TEEQ_IOC_SHM_ALLOC                       \
 	_IOWR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 1, \
 	      struct teeq_ioctl_shm_alloc_data)
 #define TEEQ_IOC_OPEN_SESSION \
@@ -158,14 +158,14 @@ struct teeq_ioctl_shm_register_data {
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 3, struct teeq_ioctl_buf_data)
 #define TEEQ_IOC_CANCEL \
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 4, struct teeq_ioctl_cancel_arg)
-#define TEEQ_IOC_CLOSE_SESSION                   \
+#define TEEQ_IOC_CLOSE_SESSION                  \
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 5, \
 	     struct teeq_ioctl_close_session_arg)
 #define TEEQ_IOC_SUPPL_RECV \
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 6, struct teeq_ioctl_buf_data)
 #define TEEQ_IOC_SUPPL_SEND \
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 7, struct teeq_ioctl_buf_data)
-#define TEEQ_IOC_SHM_REGISTER                     \
+#define TEEQ_IOC_SHM_REGISTER                    \
 	_IOWR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 9, \
 	      struct teeq_ioctl_shm_register_data)
 

@@ -26,7 +26,7 @@ typedef int64_t __s64;
 #endif
 
 /* Pin a struct member: TEEQ_PIN(struct teeq_sqe, user_data, 16). */
-#define TEEQ_PIN(type, member, off)                             \
+#define TEEQ_PIN(type, member, off)                                   \
 	TEEQ_STATIC_ASSERT(__builtin_offsetof(type, member) == (off), \
 			   #type "." #member " moved")
 #define TEEQ_PIN_SIZE(type, size) \

@@ -26,7 +26,8 @@ int main(void)
 		CHECK_EQ(ring_cons_avail(&f.cons, n), n);
 
 		/* one out, exactly one in */
-		CHECK_EQ(*(const __u32 *)ring_cons_slot(&f.cons, 0), round * 1000);
+		CHECK_EQ(*(const __u32 *)ring_cons_slot(&f.cons, 0),
+			 round * 1000);
 		ring_cons_release(&f.cons, 1);
 		CHECK_EQ(ring_prod_space(&f.prod, 1), 1);
 		*(__u32 *)ring_prod_slot(&f.prod, 0) = round * 1000 + n;

@@ -130,9 +130,11 @@ static void random_stamps(void)
 				__u32 idx = f.cons.local + j;
 
 				*ring_stamp_at(&f.cons, idx) =
-					(r & 1) ? idx + 1 + (r >> 1) % 3 * 16 : r;
+					(r & 1) ? idx + 1 + (r >> 1) % 3 * 16 :
+						  r;
 			}
-			avail = ring_cons_avail(&f.cons, 1 + (__u32)test_rand(&rng) % 40);
+			avail = ring_cons_avail(
+				&f.cons, 1 + (__u32)test_rand(&rng) % 40);
 			CHECK(avail <= 16);
 			if (avail) {
 				const unsigned char *s =

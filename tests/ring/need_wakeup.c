@@ -91,8 +91,9 @@ static uint64_t run(uint64_t spin_ns, int pause_between)
 	CHECK_EQ(received, PINGS);
 	CHECK(!ring_broken(&fix.cons) && !ring_broken(&fix.prod));
 	ring_fixture_fini(&fix);
-	fprintf(stderr, "spin %" PRIu64 " ns: %" PRIu64 " doorbells, %" PRIu64
-			" sleeps for %d entries\n",
+	fprintf(stderr,
+		"spin %" PRIu64 " ns: %" PRIu64 " doorbells, %" PRIu64
+		" sleeps for %d entries\n",
 		spin_ns, doorbells, sleeps, PINGS);
 	/* a consumer only sleeps after announcing it; each sleep that was
 	 * not cut short needed a doorbell */

@@ -105,7 +105,8 @@ static inline void stress_consume(struct ring *r, uint64_t total,
 		if (n > (__u32)avail)
 			n = (__u32)avail;
 		for (i = 0; i < n; i++) {
-			memcpy(&e, ring_cons_slot(r, i), offsetof(struct stress_entry, stamp));
+			memcpy(&e, ring_cons_slot(r, i),
+			       offsetof(struct stress_entry, stamp));
 			if (e.seq != res->received + i)
 				res->bad_order++;
 			if (e.checksum != stress_checksum(&e))

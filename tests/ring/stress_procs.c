@@ -39,8 +39,8 @@ int main(void)
 		void *peer;
 
 		if (shm_map(fd, len, &peer) ||
-		    ring_attach(&r, (char *)peer + 4096, ring_len, entries,
-				esz, RING_CONSUMER))
+		    ring_attach(&r, (char *)peer + 4096, ring_len, entries, esz,
+				RING_CONSUMER))
 			_exit(2);
 		stress_consume(&r, total, peer);
 		_exit(0);

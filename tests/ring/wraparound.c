@@ -24,8 +24,9 @@ static void run(__u32 entries, __u32 start)
 			__u64 *slot = ring_prod_slot(&f.prod, i);
 			__u32 idx = start + (__u32)(next_in + i);
 
-			CHECK(slot == (void *)(f.prod.slots +
-					       (size_t)(idx & (entries - 1)) * 64));
+			CHECK(slot ==
+			      (void *)(f.prod.slots +
+				       (size_t)(idx & (entries - 1)) * 64));
 			slot[0] = next_in + i;
 			slot[1] = ~(next_in + i);
 		}

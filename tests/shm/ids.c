@@ -14,8 +14,11 @@
 int main(void)
 {
 	struct shm_ids t;
-	struct shm_buf buf = { .offset = 4096, .size = 1000, .kind = 1,
-			       .cookie = 77 }, out;
+	struct shm_buf buf = { .offset = 4096,
+			       .size = 1000,
+			       .kind = 1,
+			       .cookie = 77 },
+		       out;
 	int64_t id, id2, ids[15];
 	uint32_t stale;
 	int i;

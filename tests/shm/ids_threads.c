@@ -23,7 +23,8 @@ static void *writer(void *arg)
 		unsigned int k = (unsigned int)(test_rand(&rng) % 8);
 
 		if (mine[k])
-			CHECK_EQ(shm_ids_remove(&table, (uint32_t)mine[k], NULL),
+			CHECK_EQ(shm_ids_remove(&table, (uint32_t)mine[k],
+						NULL),
 				 0);
 		mine[k] = shm_ids_add(&table,
 				      &(struct shm_buf){ .offset = i,
@@ -48,8 +49,8 @@ int main(void)
 	CHECK_EQ(shm_ids_init(&table, 16), 0);
 	CHECK_EQ(pthread_create(&t, NULL, writer, NULL), 0);
 	while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
-		uint32_t id = __atomic_load_n(&published[i++ % 64],
-					      __ATOMIC_RELAXED);
+		uint32_t id =
+			__atomic_load_n(&published[i++ % 64], __ATOMIC_RELAXED);
 		int ret = shm_ids_lookup(&table, id, &out);
 
 		if (ret == 0) {
@@ -63,8 +64,7 @@ int main(void)
 		}
 	}
 	CHECK_EQ(pthread_join(t, NULL), 0);
-	fprintf(stderr, "%" PRIu64 " hits, %" PRIu64 " misses\n", hits,
-		misses);
+	fprintf(stderr, "%" PRIu64 " hits, %" PRIu64 " misses\n", hits, misses);
 	CHECK(hits > 0);
 	CHECK_EQ(shm_ids_live(&table), 8);
 	shm_ids_destroy(&table);

@@ -37,16 +37,18 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 
 	for (i = 0; i < ops; i++) {
 		uint64_t r = test_rand(&rng);
-		int do_alloc = nlive == 0 || (nlive < MAX_LIVE && (r & 3) != 0 &&
-					      (r & 3) != 1) ||
-			       (nlive < MAX_LIVE && (r & 7) == 1);
+		int do_alloc =
+			nlive == 0 ||
+			(nlive < MAX_LIVE && (r & 3) != 0 && (r & 3) != 1) ||
+			(nlive < MAX_LIVE && (r & 7) == 1);
 
 		if (do_alloc) {
 			/* sizes from 1 byte to heap/8, log-uniform */
 			uint64_t size = 1 + (test_rand(&rng) %
 					     (1ull << (test_rand(&rng) % 20)));
 			uint64_t align = (r >> 8) % 5 == 0 ? 4096 :
-					 (r >> 8) % 5 == 1 ? 256 : 0;
+					 (r >> 8) % 5 == 1 ? 256 :
+							     0;
 			uint64_t off = 0, block, b;
 			int ret;
 
@@ -73,7 +75,8 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 			live[nlive++] = (struct live){ off, size, block };
 			in_use += block;
 		} else {
-			unsigned int k = (unsigned int)(test_rand(&rng) % nlive);
+			unsigned int k =
+				(unsigned int)(test_rand(&rng) % nlive);
 			uint64_t b;
 
 			CHECK_EQ(shm_pool_free(&pool, live[k].off), 0);
@@ -99,8 +102,9 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 	CHECK_EQ(st.allocs, 0);
 	/* everything merged back */
 	CHECK_EQ(st.largest_free, st0.largest_free);
-	fprintf(stderr, "heap %" PRIu64 ": %" PRIu64 " ops, %" PRIu64
-			" refused for space\n",
+	fprintf(stderr,
+		"heap %" PRIu64 ": %" PRIu64 " ops, %" PRIu64
+		" refused for space\n",
 		heap, ops, refused);
 	shm_pool_destroy(&pool);
 	free(owner);

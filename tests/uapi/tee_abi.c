@@ -12,11 +12,11 @@
 #include <stdio.h>
 
 #define SAME(a, b) _Static_assert((a) == (b), #a " != " #b)
-#define SAME_LAYOUT(ours, theirs, member)                             \
-	_Static_assert(offsetof(struct ours, member) ==               \
-			       offsetof(struct theirs, member) &&     \
-		       sizeof(((struct ours *)0)->member) ==          \
-			       sizeof(((struct theirs *)0)->member),  \
+#define SAME_LAYOUT(ours, theirs, member)                                    \
+	_Static_assert(offsetof(struct ours, member) ==                      \
+				       offsetof(struct theirs, member) &&    \
+			       sizeof(((struct ours *)0)->member) ==         \
+				       sizeof(((struct theirs *)0)->member), \
 		       #ours "." #member)
 
 SAME(TEEQ_IOC_MAGIC, TEE_IOC_MAGIC);
@@ -88,14 +88,11 @@ SAME_LAYOUT(teeq_ioctl_param, tee_ioctl_param, c);
 SAME(sizeof(struct teeq_ioctl_open_session_arg),
      sizeof(struct tee_ioctl_open_session_arg));
 SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg, uuid);
-SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg,
-	    clnt_uuid);
+SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg, clnt_uuid);
 SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg,
 	    clnt_login);
-SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg,
-	    cancel_id);
-SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg,
-	    session);
+SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg, cancel_id);
+SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg, session);
 SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg, ret);
 SAME_LAYOUT(teeq_ioctl_open_session_arg, tee_ioctl_open_session_arg,
 	    ret_origin);
@@ -117,8 +114,7 @@ SAME_LAYOUT(teeq_ioctl_cancel_arg, tee_ioctl_cancel_arg, cancel_id);
 SAME_LAYOUT(teeq_ioctl_cancel_arg, tee_ioctl_cancel_arg, session);
 SAME(sizeof(struct teeq_ioctl_close_session_arg),
      sizeof(struct tee_ioctl_close_session_arg));
-SAME_LAYOUT(teeq_ioctl_close_session_arg, tee_ioctl_close_session_arg,
-	    session);
+SAME_LAYOUT(teeq_ioctl_close_session_arg, tee_ioctl_close_session_arg, session);
 SAME(sizeof(struct teeq_ioctl_supp_recv_arg),
      sizeof(struct tee_iocl_supp_recv_arg));
 SAME_LAYOUT(teeq_ioctl_supp_recv_arg, tee_iocl_supp_recv_arg, func);
@@ -130,8 +126,7 @@ SAME_LAYOUT(teeq_ioctl_supp_send_arg, tee_iocl_supp_send_arg, num_params);
 SAME(sizeof(struct teeq_ioctl_shm_register_data),
      sizeof(struct tee_ioctl_shm_register_data));
 SAME_LAYOUT(teeq_ioctl_shm_register_data, tee_ioctl_shm_register_data, addr);
-SAME_LAYOUT(teeq_ioctl_shm_register_data, tee_ioctl_shm_register_data,
-	    length);
+SAME_LAYOUT(teeq_ioctl_shm_register_data, tee_ioctl_shm_register_data, length);
 SAME_LAYOUT(teeq_ioctl_shm_register_data, tee_ioctl_shm_register_data, flags);
 SAME_LAYOUT(teeq_ioctl_shm_register_data, tee_ioctl_shm_register_data, id);
 
