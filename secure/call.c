@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+/* What a trusted app may ask of the core during a call. */
+#include "secure/call.h"
+
+#include <time.h>
+
+int ta_cancelled(struct ta_call *call)
+{
+	return call && call->is_cancelled && call->is_cancelled(call);
+}
+
+static uint64_t call_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint32_t ta_wait(struct ta_call *call, uint32_t ms)
+{
+	uint64_t deadline = call_now_ms() + ms;
+	/* cancellation is noticed within a slice */
+	struct timespec slice = { 0, 1000000 };
+
+	while (call_now_ms() < deadline) {
+		if (ta_cancelled(call))
+			return TEEQ_ERROR_CANCEL;
+		nanosleep(&slice, NULL);
+	}
+	return ta_cancelled(call) ? TEEQ_ERROR_CANCEL : TEEQ_SUCCESS;
+}

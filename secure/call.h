@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The core's side of struct ta_call (secure/ta.h). */
+#ifndef TEEQ_SECURE_CALL_H
+#define TEEQ_SECURE_CALL_H
+
+#include "secure/ta.h"
+
+struct ta_call {
+	/* NULL: the call cannot be cancelled */
+	int (*is_cancelled)(struct ta_call *call);
+	void *core; /* the core's per-call state */
+};
+
+#endif /* TEEQ_SECURE_CALL_H */

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trusted-app registry: every TEEQ_TA_REGISTER() puts a pointer into
+ * the "teeq_tas" section; the linker brackets the section with __start_
+ * and __stop_ symbols. TA objects are linked into teeq-sw directly (not
+ * from an archive), so none is dropped.
+ */
+#include "secure/ta.h"
+
+#include <string.h>
+
+extern const struct teeq_ta *const __start_teeq_tas[];
+extern const struct teeq_ta *const __stop_teeq_tas[];
+
+size_t ta_registry_count(void)
+{
+	return (size_t)(__stop_teeq_tas - __start_teeq_tas);
+}
+
+const struct teeq_ta *ta_registry_at(size_t i)
+{
+	return i < ta_registry_count() ? __start_teeq_tas[i] : NULL;
+}
+
+void ta_uuid_from_wire(const struct teeq_uuid *wire, struct ta_uuid *uuid)
+{
+	const uint8_t *b = wire->b;
+
+	uuid->time_low = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+			 (uint32_t)b[2] << 8 | b[3];
+	uuid->time_mid = (uint16_t)(b[4] << 8 | b[5]);
+	uuid->time_hi_and_version = (uint16_t)(b[6] << 8 | b[7]);
+	memcpy(uuid->clock_seq_and_node, b + 8, 8);
+}
+
+const struct teeq_ta *ta_registry_find(const struct ta_uuid *uuid)
+{
+	size_t i, n = ta_registry_count();
+
+	for (i = 0; i < n; i++) {
+		const struct ta_uuid *u = &__start_teeq_tas[i]->uuid;
+
+		if (u->time_low == uuid->time_low &&
+		    u->time_mid == uuid->time_mid &&
+		    u->time_hi_and_version == uuid->time_hi_and_version &&
+		    !memcmp(u->clock_seq_and_node, uuid->clock_seq_and_node, 8))
+			return __start_teeq_tas[i];
+	}
+	return NULL;
+}
