@@ -10,6 +10,9 @@
 # OPT (optimisation flags), CC, V=1 (echo commands).
 
 O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
 SAN ?=
 OPT ?= -O2 -g
 CC ?= gcc
@@ -26,7 +29,7 @@ SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer \
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wvla
 TEEQ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) -I. \
-	-fno-strict-aliasing -MMD -MP $(CFLAGS)
+	-Iclient/include -fPIC -fno-strict-aliasing -MMD -MP $(CFLAGS)
 TEEQ_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 
 # ---- the base: ring/ and shm/ ------------------------------------------------
@@ -34,6 +37,30 @@ BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c \
 	shm/pool.c shm/ids.c shm/memfd.c
 BASE_OBJS := $(BASE_SRCS:%.c=$(O)/%.o)
 BASE_LIB := $(O)/libteeqbase.a
+
+# ---- the secure world --------------------------------------------------------
+# The portable core and the trusted apps; TA objects are linked directly so
+# that their registry entries (a linker section) are kept.
+SECURE_CORE_SRCS := $(filter-out secure/main.c,$(wildcard secure/*.c))
+SECURE_TA_SRCS := $(sort $(wildcard secure/ta/*.c))
+SECURE_OBJS := $(SECURE_CORE_SRCS:%.c=$(O)/%.o) $(SECURE_TA_SRCS:%.c=$(O)/%.o)
+CRYPTO_LIBS := -lcrypto
+
+SW_BIN := $(O)/secure/teeq-sw
+
+# ---- libteeq: the client library ----------------------------------------------
+# Public symbols are marked TEEQ_API and listed in client/libteeq.map.
+CLIENT_SRCS := $(sort $(wildcard client/*.c))
+CLIENT_OBJS := $(CLIENT_SRCS:%.c=$(O)/%.o)
+LIBTEEQ_A := $(O)/lib/libteeq.a
+LIBTEEQ_SO := $(O)/lib/libteeq.so.$(VERSION)
+LIBTEEQ_PC := $(O)/lib/pkgconfig/teeq.pc
+$(CLIENT_OBJS): TEEQ_CFLAGS += -fvisibility=hidden \
+	-DTEEQ_SW_DEFAULT='"$(PREFIX)/bin/teeq-sw"'
+
+# ---- examples: GlobalPlatform client programs, built as a user would ---------
+EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
+EXAMPLE_BINS := $(EXAMPLE_SRCS:%.c=$(O)/%)
 
 # ---- tests: one program per behaviour ---------------------------------------
 TEST_SRCS := $(sort $(wildcard tests/*/*.c))
@@ -47,12 +74,15 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 BENCH_SRCS := bench/ringlat.c
 BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
 
-.PHONY: all libs tests benches test bench deps clean format check-format
+.PHONY: all libs progs tests benches examples test bench deps clean \
+	format check-format install
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: deps libs tests benches
-libs: $(BASE_LIB)
+all: deps libs progs tests benches examples
+libs: $(BASE_LIB) $(LIBTEEQ_A) $(LIBTEEQ_SO) $(LIBTEEQ_PC)
+progs: $(SW_BIN)
+examples: $(EXAMPLE_BINS)
 tests: $(TEST_BINS)
 benches: $(BENCH_BINS)
 
@@ -68,9 +98,43 @@ $(BASE_LIB): $(BASE_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(O)/tests/%: $(O)/tests/%.o $(BASE_LIB)
+$(LIBTEEQ_A): $(CLIENT_OBJS) $(BASE_OBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBTEEQ_SO): $(CLIENT_OBJS) $(BASE_OBJS) client/libteeq.map
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $< $(BASE_LIB) $(TEEQ_LDFLAGS) -o $@
+	$(Q)$(CC) -shared -Wl,-soname,libteeq.so.1 \
+		-Wl,--version-script=client/libteeq.map -Wl,--no-undefined \
+		$(CLIENT_OBJS) $(BASE_OBJS) $(TEEQ_LDFLAGS) -o $@
+	$(Q)ln -sf libteeq.so.$(VERSION) $(O)/lib/libteeq.so.1
+	$(Q)ln -sf libteeq.so.1 $(O)/lib/libteeq.so
+
+$(LIBTEEQ_PC): client/teeq.pc.in
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+
+# Examples compile against the public headers only and link the shared
+# library, exactly as an existing GlobalPlatform client would.
+$(O)/examples/%: examples/%.c $(LIBTEEQ_SO)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) \
+		-Iclient/include -Iuapi $< -L$(O)/lib -lteeq \
+		-Wl,-rpath,$(abspath $(O)/lib) $(SANFLAGS) -o $@
+
+$(SW_BIN): $(O)/secure/main.o $(SECURE_OBJS) $(BASE_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) $(CRYPTO_LIBS) -o $@
+
+# Tests link everything: the secure core and TAs (unit tests call them
+# directly), libteeq statically, the base.
+$(O)/tests/%: $(O)/tests/%.o $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $< $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) \
+		$(CRYPTO_LIBS) -o $@
 
 $(O)/bench/%: $(O)/bench/%.o $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -83,7 +147,7 @@ RESULTS := $(O)/results
 
 test: deps
 	$(Q)rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	$(Q)$(MAKE) --no-print-directory libs tests benches
+	$(Q)$(MAKE) --no-print-directory libs progs tests benches
 	$(Q)$(MAKE) --no-print-directory O=$(O)/asan SAN=address,undefined \
 		OPT="-O1 -g" tests
 	$(Q)$(MAKE) --no-print-directory O=$(O)/tsan SAN=thread OPT="-O1 -g" \
@@ -100,6 +164,19 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory benches
 	$(Q)$(O)/bench/ringlat
 
+install: libs progs
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/include/teeq
+	install -m 644 $(LIBTEEQ_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIBTEEQ_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libteeq.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libteeq.so.1
+	ln -sf libteeq.so.1 $(DESTDIR)$(PREFIX)/lib/libteeq.so
+	install -m 644 $(LIBTEEQ_PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 644 client/include/tee_client_api.h client/include/teeq.h \
+		$(DESTDIR)$(PREFIX)/include/
+	install -m 644 uapi/*.h $(DESTDIR)$(PREFIX)/include/teeq/
+	install -m 755 $(SW_BIN) $(DESTDIR)$(PREFIX)/bin/
+
 clean:
 	rm -rf $(O)
 
@@ -109,4 +186,5 @@ format:
 check-format:
 	clang-format --dry-run --Werror $(C_FILES)
 
--include $(BASE_OBJS:.o=.d) $(TEST_BINS:=.d) $(BENCH_BINS:=.d)
+-include $(BASE_OBJS:.o=.d) $(SECURE_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) \
+	$(O)/secure/main.d $(TEST_BINS:=.d) $(BENCH_BINS:=.d)

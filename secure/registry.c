@@ -9,8 +9,9 @@
 
 #include <string.h>
 
-extern const struct teeq_ta *const __start_teeq_tas[];
-extern const struct teeq_ta *const __stop_teeq_tas[];
+/* weak: a program linked without any TA has an empty registry */
+extern const struct teeq_ta *const __start_teeq_tas[] __attribute__((weak));
+extern const struct teeq_ta *const __stop_teeq_tas[] __attribute__((weak));
 
 size_t ta_registry_count(void)
 {

@@ -83,8 +83,8 @@ struct teeq_ta {
 
 /* Registers a TA: its descriptor goes into the "teeq_tas" section, which
  * the core walks (secure/registry.c). One file, nothing else to edit. */
-#define TEEQ_TA_REGISTER(ta)                                            \
-	static const struct teeq_ta *const teeq_ta_entry_##ta             \
+#define TEEQ_TA_REGISTER(ta)                                  \
+	static const struct teeq_ta *const teeq_ta_entry_##ta \
 		__attribute__((used, section("teeq_tas"), aligned(8))) = &ta
 
 const struct teeq_ta *ta_registry_find(const struct ta_uuid *uuid);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #define SHM_IDS_SLOT(id) ((id)&0xffffu)
+#define SHM_IDS_STATE_ID(state) ((uint32_t)((state) >> 32))
+#define SHM_IDS_STATE_REFS(state) ((uint32_t)(state))
 
 int shm_ids_init(struct shm_ids *t, uint32_t cap)
 {
@@ -50,8 +52,8 @@ static void shm_ids_buf_store(struct shm_buf *dst, const struct shm_buf *src)
 	__atomic_store_n(&dst->cookie, src->cookie, __ATOMIC_RELAXED);
 }
 
-/* Acquire loads: a later re-check of the slot's id cannot be reordered
- * before them (free on x86 and no fence, which ThreadSanitizer could not
+/* Acquire loads: a later re-check of the slot's state cannot be reordered
+ * before them (free on x86, and no fence, which ThreadSanitizer could not
  * follow). */
 static void shm_ids_buf_load(struct shm_buf *dst, const struct shm_buf *src)
 {
@@ -60,6 +62,27 @@ static void shm_ids_buf_load(struct shm_buf *dst, const struct shm_buf *src)
 	dst->kind = __atomic_load_n(&src->kind, __ATOMIC_ACQUIRE);
 	dst->flags = __atomic_load_n(&src->flags, __ATOMIC_ACQUIRE);
 	dst->cookie = __atomic_load_n(&src->cookie, __ATOMIC_ACQUIRE);
+}
+
+/* The slot of a live-looking @id, or NULL. */
+static struct shm_id_slot *shm_ids_slot(struct shm_ids *t, uint32_t id)
+{
+	uint32_t idx = SHM_IDS_SLOT(id);
+
+	if (id == 0 || idx == 0 || idx >= t->cap)
+		return NULL;
+	return &t->slots[idx];
+}
+
+/* Caller holds the lock; the slot's state is 0. */
+static void shm_ids_reclaim(struct shm_ids *t, uint32_t idx)
+{
+	t->slots[idx].next_free = 0;
+	if (t->free_tail)
+		t->slots[t->free_tail].next_free = idx;
+	else
+		t->free_head = idx;
+	t->free_tail = idx;
 }
 
 int64_t shm_ids_add(struct shm_ids *t, const struct shm_buf *buf)
@@ -78,10 +101,10 @@ int64_t shm_ids_add(struct shm_ids *t, const struct shm_buf *buf)
 	if (!t->free_head)
 		t->free_tail = 0;
 	id = ((uint32_t)t->gen[idx] << 16) | idx;
+	t->gen[idx] = t->gen[idx] == UINT16_MAX ? 1 : t->gen[idx] + 1;
 	shm_ids_buf_store(&slot->buf, buf);
-	/* release: the buffer fields are visible before the id that names
-	 * them */
-	__atomic_store_n(&slot->id, id, __ATOMIC_RELEASE);
+	/* release: the buffer fields are visible before the id naming them */
+	__atomic_store_n(&slot->state, (uint64_t)id << 32, __ATOMIC_RELEASE);
 	t->live++;
 	pthread_mutex_unlock(&t->lock);
 	return id;
@@ -89,49 +112,87 @@ int64_t shm_ids_add(struct shm_ids *t, const struct shm_buf *buf)
 
 int shm_ids_remove(struct shm_ids *t, uint32_t id, struct shm_buf *out)
 {
-	uint32_t idx = SHM_IDS_SLOT(id);
-	struct shm_id_slot *slot;
+	struct shm_id_slot *slot = shm_ids_slot(t, id);
+	uint64_t state;
 
-	if (idx == 0 || idx >= t->cap)
+	if (!slot)
 		return -ENOENT;
-	slot = &t->slots[idx];
 	pthread_mutex_lock(&t->lock);
-	if (__atomic_load_n(&slot->id, __ATOMIC_RELAXED) != id || id == 0) {
-		pthread_mutex_unlock(&t->lock);
-		return -ENOENT;
-	}
+	state = __atomic_load_n(&slot->state, __ATOMIC_RELAXED);
+	do {
+		if (SHM_IDS_STATE_ID(state) != id) {
+			pthread_mutex_unlock(&t->lock);
+			return -ENOENT;
+		}
+		/* keep the references, drop the id: no new get succeeds */
+	} while (!__atomic_compare_exchange_n(
+		&slot->state, &state, (uint64_t)SHM_IDS_STATE_REFS(state), 0,
+		__ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
 	if (out)
 		shm_ids_buf_load(out, &slot->buf);
-	__atomic_store_n(&slot->id, 0, __ATOMIC_RELEASE);
-	t->gen[idx] = t->gen[idx] == UINT16_MAX ? 1 : t->gen[idx] + 1;
-	slot->next_free = 0;
-	if (t->free_tail)
-		t->slots[t->free_tail].next_free = idx;
-	else
-		t->free_head = idx;
-	t->free_tail = idx;
 	t->live--;
+	if (SHM_IDS_STATE_REFS(state) == 0)
+		shm_ids_reclaim(t, SHM_IDS_SLOT(id));
 	pthread_mutex_unlock(&t->lock);
-	return 0;
+	return SHM_IDS_STATE_REFS(state) ? 1 : 0;
 }
 
 int shm_ids_lookup(struct shm_ids *t, uint32_t id, struct shm_buf *out)
 {
-	uint32_t idx = SHM_IDS_SLOT(id);
-	struct shm_id_slot *slot;
+	struct shm_id_slot *slot = shm_ids_slot(t, id);
 
-	if (id == 0 || idx == 0 || idx >= t->cap)
+	if (!slot)
 		return -ENOENT;
-	slot = &t->slots[idx];
 	/* acquire: the fields we load are at least as new as the id */
-	if (__atomic_load_n(&slot->id, __ATOMIC_ACQUIRE) != id)
+	if (SHM_IDS_STATE_ID(__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE)) !=
+	    id)
 		return -ENOENT;
 	shm_ids_buf_load(out, &slot->buf);
-	/* a remove (and reuse) racing with the loads above shows as a changed
-	 * id here */
-	if (__atomic_load_n(&slot->id, __ATOMIC_RELAXED) != id)
+	/* a removal (and reuse) racing with the loads shows as a new id */
+	if (SHM_IDS_STATE_ID(__atomic_load_n(&slot->state, __ATOMIC_RELAXED)) !=
+	    id)
 		return -ENOENT;
 	return 0;
+}
+
+int shm_ids_get(struct shm_ids *t, uint32_t id, struct shm_buf *out)
+{
+	struct shm_id_slot *slot = shm_ids_slot(t, id);
+	uint64_t state;
+
+	if (!slot)
+		return -ENOENT;
+	state = __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
+	do {
+		if (SHM_IDS_STATE_ID(state) != id ||
+		    SHM_IDS_STATE_REFS(state) == UINT32_MAX)
+			return -ENOENT;
+		/* acquire: the fields below are loaded after our reference
+		 * pinned the slot to this id */
+	} while (!__atomic_compare_exchange_n(&slot->state, &state, state + 1,
+					      0, __ATOMIC_ACQUIRE,
+					      __ATOMIC_ACQUIRE));
+	shm_ids_buf_load(out, &slot->buf);
+	return 0;
+}
+
+int shm_ids_put(struct shm_ids *t, uint32_t id)
+{
+	struct shm_id_slot *slot = shm_ids_slot(t, id);
+	uint64_t state;
+
+	if (!slot)
+		return 0;
+	/* release: our uses of the buffer complete before the reference is
+	 * seen gone */
+	state = __atomic_sub_fetch(&slot->state, 1, __ATOMIC_ACQ_REL);
+	if (state != 0)
+		return 0;
+	/* the id was removed and we were its last user */
+	pthread_mutex_lock(&t->lock);
+	shm_ids_reclaim(t, SHM_IDS_SLOT(id));
+	pthread_mutex_unlock(&t->lock);
+	return 1;
 }
 
 int shm_ids_check(struct shm_ids *t, uint32_t id, uint64_t offset, uint64_t len,
@@ -157,4 +218,18 @@ uint32_t shm_ids_live(struct shm_ids *t)
 	live = t->live;
 	pthread_mutex_unlock(&t->lock);
 	return live;
+}
+
+uint32_t shm_ids_next(struct shm_ids *t, uint32_t *cursor)
+{
+	uint32_t id;
+
+	while (++*cursor < t->cap) {
+		id = SHM_IDS_STATE_ID(__atomic_load_n(&t->slots[*cursor].state,
+						      __ATOMIC_ACQUIRE));
+		if (id)
+			return id;
+	}
+	*cursor = t->cap;
+	return 0;
 }

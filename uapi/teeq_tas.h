@@ -12,9 +12,13 @@
  * { clockSeqAndNode[8] } }. */
 
 /* ---- noop: the latency probe ------------------------------------------- */
-#define TEEQ_TA_NOOP_UUID                                  \
-	{ 0x74656571, 0x0000, 0x4000,                     \
-	  { 0x80, 0x00, 0x6e, 0x6f, 0x6f, 0x70, 0x00, 0x01 } }
+#define TEEQ_TA_NOOP_UUID                                              \
+	{                                                              \
+		0x74656571, 0x0000, 0x4000,                            \
+		{                                                      \
+			0x80, 0x00, 0x6e, 0x6f, 0x6f, 0x70, 0x00, 0x01 \
+		}                                                      \
+	}
 /* Any parameters, left untouched; returns at once. */
 #define TEEQ_NOOP_CMD_NOOP 0
 /* p0 VALUE_INPUT a = milliseconds to wait. Returns TEEQ_ERROR_CANCEL if
@@ -22,9 +26,13 @@
 #define TEEQ_NOOP_CMD_WAIT 1
 
 /* ---- echo: parameter plumbing ------------------------------------------ */
-#define TEEQ_TA_ECHO_UUID                                  \
-	{ 0x74656571, 0x0000, 0x4000,                     \
-	  { 0x80, 0x00, 0x65, 0x63, 0x68, 0x6f, 0x00, 0x02 } }
+#define TEEQ_TA_ECHO_UUID                                              \
+	{                                                              \
+		0x74656571, 0x0000, 0x4000,                            \
+		{                                                      \
+			0x80, 0x00, 0x65, 0x63, 0x68, 0x6f, 0x00, 0x02 \
+		}                                                      \
+	}
 /* p0 VALUE_INPUT (a, b); p1 VALUE_OUTPUT := (a, b);
  * p2 VALUE_INOUT (c, d) := (c + a, d + b); p3 NONE. */
 #define TEEQ_ECHO_CMD_VALUES 0
@@ -38,9 +46,13 @@
 #define TEEQ_ECHO_CMD_IDENTITY 3
 
 /* ---- digest: SHA-256 and HMAC-SHA256 (OpenSSL libcrypto) --------------- */
-#define TEEQ_TA_DIGEST_UUID                                \
-	{ 0x74656571, 0x0000, 0x4000,                     \
-	  { 0x80, 0x00, 0x64, 0x67, 0x73, 0x74, 0x00, 0x03 } }
+#define TEEQ_TA_DIGEST_UUID                                            \
+	{                                                              \
+		0x74656571, 0x0000, 0x4000,                            \
+		{                                                      \
+			0x80, 0x00, 0x64, 0x67, 0x73, 0x74, 0x00, 0x03 \
+		}                                                      \
+	}
 #define TEEQ_DIGEST_LEN 32
 #define TEEQ_DIGEST_ALG_SHA256 0
 #define TEEQ_DIGEST_ALG_HMAC_SHA256 1
@@ -59,9 +71,13 @@
 #define TEEQ_DIGEST_CMD_FINAL 4
 
 /* ---- cipher: AES-CTR and AES-GCM (OpenSSL libcrypto) ------------------- */
-#define TEEQ_TA_CIPHER_UUID                                \
-	{ 0x74656571, 0x0000, 0x4000,                     \
-	  { 0x80, 0x00, 0x63, 0x69, 0x70, 0x68, 0x00, 0x04 } }
+#define TEEQ_TA_CIPHER_UUID                                            \
+	{                                                              \
+		0x74656571, 0x0000, 0x4000,                            \
+		{                                                      \
+			0x80, 0x00, 0x63, 0x69, 0x70, 0x68, 0x00, 0x04 \
+		}                                                      \
+	}
 #define TEEQ_CIPHER_MODE_CTR 1
 #define TEEQ_CIPHER_MODE_GCM 2
 #define TEEQ_CIPHER_GCM_TAG_LEN 16

@@ -85,6 +85,30 @@ int main(void)
 	CHECK(id2 != ids[3]);
 	CHECK_EQ(shm_ids_lookup(&t, (uint32_t)ids[3], &out), -ENOENT);
 
+	/* references: a removal while in use defers the release to the last
+	 * put, and the slot is not reused before that */
+	{
+		struct shm_buf got;
+		int64_t held = shm_ids_add(&t, &buf), next;
+
+		CHECK(held > 0);
+		CHECK_EQ(shm_ids_get(&t, (uint32_t)held, &got), 0);
+		CHECK_EQ(shm_ids_get(&t, (uint32_t)held, &got), 0);
+		CHECK_EQ(shm_ids_put(&t, (uint32_t)held), 0); /* not removed */
+		CHECK_EQ(shm_ids_remove(&t, (uint32_t)held, NULL), 1);
+		CHECK_EQ(shm_ids_get(&t, (uint32_t)held, &got), -ENOENT);
+		CHECK_EQ(shm_ids_lookup(&t, (uint32_t)held, &got), -ENOENT);
+		CHECK_EQ(shm_ids_remove(&t, (uint32_t)held, NULL), -ENOENT);
+		/* the table is full but for this slot, still referenced */
+		CHECK_EQ(shm_ids_add(&t, &buf), -ENOSPC);
+		CHECK_EQ(shm_ids_put(&t, (uint32_t)held), 1); /* release now */
+		next = shm_ids_add(&t, &buf);
+		CHECK_EQ(next & 0xffff, held & 0xffff);
+		CHECK(next != held);
+		CHECK_EQ(shm_ids_get(&t, 0, &got), -ENOENT);
+		CHECK_EQ(shm_ids_remove(&t, (uint32_t)next, NULL), 0);
+	}
+
 	/* generations wrap without ever reaching 0 or repeating at once */
 	for (i = 0; i < 70000; i++) {
 		int64_t n = shm_ids_add(&t, &buf);

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The secure world's core, independent of how entries arrive: a client's
+ * channel, its sessions and registered buffers, and the dispatcher that
+ * turns one submission entry into one completion entry.
+ *
+ * Platform needs: malloc, a mutex, a monotonic clock. The host build
+ * (teeq-sw) feeds it from worker threads; a kernel-attached or real secure
+ * OS build would feed it from its own rings.
+ */
+#ifndef TEEQ_SECURE_CORE_H
+#define TEEQ_SECURE_CORE_H
+
+#include "ring/channel.h"
+#include "secure/call.h"
+#include "shm/ids.h"
+
+#include <pthread.h>
+#include <stdint.h>
+
+#define SW_MAX_SESSIONS 1024 /* per client */
+#define SW_MAX_EXT_BUFS 256 /* registered buffers per client */
+#define SW_CANCEL_SLOTS 32 /* cancellations remembered per client */
+
+/* A buffer registered from outside the heap (a sealed memfd). */
+struct sw_ext_buf {
+	void *base;
+	uint64_t size;
+	uint32_t flags; /* TEEQ_HOST_REG_READ / _WRITE */
+};
+
+struct sw_session {
+	const struct teeq_ta *ta;
+	pthread_mutex_t lock; /* serialises calls into the TA */
+	struct ta_identity who;
+	unsigned char state[] __attribute__((aligned(16)));
+};
+
+/* A cancellation request the client sent that no call has claimed yet. */
+struct sw_cancel {
+	uint32_t cancel_id; /* 0: free */
+	uint32_t session; /* 0: any */
+};
+
+struct sw_client_stats {
+	uint64_t calls; /* entries completed; atomic */
+	uint64_t sessions_total;
+};
+
+struct sw_client {
+	uint32_t id;
+	struct ta_identity who; /* login set per session */
+	void *region; /* the channel, mapped */
+	struct channel_layout layout; /* validated copy */
+	unsigned char *heap;
+	struct shm_ids sessions; /* cookie: struct sw_session * */
+	struct shm_ids ext_bufs; /* cookie: struct sw_ext_buf * */
+	pthread_mutex_t cancel_lock;
+	uint32_t cancel_gen; /* bumped per new request; atomic */
+	struct sw_cancel cancels[SW_CANCEL_SLOTS];
+	struct sw_client_stats stats;
+	/* why the client is being dropped (it broke the protocol); atomic */
+	const char *broken;
+	/* the client is gone: calls still running are cancelled; atomic */
+	int dying;
+};
+
+/* The state of one call while it runs, for cancellation. */
+struct sw_call {
+	struct ta_call ta; /* ta.core points back here */
+	struct sw_client *client;
+	uint32_t cancel_id;
+	uint32_t session;
+	uint32_t seen_gen;
+	int cancelled;
+	/* optional: look at not-yet-consumed entries for cancellations
+	 * (a host worker blocked in this call still sees them) */
+	void (*peek)(void *peek_arg);
+	void *peek_arg;
+};
+
+int sw_client_init(struct sw_client *c, uint32_t id, void *region,
+		   const struct channel_layout *layout,
+		   const struct ta_identity *who);
+/* Closes every session and unmaps every registered buffer. */
+void sw_client_fini(struct sw_client *c);
+
+/* Registered buffers; the host maps and unmaps. */
+int64_t sw_client_add_ext(struct sw_client *c, struct sw_ext_buf *buf);
+/* Returns 0 if @buf_id is gone now, 1 if its last user will release it. */
+int sw_client_remove_ext(struct sw_client *c, uint32_t buf_id);
+/* Releases an external buffer: provided by the host. */
+void sw_host_release_ext(struct sw_ext_buf *buf);
+
+/* Records a cancellation request (from a TEEQ_OP_CANCEL entry). */
+void sw_client_cancel(struct sw_client *c, uint32_t cancel_id,
+		      uint32_t session);
+
+/*
+ * Executes one submission entry. @sqe is the caller's private copy; the
+ * result goes to @cqe (fully written). @peek/@peek_arg as in sw_call.
+ */
+void sw_dispatch(struct sw_client *c, const struct teeq_sqe *sqe,
+		 struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg);
+
+uint32_t sw_client_sessions(struct sw_client *c);
+/* Closes the session in the TA and frees it; nobody may hold it. */
+void sw_session_destroy(struct sw_session *s);
+
+#endif /* TEEQ_SECURE_CORE_H */

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The dispatcher: one submission entry in, one completion entry out.
+ *
+ * The entry is the caller's private copy, so every field is read once.
+ * Everything is checked before a trusted app sees it: opcode, flags,
+ * reserved fields, parameter types, and each memory reference against the
+ * buffer it names (overflow-safe). Errors found here carry origin
+ * TEEQ_ORIGIN_TEE; a trusted app's own results carry TEEQ_ORIGIN_TRUSTED_APP.
+ */
+#include "secure/core.h"
+
+#include "uapi/teeq_host.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sw_params {
+	struct ta_param p[TEEQ_NUM_PARAMS];
+	uint32_t held_id[TEEQ_NUM_PARAMS]; /* ext buffers referenced */
+	struct sw_ext_buf *held[TEEQ_NUM_PARAMS];
+};
+
+static void sw_result(struct teeq_cqe *cqe, uint32_t result, uint32_t origin)
+{
+	cqe->result = result;
+	cqe->origin = origin;
+}
+
+static int sw_all_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		if (*b++)
+			return 0;
+	return 1;
+}
+
+static void sw_params_release(struct sw_client *c, struct sw_params *sp)
+{
+	int i;
+
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
+		if (!sp->held[i])
+			continue;
+		if (shm_ids_put(&c->ext_bufs, sp->held_id[i]) == 1)
+			sw_host_release_ext(sp->held[i]);
+		sp->held[i] = NULL;
+	}
+}
+
+/* Resolves one memref window to memory; 0 or a TEEQ_ERROR_*. */
+static uint32_t sw_memref(struct sw_client *c, unsigned int type,
+			  const union teeq_param *wire, struct sw_params *sp,
+			  int i)
+{
+	uint32_t buf_id = wire->memref.buf_id;
+	uint64_t off = wire->memref.offset, size = wire->memref.size;
+	uint32_t need = TEEQ_HOST_REG_READ;
+	struct sw_ext_buf *ext;
+	struct shm_buf buf;
+
+	sp->p[i].memref.size = (size_t)size;
+	if (buf_id == TEEQ_BUF_ID_NULL) {
+		if (off)
+			return TEEQ_ERROR_BAD_PARAMETERS;
+		sp->p[i].memref.buffer = NULL;
+		return 0;
+	}
+	if (buf_id == TEEQ_BUF_ID_HEAP) {
+		if (!shm_window_ok(c->layout.heap_size, off, size))
+			return TEEQ_ERROR_BAD_PARAMETERS;
+		sp->p[i].memref.buffer = c->heap + off;
+		return 0;
+	}
+	if (shm_ids_get(&c->ext_bufs, buf_id, &buf))
+		return TEEQ_ERROR_BAD_PARAMETERS; /* stale or foreign id */
+	ext = (struct sw_ext_buf *)(uintptr_t)buf.cookie;
+	sp->held[i] = ext;
+	sp->held_id[i] = buf_id;
+	if (type != TEEQ_PARAM_MEMREF_INPUT)
+		need = type == TEEQ_PARAM_MEMREF_OUTPUT ?
+			       TEEQ_HOST_REG_WRITE :
+			       TEEQ_HOST_REG_READ | TEEQ_HOST_REG_WRITE;
+	if ((ext->flags & need) != need)
+		return TEEQ_ERROR_ACCESS_DENIED;
+	if (!shm_window_ok(ext->size, off, size))
+		return TEEQ_ERROR_BAD_PARAMETERS;
+	sp->p[i].memref.buffer = (unsigned char *)ext->base + off;
+	return 0;
+}
+
+static uint32_t sw_params_decode(struct sw_client *c,
+				 const struct teeq_sqe *sqe,
+				 struct sw_params *sp)
+{
+	uint32_t ret;
+	int i;
+
+	memset(sp, 0, sizeof(*sp));
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
+		unsigned int type = TEEQ_PARAM_TYPE_GET(sqe->param_types, i);
+		const union teeq_param *wire = &sqe->params[i];
+
+		sp->p[i].type = type;
+		if (!teeq_param_type_valid(type))
+			return TEEQ_ERROR_BAD_PARAMETERS;
+		if (type == TEEQ_PARAM_NONE) {
+			if (!sw_all_zero(wire, sizeof(*wire)))
+				return TEEQ_ERROR_BAD_PARAMETERS;
+		} else if (teeq_param_is_value(type)) {
+			if (wire->value.pad)
+				return TEEQ_ERROR_BAD_PARAMETERS;
+			sp->p[i].value.a = wire->value.a;
+			sp->p[i].value.b = wire->value.b;
+		} else {
+			ret = sw_memref(c, type, wire, sp, i);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static void sw_params_encode(const struct sw_params *sp, struct teeq_cqe *cqe)
+{
+	int i;
+
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
+		const struct ta_param *p = &sp->p[i];
+
+		if (!teeq_param_is_output(p->type))
+			continue;
+		if (teeq_param_is_value(p->type)) {
+			cqe->params[i].value.a = p->value.a;
+			cqe->params[i].value.b = p->value.b;
+		} else {
+			cqe->params[i].memref.size =
+				p->memref.size > UINT32_MAX ?
+					UINT32_MAX :
+					(uint32_t)p->memref.size;
+		}
+	}
+}
+
+/* ---- cancellation --------------------------------------------------------- */
+
+static int sw_call_claim_cancel(struct sw_call *call)
+{
+	struct sw_client *c = call->client;
+	int i;
+
+	pthread_mutex_lock(&c->cancel_lock);
+	for (i = 0; i < SW_CANCEL_SLOTS; i++) {
+		struct sw_cancel *k = &c->cancels[i];
+
+		if (k->cancel_id == call->cancel_id &&
+		    (!k->session || k->session == call->session)) {
+			k->cancel_id = 0;
+			call->cancelled = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->cancel_lock);
+	return call->cancelled;
+}
+
+static int sw_call_is_cancelled(struct ta_call *tc)
+{
+	struct sw_call *call = tc->core;
+	uint32_t gen;
+
+	if (__atomic_load_n(&call->client->dying, __ATOMIC_RELAXED))
+		call->cancelled = 1;
+	if (call->cancelled || !call->cancel_id)
+		return call->cancelled;
+	if (call->peek)
+		call->peek(call->peek_arg);
+	gen = __atomic_load_n(&call->client->cancel_gen, __ATOMIC_ACQUIRE);
+	if (gen == call->seen_gen)
+		return 0;
+	call->seen_gen = gen;
+	return sw_call_claim_cancel(call);
+}
+
+void sw_client_cancel(struct sw_client *c, uint32_t cancel_id, uint32_t session)
+{
+	uint32_t gen;
+
+	pthread_mutex_lock(&c->cancel_lock);
+	gen = c->cancel_gen + 1;
+	/* a ring of recent requests; libteeq never reuses a cancel id soon,
+	 * so an overwritten stale request can match nothing anyway */
+	c->cancels[gen % SW_CANCEL_SLOTS] =
+		(struct sw_cancel){ cancel_id, session };
+	/* release: the slot is written before the generation announcing it */
+	__atomic_store_n(&c->cancel_gen, gen, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&c->cancel_lock);
+}
+
+static void sw_call_init(struct sw_call *call, struct sw_client *c,
+			 const struct teeq_sqe *sqe, void (*peek)(void *),
+			 void *peek_arg)
+{
+	memset(call, 0, sizeof(*call));
+	call->ta.is_cancelled = sw_call_is_cancelled;
+	call->ta.core = call;
+	call->client = c;
+	call->cancel_id = sqe->cancel_id;
+	call->session = sqe->session;
+	call->peek = peek;
+	call->peek_arg = peek_arg;
+	/* requests from before this call started count: an operation
+	 * cancelled while still queued never reaches its trusted app */
+	if (call->cancel_id &&
+	    __atomic_load_n(&c->cancel_gen, __ATOMIC_ACQUIRE))
+		sw_call_claim_cancel(call);
+	call->seen_gen = __atomic_load_n(&c->cancel_gen, __ATOMIC_ACQUIRE);
+}
+
+/* ---- sessions ------------------------------------------------------------- */
+
+void sw_session_destroy(struct sw_session *s)
+{
+	if (s->ta->close_session)
+		s->ta->close_session(s->state);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static uint32_t sw_login_check(struct sw_client *c, const struct teeq_sqe *sqe)
+{
+	switch (sqe->func) {
+	case TEEQ_LOGIN_PUBLIC:
+	case TEEQ_LOGIN_USER:
+	case TEEQ_LOGIN_APPLICATION:
+	case TEEQ_LOGIN_USER_APPLICATION:
+		return sqe->login_data ? TEEQ_ERROR_BAD_PARAMETERS : 0;
+	case TEEQ_LOGIN_GROUP:
+	case TEEQ_LOGIN_GROUP_APPLICATION:
+		/* the group must be the client's own (as its credentials
+		 * say), or the client is not allowed to log in with it */
+		return sqe->login_data == c->who.gid ? 0 :
+						       TEEQ_ERROR_ACCESS_DENIED;
+	default:
+		return TEEQ_ERROR_BAD_PARAMETERS;
+	}
+}
+
+static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
+			    struct teeq_cqe *cqe)
+{
+	const struct teeq_ta *ta;
+	struct sw_session *s;
+	struct sw_params sp;
+	struct ta_uuid uuid;
+	uint32_t ret;
+	int64_t id;
+
+	if (sqe->session || sqe->cancel_id) {
+		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
+		return;
+	}
+	ta_uuid_from_wire(&sqe->uuid, &uuid);
+	ta = ta_registry_find(&uuid);
+	if (!ta) {
+		sw_result(cqe, TEEQ_ERROR_ITEM_NOT_FOUND, TEEQ_ORIGIN_TEE);
+		return;
+	}
+	ret = sw_login_check(c, sqe);
+	if (ret) {
+		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
+		return;
+	}
+	ret = sw_params_decode(c, sqe, &sp);
+	if (ret)
+		goto out_params;
+
+	s = calloc(1, sizeof(*s) + ta->session_size);
+	if (!s || pthread_mutex_init(&s->lock, NULL)) {
+		free(s);
+		ret = TEEQ_ERROR_OUT_OF_MEMORY;
+		goto out_params;
+	}
+	s->ta = ta;
+	s->who = c->who;
+	s->who.login = sqe->func;
+	if (ta->open_session) {
+		ret = ta->open_session(s->state, &s->who, sqe->param_types,
+				       sp.p);
+		if (ret) {
+			pthread_mutex_destroy(&s->lock);
+			free(s);
+			sw_params_encode(&sp, cqe);
+			sw_params_release(c, &sp);
+			sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
+			return;
+		}
+	}
+	id = shm_ids_add(&c->sessions,
+			 &(struct shm_buf){ .cookie = (uintptr_t)s });
+	if (id < 0) {
+		sw_session_destroy(s);
+		ret = TEEQ_ERROR_OUT_OF_MEMORY;
+		goto out_params;
+	}
+	__atomic_add_fetch(&c->stats.sessions_total, 1, __ATOMIC_RELAXED);
+	cqe->session = (uint32_t)id;
+	sw_params_encode(&sp, cqe);
+	sw_params_release(c, &sp);
+	sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TRUSTED_APP);
+	return;
+
+out_params:
+	sw_params_release(c, &sp);
+	sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
+}
+
+static void sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe,
+		      struct teeq_cqe *cqe, void (*peek)(void *),
+		      void *peek_arg)
+{
+	struct sw_session *s;
+	struct sw_params sp;
+	struct shm_buf buf;
+	struct sw_call call;
+	uint32_t ret;
+
+	if (shm_ids_get(&c->sessions, sqe->session, &buf)) {
+		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
+		return;
+	}
+	s = (struct sw_session *)(uintptr_t)buf.cookie;
+	ret = sw_params_decode(c, sqe, &sp);
+	if (ret) {
+		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
+		goto out;
+	}
+	sw_call_init(&call, c, sqe, peek, peek_arg);
+	if (call.cancelled) {
+		sw_result(cqe, TEEQ_ERROR_CANCEL, TEEQ_ORIGIN_TEE);
+		goto out;
+	}
+	pthread_mutex_lock(&s->lock);
+	ret = s->ta->invoke(s->state, &call.ta, sqe->func, sqe->param_types,
+			    sp.p);
+	pthread_mutex_unlock(&s->lock);
+	sw_params_encode(&sp, cqe);
+	sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
+out:
+	sw_params_release(c, &sp);
+	/* a close that raced with this call left the teardown to us */
+	if (shm_ids_put(&c->sessions, sqe->session) == 1)
+		sw_session_destroy(s);
+}
+
+static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
+			     struct teeq_cqe *cqe)
+{
+	struct shm_buf buf;
+	int ret;
+
+	if (sqe->param_types || sqe->cancel_id) {
+		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
+		return;
+	}
+	ret = shm_ids_remove(&c->sessions, sqe->session, &buf);
+	if (ret < 0) {
+		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
+		return;
+	}
+	if (ret == 0)
+		sw_session_destroy((struct sw_session *)(uintptr_t)buf.cookie);
+	sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
+}
+
+/* ---- the entry point -------------------------------------------------------- */
+
+static int sw_sqe_reserved_clear(const struct teeq_sqe *sqe)
+{
+	return !sqe->reserved0 &&
+	       sw_all_zero(sqe->reserved1, sizeof(sqe->reserved1));
+}
+
+/* Only OPEN_SESSION carries a UUID and login data. */
+static int sw_sqe_open_fields_clear(const struct teeq_sqe *sqe)
+{
+	return !sqe->login_data && sw_all_zero(&sqe->uuid, sizeof(sqe->uuid));
+}
+
+void sw_dispatch(struct sw_client *c, const struct teeq_sqe *sqe,
+		 struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg)
+{
+	memset(cqe, 0, sizeof(*cqe));
+	cqe->user_data = sqe->user_data;
+
+	if (sqe->flags & ~TEEQ_SQE_FLAGS_ALL) {
+		sw_result(cqe, TEEQ_ERROR_NOT_SUPPORTED, TEEQ_ORIGIN_TEE);
+		return;
+	}
+	if (!sw_sqe_reserved_clear(sqe) ||
+	    (sqe->opcode != TEEQ_OP_OPEN_SESSION &&
+	     !sw_sqe_open_fields_clear(sqe))) {
+		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
+		return;
+	}
+
+	switch (sqe->opcode) {
+	case TEEQ_OP_NOP:
+		sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
+		return;
+	case TEEQ_OP_OPEN_SESSION:
+		sw_open_session(c, sqe, cqe);
+		return;
+	case TEEQ_OP_INVOKE:
+		sw_invoke(c, sqe, cqe, peek, peek_arg);
+		return;
+	case TEEQ_OP_CLOSE_SESSION:
+		sw_close_session(c, sqe, cqe);
+		return;
+	case TEEQ_OP_CANCEL:
+		if (!sqe->cancel_id || sqe->param_types) {
+			sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS,
+				  TEEQ_ORIGIN_TEE);
+			return;
+		}
+		sw_client_cancel(c, sqe->cancel_id, sqe->session);
+		sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
+		return;
+	default:
+		sw_result(cqe, TEEQ_ERROR_NOT_SUPPORTED, TEEQ_ORIGIN_TEE);
+		return;
+	}
+}

@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The control thread of teeq-sw: accepts clients on the Unix socket, runs
+ * the handshake, serves registrations and stats, and tears a client down
+ * when its socket hangs up or it breaks the protocol. Nothing here is on
+ * the path of a call.
+ */
+#include "secure/host.h"
+
+#include "shm/memfd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SW_KNOWN_FEATURES TEEQ_FEAT_ALL
+
+void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbose_only && !h->opts.verbose)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "teeq-sw[%d]: ", (int)getpid());
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void sw_host_client_broken(struct sw_hclient *hc, const char *reason)
+{
+	const char *none = NULL;
+	uint64_t one = 1;
+
+	/* first reason wins; the control thread drops the client */
+	if (__atomic_compare_exchange_n(&hc->core.broken, &none, reason, 0,
+					__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		(void)!write(hc->host->wake_fd, &one, sizeof(one));
+}
+
+/* ---- messages ---------------------------------------------------------------- */
+
+static int sw_host_send(int sock, void *msg, size_t len, uint16_t type,
+			uint32_t seq)
+{
+	struct teeq_host_hdr *hdr = msg;
+
+	hdr->magic = TEEQ_HOST_MAGIC;
+	hdr->type = type;
+	hdr->reserved = 0;
+	hdr->len = (uint32_t)len;
+	hdr->seq = seq;
+	return send(sock, msg, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EPIPE;
+}
+
+/* Receives one message and up to @max_fds descriptors. Returns its length,
+ * 0 on hang-up, or -errno. Descriptors beyond @max_fds are closed. */
+static ssize_t sw_host_recv(int sock, void *buf, size_t len, int *fds,
+			    int max_fds, int *nr_fds)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * TEEQ_HOST_MAX_FDS)];
+	struct iovec iov = { buf, len };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*nr_fds = 0;
+	n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	if (n < 0)
+		return -errno;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		int *in = (int *)CMSG_DATA(cm);
+		int i, count;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		count = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		for (i = 0; i < count; i++) {
+			if (*nr_fds < max_fds)
+				fds[(*nr_fds)++] = in[i];
+			else
+				close(in[i]);
+		}
+	}
+	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+		return -EMSGSIZE;
+	return n;
+}
+
+static void sw_close_fds(int *fds, int n)
+{
+	while (n-- > 0)
+		if (fds[n] >= 0)
+			close(fds[n]);
+}
+
+/* Is @fd an eventfd? A doorbell that is anything else (a pipe that could
+ * block us, a file) is refused. */
+static int sw_is_eventfd(int fd)
+{
+	char path[64], line[128];
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "eventfd-count:", 14);
+	fclose(f);
+	return found;
+}
+
+/* ---- clients ------------------------------------------------------------------ */
+
+static void sw_hclient_free(struct sw_hclient *hc)
+{
+	uint32_t i;
+
+	for (i = 0; i < hc->nr_qpairs; i++) {
+		if (hc->qp[i].sq_db >= 0)
+			close(hc->qp[i].sq_db);
+		if (hc->qp[i].cq_db >= 0)
+			close(hc->qp[i].cq_db);
+	}
+	if (hc->core.region)
+		munmap(hc->core.region, hc->region_size);
+	if (hc->memfd >= 0)
+		close(hc->memfd);
+	if (hc->sock >= 0)
+		close(hc->sock);
+	free(hc);
+}
+
+/* Everything is detached from the workers: close sessions, unmap. */
+static void sw_host_finish_client(struct sw_host *h, struct sw_hclient *hc)
+{
+	struct sw_hclient **pp;
+
+	for (pp = &h->clients; *pp; pp = &(*pp)->next) {
+		if (*pp == hc) {
+			*pp = hc->next;
+			break;
+		}
+	}
+	if (hc->core_ready)
+		sw_client_fini(&hc->core);
+	sw_log(h, 1, "client %u gone", hc->core.id);
+	sw_hclient_free(hc);
+}
+
+/* Starts tearing a client down: no more messages, the workers let go of
+ * its rings, and running calls see themselves cancelled. */
+static void sw_host_drop_client(struct sw_host *h, struct sw_hclient *hc,
+				const char *reason)
+{
+	uint32_t i;
+
+	if (hc->detaching)
+		return;
+	hc->detaching = 1;
+	__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELAXED);
+	epoll_ctl(h->epfd, EPOLL_CTL_DEL, hc->sock, NULL);
+	if (reason) {
+		h->totals.clients_dropped++;
+		sw_log(h, 0, "client %u (pid %d uid %u) disconnected: %s",
+		       hc->core.id, (int)hc->cred.pid, (unsigned)hc->cred.uid,
+		       reason);
+	}
+	/* one detach per queue pair; a worker acks each */
+	__atomic_store_n(&hc->detach_pending, hc->nr_qpairs, __ATOMIC_RELEASE);
+	for (i = 0; i < hc->nr_qpairs; i++)
+		sw_worker_detach(hc->qp[i].worker, hc);
+}
+
+static int sw_host_reply_status(struct sw_hclient *hc, uint16_t type,
+				uint32_t seq, int status)
+{
+	struct teeq_host_status_reply r = { .status = status };
+
+	return sw_host_send(hc->sock, &r, sizeof(r), type, seq);
+}
+
+static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
+				 const struct teeq_host_hello *m, int *fds,
+				 int nr_fds)
+{
+	struct teeq_host_hello_reply r = { 0 };
+	struct channel_layout layout;
+	struct ta_identity who;
+	const char *why = NULL;
+	uint64_t size;
+	void *region;
+	uint32_t i;
+	int ret;
+
+	if ((m->abi_version >> 16) != TEEQ_ABI_MAJOR)
+		return "unsupported ABI major version";
+	if (m->nr_qpairs < 1 || m->nr_qpairs > TEEQ_MAX_QPAIRS ||
+	    nr_fds != 1 + 2 * (int)m->nr_qpairs)
+		return "wrong number of queue pairs or descriptors";
+	if (m->features & ~SW_KNOWN_FEATURES)
+		return "unknown feature bits";
+	if (shm_memfd_check(fds[0], &size) || size != m->region_size)
+		return "region is not a memfd sealed against shrinking, or its "
+		       "size differs";
+	for (i = 1; i < (uint32_t)nr_fds; i++)
+		if (!sw_is_eventfd(fds[i]))
+			return "doorbell is not an eventfd";
+	if (size > (1ull << 40) || shm_map(fds[0], size, &region))
+		return "cannot map the region";
+	hc->memfd = fds[0];
+	fds[0] = -1;
+	hc->region_size = size;
+	hc->core.region = region;
+	if (channel_validate(region, size, SW_KNOWN_FEATURES, &layout, &why))
+		return why;
+	if (layout.nr_qpairs != m->nr_qpairs || layout.features != m->features)
+		return "handshake disagrees with the region header";
+
+	who = (struct ta_identity){ .uid = hc->cred.uid,
+				    .gid = hc->cred.gid,
+				    .pid = (uint32_t)hc->cred.pid };
+	ret = sw_client_init(&hc->core, ++h->next_client_id, region, &layout,
+			     &who);
+	if (ret)
+		return "out of memory";
+	hc->core_ready = 1;
+	hc->nr_qpairs = layout.nr_qpairs;
+	for (i = 0; i < hc->nr_qpairs; i++) {
+		struct sw_hqp *qp = &hc->qp[i];
+
+		qp->hc = hc;
+		qp->sq_db = fds[1 + i];
+		qp->cq_db = fds[1 + hc->nr_qpairs + i];
+		fds[1 + i] = fds[1 + hc->nr_qpairs + i] = -1;
+		if (channel_attach_qpair(region, &layout, i, &qp->sq,
+					 RING_CONSUMER, &qp->cq,
+					 RING_PRODUCER))
+			return "ring headers disagree with the region header";
+	}
+
+	r.status = 0;
+	r.abi_version = TEEQ_ABI_VERSION;
+	r.features = SW_KNOWN_FEATURES;
+	r.client_id = hc->core.id;
+	r.sw_pid = (uint32_t)getpid();
+	r.workers = h->opts.workers;
+	if (sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_HELLO_REPLY,
+			 m->hdr.seq))
+		return "hung up during the handshake";
+
+	/* spread the queue pairs over the workers */
+	for (i = 0; i < hc->nr_qpairs; i++) {
+		hc->qp[i].worker =
+			&h->workers[(h->next_worker + i) % h->opts.workers];
+		sw_worker_add_qp(hc->qp[i].worker, &hc->qp[i]);
+	}
+	h->next_worker = (h->next_worker + hc->nr_qpairs) % h->opts.workers;
+	hc->attached = 1;
+	h->totals.clients_total++;
+	sw_log(h, 1, "client %u attached: pid %d uid %u, %u queue pairs, "
+		     "%llu-byte region",
+	       hc->core.id, (int)hc->cred.pid, (unsigned)hc->cred.uid,
+	       hc->nr_qpairs, (unsigned long long)size);
+	return NULL;
+}
+
+void sw_host_release_ext(struct sw_ext_buf *buf)
+{
+	munmap(buf->base, buf->size);
+	free(buf);
+}
+
+static const char *sw_host_reg_fd(struct sw_host *h, struct sw_hclient *hc,
+				  const struct teeq_host_reg_fd *m, int *fds,
+				  int nr_fds)
+{
+	struct teeq_host_reg_fd_reply r = { 0 };
+	struct sw_ext_buf *buf = NULL;
+	int prot = PROT_READ, status = 0;
+	uint64_t size = 0;
+	int64_t id;
+	void *base;
+
+	if (nr_fds != 1 || m->reserved || !m->flags ||
+	    (m->flags & ~(TEEQ_HOST_REG_READ | TEEQ_HOST_REG_WRITE)))
+		return "malformed registration";
+	if (m->flags & TEEQ_HOST_REG_WRITE)
+		prot |= PROT_WRITE;
+	status = shm_memfd_check(fds[0], &size);
+	if (!status && (size == 0 || size > (1ull << 40)))
+		status = -EINVAL;
+	if (!status) {
+		base = mmap(NULL, size, prot, MAP_SHARED, fds[0], 0);
+		buf = base == MAP_FAILED ? NULL : malloc(sizeof(*buf));
+		if (!buf) {
+			if (base != MAP_FAILED)
+				munmap(base, size);
+			status = -ENOMEM;
+		}
+	}
+	if (!status) {
+		*buf = (struct sw_ext_buf){ base, size, m->flags };
+		id = sw_client_add_ext(&hc->core, buf);
+		if (id < 0) {
+			sw_host_release_ext(buf);
+			status = (int)id;
+		} else {
+			r.buf_id = (uint32_t)id;
+			r.size = size;
+			__atomic_add_fetch(&h->ext_buffers, 1, __ATOMIC_RELAXED);
+		}
+	}
+	r.status = status;
+	if (sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_REG_FD_REPLY,
+			 m->hdr.seq))
+		return "hung up";
+	return NULL;
+}
+
+static void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st)
+{
+	struct sw_hclient *hc;
+
+	*st = h->totals;
+	st->clients = 0;
+	st->sessions = 0;
+	st->qpairs = 0;
+	st->region_bytes = 0;
+	st->heap_bytes = 0;
+	st->ext_buffers = 0;
+	st->ext_bytes = 0;
+	for (hc = h->clients; hc; hc = hc->next) {
+		uint32_t cursor = 0, id;
+		struct shm_buf buf;
+
+		if (hc->detaching || !hc->attached)
+			continue;
+		st->clients++;
+		st->sessions += sw_client_sessions(&hc->core);
+		st->sessions_total += hc->core.stats.sessions_total;
+		st->qpairs += hc->nr_qpairs;
+		st->region_bytes += hc->region_size;
+		st->heap_bytes += hc->core.layout.heap_size;
+		while ((id = shm_ids_next(&hc->core.ext_bufs, &cursor)))
+			if (!shm_ids_lookup(&hc->core.ext_bufs, id, &buf)) {
+				st->ext_buffers++;
+				st->ext_bytes += buf.size;
+			}
+	}
+	sw_workers_stats(h, st);
+	st->workers = h->opts.workers;
+	st->pid = (uint32_t)getpid();
+}
+
+/* One message from a client. Returns NULL, or why it must be dropped. */
+static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
+{
+	union {
+		struct teeq_host_hdr hdr;
+		struct teeq_host_hello hello;
+		struct teeq_host_reg_fd reg;
+		struct teeq_host_unreg unreg;
+		unsigned char raw[256];
+	} m;
+	int fds[TEEQ_HOST_MAX_FDS], nr_fds = 0;
+	const char *why = NULL;
+	ssize_t n;
+
+	n = sw_host_recv(hc->sock, &m, sizeof(m), fds, TEEQ_HOST_MAX_FDS,
+			 &nr_fds);
+	if (n == -EAGAIN || n == -EINTR)
+		return NULL;
+	if (n <= 0) {
+		sw_close_fds(fds, nr_fds);
+		return n == 0 ? "" : "receive failed";
+	}
+	if ((size_t)n < sizeof(m.hdr) || m.hdr.magic != TEEQ_HOST_MAGIC ||
+	    m.hdr.len != (uint32_t)n || m.hdr.reserved) {
+		why = "garbage on the socket";
+		goto out;
+	}
+	/* the handshake comes first and only once */
+	if ((m.hdr.type == TEEQ_HOST_HELLO) == hc->attached) {
+		why = hc->attached ? "second handshake" :
+				     "message before the handshake";
+		goto out;
+	}
+	switch (m.hdr.type) {
+	case TEEQ_HOST_HELLO:
+		if (n != sizeof(m.hello)) {
+			why = "malformed handshake";
+			break;
+		}
+		why = sw_host_hello(h, hc, &m.hello, fds, nr_fds);
+		if (why)
+			sw_host_reply_status(hc, TEEQ_HOST_HELLO_REPLY,
+					     m.hdr.seq, -EPROTO);
+		break;
+	case TEEQ_HOST_REG_FD:
+		why = n != sizeof(m.reg) ?
+			      "malformed registration" :
+			      sw_host_reg_fd(h, hc, &m.reg, fds, nr_fds);
+		break;
+	case TEEQ_HOST_UNREG:
+		if (n != sizeof(m.unreg) || nr_fds || m.unreg.reserved) {
+			why = "malformed unregistration";
+			break;
+		}
+		sw_host_reply_status(hc, TEEQ_HOST_UNREG_REPLY, m.hdr.seq,
+				     sw_client_remove_ext(&hc->core,
+							  m.unreg.buf_id) < 0 ?
+					     -ENOENT :
+					     0);
+		break;
+	case TEEQ_HOST_STATS: {
+		struct teeq_host_stats_reply r = { 0 };
+
+		if (n != sizeof(m.hdr) || nr_fds) {
+			why = "malformed stats request";
+			break;
+		}
+		sw_host_stats(h, &r.stats);
+		sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_STATS_REPLY,
+			     m.hdr.seq);
+		break;
+	}
+	default:
+		why = "unknown message type";
+	}
+out:
+	sw_close_fds(fds, nr_fds);
+	return why;
+}
+
+static void sw_host_accept(struct sw_host *h)
+{
+	struct sw_hclient *hc;
+	socklen_t len = sizeof(hc->cred);
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+	int sock;
+
+	sock = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (sock < 0)
+		return;
+	hc = calloc(1, sizeof(*hc));
+	if (!hc) {
+		close(sock);
+		return;
+	}
+	hc->host = h;
+	hc->sock = sock;
+	hc->memfd = -1;
+	for (int i = 0; i < TEEQ_MAX_QPAIRS; i++)
+		hc->qp[i].sq_db = hc->qp[i].cq_db = -1;
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &hc->cred, &len)) {
+		sw_hclient_free(hc);
+		return;
+	}
+	ev.data.ptr = hc;
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, sock, &ev)) {
+		sw_hclient_free(hc);
+		return;
+	}
+	hc->next = h->clients;
+	h->clients = hc;
+}
+
+/* Drops the broken, finishes the fully detached. */
+static void sw_host_sweep(struct sw_host *h)
+{
+	struct sw_hclient *hc, *next;
+	uint64_t count;
+
+	(void)!read(h->wake_fd, &count, sizeof(count));
+	for (hc = h->clients; hc; hc = next) {
+		const char *why =
+			__atomic_load_n(&hc->core.broken, __ATOMIC_ACQUIRE);
+
+		next = hc->next;
+		if (why && !hc->detaching)
+			sw_host_drop_client(h, hc, why);
+		if (hc->detaching &&
+		    !__atomic_load_n(&hc->detach_pending, __ATOMIC_ACQUIRE))
+			sw_host_finish_client(h, hc);
+	}
+}
+
+static void sw_host_client_event(struct sw_host *h, struct sw_hclient *hc,
+				 uint32_t events)
+{
+	const char *why = NULL;
+
+	if (hc->detaching)
+		return;
+	if (events & EPOLLIN)
+		why = sw_host_message(h, hc);
+	if (!why && (events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR)))
+		why = "";
+	if (!why)
+		return;
+	if (hc->attached) {
+		/* "" is a plain hang-up: not worth a log line */
+		sw_host_drop_client(h, hc, *why ? why : NULL);
+		return;
+	}
+	/* never attached: no worker knows it, the sweep frees it */
+	if (*why) {
+		h->totals.clients_refused++;
+		sw_log(h, 0, "client (pid %d uid %u) refused: %s",
+		       (int)hc->cred.pid, (unsigned)hc->cred.uid, why);
+	}
+	epoll_ctl(h->epfd, EPOLL_CTL_DEL, hc->sock, NULL);
+	hc->detaching = 1;
+}
+
+/* ---- set-up -------------------------------------------------------------------- */
+
+static int sw_host_listen(struct sw_host *h)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char lock_path[sizeof(addr.sun_path) + 8];
+	char dir[sizeof(addr.sun_path)];
+	char *slash;
+	int fd;
+
+	if (strlen(h->opts.socket_path) >= sizeof(addr.sun_path)) {
+		sw_log(h, 0, "socket path too long: %s", h->opts.socket_path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(addr.sun_path, h->opts.socket_path);
+	strcpy(dir, h->opts.socket_path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		mkdir(dir, 0700); /* may exist */
+	}
+	/* one teeq-sw per socket: the lock is held for our lifetime */
+	snprintf(lock_path, sizeof(lock_path), "%s.lock", h->opts.socket_path);
+	h->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (h->lock_fd < 0 || flock(h->lock_fd, LOCK_EX | LOCK_NB)) {
+		sw_log(h, 0, "another teeq-sw serves %s", h->opts.socket_path);
+		return -EADDRINUSE;
+	}
+	unlink(h->opts.socket_path); /* stale: its owner no longer holds the lock */
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(fd, 64)) {
+		sw_log(h, 0, "cannot listen on %s: %s", h->opts.socket_path,
+		       strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	h->listen_fd = fd;
+	return 0;
+}
+
+static int sw_host_setup(struct sw_host *h)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t mask;
+	int ret;
+
+	ret = sw_host_listen(h);
+	if (ret)
+		return ret;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	h->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	h->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	h->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (h->signal_fd < 0 || h->wake_fd < 0 || h->epfd < 0)
+		return -errno;
+	ev.data.ptr = &h->listen_fd;
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->listen_fd, &ev))
+		return -errno;
+	ev.data.ptr = &h->wake_fd;
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->wake_fd, &ev))
+		return -errno;
+	ev.data.ptr = &h->signal_fd;
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->signal_fd, &ev))
+		return -errno;
+	/* workers inherit the blocked signal mask */
+	return sw_workers_start(h);
+}
+
+static void sw_host_teardown(struct sw_host *h)
+{
+	struct sw_hclient *hc;
+
+	/* stop the workers first: then every client is detached at once */
+	sw_workers_stop(h);
+	while ((hc = h->clients)) {
+		h->clients = hc->next;
+		if (hc->core_ready)
+			sw_client_fini(&hc->core);
+		sw_hclient_free(hc);
+	}
+	if (h->listen_fd >= 0) {
+		unlink(h->opts.socket_path);
+		close(h->listen_fd);
+	}
+	close(h->epfd);
+	close(h->wake_fd);
+	close(h->signal_fd);
+	if (h->lock_fd >= 0)
+		close(h->lock_fd);
+}
+
+static uint64_t sw_host_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+int sw_host_run(struct sw_host *h)
+{
+	struct epoll_event ev[32];
+	uint64_t idle_since = sw_host_now_s();
+	int n, i, ret;
+
+	h->listen_fd = h->lock_fd = -1;
+	ret = sw_host_setup(h);
+	if (ret) {
+		sw_host_teardown(h);
+		return ret;
+	}
+	sw_log(h, 0, "serving %s with %u workers, spin %llu us, %zu trusted "
+		     "apps",
+	       h->opts.socket_path, h->opts.workers,
+	       (unsigned long long)(h->opts.spin_ns / 1000),
+	       ta_registry_count());
+
+	while (!h->stop) {
+		n = epoll_wait(h->epfd, ev, 32, 1000);
+		for (i = 0; i < n; i++) {
+			void *p = ev[i].data.ptr;
+
+			if (p == &h->listen_fd)
+				sw_host_accept(h);
+			else if (p == &h->wake_fd)
+				sw_host_sweep(h);
+			else if (p == &h->signal_fd)
+				h->stop = 1;
+			else
+				sw_host_client_event(h, p, ev[i].events);
+		}
+		sw_host_sweep(h);
+		if (h->clients)
+			idle_since = sw_host_now_s();
+		else if (h->opts.idle_exit_s &&
+			 sw_host_now_s() - idle_since >= h->opts.idle_exit_s) {
+			sw_log(h, 1, "idle for %us, exiting",
+			       h->opts.idle_exit_s);
+			break;
+		}
+	}
+	sw_log(h, 1, "shutting down");
+	sw_host_teardown(h);
+	return 0;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * teeq-sw, the secure world as a Linux process (host mode): a control
+ * thread that accepts clients on a Unix socket and serves their slow-path
+ * messages, and worker threads that drain the clients' rings through the
+ * core (secure/core.h).
+ */
+#ifndef TEEQ_SECURE_HOST_H
+#define TEEQ_SECURE_HOST_H
+
+#include "secure/core.h"
+#include "uapi/teeq_host.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define SW_MAX_WORKERS 64
+#define SW_WORKER_BATCH 32
+
+#define SW_WORKER_MAX_QPS 1024
+
+struct sw_host;
+struct sw_hqp;
+struct sw_hclient;
+
+enum sw_cmd_type {
+	SW_CMD_ADD_QP,
+	SW_CMD_DETACH,
+};
+
+struct sw_cmd {
+	enum sw_cmd_type type;
+	struct sw_hqp *qp;
+	struct sw_hclient *hc;
+	struct sw_cmd *next;
+};
+
+struct sw_worker {
+	struct sw_host *host;
+	uint32_t index;
+	pthread_t thread;
+	int epfd;
+	int cmd_fd;
+	pthread_mutex_t cmd_lock;
+	struct sw_cmd *cmds, **cmds_tail;
+	uint32_t cmd_pending; /* atomic */
+	struct sw_hqp *qps[SW_WORKER_MAX_QPS];
+	uint32_t nr_qps;
+	uint64_t calls, doorbells, sleeps; /* atomic, read by stats */
+};
+
+
+/* One queue pair of a client, served by one worker. */
+struct sw_hqp {
+	struct sw_hclient *hc;
+	struct ring sq; /* consumer */
+	struct ring cq; /* producer */
+	int sq_db; /* eventfd the client writes */
+	int cq_db; /* eventfd we write */
+	struct sw_worker *worker;
+};
+
+struct sw_hclient {
+	struct sw_client core;
+	struct sw_host *host;
+	struct sw_hclient *next;
+	int sock;
+	int memfd;
+	uint64_t region_size;
+	uint32_t nr_qpairs;
+	struct sw_hqp qp[TEEQ_MAX_QPAIRS];
+	struct ucred cred;
+	/* workers still holding one of our queue pairs while detaching */
+	uint32_t detach_pending; /* atomic */
+	int core_ready; /* sw_client_init() done */
+	int attached; /* handshake done, queue pairs with the workers */
+	int detaching;
+};
+
+struct sw_host_opts {
+	char socket_path[108];
+	uint32_t workers;
+	uint64_t spin_ns;
+	int cpus[SW_MAX_WORKERS]; /* -1: not pinned */
+	uint32_t idle_exit_s; /* 0: never */
+	int verbose;
+};
+
+struct sw_host {
+	struct sw_host_opts opts;
+	int listen_fd;
+	int lock_fd;
+	int epfd;
+	int wake_fd; /* workers poke the control thread */
+	int signal_fd;
+	struct sw_hclient *clients;
+	uint32_t next_client_id;
+	uint32_t next_worker; /* round-robin start for the next client */
+	struct sw_worker *workers;
+	struct teeq_sw_stats totals; /* counters kept by the control thread */
+	uint64_t ext_buffers, ext_bytes; /* atomic */
+	volatile int stop;
+};
+
+/* worker.c */
+int sw_workers_start(struct sw_host *h);
+void sw_workers_stop(struct sw_host *h);
+void sw_worker_add_qp(struct sw_worker *w, struct sw_hqp *qp);
+/* Asks the worker to let go of every queue pair of @hc; it decrements
+ * hc->detach_pending and pokes h->wake_fd when done. */
+void sw_worker_detach(struct sw_worker *w, struct sw_hclient *hc);
+void sw_workers_stats(struct sw_host *h, struct teeq_sw_stats *st);
+
+/* host.c */
+int sw_host_run(struct sw_host *h);
+/* A worker found a client breaking the protocol. */
+void sw_host_client_broken(struct sw_hclient *hc, const char *reason);
+void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* TEEQ_SECURE_HOST_H */

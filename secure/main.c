@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/* teeq-sw: the secure world as a process. See --help. */
+#include "secure/host.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define SW_DEFAULT_SPIN_US 200
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: teeq-sw [options]\n"
+"\n"
+"The teeq secure world, run as a process (host mode). Clients attach\n"
+"through a Unix socket; after the handshake every call travels through\n"
+"the client's own shared-memory rings. libteeq starts teeq-sw by itself\n"
+"when none is listening (unless TEEQ_NO_AUTOSTART is set).\n"
+"\n"
+"options:\n"
+"  -s, --socket PATH    listen on PATH (default: $TEEQ_SOCKET, else\n"
+"                       $XDG_RUNTIME_DIR/teeq-sw.sock, else\n"
+"                       /tmp/teeq-<uid>/teeq-sw.sock)\n"
+"  -w, --workers N      worker threads draining the rings (default: the\n"
+"                       number of CPUs, at most %d)\n"
+"      --spin-us N      microseconds a worker keeps polling after its last\n"
+"                       work before it sleeps on the doorbells (default %d;\n"
+"                       0 sleeps at once)\n"
+"      --cpus LIST      pin worker i to the i-th CPU of a comma-separated\n"
+"                       LIST (default: not pinned)\n"
+"      --idle-exit S    exit after S seconds without clients (default 0:\n"
+"                       never)\n"
+"      --stats          print the statistics of the teeq-sw serving the\n"
+"                       socket and exit\n"
+"  -v, --verbose        log attaches and detaches too\n"
+"  -h, --help           this text\n"
+"\n"
+"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
+"(AES-CTR, AES-GCM); their commands are in uapi/teeq_tas.h.\n",
+		SW_MAX_WORKERS, SW_DEFAULT_SPIN_US);
+}
+
+static int sw_parse_cpus(const char *list, int *cpus)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	int n = 0;
+
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long cpu = strtol(tok, &end, 10);
+
+		if (*end || cpu < 0 || cpu > 4095 || n == SW_MAX_WORKERS) {
+			free(copy);
+			return -1;
+		}
+		cpus[n++] = (int)cpu;
+	}
+	free(copy);
+	return n;
+}
+
+static int sw_print_stats(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct teeq_host_hdr req = { .magic = TEEQ_HOST_MAGIC,
+				     .type = TEEQ_HOST_STATS,
+				     .len = sizeof(req) };
+	struct teeq_host_stats_reply r;
+	const struct teeq_sw_stats *st = &r.stats;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    send(fd, &req, sizeof(req), 0) != sizeof(req) ||
+	    recv(fd, &r, sizeof(r), 0) != sizeof(r) || r.status) {
+		fprintf(stderr, "teeq-sw: no teeq-sw answers on %s\n", path);
+		return 1;
+	}
+	/* the stats request itself is a connection that never attached */
+	printf("pid %u, %u workers\n"
+	       "clients %llu (attached ever %llu, refused %llu, dropped %llu)\n"
+	       "sessions %llu (opened ever %llu)\n"
+	       "queue pairs %llu\n"
+	       "regions %llu bytes (heaps %llu bytes)\n"
+	       "registered buffers %llu (%llu bytes)\n"
+	       "calls %llu, completion doorbells %llu, worker sleeps %llu\n",
+	       st->pid, st->workers, (unsigned long long)st->clients,
+	       (unsigned long long)st->clients_total,
+	       (unsigned long long)st->clients_refused,
+	       (unsigned long long)st->clients_dropped,
+	       (unsigned long long)st->sessions,
+	       (unsigned long long)st->sessions_total,
+	       (unsigned long long)st->qpairs,
+	       (unsigned long long)st->region_bytes,
+	       (unsigned long long)st->heap_bytes,
+	       (unsigned long long)st->ext_buffers,
+	       (unsigned long long)st->ext_bytes,
+	       (unsigned long long)st->calls,
+	       (unsigned long long)st->doorbells_rung,
+	       (unsigned long long)st->worker_sleeps);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_SPIN = 256, OPT_CPUS, OPT_IDLE, OPT_STATS };
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "spin-us", required_argument, NULL, OPT_SPIN },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "idle-exit", required_argument, NULL, OPT_IDLE },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct sw_host host;
+	struct sw_host_opts *o = &host.opts;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int opt, stats = 0, i;
+	char *end;
+
+	o->workers = ncpu > 0 ? (uint32_t)ncpu : 1;
+	if (o->workers > SW_MAX_WORKERS)
+		o->workers = SW_MAX_WORKERS;
+	o->spin_ns = SW_DEFAULT_SPIN_US * 1000ull;
+	for (i = 0; i < SW_MAX_WORKERS; i++)
+		o->cpus[i] = -1;
+	if (teeq_host_socket_path(o->socket_path, sizeof(o->socket_path))) {
+		fprintf(stderr, "teeq-sw: socket path too long\n");
+		return 2;
+	}
+
+	while ((opt = getopt_long(argc, argv, "s:w:vh", longopts, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 's':
+			if (strlen(optarg) >= sizeof(o->socket_path)) {
+				fprintf(stderr, "teeq-sw: socket path too long\n");
+				return 2;
+			}
+			strcpy(o->socket_path, optarg);
+			break;
+		case 'w': {
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 1 || n > SW_MAX_WORKERS) {
+				fprintf(stderr, "teeq-sw: --workers takes 1..%d\n",
+					SW_MAX_WORKERS);
+				return 2;
+			}
+			o->workers = (uint32_t)n;
+			break;
+		}
+		case OPT_SPIN: {
+			long long us = strtoll(optarg, &end, 10);
+
+			if (*end || us < 0 || us > 10000000) {
+				fprintf(stderr, "teeq-sw: --spin-us takes 0..10000000\n");
+				return 2;
+			}
+			o->spin_ns = (uint64_t)us * 1000;
+			break;
+		}
+		case OPT_CPUS:
+			if (sw_parse_cpus(optarg, o->cpus) < 1) {
+				fprintf(stderr, "teeq-sw: --cpus takes a list like 0,1\n");
+				return 2;
+			}
+			break;
+		case OPT_IDLE: {
+			long s = strtol(optarg, &end, 10);
+
+			if (*end || s < 0) {
+				fprintf(stderr, "teeq-sw: --idle-exit takes seconds\n");
+				return 2;
+			}
+			o->idle_exit_s = (uint32_t)s;
+			break;
+		}
+		case OPT_STATS:
+			stats = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (stats)
+		return sw_print_stats(o->socket_path);
+	return sw_host_run(&host) ? 1 : 0;
+}

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Worker threads: each drains the submission rings of the queue pairs it
+ * was given, dispatches every entry through the core and posts the
+ * completions. It spins for a budget after the last work it saw, then sets
+ * NEED_WAKEUP on all its rings and sleeps in epoll on their doorbells.
+ *
+ * A worker's set of queue pairs changes only on its own thread, through
+ * commands the control thread queues (add a queue pair, detach a client),
+ * so the draining loop takes no lock.
+ */
+#include "secure/host.h"
+
+#include "ring/wait.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+/* a sleeping worker re-checks its rings this often even without a
+ * doorbell: a client that broke the credit rules must not wedge it */
+#define SW_WORKER_SLEEP_MS 1000
+
+static uint64_t sw_worker_now(void)
+{
+	return ring_now_ns();
+}
+
+static void sw_worker_queue(struct sw_worker *w, struct sw_cmd *cmd)
+{
+	uint64_t one = 1;
+
+	cmd->next = NULL;
+	pthread_mutex_lock(&w->cmd_lock);
+	*w->cmds_tail = cmd;
+	w->cmds_tail = &cmd->next;
+	__atomic_store_n(&w->cmd_pending, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&w->cmd_lock);
+	(void)!write(w->cmd_fd, &one, sizeof(one));
+}
+
+void sw_worker_add_qp(struct sw_worker *w, struct sw_hqp *qp)
+{
+	struct sw_cmd *cmd = calloc(1, sizeof(*cmd));
+
+	if (!cmd)
+		abort(); /* a few bytes at attach time */
+	cmd->type = SW_CMD_ADD_QP;
+	cmd->qp = qp;
+	sw_worker_queue(w, cmd);
+}
+
+void sw_worker_detach(struct sw_worker *w, struct sw_hclient *hc)
+{
+	struct sw_cmd *cmd = calloc(1, sizeof(*cmd));
+
+	if (!cmd)
+		abort();
+	cmd->type = SW_CMD_DETACH;
+	cmd->hc = hc;
+	sw_worker_queue(w, cmd);
+}
+
+static void sw_worker_do_add(struct sw_worker *w, struct sw_hqp *qp)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = qp };
+
+	if (w->nr_qps == SW_WORKER_MAX_QPS ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, qp->sq_db, &ev)) {
+		sw_host_client_broken(qp->hc, "worker cannot take more rings");
+		return;
+	}
+	w->qps[w->nr_qps++] = qp;
+}
+
+static void sw_worker_do_detach(struct sw_worker *w, struct sw_hclient *hc)
+{
+	uint32_t i = 0;
+	uint64_t one = 1;
+
+	while (i < w->nr_qps) {
+		if (w->qps[i]->hc != hc) {
+			i++;
+			continue;
+		}
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->qps[i]->sq_db, NULL);
+		w->qps[i] = w->qps[--w->nr_qps];
+	}
+	/* release: we are done with the client before the control thread
+	 * sees the count drop */
+	if (__atomic_sub_fetch(&hc->detach_pending, 1, __ATOMIC_ACQ_REL) == 0)
+		(void)!write(w->host->wake_fd, &one, sizeof(one));
+}
+
+static void sw_worker_commands(struct sw_worker *w)
+{
+	struct sw_cmd *cmd, *next;
+	uint64_t count;
+
+	pthread_mutex_lock(&w->cmd_lock);
+	cmd = w->cmds;
+	w->cmds = NULL;
+	w->cmds_tail = &w->cmds;
+	__atomic_store_n(&w->cmd_pending, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&w->cmd_lock);
+	(void)!read(w->cmd_fd, &count, sizeof(count));
+	for (; cmd; cmd = next) {
+		next = cmd->next;
+		if (cmd->type == SW_CMD_ADD_QP)
+			sw_worker_do_add(w, cmd->qp);
+		else
+			sw_worker_do_detach(w, cmd->hc);
+		free(cmd);
+	}
+}
+
+/*
+ * Called from inside a long trusted-app call: look at entries queued on our
+ * rings, without consuming them, for cancellation requests, since this
+ * thread cannot get to them otherwise until the call returns.
+ */
+static void sw_worker_peek_cancels(void *arg)
+{
+	struct sw_worker *w = arg;
+	uint32_t i, j, n;
+
+	for (i = 0; i < w->nr_qps; i++) {
+		struct sw_hqp *qp = w->qps[i];
+
+		n = ring_cons_avail(&qp->sq, qp->sq.entries);
+		for (j = 0; j < n; j++) {
+			const struct teeq_sqe *slot = ring_cons_slot(&qp->sq, j);
+			uint8_t opcode = teeq_load_relaxed(&slot->opcode);
+			uint32_t id = teeq_load_relaxed(&slot->cancel_id);
+
+			if (opcode == TEEQ_OP_CANCEL && id)
+				sw_client_cancel(&qp->hc->core, id,
+						 teeq_load_relaxed(&slot->session));
+		}
+	}
+}
+
+/* Drains up to one batch from @qp; returns the entries handled. */
+static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
+{
+	struct teeq_sqe sqes[SW_WORKER_BATCH];
+	struct teeq_cqe cqe;
+	uint32_t n, space, i;
+
+	if (__atomic_load_n(&qp->hc->core.broken, __ATOMIC_RELAXED))
+		return 0;
+	n = ring_cons_avail(&qp->sq, SW_WORKER_BATCH);
+	if (!n) {
+		if (ring_broken(&qp->sq))
+			sw_host_client_broken(qp->hc, "bad submission ring");
+		return 0;
+	}
+	/* never more than the completion ring can take: a client that
+	 * ignores its credits stalls itself, not us */
+	space = ring_prod_space(&qp->cq, n);
+	if (ring_broken(&qp->cq)) {
+		sw_host_client_broken(qp->hc, "bad completion ring");
+		return 0;
+	}
+	if (n > space)
+		n = space;
+	if (n > SW_WORKER_BATCH)
+		n = SW_WORKER_BATCH;
+	for (i = 0; i < n; i++)
+		memcpy(&sqes[i], ring_cons_slot(&qp->sq, i), sizeof(sqes[i]));
+	ring_cons_release(&qp->sq, n);
+
+	for (i = 0; i < n; i++) {
+		sw_dispatch(&qp->hc->core, &sqes[i], &cqe,
+			    sw_worker_peek_cancels, w);
+		memcpy(ring_prod_slot(&qp->cq, i), &cqe,
+		       RING_PAYLOAD(sizeof(cqe)));
+	}
+	if (ring_prod_commit(&qp->cq, n)) {
+		ring_doorbell(&qp->cq, qp->cq_db);
+		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
+	}
+	__atomic_add_fetch(&w->calls, n, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&qp->hc->core.stats.calls, n, __ATOMIC_RELAXED);
+	return n;
+}
+
+/* Announce sleep on every ring; nonzero if one got work meanwhile. */
+static int sw_worker_prepare_sleep(struct sw_worker *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->nr_qps; i++)
+		if (ring_cons_prepare_sleep(&w->qps[i]->sq) ||
+		    ring_broken(&w->qps[i]->sq))
+			return 1;
+	return 0;
+}
+
+static void sw_worker_end_sleep(struct sw_worker *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->nr_qps; i++)
+		ring_cons_end_sleep(&w->qps[i]->sq);
+}
+
+static void sw_worker_sleep(struct sw_worker *w)
+{
+	struct epoll_event ev[16];
+	uint64_t count;
+	int n, i;
+
+	n = epoll_wait(w->epfd, ev, 16, SW_WORKER_SLEEP_MS);
+	for (i = 0; i < n; i++) {
+		if (ev[i].data.ptr == w) /* the command eventfd */
+			continue;
+		(void)!read(((struct sw_hqp *)ev[i].data.ptr)->sq_db, &count,
+			    sizeof(count));
+	}
+	__atomic_add_fetch(&w->sleeps, 1, __ATOMIC_RELAXED);
+}
+
+static void *sw_worker_main(void *arg)
+{
+	struct sw_worker *w = arg;
+	struct sw_host *h = w->host;
+	uint64_t idle_since = sw_worker_now();
+	uint32_t i, did, polls = 0;
+
+	if (h->opts.cpus[w->index] >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(h->opts.cpus[w->index], &set);
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+	while (!h->stop) {
+		if (__atomic_load_n(&w->cmd_pending, __ATOMIC_ACQUIRE))
+			sw_worker_commands(w);
+		did = 0;
+		for (i = 0; i < w->nr_qps; i++)
+			did += sw_worker_drain(w, w->qps[i]);
+		if (did) {
+			polls = 0;
+			continue;
+		}
+		/* the clock is read every 64 empty polls, not every poll */
+		if (++polls % 64 == 1) {
+			uint64_t now = sw_worker_now();
+
+			if (polls == 1)
+				idle_since = now;
+			if (now - idle_since < h->opts.spin_ns)
+				continue;
+		} else {
+			teeq_cpu_relax();
+			continue;
+		}
+		if (!sw_worker_prepare_sleep(w) &&
+		    !__atomic_load_n(&w->cmd_pending, __ATOMIC_ACQUIRE))
+			sw_worker_sleep(w);
+		sw_worker_end_sleep(w);
+		polls = 0;
+	}
+	return NULL;
+}
+
+int sw_workers_start(struct sw_host *h)
+{
+	uint32_t i;
+
+	h->workers = calloc(h->opts.workers, sizeof(*h->workers));
+	if (!h->workers)
+		return -ENOMEM;
+	for (i = 0; i < h->opts.workers; i++) {
+		struct sw_worker *w = &h->workers[i];
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+
+		w->host = h;
+		w->index = i;
+		w->cmds_tail = &w->cmds;
+		pthread_mutex_init(&w->cmd_lock, NULL);
+		w->epfd = epoll_create1(EPOLL_CLOEXEC);
+		w->cmd_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (w->epfd < 0 || w->cmd_fd < 0 ||
+		    epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->cmd_fd, &ev) ||
+		    pthread_create(&w->thread, NULL, sw_worker_main, w))
+			return -errno;
+	}
+	return 0;
+}
+
+void sw_workers_stop(struct sw_host *h)
+{
+	uint64_t one = 1;
+	uint32_t i;
+
+	h->stop = 1;
+	for (i = 0; i < h->opts.workers && h->workers; i++) {
+		struct sw_worker *w = &h->workers[i];
+
+		(void)!write(w->cmd_fd, &one, sizeof(one));
+		pthread_join(w->thread, NULL);
+		close(w->epfd);
+		close(w->cmd_fd);
+		pthread_mutex_destroy(&w->cmd_lock);
+	}
+	free(h->workers);
+	h->workers = NULL;
+}
+
+void sw_workers_stats(struct sw_host *h, struct teeq_sw_stats *st)
+{
+	uint32_t i;
+
+	for (i = 0; i < h->opts.workers; i++) {
+		struct sw_worker *w = &h->workers[i];
+
+		st->calls += __atomic_load_n(&w->calls, __ATOMIC_RELAXED);
+		st->doorbells_rung +=
+			__atomic_load_n(&w->doorbells, __ATOMIC_RELAXED);
+		st->worker_sleeps +=
+			__atomic_load_n(&w->sleeps, __ATOMIC_RELAXED);
+	}
+}
