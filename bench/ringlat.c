@@ -35,13 +35,16 @@ struct ctl {
 	uint64_t ready __attribute__((aligned(64))); /* child is set up */
 };
 
-/* 60 bytes: a 64-byte slot less the ring's stamp */
+/* A 64-byte slot: the ring's stamp, then 60 bytes of message. */
 struct msg {
+	uint32_t stamp; /* the ring's: never copied in */
+	uint32_t tag;
 	uint64_t seq;
 	uint64_t payload[6];
-	uint32_t tag;
-} __attribute__((packed));
-_Static_assert(sizeof(struct msg) == RING_PAYLOAD(ENTRY_SIZE), "msg size");
+};
+_Static_assert(sizeof(struct msg) == ENTRY_SIZE, "msg size");
+#define MSG_BODY(m) ((char *)(m) + RING_STAMP_SIZE)
+#define MSG_BODY_LEN (sizeof(struct msg) - RING_STAMP_SIZE)
 
 static size_t ring_len, region_len;
 static void *region;
@@ -126,7 +129,8 @@ static void ringrtt_child(uint64_t iters)
 		m.payload[0] = m.seq * 3;
 		while (!ring_prod_space(&resp, 1))
 			teeq_cpu_relax();
-		memcpy(ring_prod_slot(&resp, 0), &m, sizeof(m));
+		memcpy(MSG_BODY(ring_prod_slot(&resp, 0)), MSG_BODY(&m),
+		       MSG_BODY_LEN);
 		ring_prod_commit(&resp, 1); /* the peer spins: no doorbell */
 	}
 }
@@ -145,7 +149,8 @@ static double ringrtt_parent(uint64_t iters)
 		m.seq = i;
 		while (!ring_prod_space(&req, 1))
 			teeq_cpu_relax();
-		memcpy(ring_prod_slot(&req, 0), &m, sizeof(m));
+		memcpy(MSG_BODY(ring_prod_slot(&req, 0)), MSG_BODY(&m),
+		       MSG_BODY_LEN);
 		ring_prod_commit(&req, 1);
 		while (!ring_cons_avail(&resp, 1))
 			teeq_cpu_relax();

@@ -10,8 +10,7 @@ struct teeq_queue {
 	struct teeq_qp *qp;
 };
 
-TEEQ_API TEEC_Result teeq_queue_open(TEEC_Context *context,
-				     teeq_queue **queue)
+TEEQ_API TEEC_Result teeq_queue_open(TEEC_Context *context, teeq_queue **queue)
 {
 	struct teeq_queue *q;
 

@@ -123,8 +123,8 @@ static int teeq_spawn(const char *sock_path)
 {
 	const char *env = getenv("TEEQ_SW"), *log = getenv("TEEQ_SW_LOG");
 	char exe[PATH_MAX];
-	char *argv[] = { "teeq-sw", "--socket", (char *)sock_path,
-			 "--idle-exit", "30", NULL };
+	char *argv[] = { "teeq-sw",	"--socket", (char *)sock_path,
+			 "--idle-exit", "30",	    NULL };
 	int status;
 	pid_t pid;
 
@@ -141,8 +141,8 @@ static int teeq_spawn(const char *sock_path)
 	if (pid == 0) {
 		/* only async-signal-safe calls from here on */
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		int err = log ? open(log, O_WRONLY | O_CREAT | O_APPEND |
-						  O_CLOEXEC,
+		int err = log ? open(log,
+				     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 				     0600) :
 				-1;
 		sigset_t none;
@@ -296,7 +296,8 @@ static int teeq_chan_region(struct teeq_chan *chan, uint32_t nr_qp,
 	ret = channel_plan(&p, &chan->layout);
 	if (ret)
 		return ret;
-	chan->memfd = shm_memfd_create("teeq-channel", chan->layout.region_size);
+	chan->memfd =
+		shm_memfd_create("teeq-channel", chan->layout.region_size);
 	if (chan->memfd < 0)
 		return chan->memfd;
 	ret = shm_map(chan->memfd, chan->layout.region_size, &chan->region);
@@ -370,8 +371,9 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 		return -ENOMEM;
 	chan->sock = chan->memfd = -1;
 	chan->nr_qp = nr_qp;
-	chan->spin_ns = teeq_env("TEEQ_SPIN_US", TEEQ_DEFAULT_SPIN_US, 0,
-				 10000000) * 1000;
+	chan->spin_ns =
+		teeq_env("TEEQ_SPIN_US", TEEQ_DEFAULT_SPIN_US, 0, 10000000) *
+		1000;
 	pthread_mutex_init(&chan->ctl_lock, NULL);
 	chan->qp = calloc(nr_qp, sizeof(*chan->qp));
 	ret = chan->qp ? shm_ids_init(&chan->shms, TEEQ_MAX_SHMS) : -ENOMEM;

@@ -70,6 +70,7 @@ struct teeq_pending {
 	TEEC_Operation *op;
 	uint64_t user_data;
 	struct teeq_bounce bounce[TEEQ_NUM_PARAMS];
+	uint8_t bounces; /* bit i: bounce[i] is in use */
 	uint32_t next_done; /* FIFO of DONE async entries */
 };
 
@@ -183,12 +184,11 @@ void teeq_params_drop(struct teeq_chan *chan, struct teeq_pending *p);
 /* teec.c */
 /* Gives @op a cancel id and marks it started; -ECANCELED if it was
  * cancelled before it started. */
-int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op,
-		  uint32_t session);
+int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session);
 void teeq_op_end(TEEC_Operation *op);
 /* Runs one synchronous operation; fills the result and origin. */
-TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode,
-		      uint32_t session, uint32_t func, TEEC_Operation *op,
+TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
+		      uint32_t func, TEEC_Operation *op,
 		      const struct teeq_uuid *uuid, uint32_t login_data,
 		      uint32_t *origin, uint32_t *new_session);
 

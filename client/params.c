@@ -18,8 +18,8 @@
 #include <errno.h>
 #include <string.h>
 
-static void teeq_bounce_in(struct teeq_chan *chan, void *dst,
-			   const void *src, uint64_t n)
+static void teeq_bounce_in(struct teeq_chan *chan, void *dst, const void *src,
+			   uint64_t n)
 {
 	memcpy(dst, src, n);
 	TEEQ_STAT_ADD(chan, bounce_bytes, n);
@@ -29,13 +29,11 @@ static void teeq_params_free(struct teeq_chan *chan, struct teeq_pending *p)
 {
 	int i;
 
-	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
-		struct teeq_bounce *b = &p->bounce[i];
-
-		if (b->owned)
-			shm_pool_free(&chan->pool, b->heap_off);
-		memset(b, 0, sizeof(*b));
+	for (i = 0; p->bounces && i < TEEQ_NUM_PARAMS; i++) {
+		if ((p->bounces & (1u << i)) && p->bounce[i].owned)
+			shm_pool_free(&chan->pool, p->bounce[i].heap_off);
 	}
+	p->bounces = 0;
 }
 
 void teeq_params_drop(struct teeq_chan *chan, struct teeq_pending *p)
@@ -99,12 +97,13 @@ static TEEC_Result teeq_lower_memref(struct teeq_chan *chan, uint32_t type,
 		size = shm->size;
 		need = flags;
 	} else {
-		need = type == TEEC_MEMREF_PARTIAL_INPUT ? TEEC_MEM_INPUT :
+		need = type == TEEC_MEMREF_PARTIAL_INPUT ?
+			       TEEC_MEM_INPUT :
 		       type == TEEC_MEMREF_PARTIAL_OUTPUT ?
-							   TEEC_MEM_OUTPUT :
-							   TEEC_MEM_INPUT |
-								   TEEC_MEM_OUTPUT;
-		if ((flags & need) != need || !shm_window_ok(shm->size, off, size))
+			       TEEC_MEM_OUTPUT :
+			       TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+		if ((flags & need) != need ||
+		    !shm_window_ok(shm->size, off, size))
 			return TEEC_ERROR_BAD_PARAMETERS;
 	}
 	if (size > TEEC_CONFIG_SHAREDMEM_MAX_SIZE)
@@ -140,6 +139,9 @@ TEEC_Result teeq_params_lower(struct teeq_chan *chan, TEEC_Operation *op,
 	p->param_types = 0;
 	if (!op)
 		return TEEC_SUCCESS;
+	if (op->paramTypes & TEEQ_SQE_LINE2_PARAMS)
+		memset((char *)sqe + TEEQ_CACHELINE, 0,
+		       sizeof(*sqe) - TEEQ_CACHELINE);
 	for (i = 0; i < TEEQ_NUM_PARAMS && res == TEEC_SUCCESS; i++) {
 		uint32_t type = TEEC_PARAM_TYPE_GET(op->paramTypes, i);
 		union teeq_param *wire = &sqe->params[i];
@@ -159,29 +161,36 @@ TEEC_Result teeq_params_lower(struct teeq_chan *chan, TEEC_Operation *op,
 		case TEEC_MEMREF_TEMP_OUTPUT:
 		case TEEC_MEMREF_TEMP_INOUT:
 			wtypes[i] = type;
-			res = teeq_lower_tmpref(chan, type, &op->params[i].tmpref,
-						wire, &p->bounce[i]);
+			p->bounce[i].size = 0;
+			res = teeq_lower_tmpref(chan, type,
+						&op->params[i].tmpref, wire,
+						&p->bounce[i]);
+			if (p->bounce[i].size)
+				p->bounces |= 1u << i;
 			break;
 		case TEEC_MEMREF_WHOLE:
 		case TEEC_MEMREF_PARTIAL_INPUT:
 		case TEEC_MEMREF_PARTIAL_OUTPUT:
 		case TEEC_MEMREF_PARTIAL_INOUT:
-			res = teeq_lower_memref(chan, type, &op->params[i].memref,
-						wire, &p->bounce[i], &wtypes[i]);
+			p->bounce[i].size = 0;
+			res = teeq_lower_memref(chan, type,
+						&op->params[i].memref, wire,
+						&p->bounce[i], &wtypes[i]);
+			if (p->bounce[i].size)
+				p->bounces |= 1u << i;
 			break;
 		default:
 			res = TEEC_ERROR_BAD_PARAMETERS;
 		}
-		p->window[i] = teeq_param_is_memref(wtypes[i]) ?
-				       wire->memref.size :
-				       0;
+		p->window[i] =
+			teeq_param_is_memref(wtypes[i]) ? wire->memref.size : 0;
 	}
 	if (res != TEEC_SUCCESS) {
 		teeq_params_free(chan, p);
 		return res;
 	}
-	p->param_types = TEEQ_PARAM_TYPES(wtypes[0], wtypes[1], wtypes[2],
-					  wtypes[3]);
+	p->param_types =
+		TEEQ_PARAM_TYPES(wtypes[0], wtypes[1], wtypes[2], wtypes[3]);
 	sqe->param_types = p->param_types;
 	return TEEC_SUCCESS;
 }
@@ -203,6 +212,8 @@ TEEC_Result teeq_params_raise(struct teeq_chan *chan, TEEC_Operation *op,
 	int i, reached = p->cqe.origin == TEEQ_ORIGIN_TRUSTED_APP;
 
 	*origin = p->cqe.origin;
+	if (!p->param_types) /* nothing to check, raise or free */
+		return res;
 	/* a size past its window is only believable as a needed size */
 	for (i = 0; reached && i < TEEQ_NUM_PARAMS; i++) {
 		unsigned int t = TEEQ_PARAM_TYPE_GET(p->param_types, i);
@@ -229,7 +240,8 @@ TEEC_Result teeq_params_raise(struct teeq_chan *chan, TEEC_Operation *op,
 			continue;
 		}
 		teeq_raise_size(op, i, out->memref.size);
-		if (res != TEEC_SUCCESS || !b->copy_back)
+		if (res != TEEC_SUCCESS || !(p->bounces & (1u << i)) ||
+		    !b->copy_back)
 			continue;
 		n = out->memref.size < b->size ? out->memref.size :
 						 (uint32_t)b->size;

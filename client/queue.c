@@ -70,7 +70,8 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 	qp->depth = qp->sq.entries;
 	qp->pend = calloc(qp->depth, sizeof(*qp->pend));
 	qp->free_tags = calloc(qp->depth, sizeof(*qp->free_tags));
-	if (!qp->pend || !qp->free_tags || pthread_mutex_init(&qp->lock, NULL) ||
+	if (!qp->pend || !qp->free_tags ||
+	    pthread_mutex_init(&qp->lock, NULL) ||
 	    pthread_cond_init(&qp->cond, NULL))
 		return -ENOMEM;
 	for (i = 0; i < qp->depth; i++)
@@ -152,7 +153,7 @@ int teeq_qp_tag_alloc(struct teeq_qp *qp, enum teeq_pending_kind kind)
 	p->state = TEEQ_PENDING_PREPARED;
 	p->kind = (uint8_t)kind;
 	p->op = NULL;
-	memset(p->bounce, 0, sizeof(p->bounce));
+	p->bounces = 0;
 	return (int)tag;
 }
 
@@ -172,7 +173,10 @@ struct teeq_sqe *teeq_qp_prep(struct teeq_qp *qp, uint32_t tag)
 	/* credits: tags in use never exceed the ring, so a slot is free */
 	struct teeq_sqe *sqe = ring_prod_slot(&qp->sq, qp->prepared++);
 
-	memset(sqe, 0, RING_PAYLOAD(sizeof(*sqe)));
+	/* the first line; the stamp is the ring's, the second line is
+	 * cleared by teeq_params_lower() only if a parameter lives there */
+	memset((char *)sqe + RING_STAMP_SIZE, 0,
+	       TEEQ_CACHELINE - RING_STAMP_SIZE);
 	sqe->user_data = teeq_user_data(qp, tag);
 	return sqe;
 }
@@ -242,8 +246,9 @@ void teeq_qp_poll(struct teeq_qp *qp)
 		memcpy(&cqe, ring_cons_slot(&qp->cq, i), sizeof(cqe));
 		if (!teeq_cqe_valid(qp, &cqe)) {
 			ring_cons_release(&qp->cq, i);
-			teeq_chan_kill(qp->chan, "bad completion from the secure "
-						 "world");
+			teeq_chan_kill(qp->chan,
+				       "bad completion from the secure "
+				       "world");
 			teeq_qp_fail_all(qp);
 			return;
 		}
@@ -293,9 +298,10 @@ static int teeq_qp_block(struct teeq_qp *qp, int64_t timeout_ns)
 	else if (qp->wait.spin_hits != spun)
 		TEEQ_STAT_ADD(qp->chan, waits_spun, 1);
 	if (ret < 0)
-		teeq_chan_kill(qp->chan, ret == -EPIPE ?
-						 "the secure world hung up" :
-						 "waiting for completions failed");
+		teeq_chan_kill(qp->chan,
+			       ret == -EPIPE ?
+				       "the secure world hung up" :
+				       "waiting for completions failed");
 	return ret < 0;
 }
 
@@ -344,8 +350,9 @@ void teeq_qp_wait_tag(struct teeq_qp *qp, uint32_t tag)
 
 void teeq_qp_wait_any(struct teeq_qp *qp, int64_t timeout_ns)
 {
-	uint64_t deadline = timeout_ns < 0 ? UINT64_MAX :
-					     ring_now_ns() + (uint64_t)timeout_ns;
+	uint64_t deadline = timeout_ns < 0 ?
+				    UINT64_MAX :
+				    ring_now_ns() + (uint64_t)timeout_ns;
 	uint64_t now;
 
 	teeq_qp_poll(qp);

@@ -17,8 +17,7 @@ enum {
 	TEEQ_OP_CANCELLED = 2, /* cancelled before it started */
 };
 
-static TEEC_Result teeq_origin(uint32_t *out, uint32_t origin,
-			       TEEC_Result res)
+static TEEC_Result teeq_origin(uint32_t *out, uint32_t origin, TEEC_Result res)
 {
 	if (out)
 		*out = origin;
@@ -26,8 +25,7 @@ static TEEC_Result teeq_origin(uint32_t *out, uint32_t origin,
 }
 
 /* Marks @op started; fails if a cancellation got there first. */
-int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op,
-			 uint32_t session)
+int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
 {
 	uint32_t idle = TEEQ_OP_IDLE;
 
@@ -40,9 +38,8 @@ int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op,
 	if (!op->imp.cancel_id) /* 0 means "not cancellable" on the wire */
 		op->imp.cancel_id = __atomic_add_fetch(&chan->next_cancel_id, 1,
 						       __ATOMIC_RELAXED);
-	if (!__atomic_compare_exchange_n(&op->imp.state, &idle,
-					 TEEQ_OP_STARTED, 0, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
+	if (!__atomic_compare_exchange_n(&op->imp.state, &idle, TEEQ_OP_STARTED,
+					 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return -ECANCELED;
 	op->started = 1;
 	return 0;
@@ -51,11 +48,12 @@ int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op,
 void teeq_op_end(TEEC_Operation *op)
 {
 	if (op)
-		__atomic_store_n(&op->imp.state, TEEQ_OP_IDLE, __ATOMIC_RELEASE);
+		__atomic_store_n(&op->imp.state, TEEQ_OP_IDLE,
+				 __ATOMIC_RELEASE);
 }
 
-TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode,
-		      uint32_t session, uint32_t func, TEEC_Operation *op,
+TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
+		      uint32_t func, TEEC_Operation *op,
 		      const struct teeq_uuid *uuid, uint32_t login_data,
 		      uint32_t *origin, uint32_t *new_session)
 {
@@ -150,8 +148,7 @@ TEEQ_API void TEEC_FinalizeContext(TEEC_Context *context)
 /* ---- shared memory ------------------------------------------------------------------- */
 
 static TEEC_Result teeq_shm_publish(struct teeq_chan *chan,
-				    TEEC_SharedMemory *sm,
-				    struct teeq_shm *shm)
+				    TEEC_SharedMemory *sm, struct teeq_shm *shm)
 {
 	int64_t id = shm_ids_add(&chan->shms,
 				 &(struct shm_buf){ .size = shm->size,
@@ -175,7 +172,8 @@ static TEEC_Result teeq_shm_heap(struct teeq_chan *chan, uint64_t size,
 				 uint64_t *off)
 {
 	int ret = shm_pool_alloc(&chan->pool, size ? size : 1,
-				 size >= SHM_POOL_PAGE ? SHM_POOL_PAGE : 0, off);
+				 size >= SHM_POOL_PAGE ? SHM_POOL_PAGE : 0,
+				 off);
 
 	return ret ? TEEC_ERROR_OUT_OF_MEMORY : TEEC_SUCCESS;
 }
@@ -243,8 +241,8 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemory(TEEC_Context *context,
 				  .wire_id = TEEQ_BUF_ID_HEAP };
 	buf = (uintptr_t)sm->buffer;
 	heap = (uintptr_t)chan->heap;
-	if (buf >= heap && shm_window_ok(chan->layout.heap_size, buf - heap,
-					 sm->size)) {
+	if (buf >= heap &&
+	    shm_window_ok(chan->layout.heap_size, buf - heap, sm->size)) {
 		shm->kind = TEEQ_SHM_POOL;
 		shm->wire_off = buf - heap;
 		res = TEEC_SUCCESS;
@@ -425,14 +423,13 @@ TEEQ_API void TEEC_CloseSession(TEEC_Session *session)
 
 	if (!session || !session->imp.chan)
 		return;
-	teeq_call(session->imp.chan, TEEQ_OP_CLOSE_SESSION,
-		  session->session_id, 0, NULL, NULL, 0, &origin, NULL);
+	teeq_call(session->imp.chan, TEEQ_OP_CLOSE_SESSION, session->session_id,
+		  0, NULL, NULL, 0, &origin, NULL);
 	session->imp.chan = NULL;
 }
 
-TEEQ_API TEEC_Result TEEC_InvokeCommand(TEEC_Session *session,
-					uint32_t command, TEEC_Operation *op,
-					uint32_t *origin)
+TEEQ_API TEEC_Result TEEC_InvokeCommand(TEEC_Session *session, uint32_t command,
+					TEEC_Operation *op, uint32_t *origin)
 {
 	uint32_t org;
 	TEEC_Result res;

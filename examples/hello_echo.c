@@ -37,8 +37,8 @@ int main(void)
 	res = TEEC_InitializeContext(NULL, &ctx);
 	if (check(res, TEEC_ORIGIN_API, "TEEC_InitializeContext"))
 		return 1;
-	res = TEEC_OpenSession(&ctx, &sess, &echo_uuid, TEEC_LOGIN_PUBLIC,
-			       NULL, NULL, &origin);
+	res = TEEC_OpenSession(&ctx, &sess, &echo_uuid, TEEC_LOGIN_PUBLIC, NULL,
+			       NULL, &origin);
 	if (check(res, origin, "TEEC_OpenSession")) {
 		TEEC_FinalizeContext(&ctx);
 		return 1;

@@ -11,11 +11,11 @@
  *   if (ring_prod_commit(r, n))      ring_cons_release(r, n)
  *           ring the doorbell
  *
- * A filled slot carries a stamp in its last four bytes (index + 1), so a
- * consumer learns that slot i is ready from slot i's own cache line: one
- * line crosses between the cores per entry, not a tail line and then the
- * entry's line. The producer still publishes its tail after the stamps,
- * for a consumer about to sleep and for the futex doorbell.
+ * A filled slot carries a stamp in its first four bytes (index + 1), so a
+ * consumer learns that slot i is ready from slot i's own first cache line,
+ * not from a tail line and then the entry's line. The producer still
+ * publishes its tail after the stamps, for a consumer about to sleep and
+ * for the futex doorbell.
  *
  * Each side keeps its own index privately (local) and the last validated
  * view of the peer (cached), so shared lines are touched only to publish a
@@ -24,8 +24,8 @@
  * a broken channel (ring_broken()).
  *
  * Entry contents are not validated here: the consumer copies a slot once
- * into private memory before it looks at any field. Producers write at
- * most RING_PAYLOAD(entry_size) bytes of a slot; the stamp is the ring's.
+ * into private memory before it looks at any field. Producers write only
+ * bytes RING_STAMP_SIZE.. of a slot; the stamp is the ring's.
  */
 #ifndef TEEQ_RING_RING_H
 #define TEEQ_RING_RING_H
@@ -40,7 +40,6 @@
 #endif
 
 #define RING_STAMP_SIZE 4u
-#define RING_PAYLOAD(entry_size) ((entry_size)-RING_STAMP_SIZE)
 
 enum ring_role {
 	RING_PRODUCER,
@@ -86,8 +85,7 @@ static inline unsigned char *ring_slot_at(const struct ring *r, __u32 index)
 
 static inline __u32 *ring_stamp_at(const struct ring *r, __u32 index)
 {
-	return (__u32 *)(ring_slot_at(r, index) + (1u << r->entry_shift) -
-			 RING_STAMP_SIZE);
+	return (__u32 *)ring_slot_at(r, index);
 }
 
 /* ---- producer ---------------------------------------------------------- */

@@ -17,6 +17,7 @@
 
 struct sw_params {
 	struct ta_param p[TEEQ_NUM_PARAMS];
+	unsigned int held_mask; /* bit i: held[i] is referenced */
 	uint32_t held_id[TEEQ_NUM_PARAMS]; /* ext buffers referenced */
 	struct sw_ext_buf *held[TEEQ_NUM_PARAMS];
 };
@@ -27,27 +28,32 @@ static void sw_result(struct teeq_cqe *cqe, uint32_t result, uint32_t origin)
 	cqe->origin = origin;
 }
 
+/* Word at a time: this runs on every entry, over reserved fields. */
 static int sw_all_zero(const void *p, size_t n)
 {
 	const unsigned char *b = p;
+	uint64_t acc = 0, w;
 
+	for (; n >= sizeof(w); n -= sizeof(w), b += sizeof(w)) {
+		memcpy(&w, b, sizeof(w));
+		acc |= w;
+	}
 	while (n--)
-		if (*b++)
-			return 0;
-	return 1;
+		acc |= *b++;
+	return !acc;
 }
 
 static void sw_params_release(struct sw_client *c, struct sw_params *sp)
 {
 	int i;
 
-	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
-		if (!sp->held[i])
+	for (i = 0; sp->held_mask && i < TEEQ_NUM_PARAMS; i++) {
+		if (!(sp->held_mask & (1u << i)))
 			continue;
 		if (shm_ids_put(&c->ext_bufs, sp->held_id[i]) == 1)
 			sw_host_release_ext(sp->held[i]);
-		sp->held[i] = NULL;
 	}
+	sp->held_mask = 0;
 }
 
 /* Resolves one memref window to memory; 0 or a TEEQ_ERROR_*. */
@@ -79,6 +85,7 @@ static uint32_t sw_memref(struct sw_client *c, unsigned int type,
 	ext = (struct sw_ext_buf *)(uintptr_t)buf.cookie;
 	sp->held[i] = ext;
 	sp->held_id[i] = buf_id;
+	sp->held_mask |= 1u << i;
 	if (type != TEEQ_PARAM_MEMREF_INPUT)
 		need = type == TEEQ_PARAM_MEMREF_OUTPUT ?
 			       TEEQ_HOST_REG_WRITE :
@@ -98,12 +105,14 @@ static uint32_t sw_params_decode(struct sw_client *c,
 	uint32_t ret;
 	int i;
 
-	memset(sp, 0, sizeof(*sp));
+	sp->held_mask = 0;
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		unsigned int type = TEEQ_PARAM_TYPE_GET(sqe->param_types, i);
 		const union teeq_param *wire = &sqe->params[i];
 
 		sp->p[i].type = type;
+		sp->p[i].memref.buffer = NULL;
+		sp->p[i].memref.size = 0;
 		if (!teeq_param_type_valid(type))
 			return TEEQ_ERROR_BAD_PARAMETERS;
 		if (type == TEEQ_PARAM_NONE) {
@@ -203,7 +212,7 @@ static void sw_call_init(struct sw_call *call, struct sw_client *c,
 			 const struct teeq_sqe *sqe, void (*peek)(void *),
 			 void *peek_arg)
 {
-	memset(call, 0, sizeof(*call));
+	call->cancelled = 0;
 	call->ta.is_cancelled = sw_call_is_cancelled;
 	call->ta.core = call;
 	call->client = c;
@@ -379,8 +388,7 @@ static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
 
 static int sw_sqe_reserved_clear(const struct teeq_sqe *sqe)
 {
-	return !sqe->reserved0 &&
-	       sw_all_zero(sqe->reserved1, sizeof(sqe->reserved1));
+	return sw_all_zero(sqe->reserved, sizeof(sqe->reserved));
 }
 
 /* Only OPEN_SESSION carries a UUID and login data. */

@@ -255,8 +255,7 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 		qp->cq_db = fds[1 + hc->nr_qpairs + i];
 		fds[1 + i] = fds[1 + hc->nr_qpairs + i] = -1;
 		if (channel_attach_qpair(region, &layout, i, &qp->sq,
-					 RING_CONSUMER, &qp->cq,
-					 RING_PRODUCER))
+					 RING_CONSUMER, &qp->cq, RING_PRODUCER))
 			return "ring headers disagree with the region header";
 	}
 
@@ -279,8 +278,9 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 	h->next_worker = (h->next_worker + hc->nr_qpairs) % h->opts.workers;
 	hc->attached = 1;
 	h->totals.clients_total++;
-	sw_log(h, 1, "client %u attached: pid %d uid %u, %u queue pairs, "
-		     "%llu-byte region",
+	sw_log(h, 1,
+	       "client %u attached: pid %d uid %u, %u queue pairs, "
+	       "%llu-byte region",
 	       hc->core.id, (int)hc->cred.pid, (unsigned)hc->cred.uid,
 	       hc->nr_qpairs, (unsigned long long)size);
 	return NULL;
@@ -329,7 +329,8 @@ static const char *sw_host_reg_fd(struct sw_host *h, struct sw_hclient *hc,
 		} else {
 			r.buf_id = (uint32_t)id;
 			r.size = size;
-			__atomic_add_fetch(&h->ext_buffers, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&h->ext_buffers, 1,
+					   __ATOMIC_RELAXED);
 		}
 	}
 	r.status = status;
@@ -402,7 +403,8 @@ static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
 		goto out;
 	}
 	/* the handshake comes first and only once */
-	if ((m.hdr.type == TEEQ_HOST_HELLO) == hc->attached) {
+	if (m.hdr.type != TEEQ_HOST_STATS &&
+	    (m.hdr.type == TEEQ_HOST_HELLO) == hc->attached) {
 		why = hc->attached ? "second handshake" :
 				     "message before the handshake";
 		goto out;
@@ -653,8 +655,9 @@ int sw_host_run(struct sw_host *h)
 		sw_host_teardown(h);
 		return ret;
 	}
-	sw_log(h, 0, "serving %s with %u workers, spin %llu us, %zu trusted "
-		     "apps",
+	sw_log(h, 0,
+	       "serving %s with %u workers, spin %llu us, %zu trusted "
+	       "apps",
 	       h->opts.socket_path, h->opts.workers,
 	       (unsigned long long)(h->opts.spin_ns / 1000),
 	       ta_registry_count());

@@ -50,7 +50,6 @@ struct sw_worker {
 	uint64_t calls, doorbells, sleeps; /* atomic, read by stats */
 };
 
-
 /* One queue pair of a client, served by one worker. */
 struct sw_hqp {
 	struct sw_hclient *hc;

@@ -16,33 +16,33 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-"usage: teeq-sw [options]\n"
-"\n"
-"The teeq secure world, run as a process (host mode). Clients attach\n"
-"through a Unix socket; after the handshake every call travels through\n"
-"the client's own shared-memory rings. libteeq starts teeq-sw by itself\n"
-"when none is listening (unless TEEQ_NO_AUTOSTART is set).\n"
-"\n"
-"options:\n"
-"  -s, --socket PATH    listen on PATH (default: $TEEQ_SOCKET, else\n"
-"                       $XDG_RUNTIME_DIR/teeq-sw.sock, else\n"
-"                       /tmp/teeq-<uid>/teeq-sw.sock)\n"
-"  -w, --workers N      worker threads draining the rings (default: the\n"
-"                       number of CPUs, at most %d)\n"
-"      --spin-us N      microseconds a worker keeps polling after its last\n"
-"                       work before it sleeps on the doorbells (default %d;\n"
-"                       0 sleeps at once)\n"
-"      --cpus LIST      pin worker i to the i-th CPU of a comma-separated\n"
-"                       LIST (default: not pinned)\n"
-"      --idle-exit S    exit after S seconds without clients (default 0:\n"
-"                       never)\n"
-"      --stats          print the statistics of the teeq-sw serving the\n"
-"                       socket and exit\n"
-"  -v, --verbose        log attaches and detaches too\n"
-"  -h, --help           this text\n"
-"\n"
-"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
-"(AES-CTR, AES-GCM); their commands are in uapi/teeq_tas.h.\n",
+		"usage: teeq-sw [options]\n"
+		"\n"
+		"The teeq secure world, run as a process (host mode). Clients attach\n"
+		"through a Unix socket; after the handshake every call travels through\n"
+		"the client's own shared-memory rings. libteeq starts teeq-sw by itself\n"
+		"when none is listening (unless TEEQ_NO_AUTOSTART is set).\n"
+		"\n"
+		"options:\n"
+		"  -s, --socket PATH    listen on PATH (default: $TEEQ_SOCKET, else\n"
+		"                       $XDG_RUNTIME_DIR/teeq-sw.sock, else\n"
+		"                       /tmp/teeq-<uid>/teeq-sw.sock)\n"
+		"  -w, --workers N      worker threads draining the rings (default: the\n"
+		"                       number of CPUs, at most %d)\n"
+		"      --spin-us N      microseconds a worker keeps polling after its last\n"
+		"                       work before it sleeps on the doorbells (default %d;\n"
+		"                       0 sleeps at once)\n"
+		"      --cpus LIST      pin worker i to the i-th CPU of a comma-separated\n"
+		"                       LIST (default: not pinned)\n"
+		"      --idle-exit S    exit after S seconds without clients (default 0:\n"
+		"                       never)\n"
+		"      --stats          print the statistics of the teeq-sw serving the\n"
+		"                       socket and exit\n"
+		"  -v, --verbose        log attaches and detaches too\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
+		"(AES-CTR, AES-GCM); their commands are in uapi/teeq_tas.h.\n",
 		SW_MAX_WORKERS, SW_DEFAULT_SPIN_US);
 }
 
@@ -103,8 +103,7 @@ static int sw_print_stats(const char *path)
 	       (unsigned long long)st->region_bytes,
 	       (unsigned long long)st->heap_bytes,
 	       (unsigned long long)st->ext_buffers,
-	       (unsigned long long)st->ext_bytes,
-	       (unsigned long long)st->calls,
+	       (unsigned long long)st->ext_bytes, (unsigned long long)st->calls,
 	       (unsigned long long)st->doorbells_rung,
 	       (unsigned long long)st->worker_sleeps);
 	close(fd);
@@ -147,7 +146,8 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 's':
 			if (strlen(optarg) >= sizeof(o->socket_path)) {
-				fprintf(stderr, "teeq-sw: socket path too long\n");
+				fprintf(stderr,
+					"teeq-sw: socket path too long\n");
 				return 2;
 			}
 			strcpy(o->socket_path, optarg);
@@ -156,7 +156,8 @@ int main(int argc, char **argv)
 			long n = strtol(optarg, &end, 10);
 
 			if (*end || n < 1 || n > SW_MAX_WORKERS) {
-				fprintf(stderr, "teeq-sw: --workers takes 1..%d\n",
+				fprintf(stderr,
+					"teeq-sw: --workers takes 1..%d\n",
 					SW_MAX_WORKERS);
 				return 2;
 			}
@@ -167,7 +168,8 @@ int main(int argc, char **argv)
 			long long us = strtoll(optarg, &end, 10);
 
 			if (*end || us < 0 || us > 10000000) {
-				fprintf(stderr, "teeq-sw: --spin-us takes 0..10000000\n");
+				fprintf(stderr,
+					"teeq-sw: --spin-us takes 0..10000000\n");
 				return 2;
 			}
 			o->spin_ns = (uint64_t)us * 1000;
@@ -175,7 +177,8 @@ int main(int argc, char **argv)
 		}
 		case OPT_CPUS:
 			if (sw_parse_cpus(optarg, o->cpus) < 1) {
-				fprintf(stderr, "teeq-sw: --cpus takes a list like 0,1\n");
+				fprintf(stderr,
+					"teeq-sw: --cpus takes a list like 0,1\n");
 				return 2;
 			}
 			break;
@@ -183,7 +186,8 @@ int main(int argc, char **argv)
 			long s = strtol(optarg, &end, 10);
 
 			if (*end || s < 0) {
-				fprintf(stderr, "teeq-sw: --idle-exit takes seconds\n");
+				fprintf(stderr,
+					"teeq-sw: --idle-exit takes seconds\n");
 				return 2;
 			}
 			o->idle_exit_s = (uint32_t)s;

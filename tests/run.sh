@@ -8,6 +8,8 @@ set -u
 suite=$1 build=$2 results=$3
 shift 3
 timeout_s=${TEEQ_TEST_TIMEOUT:-600}
+# tests that need a secure world start this build's own (tests/sw_fixture.h)
+export TEEQ_SW="$build/secure/teeq-sw"
 pass=0 fail=0 skip=0
 logdir="$results/$suite"
 mkdir -p "$logdir"

@@ -25,12 +25,15 @@
  * by (entries - 1) to find a slot. A side reads the peer's index with
  * acquire semantics and publishes its own with release semantics.
  *
- * Stamps. The last four bytes of every slot belong to the ring: after
+ * Stamps. The first four bytes of every slot belong to the ring: after
  * filling the slot for index i the producer stores i + 1 there (release),
  * and only then, for a whole batch, the tail. A consumer knows slot i is
- * filled when its stamp reads i + 1 (acquire), so one cache line per entry
- * crosses between the sides; it reads the tail only before sleeping. A
- * freshly formatted ring holds the previous lap's stamps (i + 1 - entries).
+ * filled when its stamp reads i + 1 (acquire), so the entry's first cache
+ * line is the only one that must cross between the sides; it reads the
+ * tail only before sleeping. A freshly formatted ring holds the previous
+ * lap's stamps (i + 1 - entries). Producers never write a stamp with the
+ * entry's contents: copying a whole entry struct over a slot could show a
+ * stale value that happens to match.
  *
  * The peer is hostile: a side must read each entry once into a private
  * copy before validating it, mask every index, and treat a peer index that
@@ -182,10 +185,17 @@ TEEQ_PIN_SIZE(union teeq_param, 16);
 /*
  * Submission queue entry, 128 bytes, written by the normal world and read
  * once by the secure world into a private copy before any check.
- * Reserved fields must be zero; the secure world refuses other values with
- * TEEQ_ERROR_BAD_PARAMETERS.
+ *
+ * The first cache line holds everything a call without parameters 1..3
+ * needs. The second line (params[1..3] and reserved) is part of the entry
+ * only when param_types gives parameter 1, 2 or 3 a type: otherwise the
+ * secure world does not read it and the normal world need not write it.
+ * Everything that is part of the entry and reserved, or a NONE
+ * parameter's bytes, must be zero; the secure world refuses other values
+ * with TEEQ_ERROR_BAD_PARAMETERS.
  */
 struct teeq_sqe {
+	__u32 stamp; /* the ring's: index + 1, see "Stamps" above */
 	__u8 opcode; /* enum teeq_opcode */
 	__u8 flags; /* TEEQ_SQE_F_*; none defined yet */
 	__u16 param_types; /* TEEQ_PARAM_TYPES(); each nibble a TEEQ_PARAM_* */
@@ -199,31 +209,33 @@ struct teeq_sqe {
 	 * cancel this operation while it is pending. Zero: not cancellable.
 	 * For TEEQ_OP_CANCEL itself: the id of the operation to cancel. */
 	__u32 cancel_id;
+	/* OPEN_SESSION with a GROUP login: the group id. Others: zero. */
+	__u32 login_data;
 	/* Opaque to the secure world; echoed in the completion. */
 	__u64 user_data;
 	/* OPEN_SESSION: the trusted app's UUID. Others: zero. */
 	struct teeq_uuid uuid;
-	/* OPEN_SESSION with a GROUP login: the group id. Others: zero. */
-	__u32 login_data;
-	__u32 reserved0;
 	union teeq_param params[TEEQ_NUM_PARAMS];
-	__u32 reserved1[3];
-	__u32 stamp; /* the ring's: index + 1, see "Stamps" above */
+	__u32 reserved[4];
 };
 
+/* Parameters that live in the second line: present when nonzero. */
+#define TEEQ_SQE_LINE2_PARAMS 0xfff0u
+
 TEEQ_PIN_SIZE(struct teeq_sqe, 128);
-TEEQ_PIN(struct teeq_sqe, opcode, 0);
-TEEQ_PIN(struct teeq_sqe, flags, 1);
-TEEQ_PIN(struct teeq_sqe, param_types, 2);
-TEEQ_PIN(struct teeq_sqe, session, 4);
-TEEQ_PIN(struct teeq_sqe, func, 8);
-TEEQ_PIN(struct teeq_sqe, cancel_id, 12);
-TEEQ_PIN(struct teeq_sqe, user_data, 16);
-TEEQ_PIN(struct teeq_sqe, uuid, 24);
-TEEQ_PIN(struct teeq_sqe, login_data, 40);
+TEEQ_PIN(struct teeq_sqe, stamp, 0);
+TEEQ_PIN(struct teeq_sqe, opcode, 4);
+TEEQ_PIN(struct teeq_sqe, flags, 5);
+TEEQ_PIN(struct teeq_sqe, param_types, 6);
+TEEQ_PIN(struct teeq_sqe, session, 8);
+TEEQ_PIN(struct teeq_sqe, func, 12);
+TEEQ_PIN(struct teeq_sqe, cancel_id, 16);
+TEEQ_PIN(struct teeq_sqe, login_data, 20);
+TEEQ_PIN(struct teeq_sqe, user_data, 24);
+TEEQ_PIN(struct teeq_sqe, uuid, 32);
 TEEQ_PIN(struct teeq_sqe, params, 48);
-TEEQ_PIN(struct teeq_sqe, reserved1, 112);
-TEEQ_PIN(struct teeq_sqe, stamp, 124);
+TEEQ_PIN(struct teeq_sqe, params[1], TEEQ_CACHELINE);
+TEEQ_PIN(struct teeq_sqe, reserved, 112);
 
 /*
  * A parameter written back in a completion, 8 bytes.
@@ -253,25 +265,25 @@ TEEQ_PIN_SIZE(union teeq_param_out, 8);
  * it to a pending call by user_data and refuses one it does not expect.
  */
 struct teeq_cqe {
-	__u64 user_data; /* as submitted */
+	__u32 stamp; /* the ring's: index + 1, see "Stamps" above */
 	__u32 result; /* TEEQ_SUCCESS or TEEQ_ERROR_* */
 	__u32 origin; /* TEEQ_ORIGIN_* of result */
 	/* OPEN_SESSION success: the new session id (never 0). Else zero. */
 	__u32 session;
-	__u32 flags; /* none defined yet; zero */
+	__u64 user_data; /* as submitted */
 	union teeq_param_out params[TEEQ_NUM_PARAMS];
+	__u32 flags; /* none defined yet; zero */
 	__u32 reserved;
-	__u32 stamp; /* the ring's: index + 1, see "Stamps" above */
 };
 
 TEEQ_PIN_SIZE(struct teeq_cqe, 64);
-TEEQ_PIN(struct teeq_cqe, user_data, 0);
-TEEQ_PIN(struct teeq_cqe, result, 8);
-TEEQ_PIN(struct teeq_cqe, origin, 12);
-TEEQ_PIN(struct teeq_cqe, session, 16);
-TEEQ_PIN(struct teeq_cqe, flags, 20);
+TEEQ_PIN(struct teeq_cqe, stamp, 0);
+TEEQ_PIN(struct teeq_cqe, result, 4);
+TEEQ_PIN(struct teeq_cqe, origin, 8);
+TEEQ_PIN(struct teeq_cqe, session, 12);
+TEEQ_PIN(struct teeq_cqe, user_data, 16);
 TEEQ_PIN(struct teeq_cqe, params, 24);
-TEEQ_PIN(struct teeq_cqe, stamp, 60);
+TEEQ_PIN(struct teeq_cqe, flags, 56);
 
 /*
  * Where one queue pair lives. Both rings are 64-byte aligned, do not

@@ -78,7 +78,7 @@ extern "C" {
 
 #define TEEC_PARAM_TYPES(p0, p1, p2, p3) \
 	((p0) | ((p1) << 4) | ((p2) << 8) | ((p3) << 12))
-#define TEEC_PARAM_TYPE_GET(p, i) (((p) >> ((i) * 4)) & 0xF)
+#define TEEC_PARAM_TYPE_GET(p, i) (((p) >> ((i)*4)) & 0xF)
 
 typedef uint32_t TEEC_Result;
 
@@ -151,9 +151,9 @@ TEEC_Result TEEC_InitializeContext(const char *name, TEEC_Context *context);
 void TEEC_FinalizeContext(TEEC_Context *context);
 TEEC_Result TEEC_RegisterSharedMemory(TEEC_Context *context,
 				      TEEC_SharedMemory *sharedMem);
-TEEC_Result TEEC_RegisterSharedMemoryFileDescriptor(TEEC_Context *context,
-						    TEEC_SharedMemory *sharedMem,
-						    int fd);
+TEEC_Result
+TEEC_RegisterSharedMemoryFileDescriptor(TEEC_Context *context,
+					TEEC_SharedMemory *sharedMem, int fd);
 TEEC_Result TEEC_AllocateSharedMemory(TEEC_Context *context,
 				      TEEC_SharedMemory *sharedMem);
 void TEEC_ReleaseSharedMemory(TEEC_SharedMemory *sharedMemory);

@@ -17,7 +17,8 @@ static void run(__u32 entries, __u32 pbatch, __u32 cbatch)
 			n = (__u32)(total - in);
 		if (n && ring_prod_space(&f.prod, n) >= n) {
 			for (i = 0; i < n; i++)
-				*(__u64 *)ring_prod_slot(&f.prod, i) = in + i;
+				*(__u64 *)((char *)ring_prod_slot(&f.prod, i) +
+					   8) = in + i;
 			ring_prod_commit(&f.prod, n);
 			in += n;
 		}
@@ -25,7 +26,9 @@ static void run(__u32 entries, __u32 pbatch, __u32 cbatch)
 		if (n > cbatch)
 			n = cbatch;
 		for (i = 0; i < n; i++)
-			CHECK_EQ(*(const __u64 *)ring_cons_slot(&f.cons, i),
+			CHECK_EQ(*(const __u64 *)((const char *)ring_cons_slot(
+							  &f.cons, i) +
+						  8),
 				 out + i);
 		ring_cons_release(&f.cons, n);
 		out += n;

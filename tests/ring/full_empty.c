@@ -19,25 +19,31 @@ int main(void)
 	for (round = 0; round < 3; round++) {
 		/* fill to the brim */
 		for (i = 0; i < n; i++)
-			*(__u32 *)ring_prod_slot(&f.prod, i) = round * 1000 + i;
+			*(__u32 *)((char *)ring_prod_slot(&f.prod, i) + 8) =
+				round * 1000 + i;
 		ring_prod_commit(&f.prod, n);
 		CHECK_EQ(ring_prod_space(&f.prod, 1), 0);
 		CHECK_EQ(ring_prod_in_flight(&f.prod), n);
 		CHECK_EQ(ring_cons_avail(&f.cons, n), n);
 
 		/* one out, exactly one in */
-		CHECK_EQ(*(const __u32 *)ring_cons_slot(&f.cons, 0),
+		CHECK_EQ(*(const __u32 *)((const char *)ring_cons_slot(&f.cons,
+								       0) +
+					  8),
 			 round * 1000);
 		ring_cons_release(&f.cons, 1);
 		CHECK_EQ(ring_prod_space(&f.prod, 1), 1);
-		*(__u32 *)ring_prod_slot(&f.prod, 0) = round * 1000 + n;
+		*(__u32 *)((char *)ring_prod_slot(&f.prod, 0) + 8) =
+			round * 1000 + n;
 		ring_prod_commit(&f.prod, 1);
 		CHECK_EQ(ring_prod_space(&f.prod, 1), 0);
 
 		/* drain: n entries, in order, then empty */
 		CHECK_EQ(ring_cons_avail(&f.cons, n), n);
 		for (i = 0; i < n; i++)
-			CHECK_EQ(*(const __u32 *)ring_cons_slot(&f.cons, i),
+			CHECK_EQ(*(const __u32 *)((const char *)ring_cons_slot(
+							  &f.cons, i) +
+						  8),
 				 round * 1000 + 1 + i);
 		ring_cons_release(&f.cons, n);
 		CHECK_EQ(ring_cons_avail(&f.cons, 1), 0);

@@ -56,7 +56,9 @@ static void *consumer(void *arg)
 			timeouts++;
 			break;
 		}
-		CHECK_EQ(*(const uint64_t *)ring_cons_slot(&fix.cons, 0),
+		CHECK_EQ(*(const uint64_t *)((const char *)ring_cons_slot(
+						     &fix.cons, 0) +
+					     8),
 			 received);
 		ring_cons_release(&fix.cons, 1);
 		received++;
@@ -78,7 +80,7 @@ static uint64_t run(uint64_t spin_ns, int pause_between)
 	for (i = 0; i < PINGS; i++) {
 		while (ring_prod_space(&fix.prod, 1) < 1)
 			sched_yield();
-		*(uint64_t *)ring_prod_slot(&fix.prod, 0) = i;
+		*(uint64_t *)((char *)ring_prod_slot(&fix.prod, 0) + 8) = i;
 		if (ring_prod_commit(&fix.prod, 1)) {
 			ring_doorbell(&fix.prod, -1);
 			doorbells++;

@@ -15,11 +15,11 @@
 #include <time.h>
 
 struct stress_entry {
+	uint32_t stamp; /* the ring's; never written here */
+	uint32_t pad;
 	uint64_t seq;
 	uint64_t payload[5];
 	uint64_t checksum;
-	uint32_t pad;
-	uint32_t stamp; /* the ring's; never written here */
 };
 
 struct stress_result {
@@ -105,8 +105,7 @@ static inline void stress_consume(struct ring *r, uint64_t total,
 		if (n > (__u32)avail)
 			n = (__u32)avail;
 		for (i = 0; i < n; i++) {
-			memcpy(&e, ring_cons_slot(r, i),
-			       offsetof(struct stress_entry, stamp));
+			memcpy(&e, ring_cons_slot(r, i), sizeof(e));
 			if (e.seq != res->received + i)
 				res->bad_order++;
 			if (e.checksum != stress_checksum(&e))

@@ -18,7 +18,7 @@ static void *late_producer(void *arg)
 
 	(void)arg;
 	nanosleep(&ts, NULL);
-	*(uint32_t *)ring_prod_slot(&fix.prod, 0) = 0xfeed;
+	*(uint32_t *)((char *)ring_prod_slot(&fix.prod, 0) + 8) = 0xfeed;
 	if (ring_prod_commit(&fix.prod, 1))
 		ring_doorbell(&fix.prod, efd);
 	return NULL;
@@ -55,7 +55,10 @@ int main(void)
 	ring_wait_init(&w, 0, efd, -1);
 	CHECK_EQ(pthread_create(&t, NULL, late_producer, NULL), 0);
 	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 5000000000ll), 1);
-	CHECK_EQ(*(const uint32_t *)ring_cons_slot(&fix.cons, 0), 0xfeed);
+	CHECK_EQ(
+		*(const uint32_t *)((const char *)ring_cons_slot(&fix.cons, 0) +
+				    8),
+		0xfeed);
 	ring_cons_release(&fix.cons, 1);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	CHECK(w.sleeps >= 1);

@@ -27,8 +27,8 @@ static void run(__u32 entries, __u32 start)
 			CHECK(slot ==
 			      (void *)(f.prod.slots +
 				       (size_t)(idx & (entries - 1)) * 64));
-			slot[0] = next_in + i;
-			slot[1] = ~(next_in + i);
+			slot[1] = next_in + i;
+			slot[2] = ~(next_in + i);
 		}
 		if (n) {
 			ring_prod_commit(&f.prod, n);
@@ -42,8 +42,8 @@ static void run(__u32 entries, __u32 start)
 		for (i = 0; i < n; i++) {
 			const __u64 *slot = ring_cons_slot(&f.cons, i);
 
-			CHECK_EQ(slot[0], next_out + i);
-			CHECK_EQ(slot[1], ~(next_out + i));
+			CHECK_EQ(slot[1], next_out + i);
+			CHECK_EQ(slot[2], ~(next_out + i));
 		}
 		ring_cons_release(&f.cons, n);
 		next_out += n;

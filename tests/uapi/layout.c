@@ -18,13 +18,12 @@ int main(void)
 	CHECK_EQ(sizeof(sqe) % 64, 0);
 	CHECK_EQ(sizeof(cqe) % 64, 0);
 	/* no implicit padding: the members add up to the size */
-	CHECK_EQ(sizeof(sqe.opcode) + sizeof(sqe.flags) +
+	CHECK_EQ(sizeof(sqe.stamp) + sizeof(sqe.opcode) + sizeof(sqe.flags) +
 			 sizeof(sqe.param_types) + sizeof(sqe.session) +
 			 sizeof(sqe.func) + sizeof(sqe.cancel_id) +
-			 sizeof(sqe.user_data) + sizeof(sqe.uuid) +
-			 sizeof(sqe.login_data) + sizeof(sqe.reserved0) +
-			 sizeof(sqe.params) + sizeof(sqe.reserved1) +
-			 sizeof(sqe.stamp),
+			 sizeof(sqe.login_data) + sizeof(sqe.user_data) +
+			 sizeof(sqe.uuid) + sizeof(sqe.params) +
+			 sizeof(sqe.reserved),
 		 sizeof(sqe));
 	CHECK_EQ(sizeof(cqe.user_data) + sizeof(cqe.result) +
 			 sizeof(cqe.origin) + sizeof(cqe.session) +

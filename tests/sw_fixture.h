@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A private teeq-sw for one test: started on a socket in a fresh temporary
+ * directory, with TEEQ_SOCKET pointing there and autostart off, so tests
+ * never share a secure world or find a stray one. The binary is $TEEQ_SW
+ * (tests/run.sh sets it to the build's own), else the one next to the
+ * test's build tree.
+ */
+#ifndef TEEQ_TESTS_SW_FIXTURE_H
+#define TEEQ_TESTS_SW_FIXTURE_H
+
+#include "tests/check.h"
+#include "uapi/teeq_host.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct sw_fixture {
+	pid_t pid;
+	char dir[64];
+	char sock[108];
+};
+
+static inline void sw_fixture_exe(char *out, size_t len)
+{
+	const char *env = getenv("TEEQ_SW");
+	char self[PATH_MAX];
+	ssize_t n;
+	int i;
+
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return;
+	}
+	/* <build>/tests/<dir>/<name> -> <build>/secure/teeq-sw */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	CHECK(n > 0);
+	self[n] = 0;
+	for (i = 0; i < 3; i++)
+		*strrchr(self, '/') = 0;
+	CHECK(strlen(self) + sizeof("/secure/teeq-sw") <= len);
+	strcpy(out, self);
+	strcat(out, "/secure/teeq-sw");
+}
+
+static inline int sw_fixture_connectable(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), ok;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* Starts teeq-sw on the fixture's socket with extra arguments (a NULL
+ * terminated list), and waits until it accepts connections. */
+static inline void sw_fixture_start_on(struct sw_fixture *f, ...)
+{
+	char exe[PATH_MAX];
+	const char *argv[32] = { "teeq-sw", "--socket", f->sock };
+	struct timespec step = { 0, 2000000 };
+	int argc = 3, i;
+	va_list ap;
+
+	va_start(ap, f);
+	while (argc < 31 && (argv[argc] = va_arg(ap, const char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	sw_fixture_exe(exe, sizeof(exe));
+	f->pid = fork();
+	CHECK(f->pid >= 0);
+	if (f->pid == 0) {
+		execv(exe, (char **)argv);
+		_exit(127);
+	}
+	for (i = 0; i < 5000 && !sw_fixture_connectable(f->sock); i++) {
+		int status;
+
+		CHECK(waitpid(f->pid, &status, WNOHANG) == 0); /* still up */
+		nanosleep(&step, NULL);
+	}
+	CHECK(sw_fixture_connectable(f->sock));
+}
+
+/* A fresh directory and socket; TEEQ_SOCKET names it for libteeq. */
+static inline void sw_fixture_init(struct sw_fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/teeq-test-XXXXXX");
+	CHECK(mkdtemp(f->dir));
+	snprintf(f->sock, sizeof(f->sock), "%s/sw.sock", f->dir);
+	setenv("TEEQ_SOCKET", f->sock, 1);
+	setenv("TEEQ_NO_AUTOSTART", "1", 1);
+}
+
+#define sw_fixture_start(f, ...)                           \
+	do {                                               \
+		sw_fixture_init(f);                        \
+		sw_fixture_start_on(f, ##__VA_ARGS__, NULL); \
+	} while (0)
+
+/* Kills teeq-sw with @sig and reaps it; returns its wait status. */
+static inline int sw_fixture_kill(struct sw_fixture *f, int sig)
+{
+	int status = 0;
+
+	if (f->pid > 0) {
+		kill(f->pid, sig);
+		CHECK_EQ(waitpid(f->pid, &status, 0), f->pid);
+		f->pid = 0;
+	}
+	return status;
+}
+
+/* Stops teeq-sw (SIGTERM: it must exit cleanly) and removes the dir. */
+static inline void sw_fixture_stop(struct sw_fixture *f)
+{
+	char path[128];
+	int status = sw_fixture_kill(f, SIGTERM);
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	snprintf(path, sizeof(path), "%s.lock", f->sock);
+	unlink(path);
+	unlink(f->sock);
+	rmdir(f->dir);
+}
+
+/* The secure world's statistics over a fresh connection (which itself
+ * never attaches, so it is not counted as a client). */
+static inline void sw_fixture_stats(struct sw_fixture *f,
+				    struct teeq_sw_stats *st)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct teeq_host_hdr req = { .magic = TEEQ_HOST_MAGIC,
+				     .type = TEEQ_HOST_STATS,
+				     .len = sizeof(req) };
+	struct teeq_host_stats_reply r;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", f->sock);
+	CHECK(fd >= 0);
+	CHECK(!connect(fd, (struct sockaddr *)&addr, sizeof(addr)));
+	CHECK(send(fd, &req, sizeof(req), 0) == sizeof(req));
+	CHECK(recv(fd, &r, sizeof(r), 0) == sizeof(r));
+	CHECK_EQ(r.status, 0);
+	*st = r.stats;
+	close(fd);
+}
+
+#endif /* TEEQ_TESTS_SW_FIXTURE_H */
