@@ -147,12 +147,13 @@ RESULTS := $(O)/results
 
 test: deps
 	$(Q)rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	$(Q)$(MAKE) --no-print-directory libs progs tests benches
+	$(Q)$(MAKE) --no-print-directory libs progs tests benches examples
 	$(Q)$(MAKE) --no-print-directory O=$(O)/asan SAN=address,undefined \
 		OPT="-O1 -g" progs tests
 	$(Q)$(MAKE) --no-print-directory O=$(O)/tsan SAN=thread OPT="-O1 -g" \
 		progs $(TSAN_NAMES:%=$(O)/tsan/%)
 	$(Q)tests/run.sh unit $(O) $(RESULTS) $(TEST_NAMES) || true
+	$(Q)tests/examples.sh $(O) $(RESULTS) || true
 	$(Q)tests/run.sh asan+ubsan $(O)/asan $(RESULTS) $(TEST_NAMES) || true
 	$(Q)TEEQ_TEST_SCALE=4 tests/run.sh tsan $(O)/tsan $(RESULTS) \
 		$(TSAN_NAMES) || true

@@ -109,13 +109,10 @@ long ring_wait_entries(struct ring *r, struct ring_wait *w, __u32 want,
 	if (timeout_ns == 0)
 		return 0;
 
-	start = ring_now_ns();
-	if (timeout_ns > 0)
-		deadline = start + (uint64_t)timeout_ns;
-	spin_end = start + w->spin_ns;
-	if (spin_end > deadline)
-		spin_end = deadline;
-	for (now = start; now < spin_end; now = ring_now_ns()) {
+	/* a first burst of polls before reading the clock at all: a reply
+	 * that is already on its way is seen without a clock read's delay */
+	for (now = 0, spin_end = w->spin_ns ? 1 : 0; now < spin_end;
+	     now = ring_now_ns()) {
 		for (i = 0; i < RING_WAIT_POLLS_PER_CLOCK; i++) {
 			avail = ring_cons_refresh(r, 1);
 			if (avail) {
@@ -126,6 +123,19 @@ long ring_wait_entries(struct ring *r, struct ring_wait *w, __u32 want,
 				return -EPIPE;
 			teeq_cpu_relax();
 		}
+		if (!start) {
+			start = ring_now_ns();
+			if (timeout_ns > 0)
+				deadline = start + (uint64_t)timeout_ns;
+			spin_end = start + w->spin_ns;
+			if (spin_end > deadline)
+				spin_end = deadline;
+		}
+	}
+	if (!start) {
+		start = now = ring_now_ns();
+		if (timeout_ns > 0)
+			deadline = start + (uint64_t)timeout_ns;
 	}
 
 	for (;;) {
