@@ -154,6 +154,7 @@ test: deps
 		progs $(TSAN_NAMES:%=$(O)/tsan/%)
 	$(Q)tests/run.sh unit $(O) $(RESULTS) $(TEST_NAMES) || true
 	$(Q)tests/examples.sh $(O) $(RESULTS) || true
+	$(Q)tests/install.sh $(O) $(RESULTS) || true
 	$(Q)tests/run.sh asan+ubsan $(O)/asan $(RESULTS) $(TEST_NAMES) || true
 	$(Q)TEEQ_TEST_SCALE=4 tests/run.sh tsan $(O)/tsan $(RESULTS) \
 		$(TSAN_NAMES) || true

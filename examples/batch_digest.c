@@ -15,7 +15,7 @@
 #include <tee_client_api.h>
 #include <teeq.h>
 
-#include "teeq_tas.h"
+#include "teeq_tas.h" /* installed in <includedir>/teeq */
 
 #define MAX_BUFS 64
 

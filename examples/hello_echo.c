@@ -10,7 +10,7 @@
 #include <string.h>
 #include <tee_client_api.h>
 
-#include "teeq_tas.h"
+#include "teeq_tas.h" /* installed in <includedir>/teeq */
 
 static const TEEC_UUID echo_uuid = TEEQ_TA_ECHO_UUID;
 

@@ -1,0 +1,40 @@
+#!/bin/bash
+# make install into a staging directory, then build an example against the
+# installed headers, pkg-config file and shared library only, and run it
+# against the installed teeq-sw: what a packager and a user would do.
+#   tests/install.sh BUILD_DIR RESULTS_DIR
+set -u
+build=$1 results=$2
+stage=$(mktemp -d /tmp/teeq-install-XXXXXX)
+log="$results/install.log"
+prefix=/usr/local
+mkdir -p "$results"
+echo "== suite install ($build)"
+ok=1
+{
+	make --no-print-directory O="$build" PREFIX=$prefix DESTDIR="$stage" \
+		install &&
+	PKG_CONFIG_PATH="$stage$prefix/lib/pkgconfig" \
+		PKG_CONFIG_SYSROOT_DIR="$stage" pkg-config --cflags --libs teeq \
+		>"$stage/flags" &&
+	echo "pkg-config: $(cat "$stage/flags")" &&
+	cc -std=c11 -Wall -Wextra -Werror examples/hello_echo.c \
+		$(cat "$stage/flags") -o "$stage/hello_echo" &&
+	TEEQ_SOCKET="$stage/sw.sock" TEEQ_SW="$stage$prefix/bin/teeq-sw" \
+		LD_LIBRARY_PATH="$stage$prefix/lib" "$stage/hello_echo" &&
+	! nm -D --defined-only "$stage$prefix/lib/libteeq.so" |
+		grep -v -E ' (TEEC_|teeq_(queue|prep|submit|reap|context|secure)|TEEQ_1)'
+} >"$log" 2>&1 || ok=0
+# the installed teeq-sw was autostarted: stop it
+pid=$("$stage$prefix/bin/teeq-sw" --socket "$stage/sw.sock" --stats 2>/dev/null |
+	sed -n 's/^pid \([0-9]*\),.*/\1/p')
+[ -n "$pid" ] && kill "$pid"
+rm -rf "$stage"
+if [ $ok = 1 ]; then
+	echo "  PASS  install (headers, pkg-config, libteeq.so exports only the API)"
+	echo "1 0 0" >"$results/install.counts"
+else
+	echo "  FAIL  install"
+	tail -n 20 "$log" | sed 's/^/        | /'
+	echo "0 1 0" >"$results/install.counts"
+fi
