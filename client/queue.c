@@ -241,7 +241,9 @@ void teeq_qp_poll(struct teeq_qp *qp)
 	struct teeq_cqe cqe;
 	uint32_t n, i;
 
-	n = ring_cons_avail(&qp->cq, qp->depth);
+	/* no more completions can come than calls in flight: looking for
+	 * exactly those touches no line the secure side is about to write */
+	n = ring_cons_avail(&qp->cq, qp->depth - qp->nr_free);
 	for (i = 0; i < n; i++) {
 		memcpy(&cqe, ring_cons_slot(&qp->cq, i), sizeof(cqe));
 		if (!teeq_cqe_valid(qp, &cqe)) {
@@ -319,7 +321,6 @@ void teeq_qp_wait_tag(struct teeq_qp *qp, uint32_t tag)
 	int dead;
 
 	if (!qp->shared) {
-		teeq_qp_poll(qp);
 		while (qp->pend[tag].state != TEEQ_PENDING_DONE)
 			teeq_qp_wait_once(qp, -1);
 		return;

@@ -22,8 +22,8 @@
 static const TEEC_UUID digest_uuid = TEEQ_TA_DIGEST_UUID;
 
 /* Reference: the same digest through INIT/UPDATE/FINAL, two chunks. */
-static int digest_multipart(TEEC_Session *s, TEEC_SharedMemory *shm,
-			    size_t off, size_t len, unsigned char *out)
+static int digest_multipart(TEEC_Session *s, TEEC_SharedMemory *shm, size_t off,
+			    size_t len, unsigned char *out)
 {
 	TEEC_Operation op;
 	uint32_t origin;
@@ -52,7 +52,7 @@ static int digest_multipart(TEEC_Session *s, TEEC_SharedMemory *shm,
 	op.params[0].tmpref.buffer = out;
 	op.params[0].tmpref.size = TEEQ_DIGEST_LEN;
 	return TEEC_InvokeCommand(s, TEEQ_DIGEST_CMD_FINAL, &op, &origin) ? -1 :
-									     0;
+									    0;
 }
 
 int main(int argc, char **argv)
@@ -75,8 +75,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (TEEC_InitializeContext(NULL, &ctx) ||
-	    TEEC_OpenSession(&ctx, &sess, &digest_uuid, TEEC_LOGIN_PUBLIC,
-			     NULL, NULL, &origin) ||
+	    TEEC_OpenSession(&ctx, &sess, &digest_uuid, TEEC_LOGIN_PUBLIC, NULL,
+			     NULL, &origin) ||
 	    TEEC_OpenSession(&ctx, &ref, &digest_uuid, TEEC_LOGIN_PUBLIC, NULL,
 			     NULL, &origin)) {
 		fprintf(stderr, "batch_digest: no secure world\n");
@@ -97,7 +97,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < data.size; i++)
-		((unsigned char *)data.buffer)[i] = (unsigned char)(i * 7 + i / each);
+		((unsigned char *)data.buffer)[i] =
+			(unsigned char)(i * 7 + i / each);
 
 	for (i = 0; i < nbufs; i++) {
 		TEEC_Operation *op = &ops[i];
@@ -136,7 +137,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			memcpy(digests[k],
-			       (unsigned char *)out.buffer + k * TEEQ_DIGEST_LEN,
+			       (unsigned char *)out.buffer +
+				       k * TEEQ_DIGEST_LEN,
 			       TEEQ_DIGEST_LEN);
 		}
 		reaped += n;

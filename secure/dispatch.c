@@ -106,6 +106,13 @@ static uint32_t sw_params_decode(struct sw_client *c,
 	int i;
 
 	sp->held_mask = 0;
+	if (!sqe->param_types) {
+		/* the common call without parameters: all NONE, all zero */
+		memset(sp->p, 0, sizeof(sp->p));
+		return sw_all_zero(sqe->params, sizeof(sqe->params)) ?
+			       0 :
+			       TEEQ_ERROR_BAD_PARAMETERS;
+	}
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		unsigned int type = TEEQ_PARAM_TYPE_GET(sqe->param_types, i);
 		const union teeq_param *wire = &sqe->params[i];

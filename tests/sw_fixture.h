@@ -103,9 +103,9 @@ static inline void sw_fixture_init(struct sw_fixture *f)
 	setenv("TEEQ_NO_AUTOSTART", "1", 1);
 }
 
-#define sw_fixture_start(f, ...)                           \
-	do {                                               \
-		sw_fixture_init(f);                        \
+#define sw_fixture_start(f, ...)                             \
+	do {                                                 \
+		sw_fixture_init(f);                          \
 		sw_fixture_start_on(f, ##__VA_ARGS__, NULL); \
 	} while (0)
 
