@@ -274,7 +274,7 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	uint32_t ret;
 	int64_t id;
 
-	if (sqe->session || sqe->cancel_id) {
+	if (sqe->session) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
 		return;
 	}

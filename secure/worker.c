@@ -327,6 +327,13 @@ void sw_workers_stop(struct sw_host *h)
 
 		(void)!write(w->cmd_fd, &one, sizeof(one));
 		pthread_join(w->thread, NULL);
+		/* commands that came too late to matter */
+		while (w->cmds) {
+			struct sw_cmd *next = w->cmds->next;
+
+			free(w->cmds);
+			w->cmds = next;
+		}
 		close(w->epfd);
 		close(w->cmd_fd);
 		pthread_mutex_destroy(&w->cmd_lock);
