@@ -155,6 +155,7 @@ test: deps
 	$(Q)tests/run.sh unit $(O) $(RESULTS) $(TEST_NAMES) || true
 	$(Q)tests/examples.sh $(O) $(RESULTS) || true
 	$(Q)tests/install.sh $(O) $(RESULTS) || true
+	$(Q)$(MAKE) --no-print-directory fuzz-smoke || true
 	$(Q)tests/run.sh asan+ubsan $(O)/asan $(RESULTS) $(TEST_NAMES) || true
 	$(Q)TEEQ_TEST_SCALE=4 tests/run.sh tsan $(O)/tsan $(RESULTS) \
 		$(TSAN_NAMES) || true
@@ -186,6 +187,8 @@ format:
 	clang-format -i $(C_FILES)
 check-format:
 	clang-format --dry-run --Werror $(C_FILES)
+
+include tests/fuzz/fuzz.mk
 
 -include $(BASE_OBJS:.o=.d) $(SECURE_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) \
 	$(O)/secure/main.d $(TEST_BINS:=.d) $(BENCH_BINS:=.d)

@@ -377,7 +377,7 @@ static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	struct shm_buf buf;
 	int ret;
 
-	if (sqe->param_types || sqe->cancel_id) {
+	if (sqe->cancel_id) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
 		return;
 	}
@@ -404,6 +404,13 @@ static int sw_sqe_open_fields_clear(const struct teeq_sqe *sqe)
 	return !sqe->login_data && sw_all_zero(&sqe->uuid, sizeof(sqe->uuid));
 }
 
+/* Only OPEN_SESSION and INVOKE carry parameters. */
+static int sw_sqe_params_clear(const struct teeq_sqe *sqe)
+{
+	return !sqe->param_types &&
+	       sw_all_zero(sqe->params, sizeof(sqe->params));
+}
+
 void sw_dispatch(struct sw_client *c, const struct teeq_sqe *sqe,
 		 struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg)
 {
@@ -416,7 +423,9 @@ void sw_dispatch(struct sw_client *c, const struct teeq_sqe *sqe,
 	}
 	if (!sw_sqe_reserved_clear(sqe) ||
 	    (sqe->opcode != TEEQ_OP_OPEN_SESSION &&
-	     !sw_sqe_open_fields_clear(sqe))) {
+	     !sw_sqe_open_fields_clear(sqe)) ||
+	    (sqe->opcode != TEEQ_OP_OPEN_SESSION &&
+	     sqe->opcode != TEEQ_OP_INVOKE && !sw_sqe_params_clear(sqe))) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
 		return;
 	}
@@ -435,7 +444,7 @@ void sw_dispatch(struct sw_client *c, const struct teeq_sqe *sqe,
 		sw_close_session(c, sqe, cqe);
 		return;
 	case TEEQ_OP_CANCEL:
-		if (!sqe->cancel_id || sqe->param_types) {
+		if (!sqe->cancel_id) {
 			sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS,
 				  TEEQ_ORIGIN_TEE);
 			return;
