@@ -68,7 +68,10 @@ TEST_NAMES := $(TEST_SRCS:%.c=%)
 TEST_BINS := $(TEST_NAMES:%=$(O)/%)
 # Tests with more than one thread, also run under ThreadSanitizer.
 TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
-	tests/shm/pool_threads tests/shm/ids_threads
+	tests/shm/pool_threads tests/shm/ids_threads tests/client/smoke \
+	tests/client/async_threads tests/client/sync_threads_shared \
+	tests/client/cancel_inflight tests/fault/sw_killed \
+	tests/fault/client_killed
 
 # ---- benchmarks --------------------------------------------------------------
 BENCH_SRCS := bench/ringlat.c

@@ -36,6 +36,9 @@
 #define TEEQ_SW_DEFAULT "/usr/local/bin/teeq-sw"
 #endif
 #define TEEQ_AUTOSTART_WAIT_MS 5000
+/* teeq-sw answers a control request at once; one that does not answer in
+ * this long is wedged, and the request fails instead of waiting forever */
+#define TEEQ_CTL_TIMEOUT_MS 5000
 
 static pthread_mutex_t teeq_live_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct teeq_chan *teeq_live;
@@ -217,9 +220,17 @@ static int teeq_ctl(struct teeq_chan *chan, void *req, size_t req_len,
 	}
 	if (sendmsg(chan->sock, &msg, MSG_NOSIGNAL) != (ssize_t)req_len)
 		return -EPIPE;
-	do
-		n = recv(chan->sock, reply, reply_len, 0);
-	while (n < 0 && errno == EINTR);
+	do {
+		struct pollfd pfd = { .fd = chan->sock, .events = POLLIN };
+		int ready = poll(&pfd, 1, TEEQ_CTL_TIMEOUT_MS);
+
+		if (ready == 0) {
+			teeq_chan_kill(chan,
+				       "the secure world stopped answering");
+			return -ETIMEDOUT;
+		}
+		n = ready < 0 ? -1 : recv(chan->sock, reply, reply_len, 0);
+	} while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)reply_len || rhdr->magic != TEEQ_HOST_MAGIC ||
 	    rhdr->type != reply_type || rhdr->seq != hdr->seq ||
 	    rhdr->len != reply_len)

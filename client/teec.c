@@ -12,9 +12,10 @@
 
 /* TEEC_Operation.imp.state */
 enum {
-	TEEQ_OP_IDLE = 0,
+	TEEQ_OP_IDLE = 0, /* never used (the caller zeroed it) */
 	TEEQ_OP_STARTED = 1,
 	TEEQ_OP_CANCELLED = 2, /* cancelled before it started */
+	TEEQ_OP_FINISHED = 3, /* done; may be re-armed with started = 0 */
 };
 
 static TEEC_Result teeq_origin(uint32_t *out, uint32_t origin, TEEC_Result res)
@@ -27,7 +28,7 @@ static TEEC_Result teeq_origin(uint32_t *out, uint32_t origin, TEEC_Result res)
 /* Marks @op started; fails if a cancellation got there first. */
 int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
 {
-	uint32_t idle = TEEQ_OP_IDLE;
+	uint32_t state;
 
 	if (!op)
 		return 0;
@@ -38,17 +39,26 @@ int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
 	if (!op->imp.cancel_id) /* 0 means "not cancellable" on the wire */
 		op->imp.cancel_id = __atomic_add_fetch(&chan->next_cancel_id, 1,
 						       __ATOMIC_RELAXED);
-	if (!__atomic_compare_exchange_n(&op->imp.state, &idle, TEEQ_OP_STARTED,
-					 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return -ECANCELED;
-	op->started = 1;
+	state = __atomic_load_n(&op->imp.state, __ATOMIC_ACQUIRE);
+	do {
+		if (state == TEEQ_OP_CANCELLED) {
+			/* consumed: the operation can be used again */
+			__atomic_store_n(&op->imp.state, TEEQ_OP_FINISHED,
+					 __ATOMIC_RELEASE);
+			return -ECANCELED;
+		}
+	} while (!__atomic_compare_exchange_n(
+		&op->imp.state, &state, TEEQ_OP_STARTED, 0, __ATOMIC_ACQ_REL,
+		__ATOMIC_ACQUIRE));
+	/* another thread may read it in TEEC_RequestCancellation() */
+	__atomic_store_n(&op->started, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
 void teeq_op_end(TEEC_Operation *op)
 {
 	if (op)
-		__atomic_store_n(&op->imp.state, TEEQ_OP_IDLE,
+		__atomic_store_n(&op->imp.state, TEEQ_OP_FINISHED,
 				 __ATOMIC_RELEASE);
 }
 
@@ -451,19 +461,28 @@ TEEQ_API TEEC_Result TEEC_InvokeCommand(TEEC_Session *session, uint32_t command,
  */
 TEEQ_API void TEEC_RequestCancellation(TEEC_Operation *op)
 {
-	uint32_t state = TEEQ_OP_IDLE;
 	struct teeq_chan *chan;
 	struct teeq_sqe *sqe;
 	struct teeq_qp *qp;
+	uint32_t state;
 	int tag;
 
 	if (!op)
 		return;
-	if (__atomic_compare_exchange_n(&op->imp.state, &state,
-					TEEQ_OP_CANCELLED, 0, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE) ||
-	    state != TEEQ_OP_STARTED)
-		return;
+	state = __atomic_load_n(&op->imp.state, __ATOMIC_ACQUIRE);
+	for (;;) {
+		if (state == TEEQ_OP_STARTED)
+			break; /* in flight: tell the secure world */
+		/* not started yet (GP: started stays 0 until the call
+		 * begins): it will not start; a finished one is left alone */
+		if (state == TEEQ_OP_CANCELLED ||
+		    __atomic_load_n(&op->started, __ATOMIC_ACQUIRE))
+			return;
+		if (__atomic_compare_exchange_n(
+			    &op->imp.state, &state, TEEQ_OP_CANCELLED, 0,
+			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return;
+	}
 	chan = op->imp.chan;
 	if (!chan || teeq_chan_dead(chan))
 		return;
@@ -494,7 +513,23 @@ TEEQ_API void teeq_context_stats(TEEC_Context *context, struct teeq_stats *st)
 	if (!context || !context->imp)
 		return;
 	chan = context->imp;
-	*st = chan->stats;
+	/* counters other threads bump atomically */
+	st->calls = __atomic_load_n(&chan->stats.calls, __ATOMIC_RELAXED);
+	st->zero_copy_memrefs = __atomic_load_n(&chan->stats.zero_copy_memrefs,
+						__ATOMIC_RELAXED);
+	st->bounced_memrefs =
+		__atomic_load_n(&chan->stats.bounced_memrefs, __ATOMIC_RELAXED);
+	st->bounce_bytes =
+		__atomic_load_n(&chan->stats.bounce_bytes, __ATOMIC_RELAXED);
+	st->doorbells =
+		__atomic_load_n(&chan->stats.doorbells, __ATOMIC_RELAXED);
+	st->waits_spun =
+		__atomic_load_n(&chan->stats.waits_spun, __ATOMIC_RELAXED);
+	st->waits_slept =
+		__atomic_load_n(&chan->stats.waits_slept, __ATOMIC_RELAXED);
+	st->heap_size = chan->stats.heap_size;
+	st->queue_pairs = chan->stats.queue_pairs;
+	st->queue_depth = chan->stats.queue_depth;
 	shm_pool_stats(&chan->pool, &ps);
 	st->heap_in_use = ps.in_use;
 }

@@ -163,8 +163,11 @@ static void sw_host_finish_client(struct sw_host *h, struct sw_hclient *hc)
 			break;
 		}
 	}
-	if (hc->core_ready)
+	if (hc->core_ready) {
+		h->totals.sessions_total += __atomic_load_n(
+			&hc->core.stats.sessions_total, __ATOMIC_RELAXED);
 		sw_client_fini(&hc->core);
+	}
 	sw_log(h, 1, "client %u gone", hc->core.id);
 	sw_hclient_free(hc);
 }
@@ -179,7 +182,9 @@ static void sw_host_drop_client(struct sw_host *h, struct sw_hclient *hc,
 	if (hc->detaching)
 		return;
 	hc->detaching = 1;
-	__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELAXED);
+	/* calls still running see themselves cancelled; nothing more is
+	 * served or completed for this client */
+	__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELEASE);
 	epoll_ctl(h->epfd, EPOLL_CTL_DEL, hc->sock, NULL);
 	if (reason) {
 		h->totals.clients_dropped++;
@@ -356,11 +361,16 @@ static void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st)
 		uint32_t cursor = 0, id;
 		struct shm_buf buf;
 
+		/* counted once for every client that ever opened one, even
+		 * while it is being torn down */
+		if (hc->core_ready)
+			st->sessions_total +=
+				__atomic_load_n(&hc->core.stats.sessions_total,
+						__ATOMIC_RELAXED);
 		if (hc->detaching || !hc->attached)
 			continue;
 		st->clients++;
 		st->sessions += sw_client_sessions(&hc->core);
-		st->sessions_total += hc->core.stats.sessions_total;
 		st->qpairs += hc->nr_qpairs;
 		st->region_bytes += hc->region_size;
 		st->heap_bytes += hc->core.layout.heap_size;
@@ -662,7 +672,7 @@ int sw_host_run(struct sw_host *h)
 	       (unsigned long long)(h->opts.spin_ns / 1000),
 	       ta_registry_count());
 
-	while (!h->stop) {
+	while (!__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE)) {
 		n = epoll_wait(h->epfd, ev, 32, 1000);
 		for (i = 0; i < n; i++) {
 			void *p = ev[i].data.ptr;
@@ -672,7 +682,7 @@ int sw_host_run(struct sw_host *h)
 			else if (p == &h->wake_fd)
 				sw_host_sweep(h);
 			else if (p == &h->signal_fd)
-				h->stop = 1;
+				__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
 			else
 				sw_host_client_event(h, p, ev[i].events);
 		}

@@ -99,7 +99,7 @@ struct sw_host {
 	struct sw_worker *workers;
 	struct teeq_sw_stats totals; /* counters kept by the control thread */
 	uint64_t ext_buffers, ext_bytes; /* atomic */
-	volatile int stop;
+	int stop; /* atomic */
 };
 
 /* worker.c */

@@ -170,7 +170,8 @@ static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 	struct teeq_cqe cqe;
 	uint32_t n, space, i;
 
-	if (__atomic_load_n(&qp->hc->core.broken, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&qp->hc->core.broken, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&qp->hc->core.dying, __ATOMIC_ACQUIRE))
 		return 0;
 	n = ring_cons_avail(&qp->sq, SW_WORKER_BATCH);
 	if (!n) {
@@ -201,12 +202,18 @@ static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 		       (char *)&cqe + RING_STAMP_SIZE,
 		       sizeof(cqe) - RING_STAMP_SIZE);
 	}
+	/* a client dropped meanwhile gets nothing: its calls end with its
+	 * connection (TARGET_DEAD), not with results of calls cut short */
+	if (__atomic_load_n(&qp->hc->core.dying, __ATOMIC_ACQUIRE))
+		return n;
+	/* counted before publishing: whoever sees a completion sees it in
+	 * the stats too */
+	__atomic_add_fetch(&w->calls, n, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&qp->hc->core.stats.calls, n, __ATOMIC_RELAXED);
 	if (ring_prod_commit(&qp->cq, n)) {
 		ring_doorbell(&qp->cq, qp->cq_db);
 		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
 	}
-	__atomic_add_fetch(&w->calls, n, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&qp->hc->core.stats.calls, n, __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -260,7 +267,7 @@ static void *sw_worker_main(void *arg)
 		CPU_SET(h->opts.cpus[w->index], &set);
 		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	}
-	while (!h->stop) {
+	while (!__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE)) {
 		if (__atomic_load_n(&w->cmd_pending, __ATOMIC_ACQUIRE))
 			sw_worker_commands(w);
 		did = 0;
@@ -321,7 +328,7 @@ void sw_workers_stop(struct sw_host *h)
 	uint64_t one = 1;
 	uint32_t i;
 
-	h->stop = 1;
+	__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < h->opts.workers && h->workers; i++) {
 		struct sw_worker *w = &h->workers[i];
 

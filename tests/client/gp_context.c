@@ -14,6 +14,27 @@
 #include <tee_client_api.h>
 #include <teeq.h>
 
+static struct sw_fixture fx;
+
+/* A failed CHECK exits: take the private teeq-sw and its directory
+ * down with us. */
+static void cleanup(void)
+{
+	char lock[128];
+
+	if (fx.pid > 0) {
+		kill(fx.pid, SIGKILL);
+		waitpid(fx.pid, NULL, 0);
+		fx.pid = 0;
+	}
+	if (fx.dir[0]) {
+		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
+		unlink(lock);
+		unlink(fx.sock);
+		rmdir(fx.dir);
+	}
+}
+
 static void wait_clients(struct sw_fixture *f, uint64_t want)
 {
 	struct teeq_sw_stats st;
@@ -46,7 +67,6 @@ static void one_call(TEEC_Context *ctx)
 
 int main(void)
 {
-	struct sw_fixture f;
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	TEEC_Context ctx, ctx2;
 	char other[128];
@@ -59,7 +79,8 @@ int main(void)
 	TEEC_FinalizeContext(NULL);
 
 	/* no teeq-sw and no socket: an error at once */
-	sw_fixture_init(&f);
+	sw_fixture_init(&fx);
+	atexit(cleanup);
 	ctx.imp = (void *)&ctx; /* garbage the call must overwrite */
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_ERROR_ITEM_NOT_FOUND);
 	CHECK(ctx.imp == NULL);
@@ -68,43 +89,43 @@ int main(void)
 	/* a stale socket file that nobody listens on */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	CHECK(fd >= 0);
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", f.sock);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", fx.sock);
 	CHECK(!bind(fd, (struct sockaddr *)&addr, sizeof(addr)));
 	close(fd);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_ERROR_ITEM_NOT_FOUND);
 	CHECK(ctx.imp == NULL);
 
 	/* now a real one (it replaces the stale socket) */
-	sw_fixture_start_on(&f, NULL);
+	sw_fixture_start_on(&fx, NULL);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	CHECK(ctx.imp != NULL);
 	one_call(&ctx);
-	wait_clients(&f, 1);
+	wait_clients(&fx, 1);
 
 	/* a name that is a path names the socket, whatever TEEQ_SOCKET says */
-	snprintf(other, sizeof(other), "%s/none.sock", f.dir);
+	snprintf(other, sizeof(other), "%s/none.sock", fx.dir);
 	CHECK_EQ(TEEC_InitializeContext(other, &ctx2),
 		 TEEC_ERROR_ITEM_NOT_FOUND);
 	setenv("TEEQ_SOCKET", other, 1);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx2),
 		 TEEC_ERROR_ITEM_NOT_FOUND);
-	CHECK_EQ(TEEC_InitializeContext(f.sock, &ctx2), TEEC_SUCCESS);
-	setenv("TEEQ_SOCKET", f.sock, 1);
+	CHECK_EQ(TEEC_InitializeContext(fx.sock, &ctx2), TEEC_SUCCESS);
+	setenv("TEEQ_SOCKET", fx.sock, 1);
 	/* a name that is not a path: the default socket */
 	one_call(&ctx2);
-	wait_clients(&f, 2);
+	wait_clients(&fx, 2);
 
 	TEEC_FinalizeContext(&ctx2);
 	CHECK(ctx2.imp == NULL);
 	TEEC_FinalizeContext(&ctx2); /* twice: nothing left to do */
-	wait_clients(&f, 1);
+	wait_clients(&fx, 1);
 	one_call(&ctx); /* the other context is untouched */
 
 	CHECK_EQ(TEEC_InitializeContext("teeq", &ctx2), TEEC_SUCCESS);
 	one_call(&ctx2);
 	TEEC_FinalizeContext(&ctx2);
 	TEEC_FinalizeContext(&ctx);
-	wait_clients(&f, 0);
-	sw_fixture_stop(&f);
+	wait_clients(&fx, 0);
+	sw_fixture_stop(&fx);
 	return T_PASS;
 }

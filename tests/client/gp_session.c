@@ -15,13 +15,33 @@
 #include <tee_client_api.h>
 #include <teeq.h>
 
+static struct sw_fixture fx;
+
+/* A failed CHECK exits: take the private teeq-sw and its directory
+ * down with us. */
+static void cleanup(void)
+{
+	char lock[128];
+
+	if (fx.pid > 0) {
+		kill(fx.pid, SIGKILL);
+		waitpid(fx.pid, NULL, 0);
+		fx.pid = 0;
+	}
+	if (fx.dir[0]) {
+		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
+		unlink(lock);
+		unlink(fx.sock);
+		rmdir(fx.dir);
+	}
+}
+
 static const TEEC_UUID uuids[] = { TEEQ_TA_NOOP_UUID, TEEQ_TA_ECHO_UUID,
 				   TEEQ_TA_DIGEST_UUID, TEEQ_TA_CIPHER_UUID };
 #define NR_TAS (sizeof(uuids) / sizeof(uuids[0]))
 #define MANY 100
 
-static void check_sessions(struct sw_fixture *f, uint64_t open,
-			   uint64_t total)
+static void check_sessions(struct sw_fixture *f, uint64_t open, uint64_t total)
 {
 	struct teeq_sw_stats st;
 
@@ -35,17 +55,17 @@ int main(void)
 	static const TEEC_UUID echo = TEEQ_TA_ECHO_UUID;
 	TEEC_Session sess[NR_TAS], many[MANY], s;
 	struct teeq_sw_stats st, st2;
-	struct sw_fixture f;
 	TEEC_Context ctx;
 	TEEC_Operation op;
 	uint32_t origin, gid = (uint32_t)getgid();
 	size_t i, j;
 
-	sw_fixture_start(&f);
+	sw_fixture_start(&fx);
+	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 
 	/* refused before anything reaches the secure world */
-	sw_fixture_stats(&f, &st);
+	sw_fixture_stats(&fx, &st);
 	origin = 0;
 	CHECK_EQ(TEEC_OpenSession(NULL, &s, &echo, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),
@@ -77,9 +97,8 @@ int main(void)
 		 TEEC_ERROR_BAD_PARAMETERS);
 	CHECK_EQ(origin, TEEC_ORIGIN_API);
 	origin = 0;
-	CHECK_EQ(TEEC_OpenSession(&ctx, &s, &echo,
-				  TEEC_LOGIN_GROUP_APPLICATION, NULL, NULL,
-				  &origin),
+	CHECK_EQ(TEEC_OpenSession(&ctx, &s, &echo, TEEC_LOGIN_GROUP_APPLICATION,
+				  NULL, NULL, &origin),
 		 TEEC_ERROR_BAD_PARAMETERS);
 	CHECK_EQ(origin, TEEC_ORIGIN_API);
 	for (i = 0; i < 3; i++) {
@@ -91,7 +110,7 @@ int main(void)
 			 TEEC_ERROR_BAD_PARAMETERS);
 		CHECK_EQ(origin, TEEC_ORIGIN_API);
 	}
-	sw_fixture_stats(&f, &st2);
+	sw_fixture_stats(&fx, &st2);
 	CHECK_EQ(st2.calls, st.calls);
 	CHECK_EQ(st2.sessions_total, 0);
 
@@ -109,23 +128,23 @@ int main(void)
 		for (j = 0; j < i; j++)
 			CHECK(sess[i].session_id != sess[j].session_id);
 	}
-	check_sessions(&f, NR_TAS, NR_TAS);
+	check_sessions(&fx, NR_TAS, NR_TAS);
 
 	/* an operation handed to OpenSession; a NULL returnOrigin */
 	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE, TEEC_NONE);
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE,
+					 TEEC_NONE);
 	op.params[0].value.a = 7;
 	CHECK_EQ(TEEC_OpenSession(&ctx, &s, &echo, TEEC_LOGIN_USER, NULL, &op,
 				  NULL),
 		 TEEC_SUCCESS);
 	CHECK_EQ(op.started, 1);
-	check_sessions(&f, NR_TAS + 1, NR_TAS + 1);
+	check_sessions(&fx, NR_TAS + 1, NR_TAS + 1);
 	TEEC_CloseSession(&s);
-	check_sessions(&f, NR_TAS, NR_TAS + 1);
+	check_sessions(&fx, NR_TAS, NR_TAS + 1);
 	TEEC_CloseSession(&s); /* twice: harmless */
 	TEEC_CloseSession(NULL);
-	check_sessions(&f, NR_TAS, NR_TAS + 1);
+	check_sessions(&fx, NR_TAS, NR_TAS + 1);
 	origin = 0;
 	CHECK_EQ(TEEC_InvokeCommand(&s, TEEQ_ECHO_CMD_VALUES, NULL, &origin),
 		 TEEC_ERROR_BAD_PARAMETERS);
@@ -148,10 +167,10 @@ int main(void)
 					  TEEC_LOGIN_PUBLIC, NULL, NULL,
 					  &origin),
 			 TEEC_SUCCESS);
-	check_sessions(&f, NR_TAS + MANY, NR_TAS + 1 + MANY);
+	check_sessions(&fx, NR_TAS + MANY, NR_TAS + 1 + MANY);
 	for (i = 0; i < MANY; i += 2)
 		TEEC_CloseSession(&many[i]);
-	check_sessions(&f, NR_TAS + MANY / 2, NR_TAS + 1 + MANY);
+	check_sessions(&fx, NR_TAS + MANY / 2, NR_TAS + 1 + MANY);
 	for (i = 1; i < MANY; i += 2) {
 		CHECK_EQ(TEEC_InvokeCommand(&many[i], 0xffffu, NULL, &origin),
 			 TEEC_ERROR_NOT_SUPPORTED);
@@ -160,9 +179,9 @@ int main(void)
 	}
 	for (i = 0; i < NR_TAS; i++)
 		TEEC_CloseSession(&sess[i]);
-	check_sessions(&f, 0, NR_TAS + 1 + MANY);
+	check_sessions(&fx, 0, NR_TAS + 1 + MANY);
 
 	TEEC_FinalizeContext(&ctx);
-	sw_fixture_stop(&f);
+	sw_fixture_stop(&fx);
 	return T_PASS;
 }

@@ -12,6 +12,27 @@
 #include <tee_client_api.h>
 #include <teeq.h>
 
+static struct sw_fixture fx;
+
+/* A failed CHECK exits: take the private teeq-sw and its directory
+ * down with us. */
+static void cleanup(void)
+{
+	char lock[128];
+
+	if (fx.pid > 0) {
+		kill(fx.pid, SIGKILL);
+		waitpid(fx.pid, NULL, 0);
+		fx.pid = 0;
+	}
+	if (fx.dir[0]) {
+		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
+		unlink(lock);
+		unlink(fx.sock);
+		rmdir(fx.dir);
+	}
+}
+
 static void values(TEEC_Session *sess, uint32_t a, uint32_t b, uint32_t c,
 		   uint32_t d)
 {
@@ -57,7 +78,6 @@ int main(void)
 				 TEEC_NONE),
 		0,
 	};
-	struct sw_fixture f;
 	TEEC_Context ctx;
 	TEEC_Session sess;
 	TEEC_Operation op;
@@ -65,7 +85,8 @@ int main(void)
 	uint32_t origin;
 	size_t i;
 
-	sw_fixture_start(&f);
+	sw_fixture_start(&fx);
+	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &echo, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),
@@ -105,6 +126,6 @@ int main(void)
 
 	TEEC_CloseSession(&sess);
 	TEEC_FinalizeContext(&ctx);
-	sw_fixture_stop(&f);
+	sw_fixture_stop(&fx);
 	return T_PASS;
 }

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Queues lease exclusive queue pairs; the last pair is shared and never
+ * leased. With TEEQ_QPAIRS=3 two queues open and the third is
+ * TEEC_ERROR_BUSY; closing one gives its pair back for the next. A thread
+ * whose sync calls find every exclusive pair leased uses the shared pair
+ * and works; a thread that leased a pair by calling holds it until it
+ * exits, when the pair becomes available to a queue.
+ */
+#include "tests/sw_fixture.h"
+#include "uapi/teeq_tas.h"
+
+#include <pthread.h>
+#include <tee_client_api.h>
+#include <teeq.h>
+
+static struct sw_fixture fx;
+
+/* A failed CHECK exits: take the private teeq-sw and its directory
+ * down with us. */
+static void cleanup(void)
+{
+	char lock[128];
+
+	if (fx.pid > 0) {
+		kill(fx.pid, SIGKILL);
+		waitpid(fx.pid, NULL, 0);
+		fx.pid = 0;
+	}
+	if (fx.dir[0]) {
+		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
+		unlink(lock);
+		unlink(fx.sock);
+		rmdir(fx.dir);
+	}
+}
+
+static TEEC_Context ctx;
+static TEEC_Session sess;
+
+static void call(void)
+{
+	uint32_t origin = 0;
+
+	CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_NOOP_CMD_NOOP, NULL, &origin),
+		 TEEC_SUCCESS);
+	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
+}
+
+static void *caller(void *arg)
+{
+	(void)arg;
+	call(); /* leases a free exclusive pair, if any, for this thread */
+	return NULL;
+}
+
+static void async_noop(teeq_queue *q)
+{
+	struct teeq_completion done;
+	TEEC_Operation op;
+
+	memset(&op, 0, sizeof(op));
+	CHECK_EQ(teeq_prep_invoke(q, &sess, TEEQ_NOOP_CMD_NOOP, &op, 9),
+		 TEEC_SUCCESS);
+	CHECK_EQ(teeq_submit(q), 1);
+	CHECK_EQ(teeq_reap(q, &done, 1, 1, 10000), 1);
+	CHECK_EQ(done.result, TEEC_SUCCESS);
+}
+
+int main(void)
+{
+	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
+	teeq_queue *q1, *q2, *q3;
+	struct teeq_stats st;
+	uint32_t origin;
+	pthread_t t;
+
+	setenv("TEEQ_QPAIRS", "3", 1);
+	sw_fixture_start(&fx);
+	atexit(cleanup);
+	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
+	teeq_context_stats(&ctx, &st);
+	CHECK_EQ(st.queue_pairs, 3);
+
+	/* both exclusive pairs to queues, before any sync call */
+	CHECK_EQ(teeq_queue_open(&ctx, &q1), TEEC_SUCCESS);
+	CHECK_EQ(teeq_queue_open(&ctx, &q2), TEEC_SUCCESS);
+	q3 = (teeq_queue *)&q3;
+	CHECK_EQ(teeq_queue_open(&ctx, &q3), TEEC_ERROR_BUSY);
+	CHECK_EQ(teeq_queue_open(&ctx, &q3), TEEC_ERROR_BUSY);
+	CHECK_EQ(teeq_queue_open(NULL, &q3), TEEC_ERROR_BAD_PARAMETERS);
+
+	/* sync calls now go through the shared pair */
+	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &noop, TEEC_LOGIN_PUBLIC, NULL,
+				  NULL, &origin),
+		 TEEC_SUCCESS);
+	call();
+	async_noop(q1);
+	async_noop(q2);
+
+	/* a closed queue's pair is the next queue's */
+	teeq_queue_close(q1);
+	CHECK_EQ(teeq_queue_open(&ctx, &q3), TEEC_SUCCESS);
+	async_noop(q3);
+	CHECK_EQ(teeq_queue_open(&ctx, &q1), TEEC_ERROR_BUSY);
+
+	/* a thread that calls while a pair is free leases it until it
+	 * exits; then the pair is free again */
+	teeq_queue_close(q2);
+	CHECK(!pthread_create(&t, NULL, caller, NULL));
+	CHECK(!pthread_join(t, NULL));
+	CHECK_EQ(teeq_queue_open(&ctx, &q2), TEEC_SUCCESS);
+	async_noop(q2);
+	call();
+
+	teeq_queue_close(q2);
+	teeq_queue_close(q3);
+	TEEC_CloseSession(&sess);
+	TEEC_FinalizeContext(&ctx);
+	sw_fixture_stop(&fx);
+	return T_PASS;
+}

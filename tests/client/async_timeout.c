@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * teeq_reap with a timeout returns fewer than min when the time runs out
+ * (three noops done, two 20 s CMD_WAITs not: it returns the three after
+ * the timeout, well before the waits end), polling (timeout 0) returns what
+ * is there without waiting (nothing, here), and cancelling the waits with
+ * TEEC_RequestCancellation completes them with TEEC_ERROR_CANCEL. A queue
+ * with nothing in flight returns 0 at once for any timeout.
+ */
+#include "tests/sw_fixture.h"
+#include "uapi/teeq_tas.h"
+
+#include <tee_client_api.h>
+#include <teeq.h>
+#include <time.h>
+
+static struct sw_fixture fx;
+
+/* A failed CHECK exits: take the private teeq-sw and its directory
+ * down with us. */
+static void cleanup(void)
+{
+	char lock[128];
+
+	if (fx.pid > 0) {
+		kill(fx.pid, SIGKILL);
+		waitpid(fx.pid, NULL, 0);
+		fx.pid = 0;
+	}
+	if (fx.dir[0]) {
+		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
+		unlink(lock);
+		unlink(fx.sock);
+		rmdir(fx.dir);
+	}
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* teeq-sw counts a batch's calls just after publishing its completions. */
+static void wait_calls(uint64_t want)
+{
+	struct teeq_sw_stats st;
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		sw_fixture_stats(&fx, &st);
+		if (st.calls >= want)
+			break;
+		usleep(1000);
+	}
+	CHECK_EQ(st.calls, want);
+}
+
+int main(void)
+{
+	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
+	struct teeq_completion done[8];
+	TEEC_Operation nops[3], waits[2];
+	TEEC_Context ctx;
+	TEEC_Session sess;
+	teeq_queue *q;
+	uint32_t origin;
+	uint64_t t0;
+	unsigned int n, k, space;
+	int i;
+
+	alarm(25);
+	sw_fixture_start(&fx);
+	atexit(cleanup);
+	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
+	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &noop, TEEC_LOGIN_PUBLIC, NULL,
+				  NULL, &origin),
+		 TEEC_SUCCESS);
+	CHECK_EQ(teeq_queue_open(&ctx, &q), TEEC_SUCCESS);
+	space = teeq_queue_space(q);
+	wait_calls(1);
+
+	/* nothing in flight: 0 at once */
+	CHECK_EQ(teeq_reap(q, done, 8, 1, 0), 0);
+	t0 = now_ms();
+	CHECK_EQ(teeq_reap(q, done, 8, 1, 50), 0);
+	CHECK(now_ms() - t0 < 5000);
+
+	/* three noops, done before anything else is submitted */
+	for (i = 0; i < 3; i++) {
+		memset(&nops[i], 0, sizeof(nops[i]));
+		CHECK_EQ(teeq_prep_invoke(q, &sess, TEEQ_NOOP_CMD_NOOP,
+					  &nops[i], 10 + (uint64_t)i),
+			 TEEC_SUCCESS);
+	}
+	CHECK_EQ(teeq_submit(q), 3);
+	wait_calls(4);
+	/* then two long waits */
+	for (i = 0; i < 2; i++) {
+		memset(&waits[i], 0, sizeof(waits[i]));
+		waits[i].paramTypes = TEEC_PARAM_TYPES(
+			TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+		waits[i].params[0].value.a = 20000;
+		CHECK_EQ(teeq_prep_invoke(q, &sess, TEEQ_NOOP_CMD_WAIT,
+					  &waits[i], 20 + (uint64_t)i),
+			 TEEC_SUCCESS);
+	}
+	CHECK_EQ(teeq_submit(q), 2);
+
+	/* wanted 5 within 200 ms: got the 3 that were done */
+	t0 = now_ms();
+	n = teeq_reap(q, done, 8, 5, 200);
+	CHECK(now_ms() - t0 < 5000); /* a guard, not a measurement */
+	CHECK_EQ(n, 3);
+	for (k = 0; k < n; k++) {
+		CHECK_EQ(done[k].user_data, 10 + k);
+		CHECK(done[k].operation == &nops[k]);
+		CHECK_EQ(done[k].result, TEEC_SUCCESS);
+		CHECK_EQ(done[k].origin, TEEC_ORIGIN_TRUSTED_APP);
+	}
+	/* polling: nothing more */
+	CHECK_EQ(teeq_reap(q, done, 8, 1, 0), 0);
+	CHECK_EQ(teeq_reap(q, done, 8, 0, 0), 0);
+	t0 = now_ms();
+	CHECK_EQ(teeq_reap(q, done, 8, 1, 100), 0);
+	CHECK(now_ms() - t0 < 5000);
+
+	/* cancelled, they complete */
+	TEEC_RequestCancellation(&waits[0]);
+	TEEC_RequestCancellation(&waits[1]);
+	t0 = now_ms();
+	CHECK_EQ(teeq_reap(q, done, 8, 2, 10000), 2);
+	CHECK(now_ms() - t0 < 10000);
+	for (k = 0; k < 2; k++) {
+		CHECK_EQ(done[k].user_data, 20 + k);
+		CHECK(done[k].operation == &waits[k]);
+		CHECK_EQ(done[k].result, TEEC_ERROR_CANCEL);
+		/* the first was in the TA; the second may have been stopped
+		 * by the TEE before it got there */
+		CHECK(done[k].origin == TEEC_ORIGIN_TRUSTED_APP ||
+		      (k == 1 && done[k].origin == TEEC_ORIGIN_TEE));
+	}
+	CHECK_EQ(teeq_queue_space(q), space);
+	teeq_queue_close(q);
+
+	TEEC_CloseSession(&sess);
+	TEEC_FinalizeContext(&ctx);
+	sw_fixture_stop(&fx);
+	return T_PASS;
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TEEC_RequestCancellation from a second thread on an invoke of noop
+ * CMD_WAIT (20 s) makes the invoke return TEEC_ERROR_CANCEL promptly
+ * (within 5 s, as a timeout guard, not a measurement). Once the call has
+ * reached the TA the origin is TRUSTED_APP; should the request overtake
+ * the call on its way the TEE refuses to start it (origin TEE) and the
+ * attempt is repeated, waiting a little longer before cancelling. Every
+ * attempt ends in CANCEL, a TA-side cancel is seen, and the session serves
+ * calls afterwards, cancellable ones included.
+ */
+#include "tests/sw_fixture.h"
+#include "uapi/teeq_tas.h"
+
+#include <pthread.h>
+#include <tee_client_api.h>
+#include <teeq.h>
+#include <time.h>
+
+static struct sw_fixture fx;
+
+/* A failed CHECK exits: take the private teeq-sw and its directory
+ * down with us. */
+static void cleanup(void)
+{
+	char lock[128];
+
+	if (fx.pid > 0) {
+		kill(fx.pid, SIGKILL);
+		waitpid(fx.pid, NULL, 0);
+		fx.pid = 0;
+	}
+	if (fx.dir[0]) {
+		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
+		unlink(lock);
+		unlink(fx.sock);
+		rmdir(fx.dir);
+	}
+}
+
+struct waiter {
+	TEEC_Session *sess;
+	TEEC_Operation op;
+	TEEC_Result res;
+	uint32_t origin;
+	int done; /* atomic */
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->res = TEEC_InvokeCommand(w->sess, TEEQ_NOOP_CMD_WAIT, &w->op,
+				    &w->origin);
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* One attempt; returns the origin of the CANCEL. */
+static uint32_t attempt(TEEC_Session *sess, int delay_ms)
+{
+	struct waiter w;
+	pthread_t t;
+	uint64_t start;
+
+	memset(&w, 0, sizeof(w));
+	w.sess = sess;
+	w.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
+					   TEEC_NONE, TEEC_NONE);
+	w.op.params[0].value.a = 20000;
+	CHECK(!pthread_create(&t, NULL, wait_thread, &w));
+	/* started is set by libteeq just before the call is submitted */
+	start = now_ms();
+	while (!__atomic_load_n(&w.op.started, __ATOMIC_ACQUIRE) &&
+	       now_ms() - start < 5000)
+		usleep(100);
+	CHECK_EQ(__atomic_load_n(&w.op.started, __ATOMIC_ACQUIRE), 1);
+	usleep((useconds_t)delay_ms * 1000);
+	CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE)); /* 20 s wait */
+
+	start = now_ms();
+	TEEC_RequestCancellation(&w.op);
+	while (!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE) &&
+	       now_ms() - start < 5000)
+		usleep(1000);
+	CHECK(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE)); /* not 20 s */
+	CHECK(!pthread_join(t, NULL));
+	CHECK_EQ(w.res, TEEC_ERROR_CANCEL);
+	CHECK(w.origin == TEEC_ORIGIN_TRUSTED_APP ||
+	      w.origin == TEEC_ORIGIN_TEE);
+	return w.origin;
+}
+
+int main(void)
+{
+	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
+	TEEC_Context ctx;
+	TEEC_Session sess;
+	TEEC_Operation op;
+	uint32_t origin;
+	int i, in_ta = 0;
+
+	sw_fixture_start(&fx);
+	atexit(cleanup);
+	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
+	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &noop, TEEC_LOGIN_PUBLIC, NULL,
+				  NULL, &origin),
+		 TEEC_SUCCESS);
+
+	for (i = 0; i < 8 && in_ta < 3; i++)
+		if (attempt(&sess, 20 + 40 * i) == TEEC_ORIGIN_TRUSTED_APP)
+			in_ta++;
+	CHECK_EQ(in_ta, 3);
+
+	/* the session is fine: a short wait runs to its end */
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[0].value.a = 5;
+	origin = 0;
+	CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_NOOP_CMD_WAIT, &op, &origin),
+		 TEEC_SUCCESS);
+	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
+
+	TEEC_CloseSession(&sess);
+	TEEC_FinalizeContext(&ctx);
+	sw_fixture_stop(&fx);
+	return T_PASS;
+}
