@@ -73,9 +73,7 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/client/cancel_inflight tests/fault/sw_killed \
 	tests/fault/client_killed
 
-# ---- benchmarks --------------------------------------------------------------
-BENCH_SRCS := bench/ringlat.c
-BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
+# ---- benchmarks: bench/bench.mk -------------------------------------------------
 
 .PHONY: all libs progs tests benches examples test bench deps clean \
 	format check-format install
@@ -87,7 +85,7 @@ libs: $(BASE_LIB) $(LIBTEEQ_A) $(LIBTEEQ_SO) $(LIBTEEQ_PC)
 progs: $(SW_BIN)
 examples: $(EXAMPLE_BINS)
 tests: $(TEST_BINS)
-benches: $(BENCH_BINS)
+benches: bench-build
 
 deps:
 	$(Q)scripts/deps.sh
@@ -139,10 +137,6 @@ $(O)/tests/%: $(O)/tests/%.o $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB)
 	$(Q)$(CC) $< $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) \
 		$(CRYPTO_LIBS) -o $@
 
-$(O)/bench/%: $(O)/bench/%.o $(BASE_LIB)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $< $(BASE_LIB) $(TEEQ_LDFLAGS) -lm -o $@
-
 # ---- make test ---------------------------------------------------------------
 # Three builds of the same sources; sanitizer runs scale long stress loops
 # down (TEEQ_TEST_SCALE) and say so in each test's log.
@@ -159,15 +153,25 @@ test: deps
 	$(Q)tests/examples.sh $(O) $(RESULTS) || true
 	$(Q)tests/install.sh $(O) $(RESULTS) || true
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke || true
+	$(Q)echo "== suite bench-smoke"; \
+	if $(MAKE) --no-print-directory bench-smoke \
+		>$(RESULTS)/bench-smoke.log 2>&1; then \
+		echo "  PASS  bench/smoke"; echo "1 0 0" >$(RESULTS)/bench.counts; \
+	else \
+		echo "  FAIL  bench/smoke"; tail -n 20 $(RESULTS)/bench-smoke.log; \
+		echo "0 1 0" >$(RESULTS)/bench.counts; \
+	fi
 	$(Q)tests/run.sh asan+ubsan $(O)/asan $(RESULTS) $(TEST_NAMES) || true
 	$(Q)TEEQ_TEST_SCALE=4 tests/run.sh tsan $(O)/tsan $(RESULTS) \
 		$(TSAN_NAMES) || true
 	$(Q)tests/summary.sh $(RESULTS)
 
 # ---- make bench --------------------------------------------------------------
+# The suite (bench/bench.mk): build/report/ gets results.json, report.md,
+# summary.json and SVG charts. BENCH_QUICK=1 runs the ~30-second version.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory benches
-	$(Q)$(O)/bench/ringlat
+	$(Q)$(MAKE) --no-print-directory libs progs
+	$(Q)$(MAKE) --no-print-directory bench-run
 
 install: libs progs
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
@@ -192,6 +196,8 @@ check-format:
 	clang-format --dry-run --Werror $(C_FILES)
 
 include tests/fuzz/fuzz.mk
+include bench/bench.mk
 
 -include $(BASE_OBJS:.o=.d) $(SECURE_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) \
-	$(O)/secure/main.d $(TEST_BINS:=.d) $(BENCH_BINS:=.d)
+	$(O)/secure/main.d $(TEST_BINS:=.d) $(BENCH_C_OBJS:.o=.d) \
+	$(BENCH_SHIM_OBJ:.o=.d)

@@ -17,7 +17,7 @@
 
 /* Defaults, each overridable from the environment (see client/chan.c). */
 #define TEEQ_DEFAULT_QPAIRS 8
-#define TEEQ_DEFAULT_DEPTH 256
+#define TEEQ_DEFAULT_DEPTH 64
 #define TEEQ_DEFAULT_HEAP_MB 64
 #define TEEQ_DEFAULT_SPIN_US 100
 #define TEEQ_MAX_SHMS 4096

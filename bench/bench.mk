@@ -1,0 +1,86 @@
+# bench/bench.mk — the benchmark suite, included by the top Makefile.
+#
+#   make bench-run      build, run the suite, write $(BENCH_REPORT_DIR):
+#                       results.json, report.md, summary.json, *.svg
+#                       (BENCH_QUICK=1: the ~30-second version)
+#   make bench-smoke    a few seconds of the suite; non-zero on failure
+#   make bench-instr    callgrind instruction counts per call on the hot
+#                       paths, into $(BENCH_REPORT_DIR)/instr.md
+#
+# Uses the top Makefile's O, Q, CC, OPT, TEEQ_CFLAGS, TEEQ_LDFLAGS,
+# BASE_LIB, LIBTEEQ_A, SW_BIN and CRYPTO_LIBS. The C files compile with the
+# top Makefile's $(O)/%.o rule; the C++ shim, the only C++, with $(BENCH_CXX).
+
+BENCH_CXX ?= g++
+BENCH_REPORT_DIR ?= $(O)/report
+
+BENCH_C_SRCS := bench/core.c bench/env.c bench/baseline.c bench/sync.c \
+	bench/async.c bench/payload.c bench/idle.c bench/kernel.c bench/main.c
+BENCH_C_OBJS := $(BENCH_C_SRCS:%.c=$(O)/%.o)
+BENCH_SHIM_OBJ := $(O)/bench/shim.o
+BENCH_BIN := $(O)/bench/teeq-bench
+BENCH_REPORT_BIN := $(O)/bench/teeq-bench-report
+BENCH_INSTR_BIN := $(O)/bench/teeq-bench-instr
+BENCH_BUILDINFO := $(O)/bench/buildinfo.h
+
+BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow $(OPT) \
+	$(SANFLAGS) -I. -Iclient/include -MMD -MP $(CXXFLAGS)
+BENCH_LIBS = -lbenchmark -luring $(CRYPTO_LIBS) -lm
+
+.PHONY: bench-build bench-run bench-smoke bench-instr _bench_force
+
+bench-build: $(BENCH_BIN) $(BENCH_REPORT_BIN) $(SW_BIN)
+
+# What the binary was built with, for the report; rewritten only when it
+# changes, so that it does not force a relink every time.
+$(BENCH_BUILDINFO): _bench_force
+	@mkdir -p $(dir $@)
+	$(Q){ \
+	  printf '#define BENCH_BUILD_CC "%s"\n' \
+	    "$$($(CC) --version | head -n 1 | sed 's/["\\]/\\&/g')"; \
+	  printf '#define BENCH_BUILD_CXX "%s"\n' \
+	    "$$($(BENCH_CXX) --version | head -n 1 | sed 's/["\\]/\\&/g')"; \
+	  printf '#define BENCH_BUILD_CFLAGS "%s"\n' \
+	    "$$(echo '$(filter-out -I% -MMD -MP -W%,$(TEEQ_CFLAGS))' | \
+	        sed 's/["\\]/\\&/g')"; \
+	} >$@.tmp
+	$(Q)cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv -f $@.tmp $@
+
+_bench_force:
+
+$(O)/bench/main.o: $(BENCH_BUILDINFO)
+$(O)/bench/main.o: TEEQ_CFLAGS += -I$(O)/bench
+
+$(BENCH_SHIM_OBJ): bench/shim.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $@")
+	$(Q)$(BENCH_CXX) $(BENCH_CXXFLAGS) -c $< -o $@
+
+$(BENCH_BIN): $(BENCH_C_OBJS) $(BENCH_SHIM_OBJ) $(LIBTEEQ_A) $(BASE_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(BENCH_CXX) $(BENCH_C_OBJS) $(BENCH_SHIM_OBJ) $(LIBTEEQ_A) \
+		$(BASE_LIB) $(TEEQ_LDFLAGS) $(BENCH_LIBS) -o $@
+
+$(BENCH_REPORT_BIN): $(O)/bench/report.o $(O)/bench/json.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) -lm -o $@
+
+$(BENCH_INSTR_BIN): $(O)/bench/instr.o $(LIBTEEQ_A) $(BASE_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $< $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) -o $@
+
+BENCH_SCRIPT_ENV = BENCH_BIN=$(BENCH_BIN) BENCH_REPORT_BIN=$(BENCH_REPORT_BIN) \
+	BENCH_INSTR_BIN=$(BENCH_INSTR_BIN) TEEQ_SW=$(SW_BIN) \
+	BENCH_REPORT_DIR=$(BENCH_REPORT_DIR)
+
+bench-run: bench-build
+	$(Q)$(BENCH_SCRIPT_ENV) scripts/bench-report.sh run
+
+bench-smoke: bench-build
+	$(Q)$(BENCH_SCRIPT_ENV) scripts/bench-report.sh smoke
+
+bench-instr: $(BENCH_INSTR_BIN) $(SW_BIN)
+	$(Q)$(BENCH_SCRIPT_ENV) scripts/bench-report.sh instr
+
+-include $(BENCH_C_OBJS:.o=.d) $(BENCH_SHIM_OBJ:.o=.d) \
+	$(O)/bench/report.d $(O)/bench/json.d $(O)/bench/instr.d

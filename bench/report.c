@@ -1,0 +1,1206 @@
+// SPDX-License-Identifier: MIT
+/*
+ * teeq-bench-report RESULTS_JSON OUT_DIR
+ *
+ * Reads Google Benchmark's JSON of a teeq-bench run and writes, in OUT_DIR:
+ * report.md (tables, every figure beside its baseline and ratio, and the
+ * machine), summary.json (the headline figures under stable names), and
+ * chart data (data/, for bench/charts.gp); prints the headline table. Every number
+ * comes from the JSON (and the latency distributions teeq-bench wrote
+ * next to it); a figure that is missing is "not measured", never filled in.
+ *
+ * Values are Google Benchmark's medians over repetitions. A round trip
+ * is Google Benchmark's time: the mean over a run of calls made back to
+ * back with no clock between them. The percentiles come from a second
+ * pass of as many calls, each timed, so each holds one reading of the
+ * clock (baseline/timer says what that costs).
+ */
+#include "bench/json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_RESULTS 512
+#define MAX_REPS 128
+
+struct result {
+	char key[256]; /* run name without /real_time, /iterations:N */
+	const struct json *median; /* or the only repetition */
+	const struct json *stddev;
+	const struct json *reps[MAX_REPS];
+	int nreps;
+	const char *error; /* why not measured, or how it failed */
+	const char *label;
+};
+
+static struct result results[MAX_RESULTS];
+static int nresults;
+static const struct json *context;
+static const char *out_dir;
+
+/* ---- reading ------------------------------------------------------------------ */
+
+static void key_of(const char *run_name, char *key, size_t len)
+{
+	char copy[256], *tok, *save = NULL;
+	size_t n = 0;
+
+	snprintf(copy, sizeof(copy), "%s", run_name);
+	key[0] = 0;
+	for (tok = strtok_r(copy, "/", &save); tok;
+	     tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "real_time") ||
+		    !strncmp(tok, "iterations:", 11) ||
+		    !strncmp(tok, "repeats:", 8) ||
+		    !strncmp(tok, "min_time:", 9) ||
+		    !strncmp(tok, "min_warmup_time:", 16))
+			continue;
+		n += (size_t)snprintf(key + n, len > n ? len - n : 0, "%s%s",
+				      n ? "/" : "", tok);
+	}
+}
+
+static struct result *result_for(const char *key, int create)
+{
+	int i;
+
+	for (i = 0; i < nresults; i++)
+		if (!strcmp(results[i].key, key))
+			return &results[i];
+	if (!create || nresults == MAX_RESULTS)
+		return NULL;
+	snprintf(results[nresults].key, sizeof(results[nresults].key), "%s",
+		 key);
+	return &results[nresults++];
+}
+
+static int load(const struct json *root)
+{
+	const struct json *list = json_get(root, "benchmarks");
+	size_t i;
+
+	context = json_get(root, "context");
+	if (!list || list->type != JSON_ARR)
+		return -1;
+	for (i = 0; i < list->count; i++) {
+		const struct json *b = &list->kids[i];
+		const char *run = json_str(json_get(b, "run_name"),
+					   json_str(json_get(b, "name"), ""));
+		const char *type = json_str(json_get(b, "run_type"), "");
+		const char *agg = json_str(json_get(b, "aggregate_name"), "");
+		struct result *r;
+		char key[256];
+
+		key_of(run, key, sizeof(key));
+		r = result_for(key, 1);
+		if (!r)
+			return -1;
+		if (!r->label)
+			r->label = json_str(json_get(b, "label"), NULL);
+		if (json_num(json_get(b, "error_occurred"), 0)) {
+			if (!r->error)
+				r->error = json_str(
+					json_get(b, "error_message"), "failed");
+			continue;
+		}
+		if (!strcmp(type, "aggregate")) {
+			if (!strcmp(agg, "median"))
+				r->median = b;
+			else if (!strcmp(agg, "stddev"))
+				r->stddev = b;
+		} else if (r->nreps < MAX_REPS) {
+			r->reps[r->nreps++] = b;
+		}
+	}
+	/* a single repetition has no aggregates: it is its own median */
+	for (i = 0; i < (size_t)nresults; i++)
+		if (!results[i].median && results[i].nreps == 1)
+			results[i].median = results[i].reps[0];
+	return 0;
+}
+
+static struct result *find(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static struct result *find(const char *fmt, ...)
+{
+	char key[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	return result_for(key, 0);
+}
+
+static double field_of(const struct json *b, const char *field)
+{
+	double v = json_num(json_get(b, field), NAN);
+	const char *unit;
+
+	if (strcmp(field, "real_time") && strcmp(field, "cpu_time"))
+		return v;
+	unit = json_str(json_get(b, "time_unit"), "ns");
+	if (!strcmp(unit, "us"))
+		v *= 1e3;
+	else if (!strcmp(unit, "ms"))
+		v *= 1e6;
+	else if (!strcmp(unit, "s"))
+		v *= 1e9;
+	return v;
+}
+
+/* The median over repetitions of @field, or NAN. */
+static double val(const struct result *r, const char *field)
+{
+	if (!r || r->error || !r->median)
+		return NAN;
+	return field_of(r->median, field);
+}
+
+static double sdev(const struct result *r, const char *field)
+{
+	if (!r || r->error || !r->stddev)
+		return NAN;
+	return field_of(r->stddev, field);
+}
+
+static const char *ctx(const char *key)
+{
+	return json_str(json_get(context, key), "unknown");
+}
+
+static int repetitions(void)
+{
+	int i, most = 0;
+
+	for (i = 0; i < nresults; i++)
+		if (results[i].nreps > most)
+			most = results[i].nreps;
+	return most;
+}
+
+/* ---- formatting ------------------------------------------------------------------ */
+
+#define NBUF 512 /* formatted strings live until 512 more are made */
+static char fmt_bufs[NBUF][64];
+static int fmt_next;
+
+static char *fmt_buf(void)
+{
+	return fmt_bufs[fmt_next++ % NBUF];
+}
+
+static const char *fmt_ns(double ns)
+{
+	char *b = fmt_buf();
+
+	if (isnan(ns))
+		return "n/a";
+	if (ns < 1e3)
+		snprintf(b, 64, "%.0f ns", ns);
+	else if (ns < 1e6)
+		snprintf(b, 64, "%.2f us", ns / 1e3);
+	else
+		snprintf(b, 64, "%.2f ms", ns / 1e6);
+	return b;
+}
+
+static const char *fmt_rate(double per_s, const char *unit)
+{
+	char *b = fmt_buf();
+
+	if (isnan(per_s))
+		return "n/a";
+	snprintf(b, 64, "%.1f M %s/s", per_s / 1e6, unit);
+	return b;
+}
+
+static const char *fmt_gbps(double bytes_per_s)
+{
+	char *b = fmt_buf();
+
+	if (isnan(bytes_per_s))
+		return "n/a";
+	snprintf(b, 64, "%.2f GB/s", bytes_per_s / 1e9);
+	return b;
+}
+
+static const char *fmt_x(double ratio)
+{
+	char *b = fmt_buf();
+
+	if (isnan(ratio) || isinf(ratio))
+		return "n/a";
+	snprintf(b, 64,
+		 ratio >= 100 ? "%.0fx" :
+		 ratio >= 10  ? "%.1fx" :
+				"%.2fx",
+		 ratio);
+	return b;
+}
+
+static const char *fmt_num(double v, int decimals)
+{
+	char *b = fmt_buf();
+
+	if (isnan(v))
+		return "n/a";
+	snprintf(b, 64, "%.*f", decimals, v);
+	return b;
+}
+
+static const char *fmt_g(double v)
+{
+	char *b = fmt_buf();
+
+	if (isnan(v))
+		return "n/a";
+	snprintf(b, 64, "%.2g", v);
+	return b;
+}
+
+static const char *fmt_size(long long bytes)
+{
+	char *b = fmt_buf();
+
+	if (bytes >= 1 << 20)
+		snprintf(b, 64, "%lld MiB", bytes >> 20);
+	else
+		snprintf(b, 64, "%lld KiB", bytes >> 10);
+	return b;
+}
+
+/* "met", "MISSED", or why there is no verdict. */
+static const char *verdict(double v, double limit, int at_most)
+{
+	if (isnan(v))
+		return "not measured";
+	return (at_most ? v <= limit : v >= limit) ? "met" : "MISSED";
+}
+
+static const char *why_missing(const struct result *r)
+{
+	if (!r)
+		return "not run (filtered out)";
+	if (r->error)
+		return r->error;
+	return "no result";
+}
+
+/* ---- the figures ------------------------------------------------------------------ */
+
+struct figures {
+	double timer; /* p50 of two back-to-back clock readings */
+	double floor; /* ping-pong round trip */
+	double sync, sync_ratio;
+	double ring, ring_ratio, ring_tput;
+	double uring_b1, uring_b32, batch32, batch32_ratio, batch32_sw;
+	double socket;
+	double zc_cipher, copy_cipher, inproc_cipher;
+	double idle_first, idle_hot;
+};
+
+/* The mean round trip of a run of calls made back to back. */
+static double round_trip(const struct result *r)
+{
+	return val(r, "real_time");
+}
+
+static void figures(struct figures *f)
+{
+	f->timer = val(find("baseline/timer"), "p50_ns");
+	f->floor = round_trip(find("baseline/pingpong"));
+	f->sync = round_trip(find("teeq/sync/noop"));
+	f->sync_ratio = f->sync / f->floor;
+	f->ring = round_trip(find("baseline/ring_rtt"));
+	f->ring_ratio = f->ring / f->floor;
+	f->ring_tput = val(find("baseline/ring_pipelined/batch:32"),
+			   "items_per_second");
+	f->uring_b1 =
+		val(find("baseline/uring_nop/batch:1"), "items_per_second");
+	f->uring_b32 =
+		val(find("baseline/uring_nop/batch:32"), "items_per_second");
+	f->batch32 = val(find("teeq/async/noop_pipelined/batch:32"),
+			 "items_per_second");
+	f->batch32_ratio = f->batch32 / f->uring_b32;
+	f->batch32_sw = val(find("teeq/async/noop_submit_wait/batch:32"),
+			    "items_per_second");
+	f->socket = round_trip(find("baseline/socket_rpc"));
+	f->zc_cipher = val(find("teeq/payload/cipher_pool/bytes:%d", 1 << 20),
+			   "bytes_per_second");
+	f->copy_cipher =
+		val(find("teeq/payload/cipher_tmpref/bytes:%d", 1 << 20),
+		    "bytes_per_second");
+	f->inproc_cipher = val(find("baseline/inproc_cipher/bytes:%d", 1 << 20),
+			       "bytes_per_second");
+	/* first calls: medians as timed (microseconds, where one reading of
+	 * the clock does not matter) */
+	f->idle_first = val(find("teeq/idle/spin50us/gap_us:1000"), "p50_ns");
+	f->idle_hot = val(find("teeq/idle/spin1s/gap_us:1000"), "p50_ns");
+}
+
+/* ---- disturbance --------------------------------------------------------------- */
+
+/*
+ * Benchmarks whose sides poll: on a quiet machine a polling side has its
+ * CPU for the whole run. Less means other processes took it, and the
+ * figure measures them too. In the payload runs only the secure world
+ * does (the client sleeps through long calls).
+ */
+static const struct {
+	const char *prefix;
+	int peer_only;
+} polling[] = {
+	{ "baseline/pingpong", 0 },  { "baseline/ring_", 0 },
+	{ "teeq/sync/", 0 },	     { "teeq/async/", 0 },
+	{ "baseline/inproc_", 0 },   { "baseline/memcpy", 0 },
+	{ "baseline/uring_nop", 0 }, { "teeq/payload/", 1 },
+};
+
+#define DISTURBED_SHARE 0.9
+
+/* The smaller of the two sides' CPU shares of the run, or NAN. */
+static double cpu_share(const struct result *r)
+{
+	double real = val(r, "real_time"), mine = val(r, "cpu_ns");
+	double peer = val(r, "peer_cpu_ns"), share = NAN;
+	size_t i;
+
+	for (i = 0; i < sizeof(polling) / sizeof(polling[0]); i++) {
+		if (strncmp(r->key, polling[i].prefix,
+			    strlen(polling[i].prefix)))
+			continue;
+		share = polling[i].peer_only ? peer / real : mine / real;
+		if (!polling[i].peer_only && !isnan(peer) &&
+		    peer / real < share)
+			share = peer / real;
+	}
+	return share;
+}
+
+static int disturbed(const struct result *r)
+{
+	double share = cpu_share(r);
+
+	return !isnan(share) && share < DISTURBED_SHARE;
+}
+
+static int count_disturbed(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nresults; i++)
+		n += disturbed(&results[i]);
+	return n;
+}
+
+/* The floor measured again after the latency figures: did it move? */
+static double floor_drift(const struct figures *f)
+{
+	double again = round_trip(find("baseline/pingpong_recheck"));
+
+	return fabs(again - f->floor) / f->floor;
+}
+
+#define FLOOR_DRIFT_MAX 0.2
+
+/* ---- summary.json --------------------------------------------------------------- */
+
+static void json_val(FILE *o, const char *name, double v, int last)
+{
+	if (isnan(v) || isinf(v))
+		fprintf(o, "  \"%s\": null%s\n", name, last ? "" : ",");
+	else
+		fprintf(o, "  \"%s\": %.6g%s\n", name, v, last ? "" : ",");
+}
+
+static void json_text(FILE *o, const char *name, const char *s)
+{
+	const char *p;
+
+	fprintf(o, "  \"%s\": \"", name);
+	for (p = s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fputc('\\', o);
+		if ((unsigned char)*p >= 0x20)
+			fputc(*p, o);
+	}
+	fprintf(o, "\",\n");
+}
+
+static int write_summary(const struct figures *f)
+{
+	char path[4096];
+	FILE *o;
+
+	snprintf(path, sizeof(path), "%s/summary.json", out_dir);
+	o = fopen(path, "w");
+	if (!o)
+		return -1;
+	fprintf(o, "{\n");
+	json_text(o, "commit", ctx("teeq_commit"));
+	json_text(o, "date", ctx("date"));
+	fprintf(o, "  \"quick\": %s,\n",
+		strcmp(ctx("teeq_quick"), "1") ? "false" : "true");
+	fprintf(o, "  \"repetitions\": %d,\n", repetitions());
+	/* figures taken while other processes had the CPUs */
+	fprintf(o, "  \"disturbed_benchmarks\": %d,\n", count_disturbed());
+	fprintf(o, "  \"floor_moved\": %s,\n",
+		floor_drift(f) > FLOOR_DRIFT_MAX ? "true" : "false");
+	json_val(o, "floor_rtt_ns", f->floor, 0);
+	json_val(o, "sync_noop_rtt_ns", f->sync, 0);
+	json_val(o, "sync_noop_rtt_ratio", f->sync_ratio, 0);
+	json_val(o, "uring_nop_b32_ops_per_s", f->uring_b32, 0);
+	json_val(o, "batch32_noop_ops_per_s", f->batch32, 0);
+	json_val(o, "batch32_ratio_to_uring_nop", f->batch32_ratio, 0);
+	json_val(o, "socket_rpc_rtt_ns", f->socket, 0);
+	json_val(o, "zerocopy_1mib_cipher_gbps", f->zc_cipher / 1e9, 0);
+	json_val(o, "copy_1mib_cipher_gbps", f->copy_cipher / 1e9, 0);
+	json_val(o, "inprocess_1mib_cipher_gbps", f->inproc_cipher / 1e9, 0);
+	json_val(o, "idle_first_call_us", f->idle_first / 1e3, 0);
+	json_val(o, "timer_overhead_ns", f->timer, 0);
+	json_val(o, "ring_rtt_ns", f->ring, 0);
+	json_val(o, "ring_rtt_ratio", f->ring_ratio, 0);
+	json_val(o, "ring_pipelined_b32_msgs_per_s", f->ring_tput, 0);
+	json_val(o, "batch32_submit_wait_ops_per_s", f->batch32_sw, 0);
+	json_val(o, "uring_nop_b1_ops_per_s", f->uring_b1, 0);
+	json_val(o, "floor_recheck_rtt_ns",
+		 round_trip(find("baseline/pingpong_recheck")), 1);
+	fprintf(o, "}\n");
+	return fclose(o);
+}
+
+/* ---- chart data ----------------------------------------------------------------- */
+
+static FILE *data_file(const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/data", out_dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/data/%s", out_dir, name);
+	return fopen(path, "w");
+}
+
+/* gnuplot reads "?" as a missing point; returns 1 for a real one */
+static int dat(FILE *o, double v, double scale)
+{
+	if (isnan(v) || isinf(v)) {
+		fprintf(o, " ?");
+		return 0;
+	}
+	fprintf(o, " %.6g", v * scale);
+	return 1;
+}
+
+/* What there is to draw: bench/charts.gp draws only that. */
+static struct {
+	int latency_blocks, throughput, payload[2], idle;
+} have;
+
+static const struct {
+	const char *key, *title;
+} latency_series[] = {
+	{ "baseline/pingpong", "cache-line ping-pong (floor)" },
+	{ "baseline/ring_rtt", "bare teeq ring" },
+	{ "teeq/sync/noop", "teeq TEEC\\\\_InvokeCommand, no params" },
+	{ "teeq/sync/memref4k_pool", "teeq, 4 KiB zero-copy memref" },
+	{ "teeq/sync/tmpref4k", "teeq, 4 KiB copied memref" },
+	{ "baseline/uring_nop/batch:1", "io\\\\_uring NOP (a system call)" },
+	{ "teeq/idle/spin50us/gap_us:1000",
+	  "teeq, first call after 1 ms idle" },
+	{ "baseline/socket_rpc", "Unix-socket RPC" },
+};
+
+/* Latency distributions, one gnuplot index block each, titled. */
+static void write_latency_data(void)
+{
+	FILE *o = data_file("latency.dat"), *in;
+	char path[4096], name[256], line[256];
+	size_t i, j;
+	int blocks = 0;
+
+	if (!o)
+		return;
+	for (i = 0; i < sizeof(latency_series) / sizeof(latency_series[0]);
+	     i++) {
+		const struct result *r = find("%s", latency_series[i].key);
+
+		if (!r || r->error)
+			continue;
+		snprintf(name, sizeof(name), "%s", latency_series[i].key);
+		for (j = 0; name[j]; j++)
+			if (name[j] == '/' || name[j] == ':')
+				name[j] = '_';
+		snprintf(path, sizeof(path), "%s/lat/%s.dat", out_dir, name);
+		in = fopen(path, "r");
+		if (!in)
+			continue;
+		fprintf(o, "%s\"%s\"\n", blocks ? "\n\n" : "",
+			latency_series[i].title);
+		while (fgets(line, sizeof(line), in))
+			if (line[0] != '#')
+				fputs(line, o);
+		fclose(in);
+		blocks++;
+	}
+	fclose(o);
+	have.latency_blocks = blocks;
+}
+
+static void write_chart_data(void)
+{
+	static const int batches[] = { 1, 8, 32, 128, 256 };
+	static const long long sizes[] = { 4096, 65536, 1 << 20, 16 << 20 };
+	static const char *const algs[] = { "cipher", "digest" };
+	static const int gaps[] = { 10, 100, 1000, 10000 };
+	FILE *o;
+	size_t i, a;
+
+	o = data_file("throughput.dat");
+	if (o) {
+		fprintf(o, "# batch  Mops/s(1 thread) sd  Mops/s(2 threads) sd"
+			   "  io_uring sd  submit-wait sd\n");
+		for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+			const struct result *r1 =
+				find("teeq/async/noop_pipelined/batch:%d",
+				     batches[i]);
+			const struct result *r2 = find(
+				"teeq/async/noop_pipelined/batch:%d/threads:2",
+				batches[i]);
+			const struct result *u =
+				find("baseline/uring_nop/batch:%d", batches[i]);
+			const struct result *w =
+				find("teeq/async/noop_submit_wait/batch:%d",
+				     batches[i]);
+
+			fprintf(o, "%d", batches[i]);
+			have.throughput |=
+				dat(o, val(r1, "items_per_second"), 1e-6);
+			dat(o, sdev(r1, "items_per_second"), 1e-6);
+			have.throughput |=
+				dat(o, val(r2, "items_per_second"), 1e-6);
+			dat(o, sdev(r2, "items_per_second"), 1e-6);
+			dat(o, val(u, "items_per_second"), 1e-6);
+			dat(o, sdev(u, "items_per_second"), 1e-6);
+			dat(o, val(w, "items_per_second"), 1e-6);
+			dat(o, sdev(w, "items_per_second"), 1e-6);
+			fprintf(o, "\n");
+		}
+		fclose(o);
+	}
+	for (a = 0; a < 2; a++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "payload_%s.dat", algs[a]);
+		o = data_file(name);
+		if (!o)
+			continue;
+		fprintf(o, "# bytes  GB/s: in-process  zero-copy pool  "
+			   "zero-copy fd  copied (tmpref)  memcpy\n");
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			fprintf(o, "%lld", sizes[i]);
+			dat(o,
+			    val(find("baseline/inproc_%s/bytes:%lld", algs[a],
+				     sizes[i]),
+				"bytes_per_second"),
+			    1e-9);
+			have.payload[a] |=
+				dat(o,
+				    val(find("teeq/payload/%s_pool/bytes:%lld",
+					     algs[a], sizes[i]),
+					"bytes_per_second"),
+				    1e-9);
+			dat(o,
+			    val(find("teeq/payload/%s_fd/bytes:%lld", algs[a],
+				     sizes[i]),
+				"bytes_per_second"),
+			    1e-9);
+			dat(o,
+			    val(find("teeq/payload/%s_tmpref/bytes:%lld",
+				     algs[a], sizes[i]),
+				"bytes_per_second"),
+			    1e-9);
+			dat(o,
+			    val(find("baseline/memcpy/bytes:%lld", sizes[i]),
+				"bytes_per_second"),
+			    1e-9);
+			fprintf(o, "\n");
+		}
+		fclose(o);
+	}
+	o = data_file("idle.dat");
+	if (o) {
+		fprintf(o,
+			"# sleep_us  p50_us p99_us (--spin-us 50)  "
+			"p50_us p99_us (--spin-us 1000000)  measured idle_us "
+			"(--spin-us 50, 1000000)\n");
+		for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++) {
+			const struct result *r =
+				find("teeq/idle/spin50us/gap_us:%d", gaps[i]);
+			const struct result *s =
+				find("teeq/idle/spin1s/gap_us:%d", gaps[i]);
+
+			fprintf(o, "%d", gaps[i]);
+			have.idle |= dat(o, val(r, "p50_ns"), 1e-3);
+			dat(o, val(r, "p99_ns"), 1e-3);
+			dat(o, val(s, "p50_ns"), 1e-3);
+			dat(o, val(s, "p99_ns"), 1e-3);
+			dat(o, val(r, "idle_ns"), 1e-3);
+			dat(o, val(s, "idle_ns"), 1e-3);
+			fprintf(o, "\n");
+		}
+		fclose(o);
+	}
+	write_latency_data();
+	o = data_file("charts.cfg");
+	if (o) {
+		fprintf(o,
+			"latency_blocks = %d\nhave_throughput = %d\n"
+			"have_cipher = %d\nhave_digest = %d\n"
+			"have_idle = %d\n",
+			have.latency_blocks, have.throughput, have.payload[0],
+			have.payload[1], have.idle);
+		fclose(o);
+	}
+}
+
+/* ---- the headline table -------------------------------------------------------- */
+
+struct row {
+	const char *figure, *teeq, *baseline, *ratio, *target;
+};
+
+#define MAX_ROWS 16
+
+static int headline_rows(const struct figures *f, struct row *rows)
+{
+	static char target[8][64];
+	int n = 0;
+
+	snprintf(target[0], sizeof(target[0]), "<= 2x: %s",
+		 verdict(f->sync_ratio, 2.0, 1));
+	snprintf(target[1], sizeof(target[1]), "<= 1.5x: %s",
+		 verdict(f->ring_ratio, 1.5, 1));
+	snprintf(target[2], sizeof(target[2]), ">= 30 M/s: %s",
+		 verdict(f->ring_tput, 30e6, 0));
+	snprintf(target[3], sizeof(target[3]), ">= 10 M/s: %s",
+		 verdict(f->batch32, 10e6, 0));
+	rows[n++] = (struct row){ "sync noop call round trip", fmt_ns(f->sync),
+				  fmt_ns(f->floor), fmt_x(f->sync_ratio),
+				  target[0] };
+	rows[n++] = (struct row){ "bare ring round trip", fmt_ns(f->ring),
+				  fmt_ns(f->floor), fmt_x(f->ring_ratio),
+				  target[1] };
+	rows[n++] = (struct row){ "bare ring 64 B pipelined, batch 32",
+				  fmt_rate(f->ring_tput, "msgs"), "-", "-",
+				  target[2] };
+	rows[n++] = (struct row){ "async noop, batch 32, pipelined",
+				  fmt_rate(f->batch32, "ops"),
+				  fmt_rate(f->uring_b32, "ops"),
+				  fmt_x(f->batch32_ratio), target[3] };
+	rows[n++] = (struct row){ "async noop, batch 32, submit-wait",
+				  fmt_rate(f->batch32_sw, "ops"),
+				  fmt_rate(f->uring_b32, "ops"),
+				  fmt_x(f->batch32_sw / f->uring_b32), "-" };
+	rows[n++] = (struct row){ "Unix-socket RPC round trip",
+				  fmt_ns(f->socket), fmt_ns(f->floor),
+				  fmt_x(f->socket / f->floor), "-" };
+	rows[n++] = (struct row){ "AES-128-CTR 1 MiB, zero-copy",
+				  fmt_gbps(f->zc_cipher),
+				  fmt_gbps(f->inproc_cipher),
+				  fmt_x(f->zc_cipher / f->inproc_cipher), "-" };
+	rows[n++] = (struct row){ "AES-128-CTR 1 MiB, copied",
+				  fmt_gbps(f->copy_cipher),
+				  fmt_gbps(f->inproc_cipher),
+				  fmt_x(f->copy_cipher / f->inproc_cipher),
+				  "-" };
+	rows[n++] = (struct row){ "first call after 1 ms idle, median",
+				  fmt_ns(f->idle_first), fmt_ns(f->idle_hot),
+				  fmt_x(f->idle_first / f->idle_hot), "-" };
+	return n;
+}
+
+static const char *const headline_baselines[] = {
+	"ping-pong",	      "ping-pong",	    "",
+	"io_uring NOP b32",   "io_uring NOP b32",   "ping-pong",
+	"in process, no TEE", "in process, no TEE", "secure world polling",
+};
+
+/* What makes this run's figures doubtful, said plainly. */
+static void warnings(FILE *o, const struct figures *f, const char *bullet,
+		     int max_names)
+{
+	double drift = floor_drift(f);
+	int i, n = count_disturbed(), named = 0;
+
+	if (n) {
+		fprintf(o,
+			"%sdisturbed: in %d benchmark%s a polling side had "
+			"its CPU for less than %.0f%% of the run (other "
+			"processes were running):",
+			bullet, n, n == 1 ? "" : "s", DISTURBED_SHARE * 100);
+		for (i = 0; i < nresults; i++) {
+			if (!disturbed(&results[i]) || named++ >= max_names)
+				continue;
+			fprintf(o, "%s %s (%.0f%%)", named > 1 ? "," : "",
+				results[i].key, cpu_share(&results[i]) * 100);
+		}
+		if (named > max_names)
+			fprintf(o, ", and %d more", named - max_names);
+		fprintf(o, "\n");
+	}
+	if (!isnan(drift) && drift > FLOOR_DRIFT_MAX)
+		fprintf(o,
+			"%sthe floor moved during the run: %s before the "
+			"headline round trips, %s after (the VM's vCPUs "
+			"were placed differently); ratios to it are "
+			"doubtful\n",
+			bullet, fmt_ns(f->floor),
+			fmt_ns(round_trip(find("baseline/pingpong_recheck"))));
+}
+
+static void print_console(const struct figures *f, const struct row *rows,
+			  int n)
+{
+	int i;
+
+	printf("\nteeq benchmark: %s, %s CPUs, %s; %s\n", ctx("teeq_cpu_model"),
+	       ctx("teeq_cpus"), ctx("teeq_kernel"), ctx("teeq_commit"));
+	printf("medians of %d repetitions; a round trip is the mean of calls "
+	       "made back to back\n\n",
+	       repetitions());
+	printf("%-35s %-15s %-31s %-8s %s\n", "figure", "teeq",
+	       "baseline (same run)", "ratio", "target");
+	for (i = 0; i < n; i++) {
+		char base[64];
+
+		snprintf(base, sizeof(base), "%s%s%s", headline_baselines[i],
+			 headline_baselines[i][0] ? " " : "",
+			 strcmp(rows[i].baseline, "-") ? rows[i].baseline : "");
+		printf("%-35s %-15s %-31s %-8s %s\n", rows[i].figure,
+		       rows[i].teeq, base[0] ? base : "-", rows[i].ratio,
+		       rows[i].target);
+	}
+	printf("\n");
+	warnings(stdout, f, "WARNING: ", 4);
+}
+
+/* ---- report.md ---------------------------------------------------------------------- */
+
+static void md_context_row(FILE *o, const char *what, const char *key)
+{
+	fprintf(o, "| %s | %s |\n", what, ctx(key));
+}
+
+static void md_machine(FILE *o, const struct figures *f)
+{
+	const struct json *load = json_get(context, "load_avg");
+
+	fprintf(o, "## Machine and method\n\n| | |\n|---|---|\n");
+	fprintf(o, "| CPU | %s, %s |\n", ctx("teeq_cpu_model"),
+		ctx("teeq_cpus"));
+	md_context_row(o, "kernel", "teeq_kernel");
+	md_context_row(o, "compiler", "teeq_compiler");
+	md_context_row(o, "flags (libteeq, teeq-sw, benchmarks)",
+		       "teeq_cflags");
+	md_context_row(o, "C++ (the Google Benchmark shim only)", "teeq_cxx");
+	md_context_row(o, "commit", "teeq_commit");
+	md_context_row(o, "OpenSSL", "teeq_openssl");
+	fprintf(o,
+		"| Google Benchmark | library build type: %s (the "
+		"distribution's; timed loops run the header's inline "
+		"KeepRunning, compiled with the flags above) |\n",
+		ctx("library_build_type"));
+	md_context_row(o, "date", "date");
+	md_context_row(o, "placement", "teeq_placement");
+	md_context_row(o, "secure world for latency, throughput, payload",
+		       "teeq_env_spin");
+	md_context_row(o, "secure world for idle-to-active", "teeq_env_idle");
+	fprintf(o,
+		"| timer (per-call percentiles) | %s; two back-to-back "
+		"readings: %s (p50) |\n",
+		ctx("teeq_timer"), fmt_ns(f->timer));
+	md_context_row(o, "hardware counters (cycles, instructions)",
+		       "teeq_hw_counters");
+	md_context_row(o, "kernel mode (/dev/teeq0)", "teeq_kernel_mode");
+	md_context_row(o, "arguments", "teeq_args");
+	if (load && load->type == JSON_ARR && load->count == 3)
+		fprintf(o, "| load average at start | %.2f %.2f %.2f |\n",
+			load->kids[0].num, load->kids[1].num,
+			load->kids[2].num);
+	fprintf(o,
+		"\nEvery figure is the median over %d repetitions "
+		"(Google Benchmark aggregates); baselines ran in the same "
+		"process, next to what they are baselines of. "
+		"Percentiles come from a second pass that times every "
+		"call; each sample includes one reading of the clock.\n\n",
+		repetitions());
+	if (load && load->type == JSON_ARR && load->count == 3 &&
+	    load->kids[0].num > 0.7)
+		fprintf(o,
+			"**Warning:** the load average was %.2f when the "
+			"run started: other processes were using this "
+			"machine's CPUs, and may have disturbed the "
+			"figures.\n\n",
+			load->kids[0].num);
+}
+
+/* A latency row; the ratio is the round trip over the floor's. */
+static void md_latency_row(FILE *o, const struct figures *f, const char *key)
+{
+	const struct result *r = find("%s", key);
+	int timer = !strcmp(key, "baseline/timer");
+
+	if (!r || r->error) {
+		fprintf(o, "| `%s` | %s | | | | | | | | | |\n", key,
+			why_missing(r));
+		return;
+	}
+	fprintf(o,
+		"| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		key, r->label ? r->label : "", fmt_ns(val(r, "p50_ns")),
+		fmt_ns(val(r, "p99_ns")), fmt_ns(val(r, "p999_ns")),
+		timer ? fmt_ns(val(r, "real_time")) : fmt_ns(round_trip(r)),
+		timer ? "-" : fmt_x(round_trip(r) / f->floor),
+		fmt_ns(val(r, "cpu_ns")), fmt_ns(val(r, "peer_cpu_ns")),
+		fmt_g(val(r, "ctx_switches")), fmt_g(val(r, "page_faults")));
+}
+
+static void md_latency(FILE *o, const struct figures *f)
+{
+	static const char *const keys[] = {
+		"baseline/timer",
+		"baseline/pingpong",
+		"baseline/ring_rtt",
+		"teeq/sync/noop",
+		"baseline/pingpong_recheck",
+		"teeq/sync/noop_op_none",
+		"teeq/sync/values",
+		"teeq/sync/memref4k_pool",
+		"teeq/sync/memref4k_fd",
+		"teeq/sync/tmpref4k",
+		"teeq/sync/open_close",
+		"baseline/uring_nop/batch:1",
+		"baseline/socket_rpc",
+	};
+	size_t i;
+
+	fprintf(o, "## Call latency\n\nOne call at a time. *mean*: Google "
+		   "Benchmark's time, calls made back to back with no clock "
+		   "between them. The percentiles come from a second pass of "
+		   "as many calls, each timed (so each holds one reading of "
+		   "the clock, `baseline/timer`; resolution above). *vs "
+		   "floor*: mean over `baseline/pingpong`'s (measured just "
+		   "before the bare ring and `teeq/sync/noop`, and again "
+		   "right after them: `pingpong_recheck`). The CPU and "
+		   "context "
+		   "switch columns are per call of the first pass: *client*, "
+		   "this thread; *peer*, the other side (teeq-sw, or the "
+		   "baseline's peer process).\n\n");
+	fprintf(o, "| benchmark | what | p50 | p99 | p99.9 | mean | "
+		   "vs floor | client CPU / call | peer CPU / call | "
+		   "context switches / call | page faults / call |\n"
+		   "|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		md_latency_row(o, f, keys[i]);
+	fprintf(o, "\n![Latency distribution](latency.svg)\n\n");
+}
+
+static void md_tput_row(FILE *o, const struct figures *f, const char *key)
+{
+	const struct result *r = find("%s", key);
+	double ops = val(r, "items_per_second");
+
+	if (!r || r->error) {
+		fprintf(o, "| `%s` | %s | | | | | | |\n", key, why_missing(r));
+		return;
+	}
+	fprintf(o, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", key,
+		r->label ? r->label : "", fmt_rate(ops, "ops"),
+		fmt_ns(1e9 / ops), fmt_x(ops / f->uring_b32),
+		fmt_g(val(r, "doorbells")), fmt_g(val(r, "client_sleeps")),
+		fmt_ns(val(r, "peer_cpu_ns")));
+}
+
+static void md_throughput(FILE *o, const struct figures *f)
+{
+	static const int batches[] = { 1, 8, 32, 128, 256 };
+	char key[128];
+	size_t i;
+	int t;
+
+	fprintf(o, "## Throughput\n\nPipelined: the queue is kept full "
+		   "(submit a batch whenever there is room, reap what is "
+		   "done, block only when full). Submit-wait: submit a "
+		   "batch, wait for all of it. io_uring NOPs complete "
+		   "inside the one system call that submits them.\n\n");
+	fprintf(o, "| benchmark | what | ops/s | time / op | vs io_uring NOP "
+		   "batch 32 | doorbells / op | client sleeps / op | "
+		   "peer CPU / op |\n|---|---|---|---|---|---|---|---|\n");
+	md_tput_row(o, f, "baseline/uring_nop/batch:1");
+	md_tput_row(o, f, "baseline/uring_nop/batch:32");
+	md_tput_row(o, f, "baseline/ring_pipelined/batch:32");
+	for (t = 1; t <= 2; t++) {
+		for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+			snprintf(key, sizeof(key),
+				 "teeq/async/noop_pipelined/batch:%d%s",
+				 batches[i], t > 1 ? "/threads:2" : "");
+			md_tput_row(o, f, key);
+		}
+	}
+	md_tput_row(o, f, "teeq/async/noop_submit_wait/batch:32");
+	fprintf(o, "\n![Throughput by batch size](throughput.svg)\n\n");
+}
+
+static void md_payload_table(FILE *o, const char *alg, const char *title)
+{
+	static const long long sizes[] = { 4096, 65536, 1 << 20, 16 << 20 };
+	size_t i;
+
+	fprintf(o, "**%s** (GB/s of input; bounce: bytes copied per call)\n\n",
+		title);
+	fprintf(o, "| size | memcpy | in process (ceiling) | zero-copy, pool "
+		   "| zero-copy, fd | copied (tmpref) | pool / ceiling | "
+		   "copied / ceiling | bounce, copied | client sleeps / call "
+		   "(pool) |\n|---|---|---|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		const struct result *in =
+			find("baseline/inproc_%s/bytes:%lld", alg, sizes[i]);
+		const struct result *pool =
+			find("teeq/payload/%s_pool/bytes:%lld", alg, sizes[i]);
+		const struct result *fd =
+			find("teeq/payload/%s_fd/bytes:%lld", alg, sizes[i]);
+		const struct result *tmp = find(
+			"teeq/payload/%s_tmpref/bytes:%lld", alg, sizes[i]);
+		const struct result *mc =
+			find("baseline/memcpy/bytes:%lld", sizes[i]);
+		double ceiling = val(in, "bytes_per_second");
+
+		fprintf(o,
+			"| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+			"|\n",
+			fmt_size(sizes[i]),
+			fmt_gbps(val(mc, "bytes_per_second")),
+			fmt_gbps(ceiling),
+			fmt_gbps(val(pool, "bytes_per_second")),
+			fmt_gbps(val(fd, "bytes_per_second")),
+			fmt_gbps(val(tmp, "bytes_per_second")),
+			fmt_x(val(pool, "bytes_per_second") / ceiling),
+			fmt_x(val(tmp, "bytes_per_second") / ceiling),
+			fmt_num(val(tmp, "bounce_bytes"), 0),
+			fmt_num(val(pool, "client_sleeps"), 3));
+	}
+	fprintf(o, "\n");
+}
+
+static void md_payload(FILE *o)
+{
+	fprintf(o, "## Payload\n\nThe digest and cipher trusted apps over "
+		   "4 KiB to 16 MiB: zero-copy (allocated shared memory, or "
+		   "a registered memfd) beside copied (temporary memrefs), "
+		   "and the same OpenSSL calls in this process with no TEE "
+		   "(the ceiling). GB/s = 10^9 bytes a second. Each run "
+		   "first checks one result against OpenSSL's.\n\n");
+	md_payload_table(o, "cipher", "AES-128-CTR (cipher TA, out of place)");
+	md_payload_table(o, "digest", "SHA-256 (digest TA)");
+	fprintf(o, "![Payload throughput](payload.svg)\n\n");
+}
+
+static void md_idle_row(FILE *o, const char *key, const char *who, int gap_us)
+{
+	const struct result *r = find("%s", key);
+
+	if (!r || r->error) {
+		fprintf(o, "| %s | %s | %s | | | | | | | |\n", who,
+			fmt_ns(gap_us * 1e3), why_missing(r));
+		return;
+	}
+	fprintf(o, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", who,
+		fmt_ns(gap_us * 1e3), fmt_ns(val(r, "idle_ns")),
+		fmt_ns(val(r, "p50_ns")), fmt_ns(val(r, "p99_ns")),
+		fmt_ns(val(r, "p999_ns")), fmt_num(val(r, "samples"), 0),
+		fmt_num(val(r, "sw_sleeps"), 3),
+		fmt_num(val(r, "client_sleeps"), 3),
+		fmt_ns(val(r, "peer_cpu_ns")));
+}
+
+static void md_idle(FILE *o, const struct figures *f)
+{
+	static const int gaps[] = { 10, 100, 1000, 10000 };
+	char key[128];
+	size_t i;
+
+	fprintf(o, "## Idle to active\n\nA worker polls its rings for "
+		   "`--spin-us` after its last call, then sleeps on the "
+		   "doorbells; a call that finds it asleep pays for the "
+		   "doorbell and for waking a halted vCPU. Each call below "
+		   "follows an idle period of the time asked (the client "
+		   "polls the clock through gaps under 200 us and sleeps "
+		   "through longer ones; the idle time measured runs from "
+		   "the end of one call to the start of the next). *peer "
+		   "CPU / call* is what the polling costs "
+		   "the secure world per call; *client sleeps*: calls whose "
+		   "caller stopped spinning (after TEEQ_SPIN_US, 100 us by "
+		   "default) and slept too.\n\n");
+	fprintf(o, "| teeq-sw | idle asked | idle measured | p50 | p99 | "
+		   "p99.9 | calls | worker sleeps / call | client sleeps / "
+		   "call | peer CPU / call |\n"
+		   "|---|---|---|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++) {
+		snprintf(key, sizeof(key), "teeq/idle/spin50us/gap_us:%d",
+			 gaps[i]);
+		md_idle_row(o, key, "`--spin-us 50`", gaps[i]);
+	}
+	md_idle_row(o, "teeq/idle/spin1s/gap_us:1000", "`--spin-us 1000000`",
+		    1000);
+	fprintf(o,
+		"\nAfter 1 ms idle the first call takes %s with a worker "
+		"that slept, %s with one still polling (%s); the polling "
+		"costs the secure world's CPU for as long as it polls.\n\n",
+		fmt_ns(f->idle_first), fmt_ns(f->idle_hot),
+		fmt_x(f->idle_first / f->idle_hot));
+	fprintf(o, "![First call after idling](idle.svg)\n\n");
+}
+
+static void md_not_measured(FILE *o)
+{
+	int i, any = 0;
+
+	fprintf(o, "## Not measured here\n\n");
+	for (i = 0; i < nresults; i++) {
+		if (!results[i].error)
+			continue;
+		fprintf(o, "- `%s`: %s\n", results[i].key, results[i].error);
+		any = 1;
+	}
+	if (strcmp(ctx("teeq_hw_counters"), "available")) {
+		fprintf(o,
+			"- cycles and instructions per call: %s "
+			"(`make bench-instr` counts instructions under "
+			"callgrind instead)\n",
+			ctx("teeq_hw_counters"));
+		any = 1;
+	}
+	if (!any)
+		fprintf(o, "Everything was measured.\n");
+	fprintf(o, "\n");
+}
+
+static int write_report(const struct figures *f, const struct row *rows, int n)
+{
+	char path[4096];
+	FILE *o;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/report.md", out_dir);
+	o = fopen(path, "w");
+	if (!o)
+		return -1;
+	fprintf(o,
+		"# teeq benchmark report\n\n%s, commit %s, %s CPU%s. "
+		"Medians of %d repetitions; every baseline ran in the "
+		"same run.\n\n",
+		ctx("date"), ctx("teeq_commit"), ctx("teeq_cpus"),
+		strcmp(ctx("teeq_cpus"), "1 online") ? "s" : "", repetitions());
+	fprintf(o, "## Headline\n\n| figure | teeq | baseline (same run) | "
+		   "ratio | target |\n|---|---|---|---|---|\n");
+	for (i = 0; i < n; i++)
+		fprintf(o, "| %s | %s | %s%s%s | %s | %s |\n", rows[i].figure,
+			rows[i].teeq, headline_baselines[i],
+			headline_baselines[i][0] ? " " : "",
+			strcmp(rows[i].baseline, "-") ? rows[i].baseline : "",
+			rows[i].ratio, rows[i].target);
+	fprintf(o, "\n");
+	warnings(o, f, "**Warning:** ", MAX_RESULTS);
+	fprintf(o,
+		"\nA round trip is the mean over a run of calls made back to "
+		"back (Google Benchmark's time); percentiles are in the "
+		"tables below; ratios are of these means. The first call after "
+		"idling is a median.\n\n");
+	md_machine(o, f);
+	md_latency(o, f);
+	md_throughput(o, f);
+	md_payload(o);
+	md_idle(o, f);
+	md_not_measured(o);
+	fprintf(o, "## Files\n\n`results.json` (Google Benchmark's JSON, "
+		   "every repetition), `summary.json` (headline figures), "
+		   "`lat/*.dat` (latency distributions of each benchmark's "
+		   "last repetition), `data/*.dat` (chart data), "
+		   "`*.svg` (gnuplot), `teeq-sw-*.log`; `instr.md` once "
+		   "`make bench-instr` has run.\n");
+	return fclose(o);
+}
+
+/* ---- main ------------------------------------------------------------------------------ */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long len;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 &&
+	    !fseek(f, 0, SEEK_SET)) {
+		buf = malloc((size_t)len + 1);
+		if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+			free(buf);
+			buf = NULL;
+		}
+		if (buf)
+			buf[len] = 0;
+	}
+	fclose(f);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	struct row rows[MAX_ROWS];
+	struct figures f;
+	struct json *root;
+	char err[256];
+	char *text;
+	int n;
+
+	if (argc != 3) {
+		fprintf(stderr,
+			"usage: teeq-bench-report RESULTS_JSON OUT_DIR\n");
+		return 2;
+	}
+	out_dir = argv[2];
+	text = slurp(argv[1]);
+	if (!text) {
+		fprintf(stderr, "teeq-bench-report: %s: %s\n", argv[1],
+			strerror(errno));
+		return 1;
+	}
+	root = json_parse(text, err, sizeof(err));
+	free(text);
+	if (!root || load(root)) {
+		fprintf(stderr, "teeq-bench-report: %s: %s\n", argv[1],
+			root ? "not Google Benchmark's JSON" : err);
+		json_free(root);
+		return 1;
+	}
+	figures(&f);
+	n = headline_rows(&f, rows);
+	write_chart_data();
+	if (write_summary(&f) || write_report(&f, rows, n)) {
+		fprintf(stderr, "teeq-bench-report: cannot write to %s\n",
+			out_dir);
+		json_free(root);
+		return 1;
+	}
+	print_console(&f, rows, n);
+	json_free(root);
+	return 0;
+}

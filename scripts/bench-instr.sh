@@ -1,0 +1,146 @@
+#!/bin/sh
+# Instructions per call on teeq's hot paths, counted by callgrind: the
+# figures repeat where timings do not. Writes $1/instr.md (default
+# build/report) and prints it. Run by `make bench-instr`.
+#
+#   client  libteeq's side of each call, the wait for the secure world
+#           left out (collection stops inside ring_wait_entries())
+#   secure  sw_dispatch() of each call: validation, session lookup and
+#           the trusted app, in a teeq-sw run under callgrind
+#   ring    producing and consuming one 64-byte entry, batches of 32
+#
+# Environment: BENCH_INSTR_BIN, TEEQ_SW (bench.mk sets them); INSTR_CALLS.
+set -eu
+
+dir=${1:-build/report}
+: "${BENCH_INSTR_BIN:=build/bench/teeq-bench-instr}"
+: "${TEEQ_SW:=build/secure/teeq-sw}"
+calls=${INSTR_CALLS:-20000}
+kinds="noop values memref4k tmpref4k open_close async32"
+out="$dir/instr"
+tmp=$(mktemp -d /tmp/teeq-instr-XXXXXX)
+sw_pid=""
+
+cleanup() {
+	if [ -n "$sw_pid" ]; then
+		kill "$sw_pid" 2>/dev/null || true
+		wait "$sw_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+command -v valgrind >/dev/null || {
+	echo "bench-instr: valgrind not found (scripts/deps.sh installs it)" >&2
+	exit 1
+}
+rm -rf "$out"
+mkdir -p "$out"
+
+# teeq-sw on a private socket; "$@" goes in front (a valgrind command).
+start_sw() {
+	sock="$tmp/sw.sock"
+	rm -f "$sock" "$sock.lock"
+	"$@" "$TEEQ_SW" --socket "$sock" --workers 1 --cpus 1 \
+		--spin-us "$spin" --idle-exit 60 2>>"$out/teeq-sw.log" &
+	sw_pid=$!
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$sock" ] || { echo "bench-instr: teeq-sw did not start" >&2; exit 1; }
+	sleep 0.2
+}
+
+stop_sw() {
+	kill -TERM "$sw_pid"
+	wait "$sw_pid" || { echo "bench-instr: teeq-sw failed" >&2; exit 1; }
+	sw_pid=""
+}
+
+# The instructions a callgrind output file counted.
+ir() {
+	awk '/^(summary|totals):/ { print $2; exit }' "$1"
+}
+
+per_call() {
+	awk -v ir="$1" -v n="$2" 'BEGIN { printf "%.1f", ir / n }'
+}
+
+# ---- client side, against a polling teeq-sw ---------------------------------
+spin=1000000
+start_sw
+taskset -c 0 valgrind --tool=callgrind --collect-atstart=no \
+	--toggle-collect=ring_wait_entries \
+	--callgrind-out-file="$out/client.%p" \
+	"$BENCH_INSTR_BIN" client "$sock" "$calls" 2>"$out/client.log" || {
+	cat "$out/client.log" >&2
+	exit 1
+}
+stop_sw
+
+# ---- secure side: teeq-sw under callgrind, one run per kind -------------------
+spin=0
+for kind in $kinds; do
+	start_sw valgrind --tool=callgrind --collect-atstart=no \
+		--toggle-collect=sw_dispatch \
+		--callgrind-out-file="$out/secure-$kind.%p"
+	taskset -c 0 "$BENCH_INSTR_BIN" drive "$sock" "$kind" "$calls"
+	stop_sw
+done
+
+# ---- the ring ---------------------------------------------------------------------
+valgrind --tool=callgrind --collect-atstart=no \
+	--callgrind-out-file="$out/ring.%p" \
+	"$BENCH_INSTR_BIN" ring "$calls" 2>"$out/ring.log"
+
+# ---- the table --------------------------------------------------------------------
+# Client dumps are numbered in the order the program made them.
+client_file() {
+	grep -l "^desc: Trigger: Client Request: $1\$" "$out"/client.* | head -n 1
+}
+ring_file() {
+	grep -l "^desc: Trigger: Client Request: $1\$" "$out"/ring.* | head -n 1
+}
+
+describe() {
+	case "$1" in
+	noop) echo "TEEC_InvokeCommand, noop, no operation" ;;
+	values) echo "TEEC_InvokeCommand, noop, 3 value parameters" ;;
+	memref4k) echo "TEEC_InvokeCommand, noop, 4 KiB zero-copy memref" ;;
+	tmpref4k) echo "TEEC_InvokeCommand, noop, 4 KiB temporary memref (copied in and out)" ;;
+	open_close) echo "TEEC_OpenSession + TEEC_CloseSession (noop)" ;;
+	async32) echo "teeq_prep_invoke + teeq_submit + teeq_reap, batches of 32, per call" ;;
+	esac
+}
+
+{
+	echo "# teeq instructions per call (callgrind)"
+	echo
+	echo "$(valgrind --version), commit $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)," \
+		"$calls calls of each kind. Instruction counts repeat from run to" \
+		"run where timings do not; a handful of instructions may move" \
+		"with how often a call finds its completion already there."
+	echo
+	echo "| path | client (libteeq), waiting excluded | secure (sw_dispatch + TA) |"
+	echo "|---|---|---|"
+	for kind in $kinds; do
+		n=$calls
+		c=$(client_file "$kind")
+		s=$(ls "$out"/secure-"$kind".* | head -n 1)
+		client=$(per_call "$(ir "$c")" "$n")
+		# the secure run also dispatched one open and one close
+		secure=$(per_call "$(ir "$s")" "$n")
+		echo "| $(describe "$kind") | $client | $secure |"
+	done
+	echo
+	echo "| ring | instructions per 64-byte entry, batches of 32 |"
+	echo "|---|---|"
+	echo "| produce: space, fill one word, commit (with its full barrier) | $(per_call "$(ir "$(ring_file ring_produce)")" "$calls") |"
+	echo "| consume: stamps, read one word, release | $(per_call "$(ir "$(ring_file ring_consume)")" "$calls") |"
+	echo
+	echo "Secure-side counts include one session open and close spread" \
+		"over the $calls calls. Command: \`make bench-instr\`."
+} >"$dir/instr.md"
+cat "$dir/instr.md"

@@ -1,0 +1,107 @@
+#!/bin/sh
+# Runs teeq's benchmark suite and makes its report; bench/bench.mk calls it.
+#
+#   scripts/bench-report.sh run     the suite (BENCH_QUICK=1: ~30 s), then
+#                                   report.md, summary.json and the charts
+#   scripts/bench-report.sh smoke   a few seconds of it; non-zero on failure
+#   scripts/bench-report.sh instr   instruction counts per call (callgrind)
+#
+# Environment (bench.mk sets them): BENCH_BIN, BENCH_REPORT_BIN,
+# BENCH_INSTR_BIN, TEEQ_SW, BENCH_REPORT_DIR; BENCH_ARGS adds Google
+# Benchmark flags to the run (e.g. --benchmark_filter=teeq/sync).
+set -eu
+
+mode=${1:-run}
+dir=${BENCH_REPORT_DIR:-build/report}
+: "${BENCH_BIN:=build/bench/teeq-bench}"
+: "${BENCH_REPORT_BIN:=build/bench/teeq-bench-report}"
+: "${BENCH_INSTR_BIN:=build/bench/teeq-bench-instr}"
+: "${TEEQ_SW:=build/secure/teeq-sw}"
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+say() { printf '%s\n' "$*" >&2; }
+
+# Runs teeq-bench into $1 with the remaining arguments, keeping the
+# console output there too; returns teeq-bench's status.
+run_suite() {
+	out=$1
+	shift
+	rm -rf "$out/lat" "$out/data"
+	rm -f "$out/results.json" "$out/report.md" "$out/summary.json" \
+		"$out"/*.svg "$out/console.txt"
+	mkdir -p "$out"
+	status_file="$out/.status"
+	# shellcheck disable=SC2086
+	{
+		rc=0
+		"$BENCH_BIN" --teeq-sw="$TEEQ_SW" --report-dir="$out" \
+			--benchmark_out="$out/results.json" \
+			--benchmark_out_format=json "$@" ${BENCH_ARGS:-} || rc=$?
+		echo "$rc" >"$status_file"
+	} 2>&1 | tee "$out/console.txt"
+	status=$(cat "$status_file")
+	rm -f "$status_file"
+	return "$status"
+}
+
+report() {
+	out=$1
+	"$BENCH_REPORT_BIN" "$out/results.json" "$out"
+	if command -v gnuplot >/dev/null; then
+		gnuplot -e "dir='$out'" "$here/bench/charts.gp"
+	else
+		say "bench: gnuplot not found: no charts (scripts/deps.sh installs it)"
+	fi
+}
+
+case "$mode" in
+run)
+	if [ "${BENCH_QUICK:-0}" != 0 ]; then
+		say "bench: the quick suite (about 30 s); Google Benchmark's output follows"
+	else
+		say "bench: the full suite (about 4 minutes); Google Benchmark's output follows"
+	fi
+	start=$(date +%s)
+	rc=0
+	run_suite "$dir" || rc=$?
+	if [ -s "$dir/results.json" ]; then
+		report "$dir"
+		say ""
+		say "bench: $(($(date +%s) - start)) s; in $dir:" \
+			"report.md summary.json results.json" \
+			"$(cd "$dir" && ls -- *.svg 2>/dev/null | tr '\n' ' ')"
+	fi
+	[ "$rc" = 0 ] || say "bench: teeq-bench failed (status $rc)"
+	exit "$rc"
+	;;
+smoke)
+	out="$dir/smoke"
+	# one of each kind, briefly; the report tool must read it back
+	filter='^(baseline/timer|baseline/pingpong|teeq/sync/noop|baseline/uring_nop/batch:32|teeq/async/noop_pipelined/batch:32|teeq/payload/cipher_pool/bytes:4096|teeq/payload/digest_tmpref/bytes:4096|teeq/idle/spin50us/gap_us:100|teeq/kernel/ioctl_sync_noop)(/|$)'
+	rc=0
+	BENCH_QUICK=1 run_suite "$out" --benchmark_filter="$filter" \
+		--benchmark_repetitions=1 --benchmark_min_time=0.01 \
+		>/dev/null || rc=$?
+	if [ "$rc" != 0 ]; then
+		tail -n 20 "$out/console.txt" >&2
+		say "bench-smoke: FAILED (teeq-bench status $rc)"
+		exit 1
+	fi
+	"$BENCH_REPORT_BIN" "$out/results.json" "$out" >/dev/null
+	for name in floor_rtt_ns sync_noop_rtt_ns batch32_noop_ops_per_s; do
+		if ! grep -q "\"$name\": [0-9]" "$out/summary.json"; then
+			say "bench-smoke: FAILED: $name missing from summary.json"
+			exit 1
+		fi
+	done
+	say "bench-smoke: ok ($(grep -c '"run_type": "iteration"' \
+		"$out/results.json") runs, report read back)"
+	;;
+instr)
+	exec "$here/scripts/bench-instr.sh" "$dir"
+	;;
+*)
+	say "usage: $0 run|smoke|instr"
+	exit 2
+	;;
+esac
