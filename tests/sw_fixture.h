@@ -92,9 +92,39 @@ static inline void sw_fixture_start_on(struct sw_fixture *f, ...)
 	CHECK(sw_fixture_connectable(f->sock));
 }
 
+/* The fixture a failed CHECK (which exits) must take down with it: its
+ * teeq-sw and its directory. Only the process that made it does that. */
+static struct sw_fixture *sw_fixture_active;
+static pid_t sw_fixture_owner;
+
+static inline void sw_fixture_cleanup(void)
+{
+	struct sw_fixture *f = sw_fixture_active;
+	char lock[128];
+
+	if (!f || getpid() != sw_fixture_owner)
+		return;
+	if (f->pid > 0) {
+		kill(f->pid, SIGKILL);
+		waitpid(f->pid, NULL, 0);
+		f->pid = 0;
+	}
+	if (f->dir[0]) {
+		snprintf(lock, sizeof(lock), "%s.lock", f->sock);
+		unlink(lock);
+		unlink(f->sock);
+		rmdir(f->dir);
+	}
+}
+
 /* A fresh directory and socket; TEEQ_SOCKET names it for libteeq. */
 static inline void sw_fixture_init(struct sw_fixture *f)
 {
+	if (!sw_fixture_owner) {
+		sw_fixture_owner = getpid();
+		atexit(sw_fixture_cleanup);
+	}
+	sw_fixture_active = f;
 	memset(f, 0, sizeof(*f));
 	snprintf(f->dir, sizeof(f->dir), "/tmp/teeq-test-XXXXXX");
 	CHECK(mkdtemp(f->dir));
@@ -133,6 +163,7 @@ static inline void sw_fixture_stop(struct sw_fixture *f)
 	unlink(path);
 	unlink(f->sock);
 	rmdir(f->dir);
+	f->dir[0] = 0;
 }
 
 /* The secure world's statistics over a fresh connection (which itself

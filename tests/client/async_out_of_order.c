@@ -16,25 +16,6 @@
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 #define N 40
 
 enum kind { K_WAIT, K_NOOP, K_VALUES, K_UNKNOWN, K_BADTYPES, K_KINDS };
@@ -148,7 +129,6 @@ int main(void)
 
 	alarm(25);
 	sw_fixture_start(&fx, "--workers", "2");
-	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	CHECK_EQ(TEEC_OpenSession(&ctx, &noop, &noop_uuid, TEEC_LOGIN_PUBLIC,
 				  NULL, NULL, &origin),

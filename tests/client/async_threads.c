@@ -15,25 +15,6 @@
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 #define BATCH 32
 #define THREADS 2
 
@@ -144,7 +125,6 @@ int main(void)
 	if (!total)
 		total = BATCH;
 	sw_fixture_start(&fx);
-	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	for (i = 0; i < THREADS; i++)
 		CHECK(!pthread_create(&t[i], NULL, worker, (void *)(i + 1)));

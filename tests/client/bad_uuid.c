@@ -13,25 +13,6 @@
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 /* teeq-sw counts a batch's calls just after publishing its completions:
  * wait (bounded) for the count to settle, then it must be exact. */
 static void check_calls(uint64_t want)
@@ -69,7 +50,6 @@ int main(void)
 	memset(&bad[6], 0xff, sizeof(bad[6]));
 
 	sw_fixture_start(&fx);
-	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	for (i = 0; i < 7; i++) {
 		memset(&sess, 0, sizeof(sess));

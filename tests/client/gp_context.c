@@ -16,25 +16,6 @@
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 static void wait_clients(struct sw_fixture *f, uint64_t want)
 {
 	struct teeq_sw_stats st;
@@ -80,7 +61,6 @@ int main(void)
 
 	/* no teeq-sw and no socket: an error at once */
 	sw_fixture_init(&fx);
-	atexit(cleanup);
 	ctx.imp = (void *)&ctx; /* garbage the call must overwrite */
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_ERROR_ITEM_NOT_FOUND);
 	CHECK(ctx.imp == NULL);

@@ -17,25 +17,6 @@
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 static const TEEC_UUID uuids[] = { TEEQ_TA_NOOP_UUID, TEEQ_TA_ECHO_UUID,
 				   TEEQ_TA_DIGEST_UUID, TEEQ_TA_CIPHER_UUID };
 #define NR_TAS (sizeof(uuids) / sizeof(uuids[0]))
@@ -61,7 +42,6 @@ int main(void)
 	size_t i, j;
 
 	sw_fixture_start(&fx);
-	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 
 	/* refused before anything reaches the secure world */

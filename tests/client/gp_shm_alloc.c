@@ -18,25 +18,6 @@
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 static uint64_t zero_copy_seen;
 
 static void check_zero_copy(TEEC_Context *ctx, uint64_t more)
@@ -80,7 +61,6 @@ int main(void)
 	size_t i;
 
 	sw_fixture_start(&fx);
-	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &echo, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),

@@ -22,25 +22,6 @@ struct counts {
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 static struct counts last;
 
 /* The stats moved by exactly this since the previous check. */
@@ -93,7 +74,6 @@ int main(void)
 	for (i = 0; i < sizeof(src); i++)
 		src[i] = (unsigned char)(i * 7 + 3);
 	sw_fixture_start(&fx);
-	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &echo, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),

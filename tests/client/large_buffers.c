@@ -18,25 +18,6 @@
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 #define BIG ((size_t)8 << 20)
 
 static void alloc(TEEC_Context *ctx, TEEC_SharedMemory *shm, uint32_t flags)
@@ -104,7 +85,6 @@ int main(void)
 	tmp = malloc(BIG);
 	CHECK(want && tmp);
 	sw_fixture_start(&fx);
-	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	open_ta(&ctx, &s_echo, &echo);
 	open_ta(&ctx, &s_digest, &digest);

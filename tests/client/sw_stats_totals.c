@@ -13,25 +13,6 @@
 
 static struct sw_fixture fx;
 
-/* A failed CHECK exits: take the private teeq-sw and its directory
- * down with us. */
-static void cleanup(void)
-{
-	char lock[128];
-
-	if (fx.pid > 0) {
-		kill(fx.pid, SIGKILL);
-		waitpid(fx.pid, NULL, 0);
-		fx.pid = 0;
-	}
-	if (fx.dir[0]) {
-		snprintf(lock, sizeof(lock), "%s.lock", fx.sock);
-		unlink(lock);
-		unlink(fx.sock);
-		rmdir(fx.dir);
-	}
-}
-
 static void settle(struct teeq_sw_stats *st, uint64_t clients, uint64_t calls)
 {
 	int i;
@@ -56,7 +37,6 @@ int main(void)
 	int i;
 
 	sw_fixture_start(&fx);
-	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &a), TEEC_SUCCESS);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &b), TEEC_SUCCESS);
 	for (i = 0; i < 3; i++)
