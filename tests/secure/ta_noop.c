@@ -36,7 +36,8 @@ static void check_registry(void)
 	const struct teeq_ta *found[4];
 	size_t i, j;
 
-	CHECK_EQ(ta_registry_count(), 4);
+	/* the four built-ins; a later TA adds to them */
+	CHECK(ta_registry_count() >= 4);
 	for (i = 0; i < 4; i++) {
 		found[i] = ta_registry_find(uuids[i]);
 		CHECK(found[i]);
@@ -48,14 +49,13 @@ static void check_registry(void)
 			CHECK(found[i] != found[j]);
 		}
 	}
-	/* every registry slot is one of the four */
-	for (i = 0; i < 4; i++) {
-		const struct teeq_ta *ta = ta_registry_at(i);
-
-		CHECK(ta == found[0] || ta == found[1] || ta == found[2] ||
-		      ta == found[3]);
+	/* every slot holds a TA, each UUID once, and the walk ends there */
+	for (i = 0; i < ta_registry_count(); i++) {
+		CHECK(ta_registry_at(i));
+		CHECK(ta_registry_find(&ta_registry_at(i)->uuid) ==
+		      ta_registry_at(i));
 	}
-	CHECK(!ta_registry_at(4));
+	CHECK(!ta_registry_at(ta_registry_count()));
 }
 
 static uint32_t noop_wait(const struct teeq_ta *ta, void *session,
