@@ -72,7 +72,7 @@ TEEQ_API TEEC_Result teeq_prep_invoke(teeq_queue *q, TEEC_Session *session,
 	tag = teeq_qp_tag_alloc(qp, TEEQ_PENDING_ASYNC);
 	p = &qp->pend[tag];
 	sqe = teeq_qp_prep(qp, (uint32_t)tag);
-	res = teeq_params_lower(q->chan, op, sqe, p);
+	res = teeq_params_lower(qp, op, sqe, p);
 	if (res != TEEC_SUCCESS) {
 		qp->prepared--;
 		teeq_qp_tag_free(qp, (uint32_t)tag);
@@ -140,8 +140,8 @@ TEEQ_API unsigned int teeq_reap(teeq_queue *q, struct teeq_completion *out,
 			qp->nr_done--;
 			out[n].user_data = p->user_data;
 			out[n].operation = p->op;
-			out[n].result = teeq_params_raise(q->chan, p->op, p,
-							  &out[n].origin);
+			out[n].result =
+				teeq_params_raise(qp, p->op, p, &out[n].origin);
 			teeq_op_end(p->op);
 			teeq_qp_tag_free(qp, tag);
 			n++;

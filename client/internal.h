@@ -74,8 +74,26 @@ struct teeq_pending {
 	uint32_t next_done; /* FIFO of DONE async entries */
 };
 
+/* Per queue pair, so calls on different pairs never share a counter's
+ * line. One writer at a time (the pair's owner, or whoever holds the
+ * shared pair's lock): a plain add, stored atomically for readers. */
+struct teeq_qp_stats {
+	uint64_t calls;
+	uint64_t zero_copy_memrefs;
+	uint64_t bounced_memrefs;
+	uint64_t bounce_bytes;
+	uint64_t doorbells;
+	uint64_t waits_spun;
+	uint64_t waits_slept;
+};
+
+#define TEEQ_QP_STAT(qp, field, n)                                    \
+	__atomic_store_n(&(qp)->stats.field, (qp)->stats.field + (n), \
+			 __ATOMIC_RELAXED)
+
 struct teeq_qp {
 	struct teeq_chan *chan;
+	struct teeq_qp_stats stats;
 	uint32_t index;
 	struct ring sq, cq;
 	int sq_db, cq_db; /* eventfds: we write sq_db, wait on cq_db */
@@ -113,7 +131,7 @@ struct teeq_chan {
 	uint32_t next_cancel_id; /* atomic */
 	uint64_t spin_ns;
 	uint32_t sw_pid;
-	struct teeq_stats stats; /* counters updated atomically */
+	struct teeq_stats stats; /* the fixed figures; counters are per pair */
 	struct teeq_chan *next_live;
 };
 
@@ -131,8 +149,6 @@ int teeq_chan_unreg(struct teeq_chan *chan, uint32_t buf_id);
 int teeq_chan_sw_stats(struct teeq_chan *chan, struct teeq_sw_stats *st);
 /* Is @chan (with generation @gen) still open? */
 int teeq_chan_alive(struct teeq_chan *chan, uint64_t gen);
-#define TEEQ_STAT_ADD(chan, field, n) \
-	__atomic_add_fetch(&(chan)->stats.field, (n), __ATOMIC_RELAXED)
 
 /* queue.c */
 int teeq_qp_init(struct teeq_chan *chan, uint32_t index);
@@ -172,14 +188,14 @@ void teeq_qp_fail_all(struct teeq_qp *qp);
 /* params.c */
 /* Lowers @op into the SQE and pending entry; bounces what must be.
  * Returns TEEC_SUCCESS or a TEEC error (origin API). */
-TEEC_Result teeq_params_lower(struct teeq_chan *chan, TEEC_Operation *op,
+TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_sqe *sqe, struct teeq_pending *p);
 /* Raises the completion into @op (outputs, sizes, copy-back) and frees the
  * bounces. Returns the final result; *origin is set. */
-TEEC_Result teeq_params_raise(struct teeq_chan *chan, TEEC_Operation *op,
+TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_pending *p, uint32_t *origin);
 /* Frees the bounces of a call that never reached the secure world. */
-void teeq_params_drop(struct teeq_chan *chan, struct teeq_pending *p);
+void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p);
 
 /* teec.c */
 /* Gives @op a cancel id and marks it started; -ECANCELED if it was

@@ -18,15 +18,16 @@
 #include <errno.h>
 #include <string.h>
 
-static void teeq_bounce_in(struct teeq_chan *chan, void *dst, const void *src,
+static void teeq_bounce_in(struct teeq_qp *qp, void *dst, const void *src,
 			   uint64_t n)
 {
 	memcpy(dst, src, n);
-	TEEQ_STAT_ADD(chan, bounce_bytes, n);
+	TEEQ_QP_STAT(qp, bounce_bytes, n);
 }
 
-static void teeq_params_free(struct teeq_chan *chan, struct teeq_pending *p)
+static void teeq_params_free(struct teeq_qp *qp, struct teeq_pending *p)
 {
+	struct teeq_chan *chan = qp->chan;
 	int i;
 
 	for (i = 0; p->bounces && i < TEEQ_NUM_PARAMS; i++) {
@@ -36,17 +37,18 @@ static void teeq_params_free(struct teeq_chan *chan, struct teeq_pending *p)
 	p->bounces = 0;
 }
 
-void teeq_params_drop(struct teeq_chan *chan, struct teeq_pending *p)
+void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p)
 {
-	teeq_params_free(chan, p);
+	teeq_params_free(qp, p);
 }
 
 /* TEEC_MEMREF_TEMP_*: bounce through a heap buffer of the call's own. */
-static TEEC_Result teeq_lower_tmpref(struct teeq_chan *chan, uint32_t type,
+static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 				     const TEEC_TempMemoryReference *ref,
 				     union teeq_param *wire,
 				     struct teeq_bounce *b)
 {
+	struct teeq_chan *chan = qp->chan;
 	uint64_t off;
 
 	if (ref->size > TEEC_CONFIG_SHAREDMEM_MAX_SIZE)
@@ -68,18 +70,19 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_chan *chan, uint32_t type,
 				   .copy_back = type != TEEC_MEMREF_TEMP_INPUT,
 				   .owned = 1 };
 	if (type != TEEC_MEMREF_TEMP_OUTPUT)
-		teeq_bounce_in(chan, chan->heap + off, ref->buffer, ref->size);
-	TEEQ_STAT_ADD(chan, bounced_memrefs, 1);
+		teeq_bounce_in(qp, chan->heap + off, ref->buffer, ref->size);
+	TEEQ_QP_STAT(qp, bounced_memrefs, 1);
 	wire->memref.offset = off;
 	return TEEC_SUCCESS;
 }
 
 /* TEEC_MEMREF_WHOLE / PARTIAL_*: a window of registered shared memory. */
-static TEEC_Result teeq_lower_memref(struct teeq_chan *chan, uint32_t type,
+static TEEC_Result teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
 				     const TEEC_RegisteredMemoryReference *ref,
 				     union teeq_param *wire,
 				     struct teeq_bounce *b, unsigned int *wtype)
 {
+	struct teeq_chan *chan = qp->chan;
 	const TEEC_SharedMemory *parent = ref->parent;
 	uint64_t off = ref->offset, size = ref->size;
 	uint32_t need = 0, flags;
@@ -115,7 +118,7 @@ static TEEC_Result teeq_lower_memref(struct teeq_chan *chan, uint32_t type,
 	wire->memref.buf_id = shm->wire_id;
 	wire->memref.offset = shm->wire_off + off;
 	if (shm->kind != TEEQ_SHM_SHADOW) {
-		TEEQ_STAT_ADD(chan, zero_copy_memrefs, 1);
+		TEEQ_QP_STAT(qp, zero_copy_memrefs, 1);
 		return TEEC_SUCCESS;
 	}
 	/* plain memory: through its shadow, both ways as the type says */
@@ -124,12 +127,12 @@ static TEEC_Result teeq_lower_memref(struct teeq_chan *chan, uint32_t type,
 				   .user = (char *)parent->buffer + off,
 				   .copy_back = (need & TEEC_MEM_OUTPUT) != 0 };
 	if (need & TEEC_MEM_INPUT)
-		teeq_bounce_in(chan, chan->heap + b->heap_off, b->user, size);
-	TEEQ_STAT_ADD(chan, bounced_memrefs, 1);
+		teeq_bounce_in(qp, chan->heap + b->heap_off, b->user, size);
+	TEEQ_QP_STAT(qp, bounced_memrefs, 1);
 	return TEEC_SUCCESS;
 }
 
-TEEC_Result teeq_params_lower(struct teeq_chan *chan, TEEC_Operation *op,
+TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_sqe *sqe, struct teeq_pending *p)
 {
 	unsigned int wtypes[TEEQ_NUM_PARAMS] = { 0 };
@@ -162,9 +165,8 @@ TEEC_Result teeq_params_lower(struct teeq_chan *chan, TEEC_Operation *op,
 		case TEEC_MEMREF_TEMP_INOUT:
 			wtypes[i] = type;
 			p->bounce[i].size = 0;
-			res = teeq_lower_tmpref(chan, type,
-						&op->params[i].tmpref, wire,
-						&p->bounce[i]);
+			res = teeq_lower_tmpref(qp, type, &op->params[i].tmpref,
+						wire, &p->bounce[i]);
 			if (p->bounce[i].size)
 				p->bounces |= 1u << i;
 			break;
@@ -173,9 +175,9 @@ TEEC_Result teeq_params_lower(struct teeq_chan *chan, TEEC_Operation *op,
 		case TEEC_MEMREF_PARTIAL_OUTPUT:
 		case TEEC_MEMREF_PARTIAL_INOUT:
 			p->bounce[i].size = 0;
-			res = teeq_lower_memref(chan, type,
-						&op->params[i].memref, wire,
-						&p->bounce[i], &wtypes[i]);
+			res = teeq_lower_memref(qp, type, &op->params[i].memref,
+						wire, &p->bounce[i],
+						&wtypes[i]);
 			if (p->bounce[i].size)
 				p->bounces |= 1u << i;
 			break;
@@ -186,7 +188,7 @@ TEEC_Result teeq_params_lower(struct teeq_chan *chan, TEEC_Operation *op,
 			teeq_param_is_memref(wtypes[i]) ? wire->memref.size : 0;
 	}
 	if (res != TEEC_SUCCESS) {
-		teeq_params_free(chan, p);
+		teeq_params_free(qp, p);
 		return res;
 	}
 	p->param_types =
@@ -205,9 +207,10 @@ static void teeq_raise_size(TEEC_Operation *op, int i, uint32_t size)
 		op->params[i].memref.size = size;
 }
 
-TEEC_Result teeq_params_raise(struct teeq_chan *chan, TEEC_Operation *op,
+TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_pending *p, uint32_t *origin)
 {
+	struct teeq_chan *chan = qp->chan;
 	TEEC_Result res = p->cqe.result;
 	int i, reached = p->cqe.origin == TEEQ_ORIGIN_TRUSTED_APP;
 
@@ -246,8 +249,8 @@ TEEC_Result teeq_params_raise(struct teeq_chan *chan, TEEC_Operation *op,
 		n = out->memref.size < b->size ? out->memref.size :
 						 (uint32_t)b->size;
 		memcpy(b->user, chan->heap + b->heap_off, n);
-		TEEQ_STAT_ADD(chan, bounce_bytes, n);
+		TEEQ_QP_STAT(qp, bounce_bytes, n);
 	}
-	teeq_params_free(chan, p);
+	teeq_params_free(qp, p);
 	return res;
 }

@@ -195,7 +195,7 @@ void teeq_qp_commit(struct teeq_qp *qp)
 	}
 	if (ring_prod_commit(&qp->sq, n)) {
 		ring_doorbell(&qp->sq, qp->sq_db);
-		TEEQ_STAT_ADD(qp->chan, doorbells, 1);
+		TEEQ_QP_STAT(qp, doorbells, 1);
 	}
 }
 
@@ -206,9 +206,9 @@ static void teeq_qp_done(struct teeq_qp *qp, uint32_t tag)
 	struct teeq_pending *p = &qp->pend[tag];
 
 	p->state = TEEQ_PENDING_DONE;
-	TEEQ_STAT_ADD(qp->chan, calls, 1);
+	TEEQ_QP_STAT(qp, calls, 1);
 	if (p->kind == TEEQ_PENDING_DISCARD) {
-		teeq_params_drop(qp->chan, p);
+		teeq_params_drop(qp, p);
 		teeq_qp_tag_free(qp, tag);
 	} else if (p->kind == TEEQ_PENDING_ASYNC) {
 		p->next_done = 0;
@@ -296,9 +296,9 @@ static int teeq_qp_block(struct teeq_qp *qp, int64_t timeout_ns)
 		return 1;
 	ret = ring_wait_entries(&qp->cq, &qp->wait, 1, timeout_ns);
 	if (qp->wait.sleeps != slept)
-		TEEQ_STAT_ADD(qp->chan, waits_slept, 1);
+		TEEQ_QP_STAT(qp, waits_slept, 1);
 	else if (qp->wait.spin_hits != spun)
-		TEEQ_STAT_ADD(qp->chan, waits_spun, 1);
+		TEEQ_QP_STAT(qp, waits_spun, 1);
 	if (ret < 0)
 		teeq_chan_kill(qp->chan,
 			       ret == -EPIPE ?

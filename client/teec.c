@@ -91,7 +91,7 @@ TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
 	}
 	p = &qp->pend[tag];
 	sqe = teeq_qp_prep(qp, (uint32_t)tag);
-	res = teeq_params_lower(chan, op, sqe, p);
+	res = teeq_params_lower(qp, op, sqe, p);
 	if (res != TEEC_SUCCESS) {
 		/* nothing was published: take the slot back */
 		qp->prepared--;
@@ -112,7 +112,7 @@ TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
 	teeq_qp_commit(qp);
 
 	teeq_qp_wait_tag(qp, (uint32_t)tag);
-	res = teeq_params_raise(chan, op, p, origin);
+	res = teeq_params_raise(qp, op, p, origin);
 	if (new_session)
 		*new_session = p->cqe.session;
 	teeq_qp_tag_free(qp, (uint32_t)tag);
@@ -508,25 +508,31 @@ TEEQ_API void teeq_context_stats(TEEC_Context *context, struct teeq_stats *st)
 {
 	struct shm_pool_stats ps;
 	struct teeq_chan *chan;
+	uint32_t i;
 
 	memset(st, 0, sizeof(*st));
 	if (!context || !context->imp)
 		return;
 	chan = context->imp;
-	/* counters other threads bump atomically */
-	st->calls = __atomic_load_n(&chan->stats.calls, __ATOMIC_RELAXED);
-	st->zero_copy_memrefs = __atomic_load_n(&chan->stats.zero_copy_memrefs,
-						__ATOMIC_RELAXED);
-	st->bounced_memrefs =
-		__atomic_load_n(&chan->stats.bounced_memrefs, __ATOMIC_RELAXED);
-	st->bounce_bytes =
-		__atomic_load_n(&chan->stats.bounce_bytes, __ATOMIC_RELAXED);
-	st->doorbells =
-		__atomic_load_n(&chan->stats.doorbells, __ATOMIC_RELAXED);
-	st->waits_spun =
-		__atomic_load_n(&chan->stats.waits_spun, __ATOMIC_RELAXED);
-	st->waits_slept =
-		__atomic_load_n(&chan->stats.waits_slept, __ATOMIC_RELAXED);
+	/* the counters live in each queue pair, so calls on different
+	 * pairs never write the same line */
+	for (i = 0; i < chan->nr_qp; i++) {
+		const struct teeq_qp_stats *q = &chan->qp[i].stats;
+
+		st->calls += __atomic_load_n(&q->calls, __ATOMIC_RELAXED);
+		st->zero_copy_memrefs += __atomic_load_n(&q->zero_copy_memrefs,
+							 __ATOMIC_RELAXED);
+		st->bounced_memrefs +=
+			__atomic_load_n(&q->bounced_memrefs, __ATOMIC_RELAXED);
+		st->bounce_bytes +=
+			__atomic_load_n(&q->bounce_bytes, __ATOMIC_RELAXED);
+		st->doorbells +=
+			__atomic_load_n(&q->doorbells, __ATOMIC_RELAXED);
+		st->waits_spun +=
+			__atomic_load_n(&q->waits_spun, __ATOMIC_RELAXED);
+		st->waits_slept +=
+			__atomic_load_n(&q->waits_slept, __ATOMIC_RELAXED);
+	}
 	st->heap_size = chan->stats.heap_size;
 	st->queue_pairs = chan->stats.queue_pairs;
 	st->queue_depth = chan->stats.queue_depth;

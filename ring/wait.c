@@ -94,12 +94,29 @@ static int ring_wait_sleep(struct ring *r, struct ring_wait *w, int64_t ns)
 	return 0;
 }
 
+/* One burst of polls: > 0 when an entry arrived, -EPIPE, or 0. */
+static long ring_wait_burst(struct ring *r, struct ring_wait *w)
+{
+	int i;
+
+	for (i = 0; i < RING_WAIT_POLLS_PER_CLOCK; i++) {
+		if (ring_cons_refresh(r, 1)) {
+			w->spin_hits++;
+			return 1;
+		}
+		if (ring_broken(r))
+			return -EPIPE;
+		teeq_cpu_relax();
+	}
+	return 0;
+}
+
 long ring_wait_entries(struct ring *r, struct ring_wait *w, __u32 want,
 		       int64_t timeout_ns)
 {
-	uint64_t start = 0, now, spin_end, deadline = UINT64_MAX;
+	uint64_t now, spin_end, deadline = UINT64_MAX;
 	__u32 avail;
-	int i, ret;
+	long ret;
 
 	avail = ring_cons_avail(r, want);
 	if (avail)
@@ -109,34 +126,21 @@ long ring_wait_entries(struct ring *r, struct ring_wait *w, __u32 want,
 	if (timeout_ns == 0)
 		return 0;
 
-	/* a first burst of polls before reading the clock at all: a reply
-	 * that is already on its way is seen without a clock read's delay */
-	for (now = 0, spin_end = w->spin_ns ? 1 : 0; now < spin_end;
-	     now = ring_now_ns()) {
-		for (i = 0; i < RING_WAIT_POLLS_PER_CLOCK; i++) {
-			avail = ring_cons_refresh(r, 1);
-			if (avail) {
-				w->spin_hits++;
-				return ring_cons_avail(r, want);
-			}
-			if (ring_broken(r))
-				return -EPIPE;
-			teeq_cpu_relax();
-		}
-		if (!start) {
-			start = ring_now_ns();
-			if (timeout_ns > 0)
-				deadline = start + (uint64_t)timeout_ns;
-			spin_end = start + w->spin_ns;
-			if (spin_end > deadline)
-				spin_end = deadline;
-		}
+	/* a first burst before reading the clock at all: a reply that is
+	 * already on its way is seen without a clock read's delay */
+	ret = w->spin_ns ? ring_wait_burst(r, w) : 0;
+	if (ret)
+		return ret > 0 ? ring_cons_avail(r, want) : ret;
+	now = ring_now_ns();
+	if (timeout_ns > 0)
+		deadline = now + (uint64_t)timeout_ns;
+	spin_end = now + w->spin_ns < deadline ? now + w->spin_ns : deadline;
+	while (!ret && now < spin_end) {
+		ret = ring_wait_burst(r, w);
+		now = ring_now_ns();
 	}
-	if (!start) {
-		start = now = ring_now_ns();
-		if (timeout_ns > 0)
-			deadline = start + (uint64_t)timeout_ns;
-	}
+	if (ret)
+		return ret > 0 ? ring_cons_avail(r, want) : ret;
 
 	for (;;) {
 		avail = ring_cons_prepare_sleep(r);

@@ -96,6 +96,12 @@ void sw_host_release_ext(struct sw_ext_buf *buf);
 void sw_client_cancel(struct sw_client *c, uint32_t cancel_id,
 		      uint32_t session);
 
+/* The private copy of the entry in a ring slot, read once: its first line,
+ * and its second only when a parameter there is in use (else zeros). */
+void sw_sqe_copy(struct teeq_sqe *sqe, const void *slot);
+/* Looks at an entry still in the ring for a cancellation request. */
+void sw_peek_cancel(struct sw_client *c, const void *slot);
+
 /*
  * Executes one submission entry. @sqe is the caller's private copy; the
  * result goes to @cqe (fully written). @peek/@peek_arg as in sw_call.

@@ -391,6 +391,37 @@ static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
 }
 
+/*
+ * The private copy of an entry: its first line, and its second only when
+ * a parameter there is in use (else that line is not part of the entry,
+ * and reads as zeros). The type word is taken from our copy of line one.
+ */
+void sw_sqe_copy(struct teeq_sqe *sqe, const void *slot)
+{
+	memcpy(sqe, slot, TEEQ_CACHELINE);
+	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
+		memcpy((char *)sqe + TEEQ_CACHELINE,
+		       (const char *)slot + TEEQ_CACHELINE,
+		       sizeof(*sqe) - TEEQ_CACHELINE);
+	else
+		memset((char *)sqe + TEEQ_CACHELINE, 0,
+		       sizeof(*sqe) - TEEQ_CACHELINE);
+}
+
+/*
+ * An entry still in the ring, not consumed, looked at for a cancellation
+ * only: each field is read once, nothing else is trusted.
+ */
+void sw_peek_cancel(struct sw_client *c, const void *slot)
+{
+	const struct teeq_sqe *sqe = slot;
+	uint8_t opcode = teeq_load_relaxed(&sqe->opcode);
+	uint32_t id = teeq_load_relaxed(&sqe->cancel_id);
+
+	if (opcode == TEEQ_OP_CANCEL && id)
+		sw_client_cancel(c, id, teeq_load_relaxed(&sqe->session));
+}
+
 /* ---- the entry point -------------------------------------------------------- */
 
 static int sw_sqe_reserved_clear(const struct teeq_sqe *sqe)

@@ -34,6 +34,21 @@ void ta_uuid_from_wire(const struct teeq_uuid *wire, struct ta_uuid *uuid)
 	memcpy(uuid->clock_seq_and_node, b + 8, 8);
 }
 
+void ta_uuid_to_wire(const struct ta_uuid *uuid, struct teeq_uuid *wire)
+{
+	uint8_t *b = wire->b;
+
+	b[0] = (uint8_t)(uuid->time_low >> 24);
+	b[1] = (uint8_t)(uuid->time_low >> 16);
+	b[2] = (uint8_t)(uuid->time_low >> 8);
+	b[3] = (uint8_t)uuid->time_low;
+	b[4] = (uint8_t)(uuid->time_mid >> 8);
+	b[5] = (uint8_t)uuid->time_mid;
+	b[6] = (uint8_t)(uuid->time_hi_and_version >> 8);
+	b[7] = (uint8_t)uuid->time_hi_and_version;
+	memcpy(b + 8, uuid->clock_seq_and_node, 8);
+}
+
 const struct teeq_ta *ta_registry_find(const struct ta_uuid *uuid)
 {
 	size_t i, n = ta_registry_count();

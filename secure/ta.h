@@ -62,8 +62,9 @@ struct ta_uuid {
 	uint8_t clock_seq_and_node[8];
 };
 
-/* The wire form (RFC 4122 byte order) to the struct form. */
+/* The wire form (RFC 4122 byte order) to the struct form, and back. */
 void ta_uuid_from_wire(const struct teeq_uuid *wire, struct ta_uuid *uuid);
+void ta_uuid_to_wire(const struct ta_uuid *uuid, struct teeq_uuid *wire);
 
 struct teeq_ta {
 	const char *name;

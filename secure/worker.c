@@ -132,35 +132,10 @@ static void sw_worker_peek_cancels(void *arg)
 		struct sw_hqp *qp = w->qps[i];
 
 		n = ring_cons_avail(&qp->sq, qp->sq.entries);
-		for (j = 0; j < n; j++) {
-			const struct teeq_sqe *slot =
-				ring_cons_slot(&qp->sq, j);
-			uint8_t opcode = teeq_load_relaxed(&slot->opcode);
-			uint32_t id = teeq_load_relaxed(&slot->cancel_id);
-
-			if (opcode == TEEQ_OP_CANCEL && id)
-				sw_client_cancel(
-					&qp->hc->core, id,
-					teeq_load_relaxed(&slot->session));
-		}
+		for (j = 0; j < n; j++)
+			sw_peek_cancel(&qp->hc->core,
+				       ring_cons_slot(&qp->sq, j));
 	}
-}
-
-/*
- * The private copy of an entry: its first line, and its second only when
- * a parameter there is in use (else that line is not part of the entry,
- * and reads as zeros). The type word is taken from our copy of line one.
- */
-static void sw_worker_copy_sqe(struct teeq_sqe *sqe, const void *slot)
-{
-	memcpy(sqe, slot, TEEQ_CACHELINE);
-	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
-		memcpy((char *)sqe + TEEQ_CACHELINE,
-		       (const char *)slot + TEEQ_CACHELINE,
-		       sizeof(*sqe) - TEEQ_CACHELINE);
-	else
-		memset((char *)sqe + TEEQ_CACHELINE, 0,
-		       sizeof(*sqe) - TEEQ_CACHELINE);
 }
 
 /* Drains up to one batch from @qp; returns the entries handled. */
@@ -191,7 +166,7 @@ static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 	if (n > SW_WORKER_BATCH)
 		n = SW_WORKER_BATCH;
 	for (i = 0; i < n; i++)
-		sw_worker_copy_sqe(&sqes[i], ring_cons_slot(&qp->sq, i));
+		sw_sqe_copy(&sqes[i], ring_cons_slot(&qp->sq, i));
 	ring_cons_release(&qp->sq, n);
 
 	for (i = 0; i < n; i++) {

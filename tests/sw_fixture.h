@@ -188,4 +188,15 @@ static inline void sw_fixture_stats(struct sw_fixture *f,
 	close(fd);
 }
 
+/* Entries the secure world has completed. teeq-sw counts a batch before
+ * it publishes the completions, so a caller that saw its completion sees
+ * it counted. */
+static inline uint64_t sw_fixture_calls(struct sw_fixture *f)
+{
+	struct teeq_sw_stats st;
+
+	sw_fixture_stats(f, &st);
+	return st.calls;
+}
+
 #endif /* TEEQ_TESTS_SW_FIXTURE_H */

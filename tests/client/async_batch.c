@@ -66,22 +66,6 @@ static void check(const struct teeq_completion *c, unsigned int n)
 	}
 }
 
-/* teeq-sw counts a batch's calls just after publishing its completions:
- * wait (bounded) for the count to settle at @want. */
-static void check_calls(uint64_t want)
-{
-	struct teeq_sw_stats st;
-	int i;
-
-	for (i = 0; i < 1000; i++) {
-		sw_fixture_stats(&fx, &st);
-		if (st.calls >= want)
-			break;
-		usleep(1000);
-	}
-	CHECK_EQ(st.calls, want);
-}
-
 int main(void)
 {
 	static const TEEC_UUID echo = TEEQ_TA_ECHO_UUID;
@@ -104,7 +88,7 @@ int main(void)
 	space = teeq_queue_space(q);
 	CHECK(space >= N);
 	CHECK_EQ(teeq_submit(q), 0);
-	check_calls(1);
+	CHECK_EQ(sw_fixture_calls(&fx), 1);
 
 	/* refused preparations queue nothing */
 	memset(&bad, 0, sizeof(bad));
@@ -119,7 +103,7 @@ int main(void)
 	teeq_context_stats(&ctx, &st0);
 	prep_all(q, &sess, space);
 	usleep(20000);
-	check_calls(1);
+	CHECK_EQ(sw_fixture_calls(&fx), 1);
 	CHECK_EQ(teeq_reap(q, done, N, 0, 0), 0);
 	CHECK_EQ(teeq_submit(q), N);
 	teeq_context_stats(&ctx, &st);
@@ -138,7 +122,7 @@ int main(void)
 	for (i = 0; i < N; i++)
 		CHECK(seen[i]);
 	CHECK_EQ(teeq_queue_space(q), space);
-	check_calls(1 + N);
+	CHECK_EQ(sw_fixture_calls(&fx), 1 + N);
 	teeq_context_stats(&ctx, &st);
 	CHECK_EQ(st.calls - st0.calls, N);
 
@@ -150,7 +134,7 @@ int main(void)
 
 	/* closing with 28 still in flight waits for them */
 	teeq_queue_close(q);
-	check_calls(1 + 2 * N);
+	CHECK_EQ(sw_fixture_calls(&fx), 1 + 2 * N);
 
 	TEEC_CloseSession(&sess);
 	TEEC_FinalizeContext(&ctx);

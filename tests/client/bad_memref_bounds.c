@@ -22,22 +22,6 @@ static struct sw_fixture fx;
 
 #define SIZE 4096
 
-/* teeq-sw counts a batch's calls just after publishing its completions:
- * wait (bounded) for the count to settle at @want. */
-static void check_calls(uint64_t want)
-{
-	struct teeq_sw_stats st;
-	int i;
-
-	for (i = 0; i < 1000; i++) {
-		sw_fixture_stats(&fx, &st);
-		if (st.calls >= want)
-			break;
-		usleep(1000);
-	}
-	CHECK_EQ(st.calls, want);
-}
-
 /* noop takes any parameters: only libteeq's checks matter here. */
 static TEEC_Result window(TEEC_Session *sess, TEEC_SharedMemory *shm, int pos,
 			  uint32_t type, size_t off, size_t size,
@@ -132,7 +116,7 @@ int main(void)
 	CHECK_EQ(TEEC_RegisterSharedMemoryFileDescriptor(&ctx, &mfd, fd),
 		 TEEC_SUCCESS);
 	close(fd);
-	check_calls(1);
+	CHECK_EQ(sw_fixture_calls(&fx), 1);
 
 	bounds(&sess, &heap);
 	bounds(&sess, &shadow);
@@ -148,12 +132,13 @@ int main(void)
 	CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_NOOP_CMD_NOOP, &op, &origin),
 		 TEEC_ERROR_EXCESS_DATA);
 	CHECK_EQ(origin, TEEC_ORIGIN_API);
-	check_calls(1); /* none of it reached the secure world */
+	CHECK_EQ(sw_fixture_calls(&fx),
+		 1); /* none of it reached the secure world */
 
 	fits(&sess, &heap);
 	fits(&sess, &shadow);
 	fits(&sess, &mfd);
-	check_calls(1 + 9);
+	CHECK_EQ(sw_fixture_calls(&fx), 1 + 9);
 
 	TEEC_ReleaseSharedMemory(&heap);
 	TEEC_ReleaseSharedMemory(&shadow);

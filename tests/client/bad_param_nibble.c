@@ -15,22 +15,6 @@
 
 static struct sw_fixture fx;
 
-/* teeq-sw counts a batch's calls just after publishing its completions:
- * wait (bounded) for the count to settle at @want. */
-static void check_calls(uint64_t want)
-{
-	struct teeq_sw_stats st;
-	int i;
-
-	for (i = 0; i < 1000; i++) {
-		sw_fixture_stats(&fx, &st);
-		if (st.calls >= want)
-			break;
-		usleep(1000);
-	}
-	CHECK_EQ(st.calls, want);
-}
-
 int main(void)
 {
 	static const TEEC_UUID echo = TEEQ_TA_ECHO_UUID;
@@ -48,7 +32,7 @@ int main(void)
 	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &echo, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),
 		 TEEC_SUCCESS);
-	check_calls(1);
+	CHECK_EQ(sw_fixture_calls(&fx), 1);
 	memset(ref, 0x3c, sizeof(ref));
 
 	for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
@@ -95,7 +79,8 @@ int main(void)
 	CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_ECHO_CMD_VALUES, &op, &origin),
 		 TEEC_SUCCESS);
 	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
-	check_calls(2); /* only the open and that one reached the TEE */
+	CHECK_EQ(sw_fixture_calls(&fx),
+		 2); /* only the open and that one reached the TEE */
 
 	TEEC_CloseSession(&sess);
 	TEEC_FinalizeContext(&ctx);

@@ -13,22 +13,6 @@
 
 static struct sw_fixture fx;
 
-/* teeq-sw counts a batch's calls just after publishing its completions:
- * wait (bounded) for the count to settle, then it must be exact. */
-static void check_calls(uint64_t want)
-{
-	struct teeq_sw_stats st;
-	int i;
-
-	for (i = 0; i < 1000; i++) {
-		sw_fixture_stats(&fx, &st);
-		if (st.calls >= want)
-			break;
-		usleep(1000);
-	}
-	CHECK_EQ(st.calls, want);
-}
-
 int main(void)
 {
 	static const TEEC_UUID echo = TEEQ_TA_ECHO_UUID;
@@ -64,7 +48,7 @@ int main(void)
 	sw_fixture_stats(&fx, &st);
 	CHECK_EQ(st.sessions, 0);
 	CHECK_EQ(st.sessions_total, 0);
-	check_calls(7); /* each reached the TEE */
+	CHECK_EQ(sw_fixture_calls(&fx), 7); /* each reached the TEE */
 
 	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &echo, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),

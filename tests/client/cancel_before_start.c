@@ -16,22 +16,6 @@
 
 static struct sw_fixture fx;
 
-/* teeq-sw counts a batch's calls just after publishing its completions:
- * wait (bounded) for the count to settle at @want. */
-static void check_calls(uint64_t want)
-{
-	struct teeq_sw_stats st;
-	int i;
-
-	for (i = 0; i < 1000; i++) {
-		sw_fixture_stats(&fx, &st);
-		if (st.calls >= want)
-			break;
-		usleep(1000);
-	}
-	CHECK_EQ(st.calls, want);
-}
-
 int main(void)
 {
 	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
@@ -49,7 +33,7 @@ int main(void)
 	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &noop, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),
 		 TEEC_SUCCESS);
-	check_calls(1);
+	CHECK_EQ(sw_fixture_calls(&fx), 1);
 
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(
@@ -67,7 +51,7 @@ int main(void)
 	teeq_context_stats(&ctx, &cs);
 	CHECK_EQ(cs.bounced_memrefs, 0);
 	CHECK_EQ(cs.heap_in_use, 0);
-	check_calls(1);
+	CHECK_EQ(sw_fixture_calls(&fx), 1);
 
 	/* an OpenSession whose operation was cancelled first */
 	memset(&op, 0, sizeof(op));
@@ -77,7 +61,7 @@ int main(void)
 				  &op, &origin),
 		 TEEC_ERROR_CANCEL);
 	CHECK_EQ(origin, TEEC_ORIGIN_API);
-	check_calls(1);
+	CHECK_EQ(sw_fixture_calls(&fx), 1);
 	sw_fixture_stats(&fx, &st);
 	CHECK_EQ(st.sessions, 1);
 
@@ -91,7 +75,7 @@ int main(void)
 		 TEEC_SUCCESS);
 	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK_EQ(op.started, 1);
-	check_calls(2);
+	CHECK_EQ(sw_fixture_calls(&fx), 2);
 
 	TEEC_CloseSession(&sess);
 	TEEC_FinalizeContext(&ctx);

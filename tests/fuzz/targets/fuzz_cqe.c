@@ -54,6 +54,8 @@
  * TEEQ_FUZZ_WRITE_SEEDS=dir writes the seed corpus to dir and exits;
  * TEEQ_FUZZ_VERBOSE=1 prints each completion and raise.
  */
+#define FZ_NAME "fuzz_cqe"
+#include "tests/fuzz/targets/fuzz.h"
 #include "client/internal.h"
 
 #include <stdint.h>
@@ -66,18 +68,6 @@
 #define FZ_PLAIN_SIZE 256u
 #define FZ_POOL_SHM_SIZE 512u
 #define FZ_CQE 64u
-
-#define FZ_FAIL(...)                                                           \
-	do {                                                                   \
-		fprintf(stderr, "fuzz_cqe: invariant violated: " __VA_ARGS__); \
-		fputc('\n', stderr);                                           \
-		abort();                                                       \
-	} while (0)
-#define FZ_ASSERT(cond, ...)                  \
-	do {                                  \
-		if (!(cond))                  \
-			FZ_FAIL(__VA_ARGS__); \
-	} while (0)
 
 static const uint32_t fz_results[] = {
 	TEEQ_SUCCESS,
@@ -266,16 +256,6 @@ static void fz_call_free(struct fz_call *c)
 	c->live = 0;
 }
 
-static int fz_all_zero(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	while (n--)
-		if (*b++)
-			return 0;
-	return 1;
-}
-
 /* The secure world takes the submission: check it, note what it says,
  * and "run" it: every output window gets a pattern. */
 static void fz_sw_take(struct fz_call *c, uint32_t tag)
@@ -363,7 +343,7 @@ static void fz_submit(unsigned int setup, unsigned int kind, unsigned int rearm)
 	c->rearm = rearm;
 	fz_call_setup(c, (uint32_t)tag, setup);
 	sqe = teeq_qp_prep(qp, (uint32_t)tag);
-	res = teeq_params_lower(fz_chan, c->opp, sqe, p);
+	res = teeq_params_lower(qp, c->opp, sqe, p);
 	if (res != TEEC_SUCCESS) {
 		/* as teeq_call(): nothing was published */
 		FZ_ASSERT(res == TEEC_ERROR_OUT_OF_MEMORY && !p->bounces,
@@ -419,7 +399,7 @@ static void fz_raise(uint32_t tag)
 		memcpy(before[i], c->user[i], len[i]);
 	}
 
-	res = teeq_params_raise(fz_chan, c->opp, p, &origin);
+	res = teeq_params_raise(qp, c->opp, p, &origin);
 	if (fz_verbose)
 		fprintf(stderr, "raise tag %u setup %u: cqe %#x/%u -> %#x/%u\n",
 			tag, c->setup, cqe.result, cqe.origin, res, origin);
@@ -935,15 +915,7 @@ static void fz_seed_sizes(struct teeq_cqe *cqe, uint32_t a, uint32_t b,
 static void fz_seed_write(const char *dir, const char *name,
 			  const struct fz_seed *s)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(s->buf, 1, s->len, f) != s->len || fclose(f)) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(1);
-	}
+	fz_write_file(dir, name, s->buf, s->len);
 }
 
 /* Tags are handed out 0, 1, 2, ... in submission order. */

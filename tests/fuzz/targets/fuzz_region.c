@@ -41,6 +41,8 @@
  * TEEQ_FUZZ_WRITE_SEEDS=dir writes the seed corpus to dir and exits;
  * TEEQ_FUZZ_VERBOSE=1 prints what validation, attach and each op did.
  */
+#define FZ_NAME "fuzz_region"
+#include "tests/fuzz/targets/fuzz.h"
 #include "ring/channel.h"
 
 #include <errno.h>
@@ -55,19 +57,6 @@
 #define FZ_REC 16u
 #define FZ_RINGS (2 * TEEQ_MAX_QPAIRS)
 #define FZ_READ_MAX 16u
-
-#define FZ_FAIL(...)                                                      \
-	do {                                                              \
-		fprintf(stderr,                                           \
-			"fuzz_region: invariant violated: " __VA_ARGS__); \
-		fputc('\n', stderr);                                      \
-		abort();                                                  \
-	} while (0)
-#define FZ_ASSERT(cond, ...)                  \
-	do {                                  \
-		if (!(cond))                  \
-			FZ_FAIL(__VA_ARGS__); \
-	} while (0)
 
 static unsigned char fz_mem[FZ_CAP] __attribute__((aligned(4096)));
 
@@ -621,15 +610,7 @@ static void fz_seed_op(struct fz_seed *s, uint32_t h, uint32_t act,
 static void fz_seed_write(const char *dir, const char *name,
 			  const struct fz_seed *s)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(s->buf, 1, s->len, f) != s->len || fclose(f)) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(1);
-	}
+	fz_write_file(dir, name, s->buf, s->len);
 }
 
 static struct teeq_region_hdr *fz_seed_hdr(struct fz_seed *s)

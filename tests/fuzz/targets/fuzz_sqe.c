@@ -58,6 +58,8 @@
  * TEEQ_FUZZ_WRITE_SEEDS=dir writes the seed corpus to dir and exits;
  * TEEQ_FUZZ_VERBOSE=1 prints every entry and its completion.
  */
+#define FZ_NAME "fuzz_sqe"
+#include "tests/fuzz/targets/fuzz.h"
 #include "secure/core.h"
 #include "uapi/teeq_host.h"
 #include "uapi/teeq_tas.h"
@@ -76,18 +78,6 @@
 #define FZ_SQE 128u
 
 enum { FZ_TA_NOOP, FZ_TA_ECHO, FZ_TA_DIGEST, FZ_TA_CIPHER };
-
-#define FZ_FAIL(...)                                                           \
-	do {                                                                   \
-		fprintf(stderr, "fuzz_sqe: invariant violated: " __VA_ARGS__); \
-		fputc('\n', stderr);                                           \
-		abort();                                                       \
-	} while (0)
-#define FZ_ASSERT(cond, ...)                  \
-	do {                                  \
-		if (!(cond))                  \
-			FZ_FAIL(__VA_ARGS__); \
-	} while (0)
 
 static const struct ta_uuid fz_uuids[FZ_NR_TAS] = {
 	TEEQ_TA_NOOP_UUID,
@@ -143,19 +133,6 @@ void sw_host_release_ext(struct sw_ext_buf *buf)
 	free(buf);
 }
 
-static void fz_uuid_to_wire(const struct ta_uuid *u, struct teeq_uuid *w)
-{
-	w->b[0] = (uint8_t)(u->time_low >> 24);
-	w->b[1] = (uint8_t)(u->time_low >> 16);
-	w->b[2] = (uint8_t)(u->time_low >> 8);
-	w->b[3] = (uint8_t)u->time_low;
-	w->b[4] = (uint8_t)(u->time_mid >> 8);
-	w->b[5] = (uint8_t)u->time_mid;
-	w->b[6] = (uint8_t)(u->time_hi_and_version >> 8);
-	w->b[7] = (uint8_t)u->time_hi_and_version;
-	memcpy(w->b + 8, u->clock_seq_and_node, 8);
-}
-
 static int fz_result_known(uint32_t r)
 {
 	switch (r) {
@@ -185,16 +162,6 @@ static int fz_result_known(uint32_t r)
 	default:
 		return 0;
 	}
-}
-
-static int fz_all_zero(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	while (n--)
-		if (*b++)
-			return 0;
-	return 1;
 }
 
 /* References held on @id of @t (the table's private word). */
@@ -256,7 +223,7 @@ static void fz_open_base(int ta)
 	sqe.opcode = TEEQ_OP_OPEN_SESSION;
 	sqe.func = TEEQ_LOGIN_PUBLIC;
 	sqe.user_data = 0xba5e0000u + (uint32_t)ta;
-	fz_uuid_to_wire(&fz_uuids[ta], &sqe.uuid);
+	ta_uuid_to_wire(&fz_uuids[ta], &sqe.uuid);
 	sw_dispatch(&fz_client, &sqe, &cqe, NULL, NULL);
 	FZ_ASSERT(cqe.result == TEEQ_SUCCESS && cqe.session,
 		  "cannot open a session on TA %d: %#x", ta, cqe.result);
@@ -339,7 +306,7 @@ static void fz_fix_slot(struct teeq_sqe *s, uint32_t idx)
 		memset(s->reserved, 0, sizeof(s->reserved));
 	if (c0 & 0x20) {
 		if (s->opcode == TEEQ_OP_OPEN_SESSION) {
-			fz_uuid_to_wire(&fz_uuids[c3 & 3], &s->uuid);
+			ta_uuid_to_wire(&fz_uuids[c3 & 3], &s->uuid);
 		} else {
 			memset(&s->uuid, 0, sizeof(s->uuid));
 			s->login_data = 0;
@@ -418,35 +385,15 @@ static void fz_fix_slot(struct teeq_sqe *s, uint32_t idx)
 	s->stamp = idx + 1;
 }
 
-/* The worker's private copy (secure/worker.c, sw_worker_copy_sqe). */
-static void fz_copy_sqe(struct teeq_sqe *sqe, const void *slot)
-{
-	memcpy(sqe, slot, TEEQ_CACHELINE);
-	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
-		memcpy((char *)sqe + TEEQ_CACHELINE,
-		       (const char *)slot + TEEQ_CACHELINE,
-		       sizeof(*sqe) - TEEQ_CACHELINE);
-	else
-		memset((char *)sqe + TEEQ_CACHELINE, 0,
-		       sizeof(*sqe) - TEEQ_CACHELINE);
-}
-
 /* A trusted app blocked in a call looks at entries still in the ring for
- * cancellations (secure/worker.c, sw_worker_peek_cancels). */
+ * cancellations, as a worker does (sw_peek_cancel()). */
 static void fz_peek(void *arg)
 {
 	struct fz_run *run = arg;
 	uint32_t j;
 
-	for (j = run->batch_end; j < run->n; j++) {
-		const struct teeq_sqe *slot = (const void *)run->slots[j];
-		uint8_t opcode = teeq_load_relaxed(&slot->opcode);
-		uint32_t id = teeq_load_relaxed(&slot->cancel_id);
-
-		if (opcode == TEEQ_OP_CANCEL && id)
-			sw_client_cancel(&fz_client, id,
-					 teeq_load_relaxed(&slot->session));
-	}
+	for (j = run->batch_end; j < run->n; j++)
+		sw_peek_cancel(&fz_client, run->slots[j]);
 }
 
 /* Output windows of @sqe a trusted app may write into. */
@@ -589,7 +536,7 @@ static void fz_dispatch_one(struct fz_run *run, uint32_t j)
 	uint32_t live_before;
 	int was_live;
 
-	fz_copy_sqe(&sqe, run->slots[j]);
+	sw_sqe_copy(&sqe, run->slots[j]);
 	if (sqe.opcode == TEEQ_OP_INVOKE && sqe.func == TEEQ_NOOP_CMD_WAIT &&
 	    TEEQ_PARAM_TYPE_GET(sqe.param_types, 0) == TEEQ_PARAM_VALUE_INPUT &&
 	    sqe.params[0].value.a <= 60000) {
@@ -824,15 +771,7 @@ static void fz_memref(struct teeq_sqe *e, int i, uint64_t off, uint32_t size)
 static void fz_seed_write(const char *dir, const char *name,
 			  const struct fz_seed *s)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(s->buf, FZ_SQE, s->n, f) != s->n || fclose(f)) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(1);
-	}
+	fz_write_file(dir, name, s->buf, (size_t)FZ_SQE * s->n);
 }
 
 /* An INVOKE on base session @sel (1 noop .. 4 cipher). */
