@@ -99,11 +99,8 @@ TEEQ_API unsigned int teeq_submit(teeq_queue *q)
 		return 0;
 	qp = q->qp;
 	n = qp->prepared;
-	/* the prepared entries are the n slots from the tail on */
 	for (i = 0; i < n; i++) {
-		const struct teeq_sqe *sqe = ring_prod_slot(&qp->sq, i);
-
-		tag = (uint32_t)sqe->user_data;
+		tag = (uint32_t)qp->stage[i].user_data;
 		qp->pend[tag].state = TEEQ_PENDING_IN_FLIGHT;
 	}
 	teeq_qp_commit(qp);

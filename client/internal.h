@@ -102,7 +102,8 @@ struct teeq_qp {
 	struct teeq_pending *pend;
 	uint32_t *free_tags;
 	uint32_t nr_free;
-	uint32_t prepared; /* SQEs written, not yet committed */
+	struct teeq_sqe *stage; /* depth entries: prepared, not committed */
+	uint32_t prepared; /* SQEs in stage[0 .. prepared) */
 	uint32_t done_head, done_tail, nr_done; /* FIFO; tags + 1 */
 	void *owner; /* lease holder; atomic */
 	/* The last pair is shared by the threads that found no free pair:
@@ -171,9 +172,10 @@ struct teeq_qp *teeq_qp_lease_exclusive(struct teeq_chan *chan, void *owner);
 /* Takes a free tag; -1 when the queue is full. */
 int teeq_qp_tag_alloc(struct teeq_qp *qp, enum teeq_pending_kind kind);
 void teeq_qp_tag_free(struct teeq_qp *qp, uint32_t tag);
-/* The SQE slot for @tag (next free SQ slot); fills user_data. */
+/* The next staged SQE, for @tag; fills user_data. */
 struct teeq_sqe *teeq_qp_prep(struct teeq_qp *qp, uint32_t tag);
-/* Publishes the prepared SQEs, rings the doorbell if asked. */
+/* Copies the staged SQEs into the ring and publishes them, ringing the
+ * doorbell if asked. */
 void teeq_qp_commit(struct teeq_qp *qp);
 /* Moves available completions into their pending entries. */
 void teeq_qp_poll(struct teeq_qp *qp);

@@ -70,7 +70,9 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 	qp->depth = qp->sq.entries;
 	qp->pend = calloc(qp->depth, sizeof(*qp->pend));
 	qp->free_tags = calloc(qp->depth, sizeof(*qp->free_tags));
-	if (!qp->pend || !qp->free_tags ||
+	qp->stage = aligned_alloc(TEEQ_CACHELINE,
+				  (size_t)qp->depth * sizeof(*qp->stage));
+	if (!qp->pend || !qp->free_tags || !qp->stage ||
 	    pthread_mutex_init(&qp->lock, NULL) ||
 	    pthread_cond_init(&qp->cond, NULL))
 		return -ENOMEM;
@@ -92,6 +94,7 @@ void teeq_qp_fini(struct teeq_qp *qp)
 		close(qp->cq_db);
 	free(qp->pend);
 	free(qp->free_tags);
+	free(qp->stage);
 	pthread_mutex_destroy(&qp->lock);
 	pthread_cond_destroy(&qp->cond);
 }
@@ -168,22 +171,30 @@ static uint64_t teeq_user_data(struct teeq_qp *qp, uint32_t tag)
 	return (uint64_t)qp->pend[tag].gen << 32 | tag;
 }
 
+/*
+ * Entries are prepared in private memory and copied into the ring when
+ * they are committed, as NVMe drivers copy a command into their SQ: the
+ * ring's lines were last read by the secure world, so the first store to
+ * each waits for its line to come back, and stores complete in order.
+ * Filled in place, every private store of the next preparations queues
+ * behind that wait, one call after another; copied in a burst at commit,
+ * the lines of a whole batch are fetched together.
+ */
 struct teeq_sqe *teeq_qp_prep(struct teeq_qp *qp, uint32_t tag)
 {
 	/* credits: tags in use never exceed the ring, so a slot is free */
-	struct teeq_sqe *sqe = ring_prod_slot(&qp->sq, qp->prepared++);
+	struct teeq_sqe *sqe = &qp->stage[qp->prepared++];
 
-	/* the first line; the stamp is the ring's, the second line is
-	 * cleared by teeq_params_lower() only if a parameter lives there */
-	memset((char *)sqe + RING_STAMP_SIZE, 0,
-	       TEEQ_CACHELINE - RING_STAMP_SIZE);
+	/* the first line; the second is cleared by teeq_params_lower()
+	 * and copied only if a parameter lives there */
+	memset(sqe, 0, TEEQ_CACHELINE);
 	sqe->user_data = teeq_user_data(qp, tag);
 	return sqe;
 }
 
 void teeq_qp_commit(struct teeq_qp *qp)
 {
-	uint32_t n = qp->prepared;
+	uint32_t n = qp->prepared, i;
 
 	if (!n)
 		return;
@@ -192,6 +203,20 @@ void teeq_qp_commit(struct teeq_qp *qp)
 		/* only a broken (hostile) consumer gets here */
 		teeq_chan_kill(qp->chan, "submission ring broken");
 		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct teeq_sqe *sqe = &qp->stage[i];
+		char *slot = ring_prod_slot(&qp->sq, i);
+
+		/* everything but the stamp, which the commit writes; fixed
+		 * sizes, so a few wide moves, not a string instruction */
+		memcpy(slot + RING_STAMP_SIZE,
+		       (const char *)sqe + RING_STAMP_SIZE,
+		       TEEQ_CACHELINE - RING_STAMP_SIZE);
+		if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
+			memcpy(slot + TEEQ_CACHELINE,
+			       (const char *)sqe + TEEQ_CACHELINE,
+			       sizeof(*sqe) - TEEQ_CACHELINE);
 	}
 	if (ring_prod_commit(&qp->sq, n)) {
 		ring_doorbell(&qp->sq, qp->sq_db);

@@ -107,8 +107,14 @@ static uint32_t sw_params_decode(struct sw_client *c,
 
 	sp->held_mask = 0;
 	if (!sqe->param_types) {
-		/* the common call without parameters: all NONE, all zero */
-		memset(sp->p, 0, sizeof(sp->p));
+		/* the common call without parameters: all NONE, all zero
+		 * (field by field: a memset here became a string
+		 * instruction, slow for 96 bytes on the hottest path) */
+		for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
+			sp->p[i].type = TEEQ_PARAM_NONE;
+			sp->p[i].memref.buffer = NULL;
+			sp->p[i].memref.size = 0;
+		}
 		return sw_all_zero(sqe->params, sizeof(sqe->params)) ?
 			       0 :
 			       TEEQ_ERROR_BAD_PARAMETERS;
