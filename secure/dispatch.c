@@ -43,17 +43,24 @@ static int sw_all_zero(const void *p, size_t n)
 	return !acc;
 }
 
-static void sw_params_release(struct sw_client *c, struct sw_params *sp)
+static void sw_params_release_held(struct sw_client *c, struct sw_params *sp)
 {
 	int i;
 
-	for (i = 0; sp->held_mask && i < TEEQ_NUM_PARAMS; i++) {
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		if (!(sp->held_mask & (1u << i)))
 			continue;
 		if (shm_ids_put(&c->ext_bufs, sp->held_id[i]) == 1)
 			sw_host_release_ext(sp->held[i]);
 	}
 	sp->held_mask = 0;
+}
+
+/* Drops the references decoding took (registered buffers only). */
+static inline void sw_params_release(struct sw_client *c, struct sw_params *sp)
+{
+	if (sp->held_mask)
+		sw_params_release_held(c, sp);
 }
 
 /* Resolves one memref window to memory; 0 or a TEEQ_ERROR_*. */
@@ -145,10 +152,13 @@ static uint32_t sw_params_decode(struct sw_client *c,
 	return 0;
 }
 
-static void sw_params_encode(const struct sw_params *sp, struct teeq_cqe *cqe)
+static void sw_params_encode(const struct sw_params *sp, uint16_t types,
+			     struct teeq_cqe *cqe)
 {
 	int i;
 
+	if (!types) /* nothing to write back; the completion is zeroed */
+		return;
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		const struct ta_param *p = &sp->p[i];
 
@@ -314,7 +324,7 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 		if (ret) {
 			pthread_mutex_destroy(&s->lock);
 			free(s);
-			sw_params_encode(&sp, cqe);
+			sw_params_encode(&sp, sqe->param_types, cqe);
 			sw_params_release(c, &sp);
 			sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
 			return;
@@ -329,7 +339,7 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	}
 	__atomic_add_fetch(&c->stats.sessions_total, 1, __ATOMIC_RELAXED);
 	cqe->session = (uint32_t)id;
-	sw_params_encode(&sp, cqe);
+	sw_params_encode(&sp, sqe->param_types, cqe);
 	sw_params_release(c, &sp);
 	sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TRUSTED_APP);
 	return;
@@ -368,7 +378,7 @@ static void sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe,
 	ret = s->ta->invoke(s->state, &call.ta, sqe->func, sqe->param_types,
 			    sp.p);
 	pthread_mutex_unlock(&s->lock);
-	sw_params_encode(&sp, cqe);
+	sw_params_encode(&sp, sqe->param_types, cqe);
 	sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
 out:
 	sw_params_release(c, &sp);
