@@ -182,7 +182,7 @@ static uint64_t teeq_user_data(struct teeq_qp *qp, uint32_t tag)
  */
 struct teeq_sqe *teeq_qp_prep(struct teeq_qp *qp, uint32_t tag)
 {
-	/* credits: tags in use never exceed the ring, so a slot is free */
+	/* each staged entry holds a tag: never more than depth of them */
 	struct teeq_sqe *sqe = &qp->stage[qp->prepared++];
 
 	/* the first line; the second is cleared by teeq_params_lower()

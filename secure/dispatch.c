@@ -115,8 +115,8 @@ static uint32_t sw_params_decode(struct sw_client *c,
 	sp->held_mask = 0;
 	if (!sqe->param_types) {
 		/* the common call without parameters: all NONE, all zero
-		 * (field by field: a memset here became a string
-		 * instruction, slow for 96 bytes on the hottest path) */
+		 * (field by field: gcc turned a memset of the array into
+		 * rep stos, a microcoded string instruction) */
 		for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 			sp->p[i].type = TEEQ_PARAM_NONE;
 			sp->p[i].memref.buffer = NULL;
