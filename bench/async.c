@@ -12,9 +12,8 @@
  * worker has the VM's other CPU.
  */
 #include "bench/bench.h"
+#include "bench/calls.h"
 #include "bench/env.h"
-
-#include "uapi/teeq_tas.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,32 +36,85 @@ static int async_check(struct bench *b, const struct teeq_completion *done,
 	return 0;
 }
 
-static int async_drain(struct bench *b, teeq_queue *q,
-		       struct teeq_completion *done, unsigned int depth,
-		       uint64_t *in_flight)
+int bench_async_open(struct bench *b, struct bench_async *a, TEEC_Context *ctx,
+		     TEEC_Session *sess, uint32_t batch)
+{
+	TEEC_Result res;
+
+	memset(a, 0, sizeof(*a));
+	a->sess = sess;
+	a->batch = batch;
+	res = teeq_queue_open(ctx, &a->q);
+	if (res != TEEC_SUCCESS) {
+		bench_fail(b, "teeq_queue_open: 0x%08x", res);
+		return -1;
+	}
+	a->depth = teeq_queue_space(a->q);
+	a->done = calloc(ASYNC_MAX_DEPTH, sizeof(*a->done));
+	if (!a->done || a->depth < batch || a->depth > ASYNC_MAX_DEPTH) {
+		bench_fail(b, "queue depth %u for batch %u", a->depth, batch);
+		bench_async_close(a);
+		return -1;
+	}
+	return 0;
+}
+
+void bench_async_close(struct bench_async *a)
+{
+	teeq_queue_close(a->q);
+	free(a->done);
+	a->q = NULL;
+	a->done = NULL;
+}
+
+int bench_async_batch(struct bench *b, struct bench_async *a, int pipelined)
+{
+	uint32_t batch = a->batch, i, space = teeq_queue_space(a->q);
+	unsigned int n = 0;
+	TEEC_Result res;
+
+	if (pipelined) {
+		/* reap what is done; block only if there is no room */
+		n = teeq_reap(a->q, a->done, a->depth,
+			      space < batch ? batch - space : 0,
+			      space < batch ? -1 : 0);
+	}
+	if (async_check(b, a->done, n))
+		return -1;
+	a->in_flight -= n;
+	for (i = 0; i < batch; i++) {
+		res = teeq_prep_invoke(a->q, a->sess, TEEQ_NOOP_CMD_NOOP, NULL,
+				       i);
+		if (res != TEEC_SUCCESS) {
+			bench_fail(b, "teeq_prep_invoke: 0x%08x", res);
+			break;
+		}
+	}
+	a->in_flight += teeq_submit(a->q);
+	return b->failed ? -1 : 0;
+}
+
+int bench_async_drain(struct bench *b, struct bench_async *a)
 {
 	unsigned int n;
 
-	while (*in_flight) {
-		n = teeq_reap(q, done, depth, (unsigned int)*in_flight, -1);
-		if (async_check(b, done, n))
+	while (a->in_flight) {
+		n = teeq_reap(a->q, a->done, a->depth,
+			      (unsigned int)a->in_flight, -1);
+		if (async_check(b, a->done, n))
 			return -1;
-		*in_flight -= n;
+		a->in_flight -= n;
 	}
 	return 0;
 }
 
 static void async_run(struct bench *b, int pipelined)
 {
-	uint32_t batch = (uint32_t)bench_arg(b), i, space;
+	uint32_t batch = (uint32_t)bench_arg(b);
 	struct teeq_stats st0, st1;
-	struct teeq_completion *done;
+	struct bench_async a;
 	struct bench_env *env;
-	unsigned int depth, n;
 	TEEC_Session *sess;
-	teeq_queue *q;
-	TEEC_Result res;
-	uint64_t in_flight = 0;
 
 	if (b->thread == 0)
 		env = bench_env_use(b, BENCH_ENV_SPIN);
@@ -73,56 +125,23 @@ static void async_run(struct bench *b, int pipelined)
 		return;
 	}
 	sess = bench_env_deep_noop(b, env);
-	if (!sess)
+	if (!sess || bench_async_open(b, &a, &env->deep_ctx, sess, batch))
 		return;
-	res = teeq_queue_open(&env->deep_ctx, &q);
-	if (res != TEEC_SUCCESS) {
-		bench_fail(b, "teeq_queue_open: 0x%08x", res);
-		return;
-	}
-	depth = teeq_queue_space(q);
-	done = calloc(ASYNC_MAX_DEPTH, sizeof(*done));
-	if (!done || depth < batch || depth > ASYNC_MAX_DEPTH) {
-		bench_fail(b, "queue depth %u for batch %u", depth, batch);
-		free(done);
-		teeq_queue_close(q);
-		return;
-	}
 	if (b->thread == 0) {
 		bench_set_peer(b, env->pid);
 		teeq_context_stats(&env->deep_ctx, &st0);
 	}
 	while (bench_run_batch(b, batch)) {
-		space = teeq_queue_space(q);
-		if (pipelined) {
-			/* reap what is done; block only if there is no room */
-			n = teeq_reap(q, done, depth,
-				      space < batch ? batch - space : 0,
-				      space < batch ? -1 : 0);
-		} else {
-			n = 0;
-		}
-		if (async_check(b, done, n))
+		if (bench_async_batch(b, &a, pipelined))
 			break;
-		in_flight -= n;
-		for (i = 0; i < batch; i++) {
-			res = teeq_prep_invoke(q, sess, TEEQ_NOOP_CMD_NOOP,
-					       NULL, i);
-			if (res != TEEC_SUCCESS) {
-				bench_fail(b, "teeq_prep_invoke: 0x%08x", res);
-				break;
-			}
-		}
-		in_flight += teeq_submit(q);
 		/* the run ends, timed, when what it submitted has completed */
 		if (!pipelined ||
 		    bench_iterations(b) >= bench_max_iterations(b)) {
-			if (async_drain(b, q, done, depth, &in_flight))
+			if (bench_async_drain(b, &a))
 				break;
 		}
 	}
-	teeq_queue_close(q);
-	free(done);
+	bench_async_close(&a);
 	bench_items(b, bench_iterations(b));
 	if (b->thread == 0) {
 		teeq_context_stats(&env->deep_ctx, &st1);
@@ -134,7 +153,7 @@ static void async_run(struct bench *b, int pipelined)
 			      BENCH_COUNTER_PER_ITER);
 		bench_label(b, "%s, batch %u, queue depth %u, %d thread%s",
 			    pipelined ? "pipelined" : "submit-wait", batch,
-			    depth, bench_threads(b),
+			    a.depth, bench_threads(b),
 			    bench_threads(b) > 1 ? "s on CPU 0" : "");
 	}
 }

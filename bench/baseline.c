@@ -12,15 +12,13 @@
  */
 #include "bench/bench.h"
 #include "bench/env.h"
-
-#include "ring/ring.h"
+#include "bench/peer.h"
 
 #include <errno.h>
 #include <liburing.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -44,140 +42,19 @@ static void bm_timer(struct bench *b)
 	bench_label(b, "lfence; rdtsc, %.3f GHz", bench_tsc_ghz());
 }
 
-/* ---- a forked peer ---------------------------------------------------------- */
-
-#define PEER_RING_ENTRIES 1024u
-#define PEER_ENTRY_SIZE 64u
-#define PEER_STOP UINT64_MAX
-
-struct peer_ctl {
-	uint64_t ping __attribute__((aligned(64))); /* parent writes */
-	uint64_t pong __attribute__((aligned(64))); /* child writes */
-	uint64_t ready __attribute__((aligned(64))); /* child is set up */
-	uint64_t bad __attribute__((aligned(64))); /* child saw garbage */
-};
-
-/* A 64-byte ring message: the ring's stamp, then the body. */
-struct peer_msg {
-	uint32_t stamp;
-	uint32_t tag;
-	uint64_t seq;
-	uint64_t payload[6];
-};
-_Static_assert(sizeof(struct peer_msg) == PEER_ENTRY_SIZE, "peer_msg");
-#define PEER_MSG_BODY(m) ((char *)(m) + RING_STAMP_SIZE)
-#define PEER_MSG_BODY_LEN (sizeof(struct peer_msg) - RING_STAMP_SIZE)
-
-struct peer {
-	void *mem;
-	size_t len, ring_len;
-	struct peer_ctl *ctl;
-	pid_t pid;
-};
-
-static void *peer_ring_mem(struct peer *p, int which)
-{
-	return (char *)p->mem + 4096 + (size_t)which * p->ring_len;
-}
-
-static void peer_attach(struct peer *p, struct ring *r, int which,
-			enum ring_role role)
-{
-	if (ring_attach(r, peer_ring_mem(p, which), p->ring_len,
-			PEER_RING_ENTRIES, PEER_ENTRY_SIZE, role))
-		abort();
-}
-
-static void peer_spin_until(uint64_t *word, uint64_t value)
-{
-	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) != value)
-		teeq_cpu_relax();
-}
-
-/* Shared memory, two formatted rings, and the child running @child. */
-static int peer_start(struct bench *b, struct peer *p,
-		      void (*child)(struct peer *))
-{
-	pid_t parent = getpid();
-
-	memset(p, 0, sizeof(*p));
-	bench_env_none();
-	p->ring_len = ring_bytes(PEER_RING_ENTRIES, PEER_ENTRY_SIZE);
-	p->len = 4096 + 2 * p->ring_len;
-	p->mem = mmap(NULL, p->len, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p->mem == MAP_FAILED) {
-		bench_fail(b, "mmap: %s", strerror(errno));
-		return -1;
-	}
-	p->ctl = p->mem;
-	if (ring_format(peer_ring_mem(p, 0), p->ring_len, PEER_RING_ENTRIES,
-			PEER_ENTRY_SIZE, 0) ||
-	    ring_format(peer_ring_mem(p, 1), p->ring_len, PEER_RING_ENTRIES,
-			PEER_ENTRY_SIZE, 0))
-		abort();
-	p->pid = fork();
-	if (p->pid < 0) {
-		bench_fail(b, "fork: %s", strerror(errno));
-		munmap(p->mem, p->len);
-		return -1;
-	}
-	if (p->pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		bench_pin(BENCH_PEER_CPU);
-		child(p);
-		_exit(__atomic_load_n(&p->ctl->bad, __ATOMIC_RELAXED) ? 3 : 0);
-	}
-	bench_set_peer(b, p->pid);
-	peer_spin_until(&p->ctl->ready, 1);
-	return 0;
-}
-
-static void peer_finish(struct bench *b, struct peer *p)
-{
-	int status;
-
-	if (waitpid(p->pid, &status, 0) != p->pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
-		bench_fail(b, "peer process failed (status 0x%x)", status);
-	munmap(p->mem, p->len);
-}
-
 /* ---- cross-process cache-line ping-pong: the floor ------------------------- */
-
-static void pingpong_child(struct peer *p)
-{
-	uint64_t last = 0, v;
-
-	__atomic_store_n(&p->ctl->ready, 1, __ATOMIC_RELEASE);
-	for (;;) {
-		while ((v = __atomic_load_n(&p->ctl->ping, __ATOMIC_ACQUIRE)) ==
-		       last)
-			teeq_cpu_relax();
-		if (v == PEER_STOP)
-			return;
-		__atomic_store_n(&p->ctl->pong, v, __ATOMIC_RELEASE);
-		last = v;
-	}
-}
-
-static inline void pingpong_once(struct peer *p, uint64_t i)
-{
-	__atomic_store_n(&p->ctl->ping, i, __ATOMIC_RELEASE);
-	peer_spin_until(&p->ctl->pong, i);
-}
 
 static void bm_pingpong(struct bench *b)
 {
 	struct peer p;
 	uint64_t i = 0;
 
+	bench_env_none();
 	if (peer_start(b, &p, pingpong_child))
 		return;
+	bench_set_peer(b, p.pid);
 	BENCH_ROUND_TRIPS(b, pingpong_once(&p, ++i));
-	__atomic_store_n(&p.ctl->ping, PEER_STOP, __ATOMIC_RELEASE);
+	peer_stop_pingpong(&p);
 	peer_finish(b, &p);
 	bench_label(b, "process on CPU %d <-> process on CPU %d",
 		    BENCH_CLIENT_CPU, BENCH_PEER_CPU);
@@ -185,67 +62,18 @@ static void bm_pingpong(struct bench *b)
 
 /* ---- the bare ring: round trip, and pipelined throughput ------------------- */
 
-static void ringrtt_child(struct peer *p)
-{
-	struct ring req, resp;
-	struct peer_msg m;
-
-	peer_attach(p, &req, 0, RING_CONSUMER);
-	peer_attach(p, &resp, 1, RING_PRODUCER);
-	__atomic_store_n(&p->ctl->ready, 1, __ATOMIC_RELEASE);
-	for (;;) {
-		while (!ring_cons_avail(&req, 1))
-			teeq_cpu_relax();
-		memcpy(&m, ring_cons_slot(&req, 0), sizeof(m));
-		ring_cons_release(&req, 1);
-		if (m.seq == PEER_STOP)
-			return;
-		m.payload[0] = m.seq * 3;
-		while (!ring_prod_space(&resp, 1))
-			teeq_cpu_relax();
-		memcpy(PEER_MSG_BODY(ring_prod_slot(&resp, 0)),
-		       PEER_MSG_BODY(&m), PEER_MSG_BODY_LEN);
-		ring_prod_commit(&resp, 1); /* the peer spins: no doorbell */
-	}
-}
-
-static void ring_send(struct ring *r, struct peer_msg *m)
-{
-	while (!ring_prod_space(r, 1))
-		teeq_cpu_relax();
-	memcpy(PEER_MSG_BODY(ring_prod_slot(r, 0)), PEER_MSG_BODY(m),
-	       PEER_MSG_BODY_LEN);
-	ring_prod_commit(r, 1);
-}
-
-/* One message there and its answer back, as ringlat did. */
-static inline void ring_rtt_once(struct bench *b, struct ring *req,
-				 struct ring *resp, uint64_t i)
-{
-	struct peer_msg m = { .seq = i };
-
-	ring_send(req, &m);
-	while (!ring_cons_avail(resp, 1))
-		teeq_cpu_relax();
-	memcpy(&m, ring_cons_slot(resp, 0), sizeof(m));
-	ring_cons_release(resp, 1);
-	if (m.seq != i || m.payload[0] != i * 3)
-		bench_fail(b, "ring round trip returned garbage");
-}
-
 static void bm_ring_rtt(struct bench *b)
 {
-	struct peer_msg stop = { .seq = PEER_STOP };
 	struct ring req, resp;
 	struct peer p;
 	uint64_t i = 0;
 
-	if (peer_start(b, &p, ringrtt_child))
+	bench_env_none();
+	if (peer_start_ring_rtt(b, &p, &req, &resp))
 		return;
-	peer_attach(&p, &req, 0, RING_PRODUCER);
-	peer_attach(&p, &resp, 1, RING_CONSUMER);
+	bench_set_peer(b, p.pid);
 	BENCH_ROUND_TRIPS(b, ring_rtt_once(b, &req, &resp, i++));
-	ring_send(&req, &stop);
+	peer_stop_ring(&req);
 	peer_finish(b, &p);
 	bench_label(b, "64 B entries, process on CPU %d <-> CPU %d",
 		    BENCH_CLIENT_CPU, BENCH_PEER_CPU);
@@ -289,13 +117,14 @@ static void ringtput_child(struct peer *p)
 static void bm_ring_pipelined(struct bench *b)
 {
 	uint32_t batch = (uint32_t)bench_arg(b), i;
-	struct peer_msg stop = { .seq = PEER_STOP };
 	uint64_t sent = 0;
 	struct ring req;
 	struct peer p;
 
+	bench_env_none();
 	if (peer_start(b, &p, ringtput_child))
 		return;
+	bench_set_peer(b, p.pid);
 	peer_attach(&p, &req, 0, RING_PRODUCER);
 	while (bench_run_batch(b, batch)) {
 		while (ring_prod_space(&req, batch) < batch)
@@ -313,7 +142,7 @@ static void bm_ring_pipelined(struct bench *b)
 			       PEER_RING_ENTRIES)
 				teeq_cpu_relax();
 	}
-	ring_send(&req, &stop);
+	peer_stop_ring(&req);
 	peer_finish(b, &p);
 	bench_items(b, bench_iterations(b));
 	bench_label(b, "64 B, one way, process on CPU %d -> CPU %d",

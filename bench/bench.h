@@ -46,6 +46,7 @@ struct bench_def {
 	int64_t arg; /* shown as name/arg_name:arg */
 	int threads; /* 0 or 1: the calling thread only */
 	int64_t iterations; /* 0: as many as the minimum time needs */
+	int repetitions; /* 0: as the command line says */
 };
 
 #define BENCH_DEF(n, f) ((struct bench_def){ .name = (n), .fn = (f) })
@@ -232,6 +233,7 @@ size_t bench_floor_defs(struct bench_def *defs, size_t n);
 size_t bench_sync_noop_defs(struct bench_def *defs, size_t n);
 size_t bench_sync_defs(struct bench_def *defs, size_t n);
 size_t bench_floor_recheck_defs(struct bench_def *defs, size_t n);
+size_t bench_paired_defs(struct bench_def *defs, size_t n);
 size_t bench_batch_baseline_defs(struct bench_def *defs, size_t n);
 size_t bench_async_defs(struct bench_def *defs, size_t n);
 size_t bench_rpc_defs(struct bench_def *defs, size_t n);

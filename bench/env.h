@@ -19,7 +19,8 @@ enum bench_env_id {
 	 * latency and throughput figures */
 	BENCH_ENV_SPIN,
 	/* one worker on CPU 1 that sleeps 50 us after its last call: the
-	 * first call after idling */
+	 * first call after idling, and the paired rounds (teeq/paired),
+	 * whose peer processes need CPU 1 between the teeq calls */
 	BENCH_ENV_IDLE,
 	BENCH_NR_ENVS,
 };
@@ -35,7 +36,7 @@ struct bench_env {
 	const char *name;
 	const char *sw_args[8]; /* teeq-sw options, NULL terminated */
 	/* NAME=VALUE for a second, deep context used by the async
-	 * benchmarks (batches of 256 pipelined), or NULL; everything else
+	 * calls (batches of 256 pipelined), or NULL; everything else
 	 * uses the default context, with libteeq's default depth */
 	const char *deep_env;
 	pid_t pid;
@@ -50,7 +51,7 @@ struct bench_env {
 	int deep_ready, deep_open;
 };
 
-/* A noop session on the deep context (async benchmarks). */
+/* A noop session on the deep context (async calls). */
 TEEC_Session *bench_env_deep_noop(struct bench *b, struct bench_env *env);
 /* Where teeq-sw is, and where its logs go (may be NULL). */
 int bench_env_init(const char *sw_path, const char *log_dir);

@@ -188,6 +188,9 @@ static size_t bench_table(struct bench_def *d)
 	n = bench_floor_defs(d, n);
 	n = bench_sync_noop_defs(d, n);
 	n = bench_floor_recheck_defs(d, n);
+	/* the floor and the headline round trips again, each ratio from one
+	 * placement of the vCPUs */
+	n = bench_paired_defs(d, n);
 	n = bench_sync_defs(d, n);
 	n = bench_batch_baseline_defs(d, n);
 	n = bench_async_defs(d, n);

@@ -294,6 +294,23 @@ static const char *why_missing(const struct result *r)
 
 /* ---- the figures ------------------------------------------------------------------ */
 
+/* The paired rounds (teeq/paired), per placement: medians over the
+ * rounds of each (a ratio is the median of the rounds' ratios); NAN
+ * where a placement was not seen. */
+enum { NEAR, FAR, NR_PLACES };
+
+static const char *const place_names[NR_PLACES] = { "near", "far" };
+
+struct paired {
+	const struct result *r;
+	double rounds[NR_PLACES], floor[NR_PLACES], ring[NR_PLACES];
+	double sync[NR_PLACES], ring_ratio[NR_PLACES], sync_ratio[NR_PLACES];
+	double async32[NR_PLACES];
+	double all_rounds, all_ring_ratio, all_sync_ratio, all_async32;
+	double unsteady; /* rounds left out: a window was disturbed */
+	double split; /* the floor the rounds split at, or NAN */
+};
+
 struct figures {
 	double timer; /* p50 of two back-to-back clock readings */
 	double floor; /* ping-pong round trip */
@@ -303,12 +320,49 @@ struct figures {
 	double socket;
 	double zc_cipher, copy_cipher, inproc_cipher;
 	double idle_first, idle_hot;
+	struct paired paired;
 };
 
 /* The mean round trip of a run of calls made back to back. */
 static double round_trip(const struct result *r)
 {
 	return val(r, "real_time");
+}
+
+static double paired_val(const struct paired *p, const char *fmt, int place)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), fmt, place_names[place]);
+	return val(p->r, name);
+}
+
+static void paired_figures(struct paired *p)
+{
+	int i;
+
+	p->r = find("teeq/paired");
+	for (i = 0; i < NR_PLACES; i++) {
+		p->rounds[i] = paired_val(p, "rounds_%s", i);
+		p->floor[i] = paired_val(p, "floor_%s_ns", i);
+		p->ring[i] = paired_val(p, "ring_%s_ns", i);
+		p->sync[i] = paired_val(p, "sync_%s_ns", i);
+		p->ring_ratio[i] = paired_val(p, "ring_ratio_%s", i);
+		p->sync_ratio[i] = paired_val(p, "sync_ratio_%s", i);
+		p->async32[i] = paired_val(p, "async32_%s_ops", i);
+	}
+	p->all_rounds = val(p->r, "rounds");
+	p->all_ring_ratio = val(p->r, "ring_ratio");
+	p->all_sync_ratio = val(p->r, "sync_ratio");
+	p->all_async32 = val(p->r, "async32_ops");
+	p->unsteady = val(p->r, "rounds_unsteady");
+	p->split = val(p->r, "floor_split_ns");
+}
+
+/* Was placement @i seen in the paired rounds? */
+static int paired_seen(const struct paired *p, int i)
+{
+	return !isnan(p->rounds[i]) && p->rounds[i] > 0;
 }
 
 static void figures(struct figures *f)
@@ -342,6 +396,7 @@ static void figures(struct figures *f)
 	 * the clock does not matter) */
 	f->idle_first = val(find("teeq/idle/spin50us/gap_us:1000"), "p50_ns");
 	f->idle_hot = val(find("teeq/idle/spin1s/gap_us:1000"), "p50_ns");
+	paired_figures(&f->paired);
 }
 
 /* ---- disturbance --------------------------------------------------------------- */
@@ -435,8 +490,9 @@ static void json_text(FILE *o, const char *name, const char *s)
 
 static int write_summary(const struct figures *f)
 {
-	char path[4096];
+	char path[4096], name[64];
 	FILE *o;
+	int i;
 
 	snprintf(path, sizeof(path), "%s/summary.json", out_dir);
 	o = fopen(path, "w");
@@ -472,7 +528,23 @@ static int write_summary(const struct figures *f)
 	json_val(o, "floor_recheck_rtt_ns",
 		 round_trip(find("baseline/pingpong_recheck")), 0);
 	json_val(o, "floor_at_throughput_rtt_ns",
-		 round_trip(find("baseline/pingpong_throughput")), 1);
+		 round_trip(find("baseline/pingpong_throughput")), 0);
+	for (i = 0; i < NR_PLACES; i++) {
+		const char *w = place_names[i];
+		const struct paired *p = &f->paired;
+
+		snprintf(name, sizeof(name), "paired_rounds_%s", w);
+		json_val(o, name, p->rounds[i], 0);
+		snprintf(name, sizeof(name), "paired_floor_%s_ns", w);
+		json_val(o, name, p->floor[i], 0);
+		snprintf(name, sizeof(name), "paired_sync_ratio_%s", w);
+		json_val(o, name, p->sync_ratio[i], 0);
+		snprintf(name, sizeof(name), "paired_ring_ratio_%s", w);
+		json_val(o, name, p->ring_ratio[i], 0);
+		snprintf(name, sizeof(name), "paired_async32_%s_ops_per_s", w);
+		json_val(o, name, p->async32[i], 0);
+	}
+	json_val(o, "paired_rounds_unsteady", f->paired.unsteady, 1);
 	fprintf(o, "}\n");
 	return fclose(o);
 }
@@ -675,10 +747,53 @@ static void write_chart_data(void)
 /* ---- the headline table -------------------------------------------------------- */
 
 struct row {
-	const char *figure, *teeq, *baseline, *ratio, *target;
+	const char *figure, *teeq;
+	const char *base_name, *baseline; /* what the baseline is, its value */
+	const char *ratio, *target;
 };
 
-#define MAX_ROWS 16
+#define MAX_ROWS 24
+
+static void add_row(struct row *rows, int *n, const char *figure,
+		    const char *teeq, const char *base_name,
+		    const char *baseline, const char *ratio, const char *target)
+{
+	rows[(*n)++] = (struct row){ figure,   teeq,  base_name,
+				     baseline, ratio, target };
+}
+
+/* The paired rounds' rows: each placement seen, each ratio from one. */
+static int paired_rows(const struct paired *p, struct row *rows)
+{
+	static char fig[NR_PLACES][3][64], target[NR_PLACES][3][64];
+	int i, n = 0;
+
+	for (i = 0; i < NR_PLACES; i++) {
+		if (!paired_seen(p, i))
+			continue;
+		snprintf(fig[i][0], 64, "sync noop round trip, paired %s",
+			 place_names[i]);
+		snprintf(fig[i][1], 64, "bare ring round trip, paired %s",
+			 place_names[i]);
+		snprintf(fig[i][2], 64, "async noop b32, paired %s",
+			 place_names[i]);
+		snprintf(target[i][0], 64, "<= 2x: %s",
+			 verdict(p->sync_ratio[i], 2.0, 1));
+		snprintf(target[i][1], 64, "<= 1.5x: %s",
+			 verdict(p->ring_ratio[i], 1.5, 1));
+		snprintf(target[i][2], 64, ">= 10 M/s: %s",
+			 verdict(p->async32[i], 10e6, 0));
+		add_row(rows, &n, fig[i][0], fmt_ns(p->sync[i]),
+			"paired ping-pong", fmt_ns(p->floor[i]),
+			fmt_x(p->sync_ratio[i]), target[i][0]);
+		add_row(rows, &n, fig[i][1], fmt_ns(p->ring[i]),
+			"paired ping-pong", fmt_ns(p->floor[i]),
+			fmt_x(p->ring_ratio[i]), target[i][1]);
+		add_row(rows, &n, fig[i][2], fmt_rate(p->async32[i], "ops"), "",
+			"-", "-", target[i][2]);
+	}
+	return n;
+}
 
 static int headline_rows(const struct figures *f, struct row *rows)
 {
@@ -693,46 +808,74 @@ static int headline_rows(const struct figures *f, struct row *rows)
 		 verdict(f->ring_tput, 30e6, 0));
 	snprintf(target[3], sizeof(target[3]), ">= 10 M/s: %s",
 		 verdict(f->batch32, 10e6, 0));
-	rows[n++] = (struct row){ "sync noop call round trip", fmt_ns(f->sync),
-				  fmt_ns(f->floor), fmt_x(f->sync_ratio),
-				  target[0] };
-	rows[n++] = (struct row){ "bare ring round trip", fmt_ns(f->ring),
-				  fmt_ns(f->floor), fmt_x(f->ring_ratio),
-				  target[1] };
-	rows[n++] = (struct row){ "bare ring 64 B pipelined, batch 32",
-				  fmt_rate(f->ring_tput, "msgs"), "-", "-",
-				  target[2] };
-	rows[n++] = (struct row){ "async noop, batch 32, pipelined",
-				  fmt_rate(f->batch32, "ops"),
-				  fmt_rate(f->uring_b32, "ops"),
-				  fmt_x(f->batch32_ratio), target[3] };
-	rows[n++] = (struct row){ "async noop, batch 32, submit-wait",
-				  fmt_rate(f->batch32_sw, "ops"),
-				  fmt_rate(f->uring_b32, "ops"),
-				  fmt_x(f->batch32_sw / f->uring_b32), "-" };
-	rows[n++] = (struct row){ "Unix-socket RPC round trip",
-				  fmt_ns(f->socket), fmt_ns(f->floor),
-				  fmt_x(f->socket / f->floor), "-" };
-	rows[n++] = (struct row){ "AES-128-CTR 1 MiB, zero-copy",
-				  fmt_gbps(f->zc_cipher),
-				  fmt_gbps(f->inproc_cipher),
-				  fmt_x(f->zc_cipher / f->inproc_cipher), "-" };
-	rows[n++] = (struct row){ "AES-128-CTR 1 MiB, copied",
-				  fmt_gbps(f->copy_cipher),
-				  fmt_gbps(f->inproc_cipher),
-				  fmt_x(f->copy_cipher / f->inproc_cipher),
-				  "-" };
-	rows[n++] = (struct row){ "first call after 1 ms idle, median",
-				  fmt_ns(f->idle_first), fmt_ns(f->idle_hot),
-				  fmt_x(f->idle_first / f->idle_hot), "-" };
+	add_row(rows, &n, "sync noop call round trip", fmt_ns(f->sync),
+		"ping-pong", fmt_ns(f->floor), fmt_x(f->sync_ratio), target[0]);
+	add_row(rows, &n, "bare ring round trip", fmt_ns(f->ring), "ping-pong",
+		fmt_ns(f->floor), fmt_x(f->ring_ratio), target[1]);
+	add_row(rows, &n, "bare ring 64 B pipelined, batch 32",
+		fmt_rate(f->ring_tput, "msgs"), "", "-", "-", target[2]);
+	add_row(rows, &n, "async noop, batch 32, pipelined",
+		fmt_rate(f->batch32, "ops"), "io_uring NOP b32",
+		fmt_rate(f->uring_b32, "ops"), fmt_x(f->batch32_ratio),
+		target[3]);
+	add_row(rows, &n, "async noop, batch 32, submit-wait",
+		fmt_rate(f->batch32_sw, "ops"), "io_uring NOP b32",
+		fmt_rate(f->uring_b32, "ops"),
+		fmt_x(f->batch32_sw / f->uring_b32), "-");
+	add_row(rows, &n, "Unix-socket RPC round trip", fmt_ns(f->socket),
+		"ping-pong", fmt_ns(f->floor), fmt_x(f->socket / f->floor),
+		"-");
+	add_row(rows, &n, "AES-128-CTR 1 MiB, zero-copy",
+		fmt_gbps(f->zc_cipher), "in process, no TEE",
+		fmt_gbps(f->inproc_cipher),
+		fmt_x(f->zc_cipher / f->inproc_cipher), "-");
+	add_row(rows, &n, "AES-128-CTR 1 MiB, copied", fmt_gbps(f->copy_cipher),
+		"in process, no TEE", fmt_gbps(f->inproc_cipher),
+		fmt_x(f->copy_cipher / f->inproc_cipher), "-");
+	add_row(rows, &n, "first call after 1 ms idle, median",
+		fmt_ns(f->idle_first), "secure world polling",
+		fmt_ns(f->idle_hot), fmt_x(f->idle_first / f->idle_hot), "-");
+	n += paired_rows(&f->paired, rows + n);
 	return n;
 }
 
-static const char *const headline_baselines[] = {
-	"ping-pong",	      "ping-pong",	    "",
-	"io_uring NOP b32",   "io_uring NOP b32",   "ping-pong",
-	"in process, no TEE", "in process, no TEE", "secure world polling",
-};
+/* A row's baseline column: what it is and its value, or "-". */
+static const char *row_base(const struct row *r)
+{
+	char *b = fmt_buf();
+
+	snprintf(b, 64, "%s%s%s", r->base_name, r->base_name[0] ? " " : "",
+		 strcmp(r->baseline, "-") ? r->baseline : "");
+	return b[0] ? b : "-";
+}
+
+/* Which placements the paired rounds saw, on one line; nothing if they
+ * did not run. */
+static void paired_note(FILE *o, const struct paired *p, const char *prefix)
+{
+	int i, any = 0;
+
+	if (!p->r)
+		return;
+	if (p->r->error) {
+		fprintf(o, "%spaired rounds: %s\n", prefix, p->r->error);
+		return;
+	}
+	fprintf(o, "%spaired rounds (each ratio from one round's windows):",
+		prefix);
+	for (i = 0; i < NR_PLACES; i++) {
+		if (!paired_seen(p, i))
+			continue;
+		fprintf(o, "%s %s %s (floor %s)", any ? "," : "",
+			fmt_num(p->rounds[i], 0), place_names[i],
+			fmt_ns(p->floor[i]));
+		any = 1;
+	}
+	if (p->unsteady > 0)
+		fprintf(o, "%s %s unsteady (left out)", any ? "," : "",
+			fmt_num(p->unsteady, 0));
+	fprintf(o, "%s\n", any || p->unsteady > 0 ? "" : " no result");
+}
 
 /* What makes this run's figures doubtful, said plainly. */
 static void warnings(FILE *o, const struct figures *f, const char *bullet,
@@ -772,9 +915,13 @@ static void warnings(FILE *o, const struct figures *f, const char *bullet,
 			"%sthe floor moved during the run: %s before the "
 			"headline round trips, %s after (the VM's vCPUs "
 			"were placed differently); ratios to it are "
-			"doubtful\n",
+			"doubtful%s\n",
 			bullet, fmt_ns(f->floor),
-			fmt_ns(round_trip(find("baseline/pingpong_recheck"))));
+			fmt_ns(round_trip(find("baseline/pingpong_recheck"))),
+			paired_seen(&f->paired, NEAR) ||
+					paired_seen(&f->paired, FAR) ?
+				" (the paired rounds' are not)" :
+				"");
 }
 
 static void print_console(const struct figures *f, const struct row *rows,
@@ -789,18 +936,93 @@ static void print_console(const struct figures *f, const struct row *rows,
 	       repetitions());
 	printf("%-35s %-15s %-31s %-8s %s\n", "figure", "teeq",
 	       "baseline (same run)", "ratio", "target");
-	for (i = 0; i < n; i++) {
-		char base[64];
-
-		snprintf(base, sizeof(base), "%s%s%s", headline_baselines[i],
-			 headline_baselines[i][0] ? " " : "",
-			 strcmp(rows[i].baseline, "-") ? rows[i].baseline : "");
+	for (i = 0; i < n; i++)
 		printf("%-35s %-15s %-31s %-8s %s\n", rows[i].figure,
-		       rows[i].teeq, base[0] ? base : "-", rows[i].ratio,
+		       rows[i].teeq, row_base(&rows[i]), rows[i].ratio,
 		       rows[i].target);
-	}
 	printf("\n");
+	paired_note(stdout, &f->paired, "note: ");
 	warnings(stdout, f, "WARNING: ", 4);
+}
+
+/* ---- the paired rounds ------------------------------------------------------------ */
+
+static void md_paired_place(FILE *o, const struct paired *p, int i)
+{
+	fprintf(o, "**%s placement**: %s of %s rounds\n\n", place_names[i],
+		fmt_num(p->rounds[i], 0), fmt_num(p->all_rounds, 0));
+	fprintf(o, "| figure | value | vs floor | target |\n"
+		   "|---|---|---|---|\n");
+	fprintf(o, "| floor (ping-pong round trip) | %s | 1x | |\n",
+		fmt_ns(p->floor[i]));
+	fprintf(o, "| bare ring round trip | %s | %s | <= 1.5x floor: %s |\n",
+		fmt_ns(p->ring[i]), fmt_x(p->ring_ratio[i]),
+		verdict(p->ring_ratio[i], 1.5, 1));
+	fprintf(o, "| sync noop round trip | %s | %s | <= 2x floor: %s |\n",
+		fmt_ns(p->sync[i]), fmt_x(p->sync_ratio[i]),
+		verdict(p->sync_ratio[i], 2.0, 1));
+	fprintf(o,
+		"| async noop, batch 32, pipelined | %s | | >= 10 M/s: %s |\n",
+		fmt_rate(p->async32[i], "ops"),
+		verdict(p->async32[i], 10e6, 0));
+	fprintf(o, "| rounds | %s | | |\n\n", fmt_num(p->rounds[i], 0));
+}
+
+static void md_paired(FILE *o, const struct paired *p)
+{
+	int i;
+
+	fprintf(o, "## Paired rounds: each ratio from one placement\n\n");
+	fprintf(o, "This VM moves its vCPUs between a near placement and a "
+		   "far one, sometimes within seconds, so the ratios above "
+		   "may divide a round trip from one placement by a floor "
+		   "from the other. `teeq/paired` makes rounds instead: each "
+		   "measures, back to back, a few milliseconds of the "
+		   "ping-pong floor, the bare ring round trip, the sync noop "
+		   "round trip and async noop invocations at batch 32 "
+		   "(the code of `baseline/pingpong`, `baseline/ring_rtt`, "
+		   "`teeq/sync/noop`, `teeq/async/noop_pipelined/batch:32`; "
+		   "teeq-sw `--spin-us 50`, asleep while a peer process "
+		   "has CPU 1). Each ratio is taken within a round. The "
+		   "steady rounds are then grouped by their floor: in two "
+		   "when the largest floor is more than twice the smallest, "
+		   "split at the geometric mean of the two; a group is "
+		   "*near* if its median floor is under 200 ns, else *far* "
+		   "(two groups of the same name are one). Values are "
+		   "medians over a placement's rounds, a ratio the median "
+		   "of the rounds' ratios. Every round: "
+		   "`paired_rounds.csv`.\n\n");
+	if (!p->r || p->r->error || !(p->all_rounds > 0)) {
+		fprintf(o, "Not measured: %s.\n\n", why_missing(p->r));
+		return;
+	}
+	if (p->unsteady > 0)
+		fprintf(o,
+			"Unsteady rounds, left out of the placements: %s of "
+			"%s (in one of their round-trip windows the mean was "
+			"over 1.5x the pace of its fastest 64 calls: a side "
+			"lost its CPU, or the placement changed, during the "
+			"window). They are in the all-rounds medians and in "
+			"`paired_rounds.csv`.\n\n",
+			fmt_num(p->unsteady, 0), fmt_num(p->all_rounds, 0));
+	if (!paired_seen(p, NEAR) && !paired_seen(p, FAR))
+		fprintf(o, "No steady round: no figure per placement.\n\n");
+	else if (!isnan(p->split))
+		fprintf(o,
+			"Both placements were seen; the rounds split at a "
+			"floor of %s.\n\n",
+			fmt_ns(p->split));
+	else
+		fprintf(o, "One placement was seen.\n\n");
+	for (i = 0; i < NR_PLACES; i++)
+		if (paired_seen(p, i))
+			md_paired_place(o, p, i);
+	fprintf(o,
+		"All %s rounds: ring ratio %s, sync ratio %s, async batch 32 "
+		"%s (medians; mixed placements when more than one was seen, "
+		"unsteady rounds included).\n\n",
+		fmt_num(p->all_rounds, 0), fmt_x(p->all_ring_ratio),
+		fmt_x(p->all_sync_ratio), fmt_rate(p->all_async32, "ops"));
 }
 
 /* ---- report.md ---------------------------------------------------------------------- */
@@ -833,7 +1055,8 @@ static void md_machine(FILE *o, const struct figures *f)
 	md_context_row(o, "placement", "teeq_placement");
 	md_context_row(o, "secure world for latency, throughput, payload",
 		       "teeq_env_spin");
-	md_context_row(o, "secure world for idle-to-active", "teeq_env_idle");
+	md_context_row(o, "secure world for idle-to-active and paired rounds",
+		       "teeq_env_idle");
 	fprintf(o,
 		"| timer (per-call percentiles) | %s; two back-to-back "
 		"readings: %s (p50) |\n",
@@ -1124,12 +1347,14 @@ static int write_report(const struct figures *f, const struct row *rows, int n)
 	fprintf(o, "## Headline\n\n| figure | teeq | baseline (same run) | "
 		   "ratio | target |\n|---|---|---|---|---|\n");
 	for (i = 0; i < n; i++)
-		fprintf(o, "| %s | %s | %s%s%s | %s | %s |\n", rows[i].figure,
-			rows[i].teeq, headline_baselines[i],
-			headline_baselines[i][0] ? " " : "",
-			strcmp(rows[i].baseline, "-") ? rows[i].baseline : "",
-			rows[i].ratio, rows[i].target);
+		fprintf(o, "| %s | %s | %s | %s | %s |\n", rows[i].figure,
+			rows[i].teeq, row_base(&rows[i]), rows[i].ratio,
+			rows[i].target);
 	fprintf(o, "\n");
+	if (f->paired.r) {
+		paired_note(o, &f->paired, "");
+		fprintf(o, "\n");
+	}
 	warnings(o, f, "**Warning:** ", MAX_RESULTS);
 	fprintf(o,
 		"\nA round trip is the mean over a run of calls made back to "
@@ -1137,6 +1362,7 @@ static int write_report(const struct figures *f, const struct row *rows, int n)
 		"tables below; ratios are of these means. The first call after "
 		"idling is a median.\n\n");
 	md_machine(o, f);
+	md_paired(o, &f->paired);
 	md_latency(o, f);
 	md_throughput(o, f);
 	md_payload(o);
@@ -1144,6 +1370,7 @@ static int write_report(const struct figures *f, const struct row *rows, int n)
 	md_not_measured(o);
 	fprintf(o, "## Files\n\n`results.json` (Google Benchmark's JSON, "
 		   "every repetition), `summary.json` (headline figures), "
+		   "`paired_rounds.csv` (every paired round), "
 		   "`lat/*.dat` (latency distributions of each benchmark's "
 		   "last repetition), `data/*.dat` (chart data), "
 		   "`*.svg` (gnuplot), `teeq-sw-*.log`; `instr.md` once "

@@ -124,6 +124,8 @@ int bench_gb_main(int argc, char **argv, const bench_def *defs,
 			b->Threads(def->threads);
 		if (def->iterations > 0)
 			b->Iterations(def->iterations);
+		if (def->repetitions > 0)
+			b->Repetitions(def->repetitions);
 	}
 	benchmark::Initialize(&argc, argv);
 	if (benchmark::ReportUnrecognizedArguments(argc, argv))

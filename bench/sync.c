@@ -5,6 +5,7 @@
  * (worker pinned to BENCH_PEER_CPU, this thread to BENCH_CLIENT_CPU).
  */
 #include "bench/bench.h"
+#include "bench/calls.h"
 #include "bench/env.h"
 
 #include "shm/memfd.h"
@@ -118,18 +119,6 @@ static void sync_stats_report(struct bench *b, const struct teeq_stats *t0,
 		      BENCH_COUNTER_PER_ITER);
 }
 
-static inline void sync_call(struct bench *b, TEEC_Session *sess,
-			     TEEC_Operation *op)
-{
-	uint32_t origin;
-	TEEC_Result res;
-
-	res = TEEC_InvokeCommand(sess, TEEQ_NOOP_CMD_NOOP, op, &origin);
-	if (res != TEEC_SUCCESS)
-		bench_fail(b, "TEEC_InvokeCommand: 0x%08x origin %u", res,
-			   origin);
-}
-
 static void sync_invoke(struct bench *b, enum sync_kind kind)
 {
 	struct teeq_stats st0, st1;
@@ -146,11 +135,11 @@ static void sync_invoke(struct bench *b, enum sync_kind kind)
 	bench_set_peer(b, env->pid);
 	teeq_context_stats(&env->ctx, &st0);
 	while (bench_run(b))
-		sync_call(b, sess, opp);
+		bench_noop_invoke(b, sess, opp);
 	teeq_context_stats(&env->ctx, &st1);
 	sync_stats_report(b, &st0, &st1);
 	/* then the same calls, each timed */
-	BENCH_LATENCY_PASS(b, sync_call(b, sess, opp));
+	BENCH_LATENCY_PASS(b, bench_noop_invoke(b, sess, opp));
 	sync_release(&s);
 }
 

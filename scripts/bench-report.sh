@@ -28,7 +28,7 @@ run_suite() {
 	shift
 	rm -rf "$out/lat" "$out/data"
 	rm -f "$out/results.json" "$out/report.md" "$out/summary.json" \
-		"$out"/*.svg "$out/console.txt"
+		"$out"/*.svg "$out/console.txt" "$out/paired_rounds.csv"
 	mkdir -p "$out"
 	status_file="$out/.status"
 	# shellcheck disable=SC2086
@@ -76,10 +76,12 @@ run)
 	;;
 smoke)
 	out="$dir/smoke"
-	# one of each kind, briefly; the report tool must read it back
-	filter='^(baseline/timer|baseline/pingpong|teeq/sync/noop|baseline/uring_nop/batch:32|teeq/async/noop_pipelined/batch:32|teeq/payload/cipher_pool/bytes:4096|teeq/payload/digest_tmpref/bytes:4096|teeq/idle/spin50us/gap_us:100|teeq/kernel/ioctl_sync_noop)(/|$)'
+	# one of each kind, briefly (a few paired rounds); the report tool
+	# must read it back
+	filter='^(baseline/timer|baseline/pingpong|teeq/sync/noop|teeq/paired|baseline/uring_nop/batch:32|teeq/async/noop_pipelined/batch:32|teeq/payload/cipher_pool/bytes:4096|teeq/payload/digest_tmpref/bytes:4096|teeq/idle/spin50us/gap_us:100|teeq/kernel/ioctl_sync_noop)(/|$)'
 	rc=0
-	BENCH_QUICK=1 run_suite "$out" --benchmark_filter="$filter" \
+	BENCH_QUICK=1 BENCH_PAIRED_ROUNDS=4 run_suite "$out" \
+		--benchmark_filter="$filter" \
 		--benchmark_repetitions=1 --benchmark_min_time=0.01 \
 		>/dev/null || rc=$?
 	if [ "$rc" != 0 ]; then
@@ -94,6 +96,12 @@ smoke)
 			exit 1
 		fi
 	done
+	# the paired rounds ran (whether a placement was steady enough to
+	# be named depends on the machine's load, not on the code)
+	if ! grep -q '"paired_rounds_unsteady": [0-9]' "$out/summary.json"; then
+		say "bench-smoke: FAILED: no paired rounds in summary.json"
+		exit 1
+	fi
 	say "bench-smoke: ok ($(grep -c '"run_type": "iteration"' \
 		"$out/results.json") runs, report read back)"
 	;;
