@@ -102,12 +102,27 @@ void sw_sqe_copy(struct teeq_sqe *sqe, const void *slot);
 /* Looks at an entry still in the ring for a cancellation request. */
 void sw_peek_cancel(struct sw_client *c, const void *slot);
 
+/* sw_dispatch() flags */
+#define SW_DISPATCH_MAY_DEFER 1u /* leave blocking commands to the caller */
+
+enum sw_dispatch_result {
+	SW_DISPATCHED, /* done, the result is in the completion */
+	/* nothing done: a command that may wait, or one for a session busy
+	 * with another call; run it again without SW_DISPATCH_MAY_DEFER
+	 * where waiting is fine, after the session's earlier deferred
+	 * calls (they keep their order) */
+	SW_DEFERRED,
+};
+
 /*
  * Executes one submission entry. @sqe is the caller's private copy; the
- * result goes to @cqe (fully written). @peek/@peek_arg as in sw_call.
+ * result goes to @cqe (fully written unless deferred). @peek/@peek_arg as
+ * in sw_call.
  */
-void sw_dispatch(struct sw_client *c, const struct teeq_sqe *sqe,
-		 struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg);
+enum sw_dispatch_result sw_dispatch(struct sw_client *c,
+				    const struct teeq_sqe *sqe,
+				    struct teeq_cqe *cqe, void (*peek)(void *),
+				    void *peek_arg, unsigned int flags);
 
 uint32_t sw_client_sessions(struct sw_client *c);
 /* Closes the session in the TA and frees it; nobody may hold it. */

@@ -349,9 +349,9 @@ out_params:
 	sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
 }
 
-static void sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe,
-		      struct teeq_cqe *cqe, void (*peek)(void *),
-		      void *peek_arg)
+static enum sw_dispatch_result
+sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
+	  void (*peek)(void *), void *peek_arg, unsigned int flags)
 {
 	struct sw_session *s;
 	struct sw_params sp;
@@ -361,9 +361,22 @@ static void sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe,
 
 	if (shm_ids_get(&c->sessions, sqe->session, &buf)) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	}
 	s = (struct sw_session *)(uintptr_t)buf.cookie;
+	if (flags & SW_DISPATCH_MAY_DEFER) {
+		/* a command that may wait, or a session busy with another
+		 * call (maybe one that waits): not on this thread. Run again
+		 * elsewhere; a close racing with us wins then. */
+		if (ta_cmd_blocks(s->ta, sqe->func) ||
+		    pthread_mutex_trylock(&s->lock)) {
+			if (shm_ids_put(&c->sessions, sqe->session) == 1)
+				sw_session_destroy(s);
+			return SW_DEFERRED;
+		}
+	} else {
+		pthread_mutex_lock(&s->lock);
+	}
 	ret = sw_params_decode(c, sqe, &sp);
 	if (ret) {
 		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
@@ -374,17 +387,17 @@ static void sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe,
 		sw_result(cqe, TEEQ_ERROR_CANCEL, TEEQ_ORIGIN_TEE);
 		goto out;
 	}
-	pthread_mutex_lock(&s->lock);
 	ret = s->ta->invoke(s->state, &call.ta, sqe->func, sqe->param_types,
 			    sp.p);
-	pthread_mutex_unlock(&s->lock);
 	sw_params_encode(&sp, sqe->param_types, cqe);
 	sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
 out:
+	pthread_mutex_unlock(&s->lock);
 	sw_params_release(c, &sp);
 	/* a close that raced with this call left the teardown to us */
 	if (shm_ids_put(&c->sessions, sqe->session) == 1)
 		sw_session_destroy(s);
+	return SW_DISPATCHED;
 }
 
 static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
@@ -458,15 +471,17 @@ static int sw_sqe_params_clear(const struct teeq_sqe *sqe)
 	       sw_all_zero(sqe->params, sizeof(sqe->params));
 }
 
-void sw_dispatch(struct sw_client *c, const struct teeq_sqe *sqe,
-		 struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg)
+enum sw_dispatch_result sw_dispatch(struct sw_client *c,
+				    const struct teeq_sqe *sqe,
+				    struct teeq_cqe *cqe, void (*peek)(void *),
+				    void *peek_arg, unsigned int flags)
 {
 	memset(cqe, 0, sizeof(*cqe));
 	cqe->user_data = sqe->user_data;
 
 	if (sqe->flags & ~TEEQ_SQE_FLAGS_ALL) {
 		sw_result(cqe, TEEQ_ERROR_NOT_SUPPORTED, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	}
 	if (!sw_sqe_reserved_clear(sqe) ||
 	    (sqe->opcode != TEEQ_OP_OPEN_SESSION &&
@@ -474,33 +489,32 @@ void sw_dispatch(struct sw_client *c, const struct teeq_sqe *sqe,
 	    (sqe->opcode != TEEQ_OP_OPEN_SESSION &&
 	     sqe->opcode != TEEQ_OP_INVOKE && !sw_sqe_params_clear(sqe))) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	}
 
 	switch (sqe->opcode) {
 	case TEEQ_OP_NOP:
 		sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	case TEEQ_OP_OPEN_SESSION:
 		sw_open_session(c, sqe, cqe);
-		return;
+		return SW_DISPATCHED;
 	case TEEQ_OP_INVOKE:
-		sw_invoke(c, sqe, cqe, peek, peek_arg);
-		return;
+		return sw_invoke(c, sqe, cqe, peek, peek_arg, flags);
 	case TEEQ_OP_CLOSE_SESSION:
 		sw_close_session(c, sqe, cqe);
-		return;
+		return SW_DISPATCHED;
 	case TEEQ_OP_CANCEL:
 		if (!sqe->cancel_id) {
 			sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS,
 				  TEEQ_ORIGIN_TEE);
-			return;
+			return SW_DISPATCHED;
 		}
 		sw_client_cancel(c, sqe->cancel_id, sqe->session);
 		sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	default:
 		sw_result(cqe, TEEQ_ERROR_NOT_SUPPORTED, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	}
 }

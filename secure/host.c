@@ -143,6 +143,9 @@ static void sw_hclient_free(struct sw_hclient *hc)
 		if (hc->qp[i].cq_db >= 0)
 			close(hc->qp[i].cq_db);
 	}
+	/* calls left unrun when teeq-sw stopped (otherwise none) */
+	for (i = 0; i < SW_CHAINS; i++)
+		sw_jobs_free(hc->chains[i].head);
 	if (hc->core.region)
 		munmap(hc->core.region, hc->region_size);
 	if (hc->memfd >= 0)
@@ -514,7 +517,8 @@ static void sw_host_sweep(struct sw_host *h)
 		if (why && !hc->detaching)
 			sw_host_drop_client(h, hc, why);
 		if (hc->detaching &&
-		    !__atomic_load_n(&hc->detach_pending, __ATOMIC_ACQUIRE))
+		    !__atomic_load_n(&hc->detach_pending, __ATOMIC_ACQUIRE) &&
+		    !__atomic_load_n(&hc->jobs, __ATOMIC_ACQUIRE))
 			sw_host_finish_client(h, hc);
 	}
 }
@@ -626,7 +630,10 @@ static void sw_host_teardown(struct sw_host *h)
 {
 	struct sw_hclient *hc;
 
-	/* stop the workers first: then every client is detached at once */
+	/* calls still running (waiting ones too) see themselves cancelled;
+	 * then the threads stop, and every client is detached at once */
+	for (hc = h->clients; hc; hc = hc->next)
+		__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELEASE);
 	sw_workers_stop(h);
 	while ((hc = h->clients)) {
 		h->clients = hc->next;

@@ -36,6 +36,38 @@ struct sw_cmd {
 	struct sw_cmd *next;
 };
 
+/* A deferred call, run by a call thread (worker.c). */
+struct sw_job {
+	struct sw_job *next;
+	struct sw_hqp *qp;
+	struct teeq_sqe sqe;
+	struct teeq_cqe cqe;
+};
+
+/*
+ * The deferred calls of one session (of every session whose id falls in
+ * the same slot), run in order by one call thread at a time. Once a
+ * session has a call here, its later ones come here too, so a session's
+ * calls keep the order of its queue pair.
+ */
+struct sw_chain {
+	struct sw_job *head, *last; /* under sw_calls.lock */
+	struct sw_chain *next_ready; /* under sw_calls.lock */
+	int active; /* ready or being run; under sw_calls.lock */
+	uint32_t pending; /* atomic: jobs not run to their end yet */
+};
+
+#define SW_CHAINS 1024 /* per client; a power of two */
+
+struct sw_calls {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct sw_chain *ready, *ready_last; /* chains with jobs to run */
+	pthread_t *threads;
+	uint32_t nr;
+	int stop;
+};
+
 struct sw_worker {
 	struct sw_host *host;
 	uint32_t index;
@@ -47,6 +79,11 @@ struct sw_worker {
 	uint32_t cmd_pending; /* atomic */
 	struct sw_hqp *qps[SW_WORKER_MAX_QPS];
 	uint32_t nr_qps;
+	/* completions of deferred calls, handed back by call threads */
+	pthread_mutex_t jobs_lock;
+	struct sw_job *jobs_done, *jobs_last; /* FIFO */
+	uint32_t jobs_pending; /* atomic */
+	struct sw_job *retry; /* ours: waiting for room in a completion ring */
 	uint64_t calls, doorbells, sleeps; /* atomic, read by stats */
 };
 
@@ -72,6 +109,9 @@ struct sw_hclient {
 	struct ucred cred;
 	/* workers still holding one of our queue pairs while detaching */
 	uint32_t detach_pending; /* atomic */
+	/* calls with the call threads, or their completions not posted */
+	uint32_t jobs; /* atomic */
+	struct sw_chain chains[SW_CHAINS];
 	int core_ready; /* sw_client_init() done */
 	int attached; /* handshake done, queue pairs with the workers */
 	int detaching;
@@ -80,6 +120,7 @@ struct sw_hclient {
 struct sw_host_opts {
 	char socket_path[108];
 	uint32_t workers;
+	uint32_t call_threads; /* run the calls that may wait */
 	uint64_t spin_ns;
 	int cpus[SW_MAX_WORKERS]; /* -1: not pinned */
 	uint32_t idle_exit_s; /* 0: never */
@@ -97,6 +138,7 @@ struct sw_host {
 	uint32_t next_client_id;
 	uint32_t next_worker; /* round-robin start for the next client */
 	struct sw_worker *workers;
+	struct sw_calls calls;
 	struct teeq_sw_stats totals; /* counters kept by the control thread */
 	uint64_t ext_buffers, ext_bytes; /* atomic */
 	int stop; /* atomic */
@@ -104,6 +146,8 @@ struct sw_host {
 
 /* worker.c */
 int sw_workers_start(struct sw_host *h);
+/* Frees a list of jobs (teeq-sw stopping: calls never run or posted). */
+void sw_jobs_free(struct sw_job *job);
 void sw_workers_stop(struct sw_host *h);
 void sw_worker_add_qp(struct sw_worker *w, struct sw_hqp *qp);
 /* Asks the worker to let go of every queue pair of @hc; it decrements

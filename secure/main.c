@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #define SW_DEFAULT_SPIN_US 200
+#define SW_DEFAULT_CALL_THREADS 8
+#define SW_MAX_CALL_THREADS 256
 
 static void usage(FILE *out)
 {
@@ -29,6 +31,9 @@ static void usage(FILE *out)
 		"                       /tmp/teeq-<uid>/teeq-sw.sock)\n"
 		"  -w, --workers N      worker threads draining the rings (default: the\n"
 		"                       number of CPUs, at most %d)\n"
+		"      --call-threads N threads that run the calls a trusted app may\n"
+		"                       keep waiting (default %d, at most %d): such a\n"
+		"                       call holds no worker, so other calls go on\n"
 		"      --spin-us N      microseconds a worker keeps polling after its last\n"
 		"                       work before it sleeps on the doorbells (default %d;\n"
 		"                       0 sleeps at once)\n"
@@ -43,7 +48,8 @@ static void usage(FILE *out)
 		"\n"
 		"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
 		"(AES-CTR, AES-GCM); their commands are in uapi/teeq_tas.h.\n",
-		SW_MAX_WORKERS, SW_DEFAULT_SPIN_US);
+		SW_MAX_WORKERS, SW_DEFAULT_CALL_THREADS, SW_MAX_CALL_THREADS,
+		SW_DEFAULT_SPIN_US);
 }
 
 static int sw_parse_cpus(const char *list, int *cpus)
@@ -112,11 +118,12 @@ static int sw_print_stats(const char *path)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_SPIN = 256, OPT_CPUS, OPT_IDLE, OPT_STATS };
+	enum { OPT_SPIN = 256, OPT_CPUS, OPT_IDLE, OPT_STATS, OPT_CALLS };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "spin-us", required_argument, NULL, OPT_SPIN },
+		{ "call-threads", required_argument, NULL, OPT_CALLS },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "idle-exit", required_argument, NULL, OPT_IDLE },
 		{ "stats", no_argument, NULL, OPT_STATS },
@@ -134,6 +141,7 @@ int main(int argc, char **argv)
 	if (o->workers > SW_MAX_WORKERS)
 		o->workers = SW_MAX_WORKERS;
 	o->spin_ns = SW_DEFAULT_SPIN_US * 1000ull;
+	o->call_threads = SW_DEFAULT_CALL_THREADS;
 	for (i = 0; i < SW_MAX_WORKERS; i++)
 		o->cpus[i] = -1;
 	if (teeq_host_socket_path(o->socket_path, sizeof(o->socket_path))) {
@@ -162,6 +170,18 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			o->workers = (uint32_t)n;
+			break;
+		}
+		case OPT_CALLS: {
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 1 || n > SW_MAX_CALL_THREADS) {
+				fprintf(stderr,
+					"teeq-sw: --call-threads takes 1..%d\n",
+					SW_MAX_CALL_THREADS);
+				return 2;
+			}
+			o->call_threads = (uint32_t)n;
 			break;
 		}
 		case OPT_SPIN: {

@@ -80,7 +80,16 @@ struct teeq_ta {
 	uint32_t (*invoke)(void *session, struct ta_call *call, uint32_t cmd,
 			   uint32_t param_types,
 			   struct ta_param params[TEEQ_NUM_PARAMS]);
+	/* Bit n set: command n (n < 64) may wait, in ta_wait() or for the
+	 * normal world. A host keeps such calls off the threads that drain
+	 * the rings, so that a waiting call holds up no other call. */
+	uint64_t blocking_cmds;
 };
+
+static inline int ta_cmd_blocks(const struct teeq_ta *ta, uint32_t cmd)
+{
+	return cmd < 64 && (ta->blocking_cmds >> cmd & 1);
+}
 
 /* Registers a TA: its descriptor goes into the "teeq_tas" section, which
  * the core walks (secure/registry.c). One file, nothing else to edit. */

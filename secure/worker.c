@@ -8,6 +8,13 @@
  * A worker's set of queue pairs changes only on its own thread, through
  * commands the control thread queues (add a queue pair, detach a client),
  * so the draining loop takes no lock.
+ *
+ * Calls to commands a trusted app says may wait (ta_cmd_blocks()) do not
+ * run on a worker: they go to a pool of call threads, and their
+ * completions come back to the worker that owns the queue pair, which
+ * alone produces into its completion ring. So a call that waits for
+ * seconds holds up no other call, on any queue pair; only calls that
+ * compute (a cipher over 16 MiB) keep their worker busy while they run.
  */
 #include "secure/host.h"
 
@@ -138,12 +145,79 @@ static void sw_worker_peek_cancels(void *arg)
 	}
 }
 
+/* Publishes @n completions on @qp's completion ring (room was checked). */
+static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
+			   const struct teeq_cqe *cqes, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		/* everything but the stamp, which the commit writes */
+		memcpy((char *)ring_prod_slot(&qp->cq, i) + RING_STAMP_SIZE,
+		       (const char *)&cqes[i] + RING_STAMP_SIZE,
+		       sizeof(cqes[i]) - RING_STAMP_SIZE);
+	/* counted before publishing: whoever sees a completion sees it in
+	 * the stats too */
+	__atomic_add_fetch(&w->calls, n, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&qp->hc->core.stats.calls, n, __ATOMIC_RELAXED);
+	if (ring_prod_commit(&qp->cq, n)) {
+		ring_doorbell(&qp->cq, qp->cq_db);
+		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* The chain of the session @sqe names, or NULL for an entry of none. */
+static struct sw_chain *sw_worker_chain(struct sw_hqp *qp,
+					const struct teeq_sqe *sqe)
+{
+	if (sqe->opcode != TEEQ_OP_INVOKE &&
+	    sqe->opcode != TEEQ_OP_CLOSE_SESSION)
+		return NULL;
+	return &qp->hc->chains[sqe->session & (SW_CHAINS - 1)];
+}
+
+/* Hands @sqe to the call threads, behind its session's earlier deferred
+ * calls; 0 if there is no memory for it. */
+static int sw_worker_defer(struct sw_hqp *qp, struct sw_chain *ch,
+			   const struct teeq_sqe *sqe)
+{
+	struct sw_calls *cs = &qp->worker->host->calls;
+	struct sw_job *job = malloc(sizeof(*job));
+
+	if (!job)
+		return 0;
+	job->qp = qp;
+	job->sqe = *sqe;
+	job->next = NULL;
+	/* the client stays until its calls are back (sw_host_sweep) */
+	__atomic_add_fetch(&qp->hc->jobs, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&ch->pending, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&cs->lock);
+	if (ch->last)
+		ch->last->next = job;
+	else
+		ch->head = job;
+	ch->last = job;
+	if (!ch->active) {
+		ch->active = 1;
+		ch->next_ready = NULL;
+		if (cs->ready_last)
+			cs->ready_last->next_ready = ch;
+		else
+			cs->ready = ch;
+		cs->ready_last = ch;
+		pthread_cond_signal(&cs->cond);
+	}
+	pthread_mutex_unlock(&cs->lock);
+	return 1;
+}
+
 /* Drains up to one batch from @qp; returns the entries handled. */
 static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 {
 	struct teeq_sqe sqes[SW_WORKER_BATCH];
 	struct teeq_cqe cqes[SW_WORKER_BATCH];
-	uint32_t n, space, i;
+	uint32_t n, space, i, done = 0;
 
 	if (__atomic_load_n(&qp->hc->core.broken, __ATOMIC_RELAXED) ||
 	    __atomic_load_n(&qp->hc->core.dying, __ATOMIC_ACQUIRE))
@@ -174,27 +248,146 @@ static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 	 * client, and the locked instructions of a call (session lock and
 	 * references) wait for every earlier store; interleaved, each call
 	 * would pay one cross-core miss */
-	for (i = 0; i < n; i++)
-		sw_dispatch(&qp->hc->core, &sqes[i], &cqes[i],
-			    sw_worker_peek_cancels, w);
-	for (i = 0; i < n; i++)
-		/* everything but the stamp, which the commit writes */
-		memcpy((char *)ring_prod_slot(&qp->cq, i) + RING_STAMP_SIZE,
-		       (char *)&cqes[i] + RING_STAMP_SIZE,
-		       sizeof(cqes[i]) - RING_STAMP_SIZE);
+	for (i = 0; i < n; i++) {
+		struct sw_chain *ch = sw_worker_chain(qp, &sqes[i]);
+
+		/* after a deferred call of its session, or one that would
+		 * wait here: to the call threads */
+		if (ch && (__atomic_load_n(&ch->pending, __ATOMIC_ACQUIRE) ||
+			   sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
+				       sw_worker_peek_cancels, w,
+				       SW_DISPATCH_MAY_DEFER) == SW_DEFERRED)) {
+			if (sw_worker_defer(qp, ch, &sqes[i]))
+				continue;
+			/* no memory to hand it over: it waits here */
+			sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
+				    sw_worker_peek_cancels, w, 0);
+		} else if (!ch) {
+			sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
+				    sw_worker_peek_cancels, w, 0);
+		}
+		done++;
+	}
 	/* a client dropped meanwhile gets nothing: its calls end with its
 	 * connection (TARGET_DEAD), not with results of calls cut short */
-	if (__atomic_load_n(&qp->hc->core.dying, __ATOMIC_ACQUIRE))
-		return n;
-	/* counted before publishing: whoever sees a completion sees it in
-	 * the stats too */
-	__atomic_add_fetch(&w->calls, n, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&qp->hc->core.stats.calls, n, __ATOMIC_RELAXED);
-	if (ring_prod_commit(&qp->cq, n)) {
-		ring_doorbell(&qp->cq, qp->cq_db);
-		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
-	}
+	if (done && !__atomic_load_n(&qp->hc->core.dying, __ATOMIC_ACQUIRE))
+		sw_worker_post(w, qp, cqes, done);
 	return n;
+}
+
+/*
+ * Completions the call threads handed back: posted on their queue pair's
+ * completion ring. One that finds no room (a client ignoring its credits)
+ * waits in w->retry for a later round.
+ */
+static void sw_worker_post_jobs(struct sw_worker *w)
+{
+	struct sw_job *job, *next, **keep = &w->retry;
+	uint64_t one = 1, count;
+
+	/* the wake-up is consumed here; commands have their own flag */
+	(void)!read(w->cmd_fd, &count, sizeof(count));
+	pthread_mutex_lock(&w->jobs_lock);
+	job = w->jobs_done;
+	w->jobs_done = NULL;
+	w->jobs_last = NULL;
+	__atomic_store_n(&w->jobs_pending, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&w->jobs_lock);
+	/* after the ones still waiting for room */
+	while (*keep)
+		keep = &(*keep)->next;
+	*keep = job;
+	for (job = w->retry, keep = &w->retry; job; job = next) {
+		struct sw_hclient *hc = job->qp->hc;
+
+		next = job->next;
+		if (!__atomic_load_n(&hc->core.dying, __ATOMIC_ACQUIRE) &&
+		    !__atomic_load_n(&hc->core.broken, __ATOMIC_RELAXED)) {
+			if (!ring_prod_space(&job->qp->cq, 1)) {
+				if (ring_broken(&job->qp->cq))
+					sw_host_client_broken(
+						hc, "bad completion ring");
+				*keep = job;
+				keep = &job->next;
+				continue;
+			}
+			sw_worker_post(w, job->qp, &job->cqe, 1);
+		}
+		free(job);
+		/* release: done with the client before the control thread
+		 * sees the count drop */
+		if (__atomic_sub_fetch(&hc->jobs, 1, __ATOMIC_ACQ_REL) == 0 &&
+		    __atomic_load_n(&hc->core.dying, __ATOMIC_ACQUIRE))
+			(void)!write(w->host->wake_fd, &one, sizeof(one));
+	}
+	*keep = NULL;
+}
+
+/* Back to the worker that owns the job's queue pair, to be posted. */
+static void sw_job_done(struct sw_job *job)
+{
+	struct sw_worker *w = job->qp->worker;
+	uint64_t one = 1;
+
+	job->next = NULL;
+	pthread_mutex_lock(&w->jobs_lock);
+	if (w->jobs_last)
+		w->jobs_last->next = job;
+	else
+		w->jobs_done = job;
+	w->jobs_last = job;
+	__atomic_store_n(&w->jobs_pending, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&w->jobs_lock);
+	(void)!write(w->cmd_fd, &one, sizeof(one));
+}
+
+/* A call thread: takes a chain and runs its calls, waiting included, in
+ * order until it is empty. */
+static void *sw_call_main(void *arg)
+{
+	struct sw_calls *cs = arg;
+	struct sw_chain *ch = NULL;
+	struct sw_job *job;
+
+	pthread_mutex_lock(&cs->lock);
+	while (!cs->stop) {
+		if (!ch) {
+			if (!cs->ready) {
+				pthread_cond_wait(&cs->cond, &cs->lock);
+				continue;
+			}
+			ch = cs->ready;
+			cs->ready = ch->next_ready;
+			if (!cs->ready)
+				cs->ready_last = NULL;
+		}
+		/* a chain is ready, or ours, only while it holds jobs */
+		job = ch->head;
+		ch->head = job->next;
+		if (!ch->head)
+			ch->last = NULL;
+		pthread_mutex_unlock(&cs->lock);
+
+		/* no peek: the worker still drains the rings, cancellation
+		 * requests included */
+		sw_dispatch(&job->qp->hc->core, &job->sqe, &job->cqe, NULL,
+			    NULL, 0);
+		/* release: the call is over before the worker may run the
+		 * session's next one itself */
+		__atomic_sub_fetch(&ch->pending, 1, __ATOMIC_RELEASE);
+		pthread_mutex_lock(&cs->lock);
+		if (!ch->head) {
+			ch->active = 0;
+			ch = NULL;
+		}
+		pthread_mutex_unlock(&cs->lock);
+		/* from here the client may go, unless the chain we keep holds
+		 * jobs, which it waits for: the chain is not touched again */
+		sw_job_done(job);
+		pthread_mutex_lock(&cs->lock);
+	}
+	pthread_mutex_unlock(&cs->lock);
+	return NULL;
 }
 
 /* Announce sleep on every ring; nonzero if one got work meanwhile. */
@@ -250,6 +443,9 @@ static void *sw_worker_main(void *arg)
 	while (!__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE)) {
 		if (__atomic_load_n(&w->cmd_pending, __ATOMIC_ACQUIRE))
 			sw_worker_commands(w);
+		if (__atomic_load_n(&w->jobs_pending, __ATOMIC_ACQUIRE) ||
+		    w->retry)
+			sw_worker_post_jobs(w);
 		did = 0;
 		for (i = 0; i < w->nr_qps; i++)
 			did += sw_worker_drain(w, w->qps[i]);
@@ -270,7 +466,8 @@ static void *sw_worker_main(void *arg)
 			continue;
 		}
 		if (!sw_worker_prepare_sleep(w) &&
-		    !__atomic_load_n(&w->cmd_pending, __ATOMIC_ACQUIRE))
+		    !__atomic_load_n(&w->cmd_pending, __ATOMIC_ACQUIRE) &&
+		    !__atomic_load_n(&w->jobs_pending, __ATOMIC_ACQUIRE))
 			sw_worker_sleep(w);
 		sw_worker_end_sleep(w);
 		polls = 0;
@@ -280,11 +477,20 @@ static void *sw_worker_main(void *arg)
 
 int sw_workers_start(struct sw_host *h)
 {
+	struct sw_calls *cs = &h->calls;
 	uint32_t i;
 
 	h->workers = calloc(h->opts.workers, sizeof(*h->workers));
-	if (!h->workers)
+	cs->threads = calloc(h->opts.call_threads, sizeof(*cs->threads));
+	if (!h->workers || !cs->threads)
 		return -ENOMEM;
+	pthread_mutex_init(&cs->lock, NULL);
+	pthread_cond_init(&cs->cond, NULL);
+	for (i = 0; i < h->opts.call_threads; i++) {
+		if (pthread_create(&cs->threads[i], NULL, sw_call_main, cs))
+			return -errno;
+		cs->nr++;
+	}
 	for (i = 0; i < h->opts.workers; i++) {
 		struct sw_worker *w = &h->workers[i];
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
@@ -293,6 +499,7 @@ int sw_workers_start(struct sw_host *h)
 		w->index = i;
 		w->cmds_tail = &w->cmds;
 		pthread_mutex_init(&w->cmd_lock, NULL);
+		pthread_mutex_init(&w->jobs_lock, NULL);
 		w->epfd = epoll_create1(EPOLL_CLOEXEC);
 		w->cmd_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (w->epfd < 0 || w->cmd_fd < 0 ||
@@ -303,10 +510,37 @@ int sw_workers_start(struct sw_host *h)
 	return 0;
 }
 
+void sw_jobs_free(struct sw_job *job)
+{
+	struct sw_job *next;
+
+	for (; job; job = next) {
+		next = job->next;
+		free(job);
+	}
+}
+
+/* Call threads first (the caller made running calls see themselves
+ * cancelled), then the workers; calls not yet back are dropped. */
 void sw_workers_stop(struct sw_host *h)
 {
+	struct sw_calls *cs = &h->calls;
 	uint64_t one = 1;
 	uint32_t i;
+
+	pthread_mutex_lock(&cs->lock);
+	cs->stop = 1;
+	pthread_cond_broadcast(&cs->cond);
+	pthread_mutex_unlock(&cs->lock);
+	for (i = 0; i < cs->nr; i++)
+		pthread_join(cs->threads[i], NULL);
+	/* the chains' jobs not run are freed with their clients */
+	free(cs->threads);
+	if (cs->nr) {
+		pthread_mutex_destroy(&cs->lock);
+		pthread_cond_destroy(&cs->cond);
+	}
+	memset(cs, 0, sizeof(*cs));
 
 	__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < h->opts.workers && h->workers; i++) {
@@ -321,9 +555,12 @@ void sw_workers_stop(struct sw_host *h)
 			free(w->cmds);
 			w->cmds = next;
 		}
+		sw_jobs_free(w->jobs_done);
+		sw_jobs_free(w->retry);
 		close(w->epfd);
 		close(w->cmd_fd);
 		pthread_mutex_destroy(&w->cmd_lock);
+		pthread_mutex_destroy(&w->jobs_lock);
 	}
 	free(h->workers);
 	h->workers = NULL;

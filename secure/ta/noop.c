@@ -41,6 +41,7 @@ static uint32_t ta_noop_invoke(void *session, struct ta_call *call,
 
 static const struct teeq_ta ta_noop = {
 	.name = "noop",
+	.blocking_cmds = 1ull << TEEQ_NOOP_CMD_WAIT,
 	.uuid = TEEQ_TA_NOOP_UUID,
 	.session_size = 0,
 	.invoke = ta_noop_invoke,

@@ -179,14 +179,15 @@ static void oversized_output(void)
 	struct teeq_qp *qp;
 	teeq_queue *q;
 	unsigned int n, k;
-	int tag;
+	int tag, status;
 
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	open_ta(&ctx, &s_noop, &noop);
 	open_ta(&ctx, &s_echo, &echo);
 	CHECK_EQ(teeq_queue_open(&ctx, &q), TEEC_SUCCESS);
 	qp = queue_qp(&ctx, q);
-	/* the copy queues behind the wait in teeq-sw: both stay in flight */
+	/* teeq-sw is stopped meanwhile, so both stay in flight (a call into
+	 * another session does not queue behind a wait there) */
 	wait_op(&wop);
 	memset(src, 0x5a, sizeof(src));
 	memset(dst, 0xd0, sizeof(dst));
@@ -203,6 +204,9 @@ static void oversized_output(void)
 		 TEEC_SUCCESS);
 	CHECK_EQ(teeq_prep_invoke(q, &s_echo, TEEQ_ECHO_CMD_COPY, &cop, 2),
 		 TEEC_SUCCESS);
+	CHECK(!kill(fx.pid, SIGSTOP));
+	CHECK_EQ(waitpid(fx.pid, &status, WUNTRACED), fx.pid);
+	CHECK(WIFSTOPPED(status));
 	CHECK_EQ(teeq_submit(q), 2);
 	usleep(50000);
 	CHECK_EQ(teeq_reap(q, done, 4, 0, 0), 0);
@@ -220,6 +224,7 @@ static void oversized_output(void)
 	CHECK_EQ(done[0].result, TEEC_ERROR_COMMUNICATION);
 	CHECK_EQ(done[0].origin, TEEC_ORIGIN_COMMS);
 	CHECK_MEM(dst, ref, sizeof(dst)); /* nothing copied, nowhere */
+	CHECK(!kill(fx.pid, SIGCONT));
 
 	/* the rest of this channel's story is the secure side's real
 	 * completions meeting a ring the forgery moved: whatever libteeq

@@ -224,7 +224,7 @@ static void fz_open_base(int ta)
 	sqe.func = TEEQ_LOGIN_PUBLIC;
 	sqe.user_data = 0xba5e0000u + (uint32_t)ta;
 	ta_uuid_to_wire(&fz_uuids[ta], &sqe.uuid);
-	sw_dispatch(&fz_client, &sqe, &cqe, NULL, NULL);
+	sw_dispatch(&fz_client, &sqe, &cqe, NULL, NULL, 0);
 	FZ_ASSERT(cqe.result == TEEQ_SUCCESS && cqe.session,
 		  "cannot open a session on TA %d: %#x", ta, cqe.result);
 	fz_sessions[ta] = cqe.session;
@@ -547,7 +547,15 @@ static void fz_dispatch_one(struct fz_run *run, uint32_t j)
 	was_live = fz_session_live(sqe.session);
 	live_before = shm_ids_live(&fz_client.sessions);
 	fz_note_windows(run, &sqe);
-	sw_dispatch(&fz_client, &sqe, &cqe, fz_peek, run);
+	/* as a host worker does: a command that may wait is deferred, then
+	 * run where waiting is fine; the deferral must leave no trace */
+	if (sw_dispatch(&fz_client, &sqe, &cqe, fz_peek, run,
+			SW_DISPATCH_MAY_DEFER) == SW_DEFERRED) {
+		FZ_ASSERT(shm_ids_live(&fz_client.sessions) == live_before,
+			  "a deferral changed the sessions");
+		fz_check_no_refs();
+		sw_dispatch(&fz_client, &sqe, &cqe, NULL, NULL, 0);
+	}
 	if (fz_verbose)
 		fprintf(stderr,
 			"entry %u: op %u func %u types %#06x session %#x -> "
