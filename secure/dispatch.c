@@ -357,6 +357,7 @@ sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 	struct sw_params sp;
 	struct shm_buf buf;
 	struct sw_call call;
+	enum sw_dispatch_result res = SW_DISPATCHED;
 	uint32_t ret;
 
 	if (shm_ids_get(&c->sessions, sqe->session, &buf)) {
@@ -364,40 +365,43 @@ sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 		return SW_DISPATCHED;
 	}
 	s = (struct sw_session *)(uintptr_t)buf.cookie;
-	if (flags & SW_DISPATCH_MAY_DEFER) {
-		/* a command that may wait, or a session busy with another
-		 * call (maybe one that waits): not on this thread. Run again
-		 * elsewhere; a close racing with us wins then. */
-		if (ta_cmd_blocks(s->ta, sqe->func) ||
-		    pthread_mutex_trylock(&s->lock)) {
-			if (shm_ids_put(&c->sessions, sqe->session) == 1)
-				sw_session_destroy(s);
-			return SW_DEFERRED;
-		}
-	} else {
-		pthread_mutex_lock(&s->lock);
+	/* a command that may wait: not on this thread */
+	if ((flags & SW_DISPATCH_MAY_DEFER) &&
+	    ta_cmd_blocks(s->ta, sqe->func)) {
+		res = SW_DEFERRED;
+		goto out;
 	}
 	ret = sw_params_decode(c, sqe, &sp);
 	if (ret) {
 		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
-		goto out;
+		goto out_params;
 	}
 	sw_call_init(&call, c, sqe, peek, peek_arg);
 	if (call.cancelled) {
 		sw_result(cqe, TEEQ_ERROR_CANCEL, TEEQ_ORIGIN_TEE);
-		goto out;
+		goto out_params;
+	}
+	if (!(flags & SW_DISPATCH_MAY_DEFER)) {
+		pthread_mutex_lock(&s->lock);
+	} else if (pthread_mutex_trylock(&s->lock)) {
+		/* the session is busy with another call, maybe one that
+		 * waits: neither is this one for this thread */
+		res = SW_DEFERRED;
+		goto out_params;
 	}
 	ret = s->ta->invoke(s->state, &call.ta, sqe->func, sqe->param_types,
 			    sp.p);
+	pthread_mutex_unlock(&s->lock);
 	sw_params_encode(&sp, sqe->param_types, cqe);
 	sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
-out:
-	pthread_mutex_unlock(&s->lock);
+out_params:
 	sw_params_release(c, &sp);
-	/* a close that raced with this call left the teardown to us */
+out:
+	/* a close that raced with this call left the teardown to us (or,
+	 * for one deferred, wins: the call finds no session then) */
 	if (shm_ids_put(&c->sessions, sqe->session) == 1)
 		sw_session_destroy(s);
-	return SW_DISPATCHED;
+	return res;
 }
 
 static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
