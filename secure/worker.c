@@ -534,13 +534,6 @@ void sw_workers_stop(struct sw_host *h)
 	pthread_mutex_unlock(&cs->lock);
 	for (i = 0; i < cs->nr; i++)
 		pthread_join(cs->threads[i], NULL);
-	/* the chains' jobs not run are freed with their clients */
-	free(cs->threads);
-	if (cs->nr) {
-		pthread_mutex_destroy(&cs->lock);
-		pthread_cond_destroy(&cs->cond);
-	}
-	memset(cs, 0, sizeof(*cs));
 
 	__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < h->opts.workers && h->workers; i++) {
@@ -564,6 +557,13 @@ void sw_workers_stop(struct sw_host *h)
 	}
 	free(h->workers);
 	h->workers = NULL;
+	/* the chains' jobs never run are freed with their clients */
+	free(cs->threads);
+	if (cs->nr) {
+		pthread_mutex_destroy(&cs->lock);
+		pthread_cond_destroy(&cs->cond);
+	}
+	memset(cs, 0, sizeof(*cs));
 }
 
 void sw_workers_stats(struct sw_host *h, struct teeq_sw_stats *st)
