@@ -3,14 +3,16 @@
  * Event suppression. Single-threaded: the producer is told to ring only
  * after the consumer announced sleep, and a commit racing with the
  * announcement is caught by the consumer's re-check. Two threads: a
- * consumer that always sleeps at once is woken for every entry, no wake-up
- * is ever lost (a lost one would show as a 5 s timeout), and a consumer
- * that spins makes the producer skip the doorbell.
+ * consumer that always sleeps at once, and is given time to (the producer
+ * pauses every 64 entries once the ring is drained), is woken with
+ * doorbells and no wake-up is ever lost (a lost one would show as a 5 s
+ * timeout); a consumer that spins makes the producer skip the doorbell.
  */
 #include "ring/wait.h"
 #include "tests/ring/ring_fixture.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 static void protocol(void)
 {
@@ -61,7 +63,8 @@ static void *consumer(void *arg)
 					     8),
 			 received);
 		ring_cons_release(&fix.cons, 1);
-		received++;
+		/* read by the producer, which waits for us to catch up */
+		__atomic_store_n(&received, received + 1, __ATOMIC_RELEASE);
 	}
 	sleeps = w.sleeps;
 	return NULL;
@@ -85,8 +88,14 @@ static uint64_t run(uint64_t spin_ns, int pause_between)
 			ring_doorbell(&fix.prod, -1);
 			doorbells++;
 		}
-		if (pause_between && i % 64 == 0)
-			sched_yield();
+		if (pause_between && i % 64 == 0) {
+			/* let the consumer drain the ring and go to sleep, so
+			 * that sleeping is seen however fast either side is */
+			while (__atomic_load_n(&received, __ATOMIC_ACQUIRE) <=
+			       i)
+				sched_yield();
+			usleep(200);
+		}
 	}
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	CHECK_EQ(timeouts, 0);
