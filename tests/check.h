@@ -13,10 +13,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define T_PASS 0
 #define T_FAIL 1
 #define T_SKIP 77
+
+/* CLOCK_MONOTONIC in milliseconds, for the timeout guards of tests. */
+static inline uint64_t t_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 #define CHECK(cond)                                                            \
 	do {                                                                   \

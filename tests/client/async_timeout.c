@@ -12,17 +12,8 @@
 
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 static struct sw_fixture fx;
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* teeq-sw counts a batch's calls just after publishing its completions. */
 static void wait_calls(uint64_t want)
@@ -64,9 +55,9 @@ int main(void)
 
 	/* nothing in flight: 0 at once */
 	CHECK_EQ(teeq_reap(q, done, 8, 1, 0), 0);
-	t0 = now_ms();
+	t0 = t_now_ms();
 	CHECK_EQ(teeq_reap(q, done, 8, 1, 50), 0);
-	CHECK(now_ms() - t0 < 5000);
+	CHECK(t_now_ms() - t0 < 5000);
 
 	/* three noops, done before anything else is submitted */
 	for (i = 0; i < 3; i++) {
@@ -90,9 +81,9 @@ int main(void)
 	CHECK_EQ(teeq_submit(q), 2);
 
 	/* wanted 5 within 200 ms: got the 3 that were done */
-	t0 = now_ms();
+	t0 = t_now_ms();
 	n = teeq_reap(q, done, 8, 5, 200);
-	CHECK(now_ms() - t0 < 5000); /* a guard, not a measurement */
+	CHECK(t_now_ms() - t0 < 5000); /* a guard, not a measurement */
 	CHECK_EQ(n, 3);
 	for (k = 0; k < n; k++) {
 		CHECK_EQ(done[k].user_data, 10 + k);
@@ -103,16 +94,16 @@ int main(void)
 	/* polling: nothing more */
 	CHECK_EQ(teeq_reap(q, done, 8, 1, 0), 0);
 	CHECK_EQ(teeq_reap(q, done, 8, 0, 0), 0);
-	t0 = now_ms();
+	t0 = t_now_ms();
 	CHECK_EQ(teeq_reap(q, done, 8, 1, 100), 0);
-	CHECK(now_ms() - t0 < 5000);
+	CHECK(t_now_ms() - t0 < 5000);
 
 	/* cancelled, they complete */
 	TEEC_RequestCancellation(&waits[0]);
 	TEEC_RequestCancellation(&waits[1]);
-	t0 = now_ms();
+	t0 = t_now_ms();
 	CHECK_EQ(teeq_reap(q, done, 8, 2, 10000), 2);
-	CHECK(now_ms() - t0 < 10000);
+	CHECK(t_now_ms() - t0 < 10000);
 	for (k = 0; k < 2; k++) {
 		CHECK_EQ(done[k].user_data, 20 + k);
 		CHECK(done[k].operation == &waits[k]);

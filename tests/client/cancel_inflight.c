@@ -9,71 +9,26 @@
  * attempt ends in CANCEL, a TA-side cancel is seen, and the session serves
  * calls afterwards, cancellable ones included.
  */
+#include "tests/client/waiter.h"
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
 
 #include <pthread.h>
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 static struct sw_fixture fx;
-
-struct waiter {
-	TEEC_Session *sess;
-	TEEC_Operation op;
-	TEEC_Result res;
-	uint32_t origin;
-	int done; /* atomic */
-};
-
-static void *wait_thread(void *arg)
-{
-	struct waiter *w = arg;
-
-	w->res = TEEC_InvokeCommand(w->sess, TEEQ_NOOP_CMD_WAIT, &w->op,
-				    &w->origin);
-	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* One attempt; returns the origin of the CANCEL. */
 static uint32_t attempt(TEEC_Session *sess, int delay_ms)
 {
 	struct waiter w;
-	pthread_t t;
-	uint64_t start;
 
-	memset(&w, 0, sizeof(w));
-	w.sess = sess;
-	w.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
-					   TEEC_NONE, TEEC_NONE);
-	w.op.params[0].value.a = 20000;
-	CHECK(!pthread_create(&t, NULL, wait_thread, &w));
-	/* started is set by libteeq just before the call is submitted */
-	start = now_ms();
-	while (!__atomic_load_n(&w.op.started, __ATOMIC_ACQUIRE) &&
-	       now_ms() - start < 5000)
-		usleep(100);
-	CHECK_EQ(__atomic_load_n(&w.op.started, __ATOMIC_ACQUIRE), 1);
+	waiter_start(&w, sess, 20000);
 	usleep((useconds_t)delay_ms * 1000);
-	CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE)); /* 20 s wait */
-
-	start = now_ms();
+	CHECK(!waiter_done(&w)); /* 20 s wait */
 	TEEC_RequestCancellation(&w.op);
-	while (!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE) &&
-	       now_ms() - start < 5000)
-		usleep(1000);
-	CHECK(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE)); /* not 20 s */
-	CHECK(!pthread_join(t, NULL));
+	waiter_join(&w); /* not 20 s */
 	CHECK_EQ(w.res, TEEC_ERROR_CANCEL);
 	CHECK(w.origin == TEEC_ORIGIN_TRUSTED_APP ||
 	      w.origin == TEEC_ORIGIN_TEE);

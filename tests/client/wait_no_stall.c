@@ -11,67 +11,18 @@
  * getting TEEC_ERROR_TARGET_DEAD. The 5-second bounds only keep a broken
  * build from hanging the suite.
  */
+#include "tests/client/waiter.h"
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
 
 #include <pthread.h>
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 #define WAIT_MS 20000
 #define BATCH 32
 
 static struct sw_fixture fx;
-
-struct waiter {
-	TEEC_Session *sess;
-	TEEC_Operation op;
-	TEEC_Result res;
-	uint32_t origin;
-	int done; /* atomic */
-};
-
-static void *wait_thread(void *arg)
-{
-	struct waiter *w = arg;
-
-	w->res = TEEC_InvokeCommand(w->sess, TEEQ_NOOP_CMD_WAIT, &w->op,
-				    &w->origin);
-	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void wait_op(TEEC_Operation *op)
-{
-	memset(op, 0, sizeof(*op));
-	op->paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
-					  TEEC_NONE, TEEC_NONE);
-	op->params[0].value.a = WAIT_MS;
-}
-
-/* Thread-side waiter started, and inside the TA for a while. */
-static void start_waiter(struct waiter *w, pthread_t *t)
-{
-	uint64_t start;
-
-	wait_op(&w->op);
-	CHECK(!pthread_create(t, NULL, wait_thread, w));
-	start = now_ms();
-	while (!__atomic_load_n(&w->op.started, __ATOMIC_ACQUIRE) &&
-	       now_ms() - start < 5000)
-		usleep(100);
-	CHECK_EQ(__atomic_load_n(&w->op.started, __ATOMIC_ACQUIRE), 1);
-	usleep(50000);
-}
 
 /*
  * One batch: a wait and then a noop on session @ws, and BATCH - 2 noops
@@ -88,7 +39,7 @@ static void async_batch_beside_a_wait(TEEC_Context *ctx, TEEC_Session *ws,
 	unsigned int n, i, got = 0;
 
 	CHECK_EQ(teeq_queue_open(ctx, &q), TEEC_SUCCESS);
-	wait_op(&wop);
+	waiter_op(&wop, WAIT_MS);
 	CHECK_EQ(teeq_prep_invoke(q, ws, TEEQ_NOOP_CMD_WAIT, &wop, 1000),
 		 TEEC_SUCCESS);
 	CHECK_EQ(teeq_prep_invoke(q, ws, TEEQ_NOOP_CMD_NOOP, NULL, 1001),
@@ -130,8 +81,6 @@ int main(void)
 	struct waiter w;
 	TEEC_Context ctx;
 	uint32_t origin;
-	uint64_t start;
-	pthread_t t;
 	int i;
 
 	/* one worker: without the call threads, the wait would hold it */
@@ -143,9 +92,8 @@ int main(void)
 					  &origin),
 			 TEEC_SUCCESS);
 
-	memset(&w, 0, sizeof(w));
-	w.sess = &sess[0];
-	start_waiter(&w, &t);
+	waiter_start(&w, &sess[0], WAIT_MS);
+	usleep(50000); /* in the TA by now */
 
 	for (i = 0; i < 200; i++) {
 		origin = 0;
@@ -155,25 +103,19 @@ int main(void)
 		CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
 	}
 	async_batch_beside_a_wait(&ctx, &sess[1], &sess[2]);
-	CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE)); /* still waiting */
+	CHECK(!waiter_done(&w)); /* still waiting */
 
 	TEEC_RequestCancellation(&w.op);
-	start = now_ms();
-	while (!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE) &&
-	       now_ms() - start < 5000)
-		usleep(1000);
-	CHECK(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
-	CHECK(!pthread_join(t, NULL));
+	waiter_join(&w);
 	CHECK_EQ(w.res, TEEC_ERROR_CANCEL);
 	CHECK_EQ(w.origin, TEEC_ORIGIN_TRUSTED_APP);
 
 	/* teeq-sw told to stop while a call waits: the call is cut short,
 	 * teeq-sw exits cleanly, the caller learns the TEE is gone */
-	memset(&w, 0, sizeof(w));
-	w.sess = &sess[0];
-	start_waiter(&w, &t);
+	waiter_start(&w, &sess[0], WAIT_MS);
+	usleep(50000);
 	sw_fixture_stop(&fx);
-	CHECK(!pthread_join(t, NULL));
+	waiter_join(&w);
 	CHECK_EQ(w.res, TEEC_ERROR_TARGET_DEAD);
 	CHECK_EQ(w.origin, TEEC_ORIGIN_COMMS);
 

@@ -17,7 +17,6 @@
 #include <sys/mman.h>
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 static struct sw_fixture fx;
 static pid_t owner, child;
@@ -50,14 +49,6 @@ static void cleanup(void)
 static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
 static const TEEC_UUID echo = TEEQ_TA_ECHO_UUID;
 static const TEEC_UUID digest = TEEQ_TA_DIGEST_UUID;
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void *child_wait(void *arg)
 {
@@ -113,7 +104,7 @@ static void child_main(int ready_fd)
 static void stats_settle(struct teeq_sw_stats *st, uint64_t clients,
 			 uint64_t sessions, uint64_t ext)
 {
-	uint64_t t0 = now_ms();
+	uint64_t t0 = t_now_ms();
 
 	do {
 		sw_fixture_stats(&fx, st);
@@ -121,7 +112,7 @@ static void stats_settle(struct teeq_sw_stats *st, uint64_t clients,
 		    st->ext_buffers == ext)
 			return;
 		usleep(1000);
-	} while (now_ms() - t0 < 10000);
+	} while (t_now_ms() - t0 < 10000);
 	CHECK_EQ(st->clients, clients);
 	CHECK_EQ(st->sessions, sessions);
 	CHECK_EQ(st->ext_buffers, ext);
@@ -194,10 +185,10 @@ int main(void)
 	CHECK_EQ(after.clients_refused, 0);
 
 	/* both workers are free again: served now, not in 20 s */
-	t0 = now_ms();
+	t0 = t_now_ms();
 	call(&sess);
 	call(&sess);
-	CHECK(now_ms() - t0 < 5000);
+	CHECK(t_now_ms() - t0 < 5000);
 
 	TEEC_CloseSession(&sess);
 	TEEC_FinalizeContext(&ctx);

@@ -16,7 +16,6 @@
 #include <pthread.h>
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 static struct sw_fixture fx;
 
@@ -29,14 +28,6 @@ struct pending {
 	uint32_t origin;
 	int done; /* atomic */
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void *wait_thread(void *arg)
 {
@@ -76,9 +67,9 @@ static void one_hostile(int round)
 					   TEEC_NONE, TEEC_NONE);
 	p.op.params[0].value.a = 20000;
 	CHECK(!pthread_create(&t, NULL, wait_thread, &p));
-	t0 = now_ms();
+	t0 = t_now_ms();
 	while (!__atomic_load_n(&p.op.started, __ATOMIC_ACQUIRE) &&
-	       now_ms() - t0 < 5000)
+	       t_now_ms() - t0 < 5000)
 		usleep(1000);
 	usleep(50000); /* into the TA */
 	CHECK(!__atomic_load_n(&p.done, __ATOMIC_ACQUIRE));
@@ -91,9 +82,9 @@ static void one_hostile(int round)
 			 __ATOMIC_RELEASE);
 	CHECK_EQ(write(qp->sq_db, &one, sizeof(one)), sizeof(one));
 
-	t0 = now_ms();
+	t0 = t_now_ms();
 	while (!__atomic_load_n(&p.done, __ATOMIC_ACQUIRE) &&
-	       now_ms() - t0 < 5000)
+	       t_now_ms() - t0 < 5000)
 		usleep(1000);
 	CHECK(__atomic_load_n(&p.done, __ATOMIC_ACQUIRE));
 	CHECK(!pthread_join(t, NULL));

@@ -18,7 +18,6 @@
 #include <sys/mman.h>
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 static struct sw_fixture fx;
 
@@ -33,14 +32,6 @@ enum {
 	UNKNOWN_TYPE,
 	NR_CASES
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* teeq-sw hangs up once its workers have let go of the client: from
  * then on nothing of the client's is served. */
@@ -166,14 +157,14 @@ int main(void)
 		offend(ctx.imp->sock, how);
 		pthread_mutex_unlock(&ctx.imp->ctl_lock);
 
-		t0 = now_ms();
+		t0 = t_now_ms();
 		do {
 			sw_fixture_stats(&fx, &st);
 			if (st.clients_dropped > (uint64_t)how &&
 			    st.clients == 1)
 				break;
 			usleep(1000);
-		} while (now_ms() - t0 < 10000);
+		} while (t_now_ms() - t0 < 10000);
 		if (st.clients_dropped != (uint64_t)how + 1)
 			fprintf(stderr, "case %d not dropped\n", how);
 		CHECK_EQ(st.clients_dropped, how + 1);

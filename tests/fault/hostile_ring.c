@@ -17,21 +17,12 @@
 
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 static struct sw_fixture fx;
 
 static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
 static TEEC_Session good;
 static uint64_t dropped;
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void good_works(void)
 {
@@ -47,14 +38,14 @@ static void good_works(void)
 static void wait_dropped(void)
 {
 	struct teeq_sw_stats st;
-	uint64_t t0 = now_ms();
+	uint64_t t0 = t_now_ms();
 
 	do {
 		sw_fixture_stats(&fx, &st);
 		if (st.clients_dropped >= dropped && st.clients == 1)
 			break;
 		usleep(1000);
-	} while (now_ms() - t0 < 10000);
+	} while (t_now_ms() - t0 < 10000);
 	CHECK_EQ(st.clients_dropped, dropped);
 	CHECK_EQ(st.clients, 1);
 	CHECK_EQ(st.sessions, 1);

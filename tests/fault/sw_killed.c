@@ -18,7 +18,6 @@
 #include <sys/mman.h>
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 static struct sw_fixture fx;
 
@@ -58,14 +57,6 @@ static void *blocker(void *arg)
 				    &b->origin);
 	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
 	return NULL;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void dead_context(TEEC_Context *ctx, TEEC_Session *sess)
@@ -152,9 +143,9 @@ int main(void)
 	}
 	CHECK_EQ(teeq_submit(q), 4);
 	for (i = 0; i < 3; i++) {
-		t0 = now_ms();
+		t0 = t_now_ms();
 		while (!__atomic_load_n(&b[i].op.started, __ATOMIC_ACQUIRE) &&
-		       now_ms() - t0 < 5000)
+		       t_now_ms() - t0 < 5000)
 			usleep(1000);
 		CHECK_EQ(__atomic_load_n(&b[i].op.started, __ATOMIC_ACQUIRE),
 			 1);
@@ -171,10 +162,10 @@ int main(void)
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
 	/* every sync call returns */
-	t0 = now_ms();
+	t0 = t_now_ms();
 	for (i = 0; i < 3; i++) {
 		while (!__atomic_load_n(&b[i].done, __ATOMIC_ACQUIRE) &&
-		       now_ms() - t0 < 5000)
+		       t_now_ms() - t0 < 5000)
 			usleep(1000);
 		CHECK(__atomic_load_n(&b[i].done, __ATOMIC_ACQUIRE));
 		CHECK(!pthread_join(t[i], NULL));
@@ -183,7 +174,7 @@ int main(void)
 	}
 	/* every async one completes */
 	n = teeq_reap(q, done, 8, 4, 5000);
-	CHECK(now_ms() - t0 < 10000);
+	CHECK(t_now_ms() - t0 < 10000);
 	CHECK_EQ(n, 4);
 	for (k = 0; k < n; k++) {
 		uint64_t u = done[k].user_data;

@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <tee_client_api.h>
 #include <teeq.h>
-#include <time.h>
 
 static struct sw_fixture fx;
 static pid_t owner, child;
@@ -28,14 +27,6 @@ static void cleanup(void)
 	}
 	unlink(fx.sock);
 	rmdir(fx.dir);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* The fake secure world: accepts, reads one message, then either hangs
@@ -66,7 +57,7 @@ static void *fake_main(void *arg)
  * the test if it does not return within @limit_ms. */
 static TEEC_Result init_in_child(uint64_t limit_ms)
 {
-	uint64_t t0 = now_ms();
+	uint64_t t0 = t_now_ms();
 	int pipefd[2], status;
 	TEEC_Result res = 0;
 
@@ -86,9 +77,9 @@ static TEEC_Result init_in_child(uint64_t limit_ms)
 	}
 	close(pipefd[1]);
 	while (waitpid(child, &status, WNOHANG) == 0 &&
-	       now_ms() - t0 < limit_ms)
+	       t_now_ms() - t0 < limit_ms)
 		usleep(10000);
-	if (now_ms() - t0 >= limit_ms) {
+	if (t_now_ms() - t0 >= limit_ms) {
 		fprintf(stderr,
 			"TEEC_InitializeContext still blocked after "
 			"%llu ms\n",
