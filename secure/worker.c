@@ -250,19 +250,18 @@ static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 	 * would pay one cross-core miss */
 	for (i = 0; i < n; i++) {
 		struct sw_chain *ch = sw_worker_chain(qp, &sqes[i]);
+		enum sw_dispatch_result res = SW_DEFERRED;
 
-		/* after a deferred call of its session, or one that would
-		 * wait here: to the call threads */
-		if (ch && (__atomic_load_n(&ch->pending, __ATOMIC_ACQUIRE) ||
-			   sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
-				       sw_worker_peek_cancels, w,
-				       SW_DISPATCH_MAY_DEFER) == SW_DEFERRED)) {
+		/* behind a deferred call of its session: deferred too, in
+		 * order; else run here, unless it would wait */
+		if (!ch || !__atomic_load_n(&ch->pending, __ATOMIC_ACQUIRE))
+			res = sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
+					  sw_worker_peek_cancels, w,
+					  ch ? SW_DISPATCH_MAY_DEFER : 0);
+		if (res == SW_DEFERRED) {
 			if (sw_worker_defer(qp, ch, &sqes[i]))
 				continue;
 			/* no memory to hand it over: it waits here */
-			sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
-				    sw_worker_peek_cancels, w, 0);
-		} else if (!ch) {
 			sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
 				    sw_worker_peek_cancels, w, 0);
 		}
