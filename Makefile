@@ -197,6 +197,7 @@ check-format:
 
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
+include sdk/sdk.mk
 
 -include $(BASE_OBJS:.o=.d) $(SECURE_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) \
 	$(O)/secure/main.d $(TEST_BINS:=.d) $(BENCH_C_OBJS:.o=.d) \
