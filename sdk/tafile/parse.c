@@ -220,10 +220,12 @@ bool ta_file_prop_next(const struct ta_file *f, size_t *cursor,
 int ta_file_verify(const struct ta_file *f, const void *buf,
 		   const struct ta_file_verify_ops *ops)
 {
-	if (!ops || !ops->verify)
+	if (!ops)
 		return 0;
 	if (f->sig_algo == TEEQ_TA_SIG_NONE)
 		return ops->require_signature ? -ENOKEY : 0;
+	if (!ops->verify)
+		return ops->require_signature ? -EKEYREJECTED : 0;
 	return ops->verify(ops->ctx, f, buf, f->signed_size) ? -EKEYREJECTED :
 							       0;
 }
