@@ -22,7 +22,8 @@ void TEE_DeriveKey(TEE_OperationHandle operation, const TEE_Attribute *params,
 	TEE_Attribute attr;
 	EVP_PKEY_CTX *ctx;
 	EVP_PKEY *peer;
-	char group[16];
+	const char *group;
+	int bits;
 	uint32_t i;
 
 	TA_PANIC_IF(!(op->info.handleState & TEE_HANDLE_FLAG_KEY_SET),
@@ -39,10 +40,8 @@ void TEE_DeriveKey(TEE_OperationHandle operation, const TEE_Attribute *params,
 			y = &params[i];
 	}
 	TA_PANIC_IF(!x || !y, "the peer's public value is missing");
-	if (!EVP_PKEY_get_utf8_string_param(op->pkey,
-					    OSSL_PKEY_PARAM_GROUP_NAME, group,
-					    sizeof(group), NULL))
-		TA_PANIC("OpenSSL key without a group");
+	bits = EVP_PKEY_get_bits(op->pkey);
+	group = bits == 521 ? "P-521" : bits == 384 ? "P-384" : "P-256";
 	peer = ta_pkey_ec_public(group, x->content.ref.buffer,
 				 x->content.ref.length, y->content.ref.buffer,
 				 y->content.ref.length);
