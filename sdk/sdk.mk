@@ -95,3 +95,6 @@ $(O)/tests/sdk/api_levels: $(SDK_TEST_TAS)
 
 -include $(SDK_LIB_OBJS:.o=.d) $(SDK_TAFILE_OBJS:.o=.d) \
 	$(SDK_HOST_OBJS:.o=.d) $(O)/sdk/tafile/pack.d
+
+# the cancellation test waits on one thread and cancels from another
+TSAN_NAMES += tests/sdk/mem

@@ -62,7 +62,8 @@ struct teeq_ta_entry {
 				   void **session, uint32_t *origin);
 	TEE_Result (*invoke)(void *session, uint32_t command,
 			     uint32_t param_types,
-			     TEE_Param params[TEE_NUM_PARAMS], uint32_t *origin);
+			     TEE_Param params[TEE_NUM_PARAMS],
+			     uint32_t *origin);
 	void (*close_session)(void *session);
 };
 

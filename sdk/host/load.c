@@ -98,10 +98,10 @@ int ta_host_load(const void *buf, size_t len, const struct teeq_uuid *expect,
 	}
 	ta_host_head_uuid(&e->head->uuid, &head_uuid);
 	if (memcmp(head_uuid.b, f.uuid.b, sizeof(f.uuid.b)) ||
-	    e->head->flags != f.ta_flags ||
-	    e->head->api_level != f.api_level) {
+	    e->head->flags != f.ta_flags || e->head->api_level != f.api_level) {
 		ta_host_unload(ta);
-		TA_HOST_FAIL(EBADMSG, "the code's head disagrees with the file");
+		TA_HOST_FAIL(EBADMSG,
+			     "the code's head disagrees with the file");
 	}
 	ta->entry = e;
 	ta->uuid = f.uuid;

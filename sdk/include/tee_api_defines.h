@@ -18,23 +18,23 @@
 #define TEE_CORE_API_MAJOR_VERSION 1U
 #define TEE_CORE_API_MINOR_VERSION 3U
 #define TEE_CORE_API_MAINTENANCE_VERSION 1U
-#define TEE_CORE_API_VERSION                                       \
-	((TEE_CORE_API_MAJOR_VERSION << 24) |                      \
-	 (TEE_CORE_API_MINOR_VERSION << 16) |                      \
+#define TEE_CORE_API_VERSION                  \
+	((TEE_CORE_API_MAJOR_VERSION << 24) | \
+	 (TEE_CORE_API_MINOR_VERSION << 16) | \
 	 (TEE_CORE_API_MAINTENANCE_VERSION << 8))
 #define TEE_CORE_API_1_3_1
 
-#if defined(TEE_CORE_API_REQUIRED_MAJOR_VERSION) &&                    \
-	TEE_CORE_API_REQUIRED_MAJOR_VERSION != 0 &&                    \
+#if defined(TEE_CORE_API_REQUIRED_MAJOR_VERSION) && \
+	TEE_CORE_API_REQUIRED_MAJOR_VERSION != 0 && \
 	TEE_CORE_API_REQUIRED_MAJOR_VERSION != 1
 #error "teeq: only the GP TEE Internal Core API 1.x is provided"
 #endif
-#if defined(TEE_CORE_API_REQUIRED_MINOR_VERSION) &&                    \
-	TEE_CORE_API_REQUIRED_MINOR_VERSION == 1 &&                    \
+#if defined(TEE_CORE_API_REQUIRED_MINOR_VERSION) && \
+	TEE_CORE_API_REQUIRED_MINOR_VERSION == 1 && \
 	!defined(__OPTEE_CORE_API_COMPAT_1_1)
 #define __OPTEE_CORE_API_COMPAT_1_1 1
 #endif
-#if defined(CFG_TA_OPTEE_CORE_API_COMPAT_1_1) &&                       \
+#if defined(CFG_TA_OPTEE_CORE_API_COMPAT_1_1) && \
 	!defined(__OPTEE_CORE_API_COMPAT_1_1)
 #define __OPTEE_CORE_API_COMPAT_1_1 CFG_TA_OPTEE_CORE_API_COMPAT_1_1
 #endif

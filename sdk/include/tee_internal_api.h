@@ -241,10 +241,9 @@ TEE_Result
 TEE_GetOperationInfoMultiple(TEE_OperationHandle operation,
 			     TEE_OperationInfoMultiple *operationInfoMultiple,
 			     size_t *operationSize);
-TEE_Result
-__GP11_TEE_GetOperationInfoMultiple(TEE_OperationHandle operation,
-				    TEE_OperationInfoMultiple *info,
-				    uint32_t *operationSize);
+TEE_Result __GP11_TEE_GetOperationInfoMultiple(TEE_OperationHandle operation,
+					       TEE_OperationInfoMultiple *info,
+					       uint32_t *operationSize);
 void TEE_ResetOperation(TEE_OperationHandle operation);
 TEE_Result TEE_SetOperationKey(TEE_OperationHandle operation,
 			       TEE_ObjectHandle key);
@@ -279,9 +278,8 @@ TEE_Result TEE_CipherUpdate(TEE_OperationHandle operation, const void *srcData,
 TEE_Result __GP11_TEE_CipherUpdate(TEE_OperationHandle operation,
 				   const void *srcData, uint32_t srcLen,
 				   void *destData, uint32_t *destLen);
-TEE_Result TEE_CipherDoFinal(TEE_OperationHandle operation,
-			     const void *srcData, size_t srcLen,
-			     void *destData, size_t *destLen);
+TEE_Result TEE_CipherDoFinal(TEE_OperationHandle operation, const void *srcData,
+			     size_t srcLen, void *destData, size_t *destLen);
 TEE_Result __GP11_TEE_CipherDoFinal(TEE_OperationHandle operation,
 				    const void *srcData, uint32_t srcLen,
 				    void *destData, uint32_t *destLen);
@@ -423,8 +421,7 @@ void TEE_BigIntConvertFromS32(TEE_BigInt *dest, int32_t shortVal);
 TEE_Result TEE_BigIntConvertToS32(int32_t *dest, const TEE_BigInt *src);
 int32_t TEE_BigIntCmp(const TEE_BigInt *op1, const TEE_BigInt *op2);
 int32_t TEE_BigIntCmpS32(const TEE_BigInt *op, int32_t shortVal);
-void TEE_BigIntShiftRight(TEE_BigInt *dest, const TEE_BigInt *op,
-			  size_t bits);
+void TEE_BigIntShiftRight(TEE_BigInt *dest, const TEE_BigInt *op, size_t bits);
 bool TEE_BigIntGetBit(const TEE_BigInt *src, uint32_t bitIndex);
 uint32_t TEE_BigIntGetBitCount(const TEE_BigInt *src);
 void TEE_BigIntAdd(TEE_BigInt *dest, const TEE_BigInt *op1,
@@ -437,8 +434,7 @@ void TEE_BigIntMul(TEE_BigInt *dest, const TEE_BigInt *op1,
 void TEE_BigIntSquare(TEE_BigInt *dest, const TEE_BigInt *op);
 void TEE_BigIntDiv(TEE_BigInt *dest_q, TEE_BigInt *dest_r,
 		   const TEE_BigInt *op1, const TEE_BigInt *op2);
-void TEE_BigIntMod(TEE_BigInt *dest, const TEE_BigInt *op,
-		   const TEE_BigInt *n);
+void TEE_BigIntMod(TEE_BigInt *dest, const TEE_BigInt *op, const TEE_BigInt *n);
 void TEE_BigIntAddMod(TEE_BigInt *dest, const TEE_BigInt *op1,
 		      const TEE_BigInt *op2, const TEE_BigInt *n);
 void TEE_BigIntSubMod(TEE_BigInt *dest, const TEE_BigInt *op1,
@@ -450,9 +446,8 @@ void TEE_BigIntSquareMod(TEE_BigInt *dest, const TEE_BigInt *op,
 void TEE_BigIntInvMod(TEE_BigInt *dest, const TEE_BigInt *op,
 		      const TEE_BigInt *n);
 bool TEE_BigIntRelativePrime(const TEE_BigInt *op1, const TEE_BigInt *op2);
-void TEE_BigIntComputeExtendedGcd(TEE_BigInt *gcd, TEE_BigInt *u,
-				  TEE_BigInt *v, const TEE_BigInt *op1,
-				  const TEE_BigInt *op2);
+void TEE_BigIntComputeExtendedGcd(TEE_BigInt *gcd, TEE_BigInt *u, TEE_BigInt *v,
+				  const TEE_BigInt *op1, const TEE_BigInt *op2);
 int32_t TEE_BigIntIsProbablePrime(const TEE_BigInt *op,
 				  uint32_t confidenceLevel);
 void TEE_BigIntConvertToFMM(TEE_BigIntFMM *dest, const TEE_BigInt *src,

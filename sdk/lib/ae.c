@@ -113,9 +113,8 @@ void TEE_AEUpdateAAD(TEE_OperationHandle operation, const void *AADdata,
 		TA_PANIC_IF(AADdataLen > op->aad_len - op->aad_done,
 			    "more AAD than declared at TEE_AEInit");
 		memcpy(op->ccm_aad + op->aad_done, AADdata, AADdataLen);
-	} else if (AADdataLen &&
-		   !EVP_CipherUpdate(op->cipher, NULL, &out, AADdata,
-				     (int)AADdataLen)) {
+	} else if (AADdataLen && !EVP_CipherUpdate(op->cipher, NULL, &out,
+						   AADdata, (int)AADdataLen)) {
 		TA_PANIC("OpenSSL AES-GCM failed");
 	}
 	op->aad_done += AADdataLen;

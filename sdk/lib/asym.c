@@ -83,10 +83,10 @@ static EVP_PKEY_CTX *ta_asym_cipher_ctx(struct ta_op *op,
 						    label->content.ref.length);
 
 			/* the context takes the copy */
-			ok = copy && EVP_PKEY_CTX_set0_rsa_oaep_label(
-					     ctx, copy,
-					     (int)label->content.ref.length) >
-						 0;
+			ok = copy &&
+			     EVP_PKEY_CTX_set0_rsa_oaep_label(
+				     ctx, copy,
+				     (int)label->content.ref.length) > 0;
 			if (!ok)
 				OPENSSL_free(copy);
 		}
@@ -102,8 +102,7 @@ static EVP_PKEY_CTX *ta_asym_cipher_ctx(struct ta_op *op,
 TEE_Result TEE_AsymmetricEncrypt(TEE_OperationHandle operation,
 				 const TEE_Attribute *params,
 				 uint32_t paramCount, const void *srcData,
-				 size_t srcLen, void *destData,
-				 size_t *destLen)
+				 size_t srcLen, void *destData, size_t *destLen)
 {
 	struct ta_op *op = ta_asym_ready(operation,
 					 TEE_OPERATION_ASYMMETRIC_CIPHER,
@@ -130,8 +129,7 @@ TEE_Result TEE_AsymmetricEncrypt(TEE_OperationHandle operation,
 TEE_Result TEE_AsymmetricDecrypt(TEE_OperationHandle operation,
 				 const TEE_Attribute *params,
 				 uint32_t paramCount, const void *srcData,
-				 size_t srcLen, void *destData,
-				 size_t *destLen)
+				 size_t srcLen, void *destData, size_t *destLen)
 {
 	struct ta_op *op = ta_asym_ready(operation,
 					 TEE_OPERATION_ASYMMETRIC_CIPHER,
@@ -188,19 +186,17 @@ static EVP_PKEY_CTX *ta_asym_sig_ctx(struct ta_op *op,
 	if (ok && !ta_asym_is_ecdsa(op)) {
 		bool pss = ta_asym_is_pss(op->info.algorithm);
 
-		ok = EVP_PKEY_CTX_set_rsa_padding(ctx, pss ?
-							       RSA_PKCS1_PSS_PADDING :
-							       RSA_PKCS1_PADDING) >
-		     0;
+		ok = EVP_PKEY_CTX_set_rsa_padding(ctx,
+						  pss ? RSA_PKCS1_PSS_PADDING :
+							RSA_PKCS1_PADDING) > 0;
 		salt = ta_asym_param(params, count,
 				     TEE_ATTR_RSA_PSS_SALT_LENGTH, func);
 		if (ok && pss)
 			ok = EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) > 0 &&
 			     EVP_PKEY_CTX_set_rsa_pss_saltlen(
-				     ctx,
-				     salt ? (int)salt->content.value.a :
-					    (int)ta_hash_len(op->alg->hash)) >
-				     0;
+				     ctx, salt ? (int)salt->content.value.a :
+						 (int)ta_hash_len(
+							 op->alg->hash)) > 0;
 	}
 	if (!ok) {
 		EVP_PKEY_CTX_free(ctx);
@@ -290,14 +286,14 @@ TEE_Result TEE_AsymmetricVerifyDigest(TEE_OperationHandle operation,
 	if (signatureLen != 2 * field)
 		goto out;
 	sig = ECDSA_SIG_new();
-	if (!sig || !ECDSA_SIG_set0(sig, BN_bin2bn(signature, (int)field, NULL),
-				    BN_bin2bn((const uint8_t *)signature +
-						      field,
-					      (int)field, NULL)))
+	if (!sig ||
+	    !ECDSA_SIG_set0(sig, BN_bin2bn(signature, (int)field, NULL),
+			    BN_bin2bn((const uint8_t *)signature + field,
+				      (int)field, NULL)))
 		TA_PANIC("out of memory");
 	der_len = i2d_ECDSA_SIG(sig, &der);
-	if (der_len > 0 && EVP_PKEY_verify(ctx, der, (size_t)der_len, digest,
-					   digestLen) == 1)
+	if (der_len > 0 &&
+	    EVP_PKEY_verify(ctx, der, (size_t)der_len, digest, digestLen) == 1)
 		res = TEE_SUCCESS;
 out:
 	OPENSSL_free(der);

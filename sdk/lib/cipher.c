@@ -181,8 +181,7 @@ static void ta_cipher_xts_final(struct ta_op *op, uint8_t *out)
 static struct ta_op *ta_cipher_ready(TEE_OperationHandle operation,
 				     const char *func)
 {
-	struct ta_op *op =
-		ta_op_check(operation, TEE_OPERATION_CIPHER, func);
+	struct ta_op *op = ta_op_check(operation, TEE_OPERATION_CIPHER, func);
 
 	if (!(op->info.handleState & TEE_HANDLE_FLAG_INITIALIZED))
 		ta_rt_panic(TEE_ERROR_BAD_STATE, func,
@@ -190,8 +189,7 @@ static struct ta_op *ta_cipher_ready(TEE_OperationHandle operation,
 	return op;
 }
 
-void TEE_CipherInit(TEE_OperationHandle operation, const void *IV,
-		    size_t IVLen)
+void TEE_CipherInit(TEE_OperationHandle operation, const void *IV, size_t IVLen)
 {
 	struct ta_op *op =
 		ta_op_check(operation, TEE_OPERATION_CIPHER, __func__);
@@ -265,8 +263,8 @@ static void ta_cipher_evp(struct ta_op *op, const uint8_t *src, size_t len,
 }
 
 /* The update step shared with the final call. */
-static void ta_cipher_process(struct ta_op *op, const uint8_t *src,
-			      size_t len, uint8_t *dst, size_t out)
+static void ta_cipher_process(struct ta_op *op, const uint8_t *src, size_t len,
+			      uint8_t *dst, size_t out)
 {
 	uint8_t *copy = NULL;
 
@@ -304,9 +302,8 @@ TEE_Result TEE_CipherUpdate(TEE_OperationHandle operation, const void *srcData,
 	return TEE_SUCCESS;
 }
 
-TEE_Result TEE_CipherDoFinal(TEE_OperationHandle operation,
-			     const void *srcData, size_t srcLen,
-			     void *destData, size_t *destLen)
+TEE_Result TEE_CipherDoFinal(TEE_OperationHandle operation, const void *srcData,
+			     size_t srcLen, void *destData, size_t *destLen)
 {
 	struct ta_op *op = ta_cipher_ready(operation, __func__);
 	size_t total = op->held_len + srcLen, out, ready;

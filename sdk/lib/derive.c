@@ -13,8 +13,8 @@
 void TEE_DeriveKey(TEE_OperationHandle operation, const TEE_Attribute *params,
 		   uint32_t paramCount, TEE_ObjectHandle derivedKey)
 {
-	struct ta_op *op = ta_op_check(operation, TEE_OPERATION_KEY_DERIVATION,
-				       __func__);
+	struct ta_op *op =
+		ta_op_check(operation, TEE_OPERATION_KEY_DERIVATION, __func__);
 	const TEE_Attribute *x = NULL, *y = NULL;
 	struct ta_obj *out = ta_obj_of(derivedKey, __func__);
 	uint8_t secret[66];

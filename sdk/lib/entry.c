@@ -33,7 +33,7 @@ static int ta_entry_bind(const struct teeq_ta_runtime *rt, void *host)
 	    teeq_ta_head.api_level != TEEQ_TA_API_1_3)
 		return -EPROTO;
 	if (gp11 ? !__GP11_TA_OpenSessionEntryPoint ||
-			   !__GP11_TA_InvokeCommandEntryPoint :
+			    !__GP11_TA_InvokeCommandEntryPoint :
 		   !TA_OpenSessionEntryPoint || !TA_InvokeCommandEntryPoint)
 		return -EPROTO;
 	ta_rt.ops = rt;
@@ -109,7 +109,7 @@ static void ta_entry_from_gp11(uint32_t types, const __GP11_TEE_Param *in,
 			out[i].value.a = in[i].value.a;
 			out[i].value.b = in[i].value.b;
 		} else if (type == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
-			 type == TEE_PARAM_TYPE_MEMREF_INOUT)
+			   type == TEE_PARAM_TYPE_MEMREF_INOUT)
 			out[i].memref.size = in[i].memref.size;
 	}
 }

@@ -38,14 +38,14 @@ static TEE_Attribute *gp11_attrs(const __GP11_TEE_Attribute *in, uint32_t n,
 /* In-out length: a v1.3 size_t from a v1.1 pointer, and back. */
 #define GP11_LEN_IN(p) ((p) ? (size_t) * (p) : 0)
 #define GP11_LEN_PTR(p, tmp) ((p) ? &(tmp) : NULL)
-#define GP11_LEN_OUT(p, tmp)                      \
-	do {                                      \
-		if (p)                            \
-			*(p) = (uint32_t)(tmp);   \
+#define GP11_LEN_OUT(p, tmp)                    \
+	do {                                    \
+		if (p)                          \
+			*(p) = (uint32_t)(tmp); \
 	} while (0)
 
-TEE_Result __GP11_TEE_GetPropertyAsString(TEE_PropSetHandle h,
-					  const char *name, char *valueBuffer,
+TEE_Result __GP11_TEE_GetPropertyAsString(TEE_PropSetHandle h, const char *name,
+					  char *valueBuffer,
 					  uint32_t *valueBufferLen)
 {
 	size_t len = GP11_LEN_IN(valueBufferLen);
@@ -70,8 +70,7 @@ TEE_Result __GP11_TEE_GetPropertyAsBinaryBlock(TEE_PropSetHandle h,
 }
 
 TEE_Result __GP11_TEE_GetPropertyName(TEE_PropSetHandle enumerator,
-				      void *nameBuffer,
-				      uint32_t *nameBufferLen)
+				      void *nameBuffer, uint32_t *nameBufferLen)
 {
 	size_t len = GP11_LEN_IN(nameBufferLen);
 	TEE_Result res = TEE_GetPropertyName(enumerator, nameBuffer,
@@ -179,8 +178,7 @@ void __GP11_TEE_InitRefAttribute(__GP11_TEE_Attribute *attr,
 }
 
 void __GP11_TEE_InitValueAttribute(__GP11_TEE_Attribute *attr,
-				   uint32_t attributeID, uint32_t a,
-				   uint32_t b)
+				   uint32_t attributeID, uint32_t a, uint32_t b)
 {
 	TEE_Attribute tmp;
 
@@ -262,8 +260,8 @@ TEE_Result __GP11_TEE_CipherDoFinal(TEE_OperationHandle operation,
 				    void *destData, uint32_t *destLen)
 {
 	size_t len = GP11_LEN_IN(destLen);
-	TEE_Result res = TEE_CipherDoFinal(operation, srcData, srcLen,
-					   destData, GP11_LEN_PTR(destLen, len));
+	TEE_Result res = TEE_CipherDoFinal(operation, srcData, srcLen, destData,
+					   GP11_LEN_PTR(destLen, len));
 
 	GP11_LEN_OUT(destLen, len);
 	return res;
@@ -297,8 +295,7 @@ TEE_Result __GP11_TEE_MACCompareFinal(TEE_OperationHandle operation,
 				      const void *message, uint32_t messageLen,
 				      const void *mac, uint32_t macLen)
 {
-	return TEE_MACCompareFinal(operation, message, messageLen, mac,
-				   macLen);
+	return TEE_MACCompareFinal(operation, message, messageLen, mac, macLen);
 }
 
 TEE_Result __GP11_TEE_AEInit(TEE_OperationHandle operation, const void *nonce,
@@ -349,10 +346,9 @@ TEE_Result __GP11_TEE_AEDecryptFinal(TEE_OperationHandle operation,
 				     void *tag, uint32_t tagLen)
 {
 	size_t len = GP11_LEN_IN(destLen);
-	TEE_Result res = TEE_AEDecryptFinal(operation, srcData, srcLen,
-					    destData,
-					    GP11_LEN_PTR(destLen, len), tag,
-					    tagLen);
+	TEE_Result res =
+		TEE_AEDecryptFinal(operation, srcData, srcLen, destData,
+				   GP11_LEN_PTR(destLen, len), tag, tagLen);
 
 	GP11_LEN_OUT(destLen, len);
 	return res;
@@ -360,15 +356,12 @@ TEE_Result __GP11_TEE_AEDecryptFinal(TEE_OperationHandle operation,
 
 /* v1.1 had no TEE_ERROR_CIPHERTEXT_INVALID: a bad ciphertext was
  * TEE_ERROR_BAD_PARAMETERS. */
-static TEE_Result gp11_asym(TEE_Result (*fn)(TEE_OperationHandle,
-					     const TEE_Attribute *, uint32_t,
-					     const void *, size_t, void *,
-					     size_t *),
-			    TEE_OperationHandle operation,
-			    const __GP11_TEE_Attribute *params,
-			    uint32_t paramCount, const void *src,
-			    uint32_t srcLen, void *dest, uint32_t *destLen,
-			    const char *func)
+static TEE_Result
+gp11_asym(TEE_Result (*fn)(TEE_OperationHandle, const TEE_Attribute *, uint32_t,
+			   const void *, size_t, void *, size_t *),
+	  TEE_OperationHandle operation, const __GP11_TEE_Attribute *params,
+	  uint32_t paramCount, const void *src, uint32_t srcLen, void *dest,
+	  uint32_t *destLen, const char *func)
 {
 	TEE_Attribute *a = gp11_attrs(params, paramCount, func);
 	size_t len = GP11_LEN_IN(destLen);
@@ -409,8 +402,8 @@ TEE_Result __GP11_TEE_AsymmetricSignDigest(TEE_OperationHandle operation,
 					   uint32_t *signatureLen)
 {
 	return gp11_asym(TEE_AsymmetricSignDigest, operation, params,
-			 paramCount, digest, digestLen, signature,
-			 signatureLen, __func__);
+			 paramCount, digest, digestLen, signature, signatureLen,
+			 __func__);
 }
 
 TEE_Result __GP11_TEE_AsymmetricVerifyDigest(

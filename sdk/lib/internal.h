@@ -45,10 +45,10 @@ void ta_rt_log(int level, const char *fmt, ...)
 
 /* A programming error the spec makes a panic, in the calling function. */
 #define TA_PANIC(why) ta_rt_panic(TEE_ERROR_BAD_STATE, __func__, (why))
-#define TA_PANIC_IF(cond, why)           \
-	do {                             \
-		if (cond)                \
-			TA_PANIC(why);   \
+#define TA_PANIC_IF(cond, why)         \
+	do {                           \
+		if (cond)              \
+			TA_PANIC(why); \
 	} while (0)
 /* A buffer argument the function must be able to read or write. */
 #define TA_CHECK_BUF(buf, len) TA_PANIC_IF(!(buf) && (len), #buf " is NULL")

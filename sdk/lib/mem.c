@@ -157,9 +157,9 @@ static TEE_Result ta_mem_check_maps(uint32_t flags, uintptr_t start,
 TEE_Result TEE_CheckMemoryAccessRights(uint32_t accessFlags, void *buffer,
 				       size_t size)
 {
-	uint32_t flags = accessFlags & (TEE_MEMORY_ACCESS_READ |
-					TEE_MEMORY_ACCESS_WRITE |
-					TEE_MEMORY_ACCESS_ANY_OWNER);
+	uint32_t flags = accessFlags &
+			 (TEE_MEMORY_ACCESS_READ | TEE_MEMORY_ACCESS_WRITE |
+			  TEE_MEMORY_ACCESS_ANY_OWNER);
 	uintptr_t start = (uintptr_t)buffer;
 
 	if (!size)

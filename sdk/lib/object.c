@@ -18,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TA_ATTRS(...) { __VA_ARGS__, 0 }
+#define TA_ATTRS(...)          \
+	{                      \
+		__VA_ARGS__, 0 \
+	}
 
 struct ta_obj_type {
 	uint32_t type;
@@ -28,39 +31,73 @@ struct ta_obj_type {
 };
 
 #define TA_RSA_PUBLIC TEE_ATTR_RSA_MODULUS, TEE_ATTR_RSA_PUBLIC_EXPONENT
-#define TA_ECC_PUBLIC                                              \
+#define TA_ECC_PUBLIC                                             \
 	TEE_ATTR_ECC_PUBLIC_VALUE_X, TEE_ATTR_ECC_PUBLIC_VALUE_Y, \
 		TEE_ATTR_ECC_CURVE
 
 static const struct ta_obj_type ta_obj_types[] = {
 	{ TEE_TYPE_AES, 128, 256, 64, TA_ATTRS(TEE_ATTR_SECRET_VALUE), { 0 } },
-	{ TEE_TYPE_HMAC_SHA1, 80, 512, 8, TA_ATTRS(TEE_ATTR_SECRET_VALUE),
+	{ TEE_TYPE_HMAC_SHA1,
+	  80,
+	  512,
+	  8,
+	  TA_ATTRS(TEE_ATTR_SECRET_VALUE),
 	  { 0 } },
-	{ TEE_TYPE_HMAC_SHA224, 112, 512, 8, TA_ATTRS(TEE_ATTR_SECRET_VALUE),
+	{ TEE_TYPE_HMAC_SHA224,
+	  112,
+	  512,
+	  8,
+	  TA_ATTRS(TEE_ATTR_SECRET_VALUE),
 	  { 0 } },
-	{ TEE_TYPE_HMAC_SHA256, 192, 1024, 8, TA_ATTRS(TEE_ATTR_SECRET_VALUE),
+	{ TEE_TYPE_HMAC_SHA256,
+	  192,
+	  1024,
+	  8,
+	  TA_ATTRS(TEE_ATTR_SECRET_VALUE),
 	  { 0 } },
-	{ TEE_TYPE_HMAC_SHA384, 256, 1024, 8, TA_ATTRS(TEE_ATTR_SECRET_VALUE),
+	{ TEE_TYPE_HMAC_SHA384,
+	  256,
+	  1024,
+	  8,
+	  TA_ATTRS(TEE_ATTR_SECRET_VALUE),
 	  { 0 } },
-	{ TEE_TYPE_HMAC_SHA512, 256, 1024, 8, TA_ATTRS(TEE_ATTR_SECRET_VALUE),
+	{ TEE_TYPE_HMAC_SHA512,
+	  256,
+	  1024,
+	  8,
+	  TA_ATTRS(TEE_ATTR_SECRET_VALUE),
 	  { 0 } },
-	{ TEE_TYPE_GENERIC_SECRET, 8, 4096, 8,
-	  TA_ATTRS(TEE_ATTR_SECRET_VALUE), { 0 } },
-	{ TEE_TYPE_RSA_PUBLIC_KEY, 256, 4096, 1, TA_ATTRS(TA_RSA_PUBLIC),
+	{ TEE_TYPE_GENERIC_SECRET,
+	  8,
+	  4096,
+	  8,
+	  TA_ATTRS(TEE_ATTR_SECRET_VALUE),
 	  { 0 } },
+	{ TEE_TYPE_RSA_PUBLIC_KEY, 256, 4096, 1, TA_ATTRS(TA_RSA_PUBLIC), { 0 } },
 	{ TEE_TYPE_RSA_KEYPAIR, 256, 4096, 1,
 	  TA_ATTRS(TA_RSA_PUBLIC, TEE_ATTR_RSA_PRIVATE_EXPONENT),
 	  TA_ATTRS(TEE_ATTR_RSA_PRIME1, TEE_ATTR_RSA_PRIME2,
 		   TEE_ATTR_RSA_EXPONENT1, TEE_ATTR_RSA_EXPONENT2,
 		   TEE_ATTR_RSA_COEFFICIENT) },
-	{ TEE_TYPE_ECDSA_PUBLIC_KEY, 256, 521, 0, TA_ATTRS(TA_ECC_PUBLIC),
+	{ TEE_TYPE_ECDSA_PUBLIC_KEY,
+	  256,
+	  521,
+	  0,
+	  TA_ATTRS(TA_ECC_PUBLIC),
 	  { 0 } },
-	{ TEE_TYPE_ECDSA_KEYPAIR, 256, 521, 0,
-	  TA_ATTRS(TA_ECC_PUBLIC, TEE_ATTR_ECC_PRIVATE_VALUE), { 0 } },
-	{ TEE_TYPE_ECDH_PUBLIC_KEY, 256, 521, 0, TA_ATTRS(TA_ECC_PUBLIC),
+	{ TEE_TYPE_ECDSA_KEYPAIR,
+	  256,
+	  521,
+	  0,
+	  TA_ATTRS(TA_ECC_PUBLIC, TEE_ATTR_ECC_PRIVATE_VALUE),
 	  { 0 } },
-	{ TEE_TYPE_ECDH_KEYPAIR, 256, 521, 0,
-	  TA_ATTRS(TA_ECC_PUBLIC, TEE_ATTR_ECC_PRIVATE_VALUE), { 0 } },
+	{ TEE_TYPE_ECDH_PUBLIC_KEY, 256, 521, 0, TA_ATTRS(TA_ECC_PUBLIC), { 0 } },
+	{ TEE_TYPE_ECDH_KEYPAIR,
+	  256,
+	  521,
+	  0,
+	  TA_ATTRS(TA_ECC_PUBLIC, TEE_ATTR_ECC_PRIVATE_VALUE),
+	  { 0 } },
 };
 
 static const struct ta_obj_type *ta_obj_type_of(uint32_t type)
@@ -162,8 +199,8 @@ static void ta_obj_clear(struct ta_obj *o)
 	o->flags &= ~TEE_HANDLE_FLAG_INITIALIZED;
 }
 
-static TEE_Result ta_obj_add_buf(struct ta_obj *o, uint32_t id,
-				 const void *buf, size_t len)
+static TEE_Result ta_obj_add_buf(struct ta_obj *o, uint32_t id, const void *buf,
+				 size_t len)
 {
 	struct ta_attr *a = &o->attrs[o->n_attrs];
 
@@ -246,8 +283,8 @@ static struct ta_obj *ta_obj_empty(TEE_ObjectHandle object, const char *func)
 }
 
 /* The object's size from its attributes, once they are in. */
-static TEE_Result ta_obj_finish(struct ta_obj *o,
-				const struct ta_obj_type *t, const char *func)
+static TEE_Result ta_obj_finish(struct ta_obj *o, const struct ta_obj_type *t,
+				const char *func)
 {
 	const struct ta_attr *a;
 	TEE_Result res;
@@ -357,8 +394,7 @@ static const struct ta_attr *ta_obj_readable(struct ta_obj *o, uint32_t id,
 		ta_rt_panic(TEE_ERROR_BAD_PARAMETERS, func,
 			    value ? "attributeID names a buffer attribute" :
 				    "attributeID names a value attribute");
-	if (!(id & TEE_ATTR_FLAG_PUBLIC) &&
-	    !(o->usage & TEE_USAGE_EXTRACTABLE))
+	if (!(id & TEE_ATTR_FLAG_PUBLIC) && !(o->usage & TEE_USAGE_EXTRACTABLE))
 		ta_rt_panic(TEE_ERROR_ACCESS_DENIED, func,
 			    "secret attribute of a non-extractable object");
 	return ta_obj_attr(o, id);
@@ -439,9 +475,8 @@ void TEE_RestrictObjectUsage(TEE_ObjectHandle object, uint32_t objectUsage)
  * gives its public half to a public key of its family. */
 static bool ta_obj_copy_ok(uint32_t dst_type, uint32_t src_type)
 {
-	return dst_type == src_type ||
-	       (ta_obj_is_public_type(dst_type) &&
-		(dst_type | 0x01000000u) == src_type);
+	return dst_type == src_type || (ta_obj_is_public_type(dst_type) &&
+					(dst_type | 0x01000000u) == src_type);
 }
 
 TEE_Result TEE_CopyObjectAttributes1(TEE_ObjectHandle destObject,
@@ -455,8 +490,7 @@ TEE_Result TEE_CopyObjectAttributes1(TEE_ObjectHandle destObject,
 
 	TA_PANIC_IF(!(src->flags & TEE_HANDLE_FLAG_INITIALIZED),
 		    "the source object is not initialized");
-	if (!ta_obj_copy_ok(dst->type, src->type) ||
-	    src->size > dst->max_size)
+	if (!ta_obj_copy_ok(dst->type, src->type) || src->size > dst->max_size)
 		return TEE_ERROR_BAD_PARAMETERS;
 	for (i = 0; i < src->n_attrs; i++) {
 		const struct ta_attr *a = &src->attrs[i];
@@ -493,8 +527,8 @@ void TEE_CopyObjectAttributes(TEE_ObjectHandle destObject,
 }
 
 /* Stores an OpenSSL bignum parameter of @pkey as a buffer attribute. */
-static TEE_Result ta_obj_add_bn(struct ta_obj *o, uint32_t id,
-				EVP_PKEY *pkey, const char *param)
+static TEE_Result ta_obj_add_bn(struct ta_obj *o, uint32_t id, EVP_PKEY *pkey,
+				const char *param)
 {
 	uint8_t bytes[TA_KEY_MAX * 8];
 	BIGNUM *bn = NULL;

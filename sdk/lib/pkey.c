@@ -92,10 +92,8 @@ static TEE_Result ta_pkey_rsa(struct ta_obj *o)
 		if (a && !ta_pkey_push_bn(bld, map[i].name, a, &bns[i]))
 			goto out;
 	}
-	o->pkey = ta_pkey_fromdata("RSA",
-				   pair ? EVP_PKEY_KEYPAIR :
-					  EVP_PKEY_PUBLIC_KEY,
-				   bld);
+	o->pkey = ta_pkey_fromdata(
+		"RSA", pair ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, bld);
 	if (o->pkey)
 		res = TEE_SUCCESS;
 out:
@@ -140,9 +138,8 @@ static EVP_PKEY *ta_pkey_ec(const char *group, const uint8_t *x, size_t x_len,
 					      point, point_len) ||
 	    (priv && !ta_pkey_push_bn(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv, &d)))
 		goto out;
-	pkey = ta_pkey_fromdata("EC",
-				priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-				bld);
+	pkey = ta_pkey_fromdata(
+		"EC", priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, bld);
 	if (!pkey)
 		goto out;
 	/* the point must lie on the curve, and match the private value */
@@ -179,10 +176,10 @@ TEE_Result ta_pkey_build(struct ta_obj *o)
 	group = ta_curve_name(curve->a);
 	if (!group)
 		return TEE_ERROR_NOT_SUPPORTED;
-	o->pkey = ta_pkey_ec(group, x->buf, x->len, y->buf, y->len,
-			     ta_obj_is_public_type(o->type) ?
-				     NULL :
-				     ta_obj_attr(o,
-						 TEE_ATTR_ECC_PRIVATE_VALUE));
+	o->pkey =
+		ta_pkey_ec(group, x->buf, x->len, y->buf, y->len,
+			   ta_obj_is_public_type(o->type) ?
+				   NULL :
+				   ta_obj_attr(o, TEE_ATTR_ECC_PRIVATE_VALUE));
 	return o->pkey ? TEE_SUCCESS : TEE_ERROR_BAD_PARAMETERS;
 }

@@ -28,9 +28,11 @@ static const uint32_t ta_prop_core_version = TEE_CORE_API_VERSION;
 static const uint32_t ta_prop_time_level = 100; /* REE-controlled */
 static const uint32_t ta_prop_rollback_level; /* none */
 static const uint32_t ta_prop_bigint_bits; /* arithmetic not provided */
-static const TEE_UUID ta_prop_device_id = {
-	0x74656571, 0x686f, 0x7374, { 0x6d, 0x6f, 0x64, 0x65, 0, 0, 0, 1 }
-};
+static const TEE_UUID ta_prop_device_id = { 0x74656571,
+					    0x686f,
+					    0x7374,
+					    { 0x6d, 0x6f, 0x64, 0x65, 0, 0, 0,
+					      1 } };
 
 static const struct user_ta_property ta_prop_tee[] = {
 	{ "gpd.tee.apiversion", USER_TA_PROP_TYPE_STRING, "1.3.1" },
@@ -46,8 +48,7 @@ static const struct user_ta_property ta_prop_tee[] = {
 	{ "gpd.tee.arith.maxBigIntSize", USER_TA_PROP_TYPE_U32,
 	  &ta_prop_bigint_bits },
 	{ "gpd.tee.cryptography.ecc", USER_TA_PROP_TYPE_BOOL, &ta_prop_true },
-	{ "gpd.tee.cryptography.nist", USER_TA_PROP_TYPE_BOOL,
-	  &ta_prop_true },
+	{ "gpd.tee.cryptography.nist", USER_TA_PROP_TYPE_BOOL, &ta_prop_true },
 	{ "gpd.tee.trustedStorage.antiRollback.protectionLevel",
 	  USER_TA_PROP_TYPE_U32, &ta_prop_rollback_level },
 	{ "gpd.tee.trustedos.manufacturer", USER_TA_PROP_TYPE_STRING, "teeq" },
@@ -78,13 +79,16 @@ static bool ta_prop_at(TEE_PropSetHandle set, size_t index,
 		/* there is a client only within a session */
 		if (!ta_rt.call.session || index > 1)
 			return false;
-		*prop = index == 0 ? (struct user_ta_property){
-			"gpd.client.identity", USER_TA_PROP_TYPE_IDENTITY,
-			&ta_rt.call.session->client
-		} : (struct user_ta_property){
-			"gpd.client.endian", USER_TA_PROP_TYPE_U32,
-			&ta_prop_endian
-		};
+		*prop = index == 0 ?
+				(struct user_ta_property){
+					"gpd.client.identity",
+					USER_TA_PROP_TYPE_IDENTITY,
+					&ta_rt.call.session->client
+				} :
+				(struct user_ta_property){
+					"gpd.client.endian",
+					USER_TA_PROP_TYPE_U32, &ta_prop_endian
+				};
 		return true;
 	}
 	if (index >= sizeof(ta_prop_tee) / sizeof(ta_prop_tee[0]))

@@ -137,7 +137,7 @@ void TEE_GenerateRandom(void *randomBuffer, size_t randomBufferLen)
 	TA_CHECK_BUF(randomBuffer, randomBufferLen);
 	while (randomBufferLen) {
 		int chunk = randomBufferLen > (1u << 30) ? 1 << 30 :
-							  (int)randomBufferLen;
+							   (int)randomBufferLen;
 
 		if (RAND_bytes(out, chunk) != 1)
 			TA_PANIC("the random generator failed");

@@ -12,8 +12,8 @@
 /* The stubs name their parameters for the reader but use none. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-#define TA_NOT_YET                                                           \
-	ta_rt_panic(TEE_ERROR_NOT_IMPLEMENTED, __func__,                     \
+#define TA_NOT_YET                                       \
+	ta_rt_panic(TEE_ERROR_NOT_IMPLEMENTED, __func__, \
 		    "not implemented in teeq yet")
 
 /* Persistent objects */
@@ -141,8 +141,7 @@ TEE_Result TEE_TruncateObjectData(TEE_ObjectHandle object, size_t size)
 	TA_NOT_YET;
 }
 
-TEE_Result __GP11_TEE_TruncateObjectData(TEE_ObjectHandle object,
-					 uint32_t size)
+TEE_Result __GP11_TEE_TruncateObjectData(TEE_ObjectHandle object, uint32_t size)
 {
 	TA_NOT_YET;
 }
@@ -370,9 +369,8 @@ bool TEE_BigIntRelativePrime(const TEE_BigInt *op1, const TEE_BigInt *op2)
 	TA_NOT_YET;
 }
 
-void TEE_BigIntComputeExtendedGcd(TEE_BigInt *gcd, TEE_BigInt *u,
-				  TEE_BigInt *v, const TEE_BigInt *op1,
-				  const TEE_BigInt *op2)
+void TEE_BigIntComputeExtendedGcd(TEE_BigInt *gcd, TEE_BigInt *u, TEE_BigInt *v,
+				  const TEE_BigInt *op1, const TEE_BigInt *op2)
 {
 	TA_NOT_YET;
 }

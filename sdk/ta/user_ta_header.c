@@ -27,8 +27,8 @@
 
 static const bool ta_head_single_instance =
 	(TA_FLAGS & TA_FLAG_SINGLE_INSTANCE) != 0;
-static const bool ta_head_multi_session =
-	(TA_FLAGS & TA_FLAG_MULTI_SESSION) != 0;
+static const bool ta_head_multi_session = (TA_FLAGS & TA_FLAG_MULTI_SESSION) !=
+					  0;
 static const bool ta_head_keep_alive =
 	(TA_FLAGS & TA_FLAG_INSTANCE_KEEP_ALIVE) != 0;
 static const uint32_t ta_head_data_size = TA_DATA_SIZE;
@@ -39,11 +39,9 @@ const struct user_ta_property ta_props[] = {
 	  &ta_head_single_instance },
 	{ TA_PROP_STR_MULTI_SESSION, USER_TA_PROP_TYPE_BOOL,
 	  &ta_head_multi_session },
-	{ TA_PROP_STR_KEEP_ALIVE, USER_TA_PROP_TYPE_BOOL,
-	  &ta_head_keep_alive },
+	{ TA_PROP_STR_KEEP_ALIVE, USER_TA_PROP_TYPE_BOOL, &ta_head_keep_alive },
 	{ TA_PROP_STR_DATA_SIZE, USER_TA_PROP_TYPE_U32, &ta_head_data_size },
-	{ TA_PROP_STR_STACK_SIZE, USER_TA_PROP_TYPE_U32,
-	  &ta_head_stack_size },
+	{ TA_PROP_STR_STACK_SIZE, USER_TA_PROP_TYPE_U32, &ta_head_stack_size },
 	{ TA_PROP_STR_VERSION, USER_TA_PROP_TYPE_STRING, TA_VERSION },
 	{ TA_PROP_STR_DESCRIPTION, USER_TA_PROP_TYPE_STRING, TA_DESCRIPTION },
 #ifdef TA_CURRENT_TA_EXT_PROPERTIES

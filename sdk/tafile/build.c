@@ -23,7 +23,8 @@ static void ta_file_put64(uint8_t *p, uint64_t v)
 static size_t ta_file_rec_size(const struct ta_file_prop *p)
 {
 	return (sizeof(struct teeq_ta_prop_rec) + p->name_len + p->value_len +
-		7) & ~(size_t)7;
+		7) &
+	       ~(size_t)7;
 }
 
 int ta_file_build(const struct ta_file_desc *d, uint8_t **out, size_t *len)

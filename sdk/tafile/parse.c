@@ -12,11 +12,11 @@
 #include <errno.h>
 #include <string.h>
 
-#define TA_FILE_FAIL(err, reason)       \
-	do {                            \
-		if (why)                \
+#define TA_FILE_FAIL(err, reason)        \
+	do {                             \
+		if (why)                 \
 			*why = (reason); \
-		return -(err);          \
+		return -(err);           \
 	} while (0)
 
 static uint16_t ta_file_le16(const uint8_t *p)
@@ -98,7 +98,8 @@ static const char *ta_file_rec(const uint8_t *props, size_t size, size_t off,
 	if (p->type == TEEQ_TA_PROP_BOOL && ta_file_le32(p->value) > 1)
 		return "bool property not 0 or 1";
 	if (!ta_file_zero(p->value + p->value_len,
-			  off + rec - (size_t)(p->value + p->value_len - props)))
+			  off + rec -
+				  (size_t)(p->value + p->value_len - props)))
 		return "property padding not zero";
 	*next = off + rec;
 	return NULL;
@@ -201,7 +202,8 @@ int ta_file_parse(const void *buf, size_t len, struct ta_file *f,
 	if (f->sig_algo)
 		f->sig = b + sig_off;
 	if (!ta_file_elf_ok(f->code, f->code_size))
-		TA_FILE_FAIL(ENOEXEC, "code is not a shared object for this machine");
+		TA_FILE_FAIL(ENOEXEC,
+			     "code is not a shared object for this machine");
 	return ta_file_check_props(f, why);
 }
 

@@ -55,8 +55,8 @@ bool ta_file_prop_next(const struct ta_file *f, size_t *cursor,
  * its signed bytes, and require_signature refuses unsigned files.
  */
 struct ta_file_verify_ops {
-	int (*verify)(void *ctx, const struct ta_file *f, const void *signed_data,
-		      size_t signed_len);
+	int (*verify)(void *ctx, const struct ta_file *f,
+		      const void *signed_data, size_t signed_len);
 	void *ctx;
 	bool require_signature;
 };

@@ -20,8 +20,7 @@ static BIGNUM *asym_bn(TEE_ObjectHandle key, uint32_t id)
 	uint8_t buf[600];
 	size_t len = sizeof(buf);
 
-	CHECK_EQ(TEE_GetObjectBufferAttribute(key, id, buf, &len),
-		 TEE_SUCCESS);
+	CHECK_EQ(TEE_GetObjectBufferAttribute(key, id, buf, &len), TEE_SUCCESS);
 	return BN_bin2bn(buf, (int)len, NULL);
 }
 
@@ -136,11 +135,11 @@ static void asym_rsa(void)
 
 		op = asym_op(alg, TEE_MODE_SIGN, 2048, key);
 		len = sizeof(sig);
-		CHECK_EQ(TEE_AsymmetricSignDigest(op, NULL, 0, digest, 20,
-						  sig, &len),
+		CHECK_EQ(TEE_AsymmetricSignDigest(op, NULL, 0, digest, 20, sig,
+						  &len),
 			 TEE_ERROR_BAD_PARAMETERS);
-		CHECK_EQ(TEE_AsymmetricSignDigest(op, NULL, 0, digest, 32,
-						  sig, &len),
+		CHECK_EQ(TEE_AsymmetricSignDigest(op, NULL, 0, digest, 32, sig,
+						  &len),
 			 TEE_SUCCESS);
 		TEE_FreeOperation(op);
 		ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL);
@@ -214,14 +213,12 @@ static void asym_ecc(uint32_t curve, uint32_t bits, const char *group,
 	TEE_FreeOperation(op);
 	if (alg == TEE_ALG_ECDSA_SHA256) {
 		esig = ECDSA_SIG_new();
-		CHECK(ECDSA_SIG_set0(esig,
-				     BN_bin2bn(sig, (int)field, NULL),
+		CHECK(ECDSA_SIG_set0(esig, BN_bin2bn(sig, (int)field, NULL),
 				     BN_bin2bn(sig + field, (int)field, NULL)));
 		der_len = i2d_ECDSA_SIG(esig, &der);
 		ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL);
 		CHECK(EVP_PKEY_verify_init(ctx) > 0);
-		CHECK_EQ(EVP_PKEY_verify(ctx, der, (size_t)der_len, digest,
-					 32),
+		CHECK_EQ(EVP_PKEY_verify(ctx, der, (size_t)der_len, digest, 32),
 			 1);
 		EVP_PKEY_CTX_free(ctx);
 		OPENSSL_free(der);
@@ -258,12 +255,12 @@ static void asym_ecc(uint32_t curve, uint32_t bits, const char *group,
 		CHECK_EQ(TEE_GetObjectBufferAttribute(
 				 peer, TEE_ATTR_ECC_PUBLIC_VALUE_Y, py, &yl),
 			 TEE_SUCCESS);
-		TEE_InitRefAttribute(&attrs[0], TEE_ATTR_ECC_PUBLIC_VALUE_X,
-				     px, xl);
-		TEE_InitRefAttribute(&attrs[1], TEE_ATTR_ECC_PUBLIC_VALUE_Y,
-				     py, yl);
-		op = asym_op(TEE_ALG_ECDH_DERIVE_SHARED_SECRET,
-			     TEE_MODE_DERIVE, bits, mine);
+		TEE_InitRefAttribute(&attrs[0], TEE_ATTR_ECC_PUBLIC_VALUE_X, px,
+				     xl);
+		TEE_InitRefAttribute(&attrs[1], TEE_ATTR_ECC_PUBLIC_VALUE_Y, py,
+				     yl);
+		op = asym_op(TEE_ALG_ECDH_DERIVE_SHARED_SECRET, TEE_MODE_DERIVE,
+			     bits, mine);
 		CHECK_EQ(TEE_AllocateTransientObject(TEE_TYPE_GENERIC_SECRET,
 						     1024, &secret),
 			 TEE_SUCCESS);

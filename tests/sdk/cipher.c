@@ -76,8 +76,8 @@ static void cipher_wrong_key_type(void *arg)
 	(void)arg;
 	TEE_AllocateOperation(&op, TEE_ALG_AES_CBC_NOPAD, TEE_MODE_ENCRYPT,
 			      256);
-	TEE_SetOperationKey(op, sdk_secret(TEE_TYPE_HMAC_SHA256, cipher_key,
-					   32));
+	TEE_SetOperationKey(op,
+			    sdk_secret(TEE_TYPE_HMAC_SHA256, cipher_key, 32));
 }
 
 static void cipher_key_too_big(void *arg)
@@ -116,11 +116,9 @@ int main(void)
 		{ TEE_ALG_AES_XTS, "XTS", false, 16 },
 	};
 	uint8_t iv[16], in[80], want[96], got[96], back[96];
-	OSSL_PARAM cs3[2] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_CIPHER_PARAM_CTS_MODE,
-						 "CS3", 0),
-		OSSL_PARAM_construct_end()
-	};
+	OSSL_PARAM cs3[2] = { OSSL_PARAM_construct_utf8_string(
+				      OSSL_CIPHER_PARAM_CTS_MODE, "CS3", 0),
+			      OSSL_PARAM_construct_end() };
 	static const size_t steps[] = { 0, 1, 7, 16, 17, 33 };
 	TEE_OperationHandle op;
 	unsigned int m, k, s;
@@ -135,8 +133,8 @@ int main(void)
 	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
 		for (k = 0; k < 2; k++) {
 			key_len = k ? 32 : 16;
-			snprintf(name, sizeof(name), "AES-%zu-%s",
-				 key_len * 8, modes[m].mode);
+			snprintf(name, sizeof(name), "AES-%zu-%s", key_len * 8,
+				 modes[m].mode);
 			for (len = modes[m].min; len <= sizeof(in); len++) {
 				uint8_t xts_key[64];
 
@@ -170,8 +168,8 @@ int main(void)
 	CHECK_EQ(TEE_AllocateOperation(&op, TEE_ALG_AES_CBC_NOPAD,
 				       TEE_MODE_ENCRYPT, 128),
 		 TEE_SUCCESS);
-	CHECK_EQ(TEE_SetOperationKey(op, sdk_secret(TEE_TYPE_AES, cipher_key,
-						    16)),
+	CHECK_EQ(TEE_SetOperationKey(op,
+				     sdk_secret(TEE_TYPE_AES, cipher_key, 16)),
 		 TEE_SUCCESS);
 	TEE_CipherInit(op, iv, 16);
 	n = 10;
@@ -193,9 +191,9 @@ int main(void)
 	CHECK_EQ(TEE_AllocateOperation(&op, TEE_ALG_AES_XTS, TEE_MODE_ENCRYPT,
 				       128),
 		 TEE_SUCCESS);
-	CHECK_EQ(TEE_SetOperationKey2(
-			 op, sdk_secret(TEE_TYPE_AES, cipher_key, 16),
-			 sdk_secret(TEE_TYPE_AES, cipher_key, 16)),
+	CHECK_EQ(TEE_SetOperationKey2(op,
+				      sdk_secret(TEE_TYPE_AES, cipher_key, 16),
+				      sdk_secret(TEE_TYPE_AES, cipher_key, 16)),
 		 TEE_ERROR_SECURITY);
 	CHECK_EQ(TEE_AllocateOperation(&op, TEE_ALG_AES_CBC_NOPAD,
 				       TEE_MODE_ENCRYPT, 100),

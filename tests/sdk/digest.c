@@ -59,8 +59,7 @@ int main(void)
 	for (i = 0; i < sizeof(msg); i++)
 		msg[i] = (uint8_t)(i * 7 + 3);
 	len = sizeof(got);
-	CHECK_EQ(TEE_AllocateOperation(&op, TEE_ALG_SHA256, TEE_MODE_DIGEST,
-				       0),
+	CHECK_EQ(TEE_AllocateOperation(&op, TEE_ALG_SHA256, TEE_MODE_DIGEST, 0),
 		 TEE_SUCCESS);
 	CHECK_EQ(TEE_DigestDoFinal(op, "abc", 3, got, &len), TEE_SUCCESS);
 	CHECK_EQ(len, 32);

@@ -27,8 +27,8 @@ static const uint8_t rfc4493_mac[16] = { 0x07, 0x0a, 0x16, 0xb4, 0x6b, 0x4d,
 					 0x41, 0x44, 0xf7, 0x9b, 0xdd, 0x9d,
 					 0xd0, 0x4a, 0x28, 0x7c };
 
-static TEE_OperationHandle mac_op(uint32_t alg, uint32_t type,
-				  const void *key, size_t len)
+static TEE_OperationHandle mac_op(uint32_t alg, uint32_t type, const void *key,
+				  size_t len)
 {
 	TEE_OperationHandle op;
 
@@ -46,8 +46,8 @@ static TEE_OperationHandle ae_op(uint32_t alg, uint32_t mode)
 	TEE_OperationHandle op;
 
 	CHECK_EQ(TEE_AllocateOperation(&op, alg, mode, 128), TEE_SUCCESS);
-	CHECK_EQ(TEE_SetOperationKey(op, sdk_secret(TEE_TYPE_AES, rfc4493_key,
-						    16)),
+	CHECK_EQ(TEE_SetOperationKey(op,
+				     sdk_secret(TEE_TYPE_AES, rfc4493_key, 16)),
 		 TEE_SUCCESS);
 	return op;
 }
@@ -58,8 +58,8 @@ static void mac_update_before_init(void *arg)
 
 	(void)arg;
 	TEE_AllocateOperation(&op, TEE_ALG_HMAC_SHA256, TEE_MODE_MAC, 256);
-	TEE_SetOperationKey(op, sdk_secret(TEE_TYPE_HMAC_SHA256, rfc4231_mac,
-					   32));
+	TEE_SetOperationKey(op,
+			    sdk_secret(TEE_TYPE_HMAC_SHA256, rfc4231_mac, 32));
 	TEE_MACUpdate(op, "x", 1);
 }
 
@@ -67,8 +67,8 @@ static void mac_update_before_init(void *arg)
 static void ae_check(uint32_t alg, const char *name, size_t nonce_len,
 		     uint32_t tag_bits)
 {
-	uint8_t nonce[16], aad[20], pt[70], ct[80], back[80], tag[16],
-		want[80], want_tag[16];
+	uint8_t nonce[16], aad[20], pt[70], ct[80], back[80], tag[16], want[80],
+		want_tag[16];
 	size_t n, t, done;
 	TEE_OperationHandle op;
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
@@ -114,13 +114,13 @@ static void ae_check(uint32_t alg, const char *name, size_t nonce_len,
 	done = n;
 	n = 0;
 	t = 1;
-	CHECK_EQ(TEE_AEEncryptFinal(op, pt + 33, sizeof(pt) - 33, ct + done,
-				    &n, tag, &t),
+	CHECK_EQ(TEE_AEEncryptFinal(op, pt + 33, sizeof(pt) - 33, ct + done, &n,
+				    tag, &t),
 		 TEE_ERROR_SHORT_BUFFER);
 	CHECK_EQ(n, sizeof(pt) - done);
 	CHECK_EQ(t, tag_bits / 8);
-	CHECK_EQ(TEE_AEEncryptFinal(op, pt + 33, sizeof(pt) - 33, ct + done,
-				    &n, tag, &t),
+	CHECK_EQ(TEE_AEEncryptFinal(op, pt + 33, sizeof(pt) - 33, ct + done, &n,
+				    tag, &t),
 		 TEE_SUCCESS);
 	CHECK_EQ(done + n, sizeof(pt));
 	CHECK_MEM(ct, want, sizeof(pt));

@@ -9,8 +9,8 @@
  */
 #include "sdk_test.h"
 
-static const uint8_t obj_key[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-				     12, 13, 14, 15, 16 };
+static const uint8_t obj_key[32] = { 1, 2,  3,	4,  5,	6,  7,	8,
+				     9, 10, 11, 12, 13, 14, 15, 16 };
 
 static TEE_ObjectHandle obj_aes(void)
 {
@@ -114,12 +114,12 @@ static void obj_properties(void)
 	CHECK(!strcmp(str, "in-process SDK test"));
 	CHECK_EQ(len, sizeof("in-process SDK test"));
 	len = 3;
-	CHECK_EQ(TEE_GetPropertyAsString(TEE_PROPSET_CURRENT_TA,
-					 "gpd.ta.appID", str, &len),
+	CHECK_EQ(TEE_GetPropertyAsString(TEE_PROPSET_CURRENT_TA, "gpd.ta.appID",
+					 str, &len),
 		 TEE_ERROR_SHORT_BUFFER);
 	CHECK_EQ(len, 37);
-	CHECK_EQ(TEE_GetPropertyAsString(TEE_PROPSET_CURRENT_TA,
-					 "gpd.ta.appID", str, &len),
+	CHECK_EQ(TEE_GetPropertyAsString(TEE_PROPSET_CURRENT_TA, "gpd.ta.appID",
+					 str, &len),
 		 TEE_SUCCESS);
 	CHECK(!strcmp(str, "11223344-5566-7788-99aa-bbccddeeff00"));
 	CHECK_EQ(TEE_GetPropertyAsUUID(TEE_PROPSET_CURRENT_TA, "gpd.ta.appID",
@@ -141,8 +141,8 @@ static void obj_properties(void)
 				      &u32),
 		 TEE_SUCCESS);
 	CHECK_EQ(u32, 42);
-	CHECK_EQ(TEE_GetPropertyAsU64(TEE_PROPSET_CURRENT_TA,
-				      "org.teeq.number", &u64),
+	CHECK_EQ(TEE_GetPropertyAsU64(TEE_PROPSET_CURRENT_TA, "org.teeq.number",
+				      &u64),
 		 TEE_SUCCESS);
 	CHECK_EQ(u64, 42);
 	CHECK_EQ(TEE_GetPropertyAsU32(TEE_PROPSET_CURRENT_TA, "org.teeq.text",

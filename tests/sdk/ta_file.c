@@ -64,7 +64,10 @@ int main(void)
 	int err;
 
 	/* the smallest ELF64 x86-64 shared object header the parser accepts */
-	memcpy(tf_code, "\x7f" "ELF\2\1\1", 7);
+	memcpy(tf_code,
+	       "\x7f"
+	       "ELF\2\1\1",
+	       7);
 	tf_code[16] = 3;
 	tf_code[18] = 62;
 	CHECK_EQ(tf_build(props, 2, 0x1c, &img, &len), 0);
@@ -116,7 +119,8 @@ int main(void)
 	CHECK_EQ(ta_file_verify(&f, img, &ops), -ENOKEY);
 	ops.verify = tf_reject;
 	ops.require_signature = false;
-	CHECK_EQ(ta_file_verify(&f, img, &ops), 0); /* unsigned: nothing to check */
+	CHECK_EQ(ta_file_verify(&f, img, &ops),
+		 0); /* unsigned: nothing to check */
 	CHECK_EQ(ta_host_load(img, len, NULL, &ops, &ta, &why), -ENOEXEC);
 	free(img);
 

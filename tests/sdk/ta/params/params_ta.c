@@ -27,10 +27,9 @@ TEE_Result TA_OpenSessionEntryPoint(uint32_t param_types,
 				    void **sess_ctx)
 {
 	(void)params;
-	if (param_types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_NONE,
-					   TEE_PARAM_TYPE_NONE,
-					   TEE_PARAM_TYPE_NONE,
-					   TEE_PARAM_TYPE_NONE))
+	if (param_types !=
+	    TEE_PARAM_TYPES(TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+			    TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
 		return TEE_ERROR_BAD_PARAMETERS;
 	*sess_ctx = NULL;
 	IMSG("session opened");
@@ -69,8 +68,8 @@ static TEE_Result params_sha256(TEE_Param params[TEE_NUM_PARAMS])
 	if (res)
 		return res;
 	res = TEE_DigestDoFinal(op, params[0].memref.buffer,
-				params[0].memref.size,
-				params[1].memref.buffer, &len);
+				params[0].memref.size, params[1].memref.buffer,
+				&len);
 	params[1].memref.size = len;
 	TEE_FreeOperation(op);
 	return res;

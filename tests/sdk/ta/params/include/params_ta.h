@@ -3,13 +3,12 @@
 #ifndef PARAMS_TA_H
 #define PARAMS_TA_H
 
-#define PARAMS_TA_UUID                                     \
-	{                                                  \
-		0x5d2b6d8e, 0x1c3a, 0x4f6e,                \
-		{                                          \
-			0x9b, 0x8a, 0x7e, 0x1f, 0x0c, 0x2d, \
-				0x3a, 0x4b                 \
-		}                                          \
+#define PARAMS_TA_UUID                                                 \
+	{                                                              \
+		0x5d2b6d8e, 0x1c3a, 0x4f6e,                            \
+		{                                                      \
+			0x9b, 0x8a, 0x7e, 0x1f, 0x0c, 0x2d, 0x3a, 0x4b \
+		}                                                      \
 	}
 
 /* p0 VALUE_INOUT: a+1, b+2; p1 VALUE_OUTPUT: a = magic, b = paramTypes */

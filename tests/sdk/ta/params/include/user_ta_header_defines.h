@@ -10,9 +10,12 @@
 #define TA_DATA_SIZE (64 * 1024)
 #define TA_VERSION "1.0"
 #define TA_DESCRIPTION "teeq API-level test TA"
-#define TA_CURRENT_TA_EXT_PROPERTIES                                         \
-	{ "org.teeq.test.number", USER_TA_PROP_TYPE_U32,                     \
-	  &(const uint32_t){ 0x0010 } },                                     \
-	{ "org.teeq.test.blob", USER_TA_PROP_TYPE_BINARY_BLOCK, "dGVlcQ==" }
+#define TA_CURRENT_TA_EXT_PROPERTIES                                  \
+	{ "org.teeq.test.number", USER_TA_PROP_TYPE_U32,              \
+	  &(const uint32_t){ 0x0010 } },                              \
+	{                                                             \
+		"org.teeq.test.blob", USER_TA_PROP_TYPE_BINARY_BLOCK, \
+			"dGVlcQ=="                                    \
+	}
 
 #endif /* USER_TA_HEADER_DEFINES_H */
