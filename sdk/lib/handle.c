@@ -19,6 +19,7 @@ struct ta_handle_slot {
 static struct ta_handle_slot *ta_handle_slots;
 static size_t ta_handle_cap; /* power of two, or 0 */
 static size_t ta_handle_used; /* live and deleted slots */
+static size_t ta_handle_live;
 static const char ta_handle_tomb;
 
 static size_t ta_handle_hash(const void *handle)
@@ -90,6 +91,7 @@ int ta_handle_add(const void *handle, enum ta_handle_kind kind)
 		return -ENOMEM;
 	ta_handle_insert(ta_handle_slots, ta_handle_cap, handle, kind);
 	ta_handle_used++;
+	ta_handle_live++;
 	return 0;
 }
 
@@ -97,8 +99,16 @@ void ta_handle_del(const void *handle)
 {
 	struct ta_handle_slot *slot = ta_handle_find(handle);
 
-	if (slot)
-		slot->handle = &ta_handle_tomb;
+	if (!slot)
+		return;
+	slot->handle = &ta_handle_tomb;
+	/* no handle left: nothing stays allocated, even if the TA's code
+	 * is unloaded next */
+	if (!--ta_handle_live) {
+		free(ta_handle_slots);
+		ta_handle_slots = NULL;
+		ta_handle_cap = ta_handle_used = 0;
+	}
 }
 
 bool ta_handle_valid(const void *handle, enum ta_handle_kind kind)
