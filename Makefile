@@ -76,7 +76,7 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 
 .PHONY: all libs progs tests benches examples test bench deps clean \
-	format check-format install
+	format check-format install driver
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -136,6 +136,29 @@ $(O)/tests/%: $(O)/tests/%.o $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $< $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) \
 		$(CRYPTO_LIBS) -o $@
+
+# ---- the kernel module -----------------------------------------------------------
+# Built against the running kernel's headers when it has them, else the
+# installed Debian 6.1 ones (what the QEMU stage boots). Kbuild works on a
+# copy of driver/, ring/ and uapi/ under $(O), so the tree stays clean.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(sort $(wildcard /lib/modules/6.1*/build)))
+KBUILD_SRC := $(O)/kernel/src
+DRIVER_SRCS := $(sort $(wildcard driver/*.c driver/*.h)) driver/Kbuild \
+	ring/ring.c ring/channel.c ring/ring.h ring/atomics.h ring/channel.h \
+	$(sort $(wildcard uapi/*.h))
+TEEQ_KO := $(O)/kernel/teeq.ko
+
+driver: $(TEEQ_KO)
+
+$(TEEQ_KO): $(DRIVER_SRCS)
+	@test -n "$(KDIR)" || { echo "no kernel headers: scripts/deps.sh kernel"; exit 1; }
+	@mkdir -p $(KBUILD_SRC)
+	$(Q)cp --parents -u $(DRIVER_SRCS) $(KBUILD_SRC)/
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) \
+		M=$(abspath $(KBUILD_SRC)/driver) KCFLAGS=-Werror \
+		CONFIG_DEBUG_INFO_BTF_MODULES= modules
+	$(Q)cp $(KBUILD_SRC)/driver/teeq.ko $@
 
 # ---- make test ---------------------------------------------------------------
 # Three builds of the same sources; sanitizer runs scale long stress loops

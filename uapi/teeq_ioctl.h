@@ -32,6 +32,14 @@
 #define TEEQ_GEN_CAP_REG_MEM (1 << 2) /* can register user memory */
 #define TEEQ_GEN_CAP_MEMREF_NULL (1 << 3) /* NULL memref supported */
 
+/*
+ * teeq's own capabilities (tee_ioctl_version_data.impl_caps of
+ * TEEQ_IMPL_ID_TEEQ); the extensions they name are refused by the upstream
+ * subsystem, so a client learns which kernel it talks to.
+ */
+#define TEEQ_IMPL_CAP_TEMP_MEMREF (1 << 0) /* TEEQ_IOCTL_PARAM_ATTR_TEMP */
+#define TEEQ_IMPL_CAP_REGISTER_FD (1 << 1) /* TEEQ_IOC_SHM_REGISTER_FD */
+
 /* A memref param whose shm id is this is a NULL memref. */
 #define TEEQ_MEMREF_NULL ((__u64)(-1))
 
@@ -70,6 +78,15 @@ struct teeq_ioctl_buf_data {
 #define TEEQ_IOCTL_PARAM_ATTR_META 0x100
 #define TEEQ_IOCTL_PARAM_ATTR_MASK \
 	(TEEQ_IOCTL_PARAM_ATTR_TYPE_MASK | TEEQ_IOCTL_PARAM_ATTR_META)
+/*
+ * teeq extension (TEEQ_IMPL_CAP_TEMP_MEMREF), outside the upstream mask: a
+ * MEMREF_* parameter with this bit is a temporary memref. a is the
+ * caller's address, b the size, c must be 0. The driver copies the bytes
+ * into memory the secure side reaches before the call (INPUT, INOUT) and
+ * back after it (OUTPUT, INOUT: the size the trusted app produced, at most
+ * b), and reports the produced or needed size in b.
+ */
+#define TEEQ_IOCTL_PARAM_ATTR_TEMP 0x200
 
 /* Login methods (clnt_login). */
 #define TEEQ_IOCTL_LOGIN_PUBLIC 0
@@ -147,6 +164,21 @@ struct teeq_ioctl_shm_register_data {
 	__s32 id;
 };
 
+/*
+ * teeq extension (TEEQ_IMPL_CAP_REGISTER_FD): register a dma-buf (a DRM
+ * driver's PRIME export, say) so the secure side uses it in place. The
+ * layout and request number are those of the OP-TEE vendor trees'
+ * TEE_IOC_SHM_REGISTER_FD. in: fd, flags (must be 0); out: size (the
+ * dma-buf's), id. Returns an fd that owns the registration, as
+ * TEEQ_IOC_SHM_REGISTER does; closing it unregisters.
+ */
+struct teeq_ioctl_shm_register_fd_data {
+	__s64 fd;
+	__u64 size;
+	__u32 flags;
+	__s32 id;
+} __attribute__((aligned(8)));
+
 #define TEEQ_IOC_VERSION \
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 0, struct teeq_ioctl_version_data)
 #define TEEQ_IOC_SHM_ALLOC                       \
@@ -169,6 +201,10 @@ struct teeq_ioctl_shm_register_data {
 	_IOWR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 9, \
 	      struct teeq_ioctl_shm_register_data)
 
+#define TEEQ_IOC_SHM_REGISTER_FD                 \
+	_IOWR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 8, \
+	      struct teeq_ioctl_shm_register_fd_data)
+
 TEEQ_PIN_SIZE(struct teeq_ioctl_version_data, 12);
 TEEQ_PIN_SIZE(struct teeq_ioctl_shm_alloc_data, 16);
 TEEQ_PIN_SIZE(struct teeq_ioctl_buf_data, 16);
@@ -184,5 +220,6 @@ TEEQ_PIN_SIZE(struct teeq_ioctl_close_session_arg, 4);
 TEEQ_PIN_SIZE(struct teeq_ioctl_supp_recv_arg, 8);
 TEEQ_PIN_SIZE(struct teeq_ioctl_supp_send_arg, 8);
 TEEQ_PIN_SIZE(struct teeq_ioctl_shm_register_data, 24);
+TEEQ_PIN_SIZE(struct teeq_ioctl_shm_register_fd_data, 24);
 
 #endif /* TEEQ_UAPI_IOCTL_H */

@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A context's channel to the secure side: its region (the ring protocol's
+ * header, queue pairs and heap, in pages the secure side maps through the
+ * channel file), its calls in flight, and waiting on both rings.
+ *
+ * A call takes a credit (a request slot of its queue pair; at most as many
+ * as the submission ring holds, so neither ring can overflow), writes its
+ * entry and publishes it, then waits: it spins for spin_us reaping
+ * completions (anyone's: the reaper completes every call it finds), then
+ * sleeps with NEED_WAKEUP set on the completion ring. So under load the
+ * secure side posts completions without a doorbell, and a doorbell (its
+ * write to the channel file) reaps them when a waiter sleeps. The
+ * submission side does the same in the other direction: the eventfd is
+ * signalled only when the secure side asked for it.
+ *
+ * Completions are matched by user_data (generation << 32 | slot) and
+ * checked before they are delivered; anything else is counted and dropped.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "teeq_sw.h"
+
+unsigned int teeq_sq_entries = 64;
+module_param_named(ring_entries, teeq_sq_entries, uint, 0444);
+MODULE_PARM_DESC(
+	ring_entries,
+	"slots per ring, a power of two: the calls a queue pair keeps in flight");
+unsigned int teeq_qpairs = 1;
+module_param_named(qpairs, teeq_qpairs, uint, 0444);
+MODULE_PARM_DESC(qpairs, "queue pairs per context, 1..16");
+static unsigned int teeq_heap_mb = 64;
+module_param_named(heap_mb, teeq_heap_mb, uint, 0444);
+MODULE_PARM_DESC(
+	heap_mb,
+	"MiB of heap per context (allocated memory and copies of temporary memrefs), populated as used");
+static unsigned int teeq_spin_us = 20;
+module_param_named(spin_us, teeq_spin_us, uint, 0644);
+MODULE_PARM_DESC(
+	spin_us,
+	"microseconds a caller polls for its completion before it sleeps");
+
+unsigned long teeq_heap_size;
+
+int teeq_chan_params(void)
+{
+	if (teeq_sq_entries < TEEQ_RING_MIN_ENTRIES ||
+	    teeq_sq_entries > TEEQ_RING_MAX_ENTRIES ||
+	    (teeq_sq_entries & (teeq_sq_entries - 1)) || !teeq_qpairs ||
+	    teeq_qpairs > TEEQ_MAX_QPAIRS || !teeq_heap_mb ||
+	    teeq_heap_mb > 4096)
+		return -EINVAL;
+	teeq_heap_size = (unsigned long)teeq_heap_mb << 20;
+	return 0;
+}
+
+#define TEEQ_REAP_BATCH 16u
+
+/* ---- the region ----------------------------------------------------------------- */
+
+struct teeq_chan *teeq_chan_new(struct teeq_ctx *ctx)
+{
+	struct teeq_chan *chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+
+	if (!chan)
+		return NULL;
+	kref_init(&chan->ref);
+	mutex_init(&chan->lock);
+	init_completion(&chan->opened);
+	INIT_LIST_HEAD(&chan->link);
+	chan->ctx_id = ctx->id;
+	chan->uid = ctx->uid;
+	chan->gid = ctx->gid;
+	chan->pid = ctx->pid;
+	chan->nr_qpairs = teeq_qpairs;
+	teeq_stat_inc(channels);
+	return chan;
+}
+
+static void teeq_chan_free(struct kref *ref)
+{
+	struct teeq_chan *chan = container_of(ref, struct teeq_chan, ref);
+	unsigned long i, heap_pages = 0;
+	u32 q;
+
+	for (q = 0; q < chan->nr_qpairs; q++) {
+		struct teeq_qp *qp = &chan->qp[q];
+
+		if (qp->sq_db)
+			eventfd_ctx_put(qp->sq_db);
+		kvfree(qp->reqs);
+		kvfree(qp->free);
+	}
+	if (chan->rings)
+		vunmap(chan->rings);
+	if (chan->heap)
+		gen_pool_destroy(chan->heap);
+	for (i = 0; chan->pages && i < chan->nr_pages; i++) {
+		if (!chan->pages[i])
+			continue;
+		__free_page(chan->pages[i]);
+		heap_pages += i >= chan->ring_pages;
+	}
+	teeq_stat_add(heap_pages, -(s64)heap_pages);
+	kvfree(chan->pages);
+	mutex_destroy(&chan->lock);
+	teeq_stat_dec(channels);
+	kfree(chan);
+}
+
+void teeq_chan_put(struct teeq_chan *chan)
+{
+	kref_put(&chan->ref, teeq_chan_free);
+}
+
+static int teeq_qp_init(struct teeq_chan *chan, struct teeq_qp *qp, u32 index)
+{
+	u32 i;
+	int ret;
+
+	qp->chan = chan;
+	spin_lock_init(&qp->sq_lock);
+	spin_lock_init(&qp->cq_lock);
+	init_waitqueue_head(&qp->credit_wq);
+	INIT_LIST_HEAD(&qp->zombies);
+	ret = channel_attach_qpair(chan->rings, &chan->layout, index, &qp->sq,
+				   RING_PRODUCER, &qp->cq, RING_CONSUMER);
+	if (ret)
+		return ret;
+	qp->nr_reqs = chan->layout.qp[index].sq_entries;
+	qp->reqs = kvcalloc(qp->nr_reqs, sizeof(*qp->reqs), GFP_KERNEL);
+	qp->free = kvcalloc(qp->nr_reqs, sizeof(*qp->free), GFP_KERNEL);
+	if (!qp->reqs || !qp->free)
+		return -ENOMEM;
+	for (i = 0; i < qp->nr_reqs; i++) {
+		init_waitqueue_head(&qp->reqs[i].wq);
+		INIT_LIST_HEAD(&qp->reqs[i].zombie);
+		qp->free[i] = qp->nr_reqs - 1 - i;
+	}
+	qp->nr_free = qp->nr_reqs;
+	return 0;
+}
+
+/*
+ * Lays the region out and formats it, once, under chan->lock: the ring
+ * pages are allocated and mapped now, heap pages when a buffer first
+ * covers them. On failure what was built is freed with the channel.
+ */
+int teeq_chan_region(struct teeq_chan *chan)
+{
+	struct channel_params params = {
+		.nr_qpairs = chan->nr_qpairs,
+		.sq_entries = teeq_sq_entries,
+		.heap_size = teeq_heap_size,
+		.features = TEEQ_FEAT_NEED_WAKEUP | TEEQ_FEAT_CANCEL |
+			    TEEQ_FEAT_EXT_SHM,
+	};
+	unsigned long i;
+	u32 q;
+	int ret;
+
+	lockdep_assert_held(&chan->lock);
+	if (chan->heap)
+		return 0;
+	ret = channel_plan(&params, &chan->layout);
+	if (ret)
+		return ret;
+	chan->nr_pages = chan->layout.region_size >> PAGE_SHIFT;
+	chan->ring_pages = chan->layout.heap_off >> PAGE_SHIFT;
+	chan->pages =
+		kvcalloc(chan->nr_pages, sizeof(*chan->pages), GFP_KERNEL);
+	if (!chan->pages)
+		return -ENOMEM;
+	for (i = 0; i < chan->ring_pages; i++) {
+		chan->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!chan->pages[i])
+			return -ENOMEM;
+	}
+	chan->rings = vmap(chan->pages, chan->ring_pages, VM_MAP, PAGE_KERNEL);
+	if (!chan->rings)
+		return -ENOMEM;
+	ret = channel_format(chan->rings, &chan->layout);
+	if (ret)
+		return ret;
+	for (q = 0; q < chan->nr_qpairs; q++) {
+		ret = teeq_qp_init(chan, &chan->qp[q], q);
+		if (ret)
+			return ret;
+	}
+	chan->heap = gen_pool_create(PAGE_SHIFT, NUMA_NO_NODE);
+	if (!chan->heap)
+		return -ENOMEM;
+	/* by region offset: the heap starts past the rings, never at 0 */
+	ret = gen_pool_add(chan->heap, chan->layout.heap_off,
+			   chan->layout.heap_size, NUMA_NO_NODE);
+	if (ret) {
+		gen_pool_destroy(chan->heap);
+		chan->heap = NULL;
+	}
+	return ret;
+}
+
+u64 teeq_chan_region_size(struct teeq_chan *chan)
+{
+	return chan->layout.region_size;
+}
+
+/* ---- the pool ---------------------------------------------------------------------- */
+
+int teeq_chan_shm_alloc(struct teeq_ctx *ctx, struct teeq_shm *shm)
+{
+	struct teeq_chan *chan = ctx->backend;
+	unsigned long first, n, i, off;
+	int ret;
+
+	mutex_lock(&chan->lock);
+	ret = teeq_chan_region(chan);
+	mutex_unlock(&chan->lock);
+	if (ret)
+		return ret;
+	n = PAGE_ALIGN(max_t(u64, shm->size, 1)) >> PAGE_SHIFT;
+	if (n > chan->layout.heap_size >> PAGE_SHIFT)
+		return -ENOMEM;
+	off = gen_pool_alloc(chan->heap, n << PAGE_SHIFT);
+	if (!off)
+		return -ENOMEM;
+	first = off >> PAGE_SHIFT;
+	/* blocks never share a page, so nobody else fills these */
+	for (i = first; i < first + n; i++) {
+		struct page *page;
+
+		if (chan->pages[i])
+			continue;
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page) {
+			gen_pool_free(chan->heap, off, n << PAGE_SHIFT);
+			return -ENOMEM;
+		}
+		/* release: the zeroed page before its pointer, for the
+		 * secure side's fault handler */
+		smp_store_release(&chan->pages[i], page);
+		teeq_stat_inc(heap_pages);
+	}
+	kref_get(&chan->ref);
+	shm->backend = chan;
+	shm->pages = &chan->pages[first];
+	shm->nr_pages = n;
+	shm->pool_off = off - chan->layout.heap_off;
+	shm->wire_id = TEEQ_BUF_ID_HEAP;
+	return 0;
+}
+
+void teeq_chan_shm_free(struct teeq_shm *shm)
+{
+	struct teeq_chan *chan = shm->backend;
+
+	gen_pool_free(chan->heap, shm->pool_off + chan->layout.heap_off,
+		      shm->nr_pages << PAGE_SHIFT);
+	teeq_chan_put(chan);
+}
+
+/* ---- the channel file: the secure side's view ------------------------------------ */
+
+static vm_fault_t teeq_chan_fault(struct vm_fault *vmf)
+{
+	struct teeq_chan *chan = vmf->vma->vm_private_data;
+	struct page *page;
+
+	if (vmf->pgoff >= chan->nr_pages)
+		return VM_FAULT_SIGBUS;
+	/* acquire: pairs with the population in teeq_chan_shm_alloc() */
+	page = smp_load_acquire(&chan->pages[vmf->pgoff]);
+	if (!page) /* heap the driver never handed out */
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vmf->vma, vmf->address, page_to_pfn(page));
+}
+
+static const struct vm_operations_struct teeq_chan_vm_ops = {
+	.fault = teeq_chan_fault,
+};
+
+static int teeq_chan_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct teeq_chan *chan = filp->private_data;
+
+	if (!(vma->vm_flags & VM_SHARED) || vma->vm_pgoff ||
+	    vma_pages(vma) > chan->nr_pages)
+		return -EINVAL;
+	/* page table entries hold no page: the file keeps the region */
+	teeq_vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &teeq_chan_vm_ops;
+	vma->vm_private_data = chan;
+	return 0;
+}
+
+static void teeq_qp_reap(struct teeq_qp *qp, bool wait_for_lock);
+
+/* The completion doorbell: the secure side posted completions and a
+ * waiter asked to be woken. */
+static ssize_t teeq_chan_write(struct file *filp, const char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	struct teeq_chan *chan = filp->private_data;
+	u32 q;
+
+	if (len < sizeof(u64))
+		return -EINVAL;
+	teeq_stat_inc(cq_doorbells);
+	if (READ_ONCE(chan->state) != TEEQ_CHAN_DEAD)
+		for (q = 0; q < chan->nr_qpairs; q++)
+			teeq_qp_reap(&chan->qp[q], true);
+	return sizeof(u64);
+}
+
+static int teeq_chan_release(struct inode *inode, struct file *filp)
+{
+	teeq_chan_put(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations teeq_chan_fops = {
+	.owner = THIS_MODULE,
+	.mmap = teeq_chan_mmap,
+	.write = teeq_chan_write,
+	.release = teeq_chan_release,
+};
+
+struct file *teeq_chan_file(struct teeq_chan *chan)
+{
+	struct file *file;
+
+	kref_get(&chan->ref);
+	file = anon_inode_getfile("teeq-channel", &teeq_chan_fops, chan,
+				  O_RDWR | O_CLOEXEC);
+	if (IS_ERR(file))
+		teeq_chan_put(chan);
+	return file;
+}
+
+/* ---- completions ---------------------------------------------------------------------- */
+
+static bool teeq_req_done(struct teeq_req *req)
+{
+	/* acquire: the completion is read after its state */
+	return smp_load_acquire(&req->state) == TEEQ_REQ_DONE;
+}
+
+/* Ends @req with @cqe; cq_lock held. */
+static void teeq_req_end(struct teeq_qp *qp, struct teeq_req *req,
+			 const struct teeq_cqe *cqe)
+{
+	req->call.cqe = *cqe;
+	/* release: the completion is written before the state says so */
+	smp_store_release(&req->state, TEEQ_REQ_DONE);
+	teeq_stat_dec(in_flight);
+	if (req->abandoned)
+		list_add_tail(&req->zombie, &qp->zombies);
+	else if (wq_has_sleeper(&req->wq))
+		wake_up(&req->wq);
+}
+
+/* One completion from the ring, already copied; cq_lock held. */
+static void teeq_qp_complete(struct teeq_qp *qp, struct teeq_cqe *cqe)
+{
+	u32 slot = (u32)cqe->user_data, gen = (u32)(cqe->user_data >> 32);
+	struct teeq_req *req;
+
+	if (slot >= qp->nr_reqs) {
+		teeq_stat_inc(cqe_forged);
+		return;
+	}
+	req = &qp->reqs[slot];
+	if (gen != req->gen) {
+		/* an earlier call of this slot is over: late; a later one
+		 * was never issued: forged */
+		if ((s32)(req->gen - gen) > 0)
+			teeq_stat_inc(cqe_late);
+		else
+			teeq_stat_inc(cqe_forged);
+		return;
+	}
+	if (req->state != TEEQ_REQ_IN_FLIGHT) {
+		teeq_stat_inc(cqe_duplicate);
+		return;
+	}
+	if (!teeq_call_cqe_valid(&req->call, cqe)) {
+		teeq_stat_inc(cqe_malformed);
+		*cqe = (struct teeq_cqe){ .result = TEEQ_ERROR_COMMUNICATION,
+					  .origin = TEEQ_ORIGIN_COMMS };
+	}
+	teeq_stat_inc(calls);
+	teeq_req_end(qp, req, cqe);
+}
+
+static void teeq_qp_put_slot(struct teeq_qp *qp, struct teeq_req *req)
+{
+	spin_lock(&qp->sq_lock);
+	WRITE_ONCE(req->state, TEEQ_REQ_FREE);
+	qp->free[qp->nr_free++] = req - qp->reqs;
+	spin_unlock(&qp->sq_lock);
+	if (wq_has_sleeper(&qp->credit_wq))
+		wake_up(&qp->credit_wq);
+}
+
+/* Abandoned calls that are over: their references go, their slots too. */
+static void teeq_qp_bury(struct teeq_qp *qp, struct list_head *zombies)
+{
+	struct teeq_req *req, *next;
+
+	list_for_each_entry_safe(req, next, zombies, zombie) {
+		list_del_init(&req->zombie);
+		teeq_call_release(&req->call);
+		teeq_qp_put_slot(qp, req);
+	}
+}
+
+static void teeq_qp_reap(struct teeq_qp *qp, bool wait_for_lock)
+{
+	struct teeq_cqe cqe;
+	LIST_HEAD(zombies);
+	bool broken;
+	u32 n, i;
+
+	if (wait_for_lock)
+		spin_lock(&qp->cq_lock);
+	else if (!spin_trylock(&qp->cq_lock))
+		return; /* someone else is reaping */
+	while ((n = ring_cons_avail(&qp->cq, TEEQ_REAP_BATCH))) {
+		for (i = 0; i < n; i++) {
+			/* one copy, then only the copy is looked at */
+			memcpy(&cqe, ring_cons_slot(&qp->cq, i), sizeof(cqe));
+			teeq_qp_complete(qp, &cqe);
+		}
+		ring_cons_release(&qp->cq, n);
+	}
+	broken = ring_broken(&qp->cq);
+	list_splice_init(&qp->zombies, &zombies);
+	spin_unlock(&qp->cq_lock);
+	teeq_qp_bury(qp, &zombies);
+	if (broken && READ_ONCE(qp->chan->state) != TEEQ_CHAN_DEAD) {
+		teeq_stat_inc(broken);
+		teeq_chan_kill(qp->chan, TEEQ_ERROR_COMMUNICATION);
+	}
+}
+
+/*
+ * Around a waiter's sleep: NEED_WAKEUP stays set on the completion ring
+ * while anyone sleeps, so the secure side rings the doorbell for any
+ * completion it posts meanwhile.
+ */
+static void teeq_qp_sleep_begin(struct teeq_qp *qp)
+{
+	spin_lock(&qp->cq_lock);
+	if (qp->sleepers++ == 0)
+		teeq_store_relaxed(&qp->cq.hdr->flags, TEEQ_RING_NEED_WAKEUP);
+	spin_unlock(&qp->cq_lock);
+	/* full barrier: the flag store is visible before we look at the
+	 * stamps again; pairs with the barrier in ring_prod_commit() */
+	smp_mb();
+	teeq_qp_reap(qp, true);
+}
+
+static void teeq_qp_sleep_end(struct teeq_qp *qp)
+{
+	spin_lock(&qp->cq_lock);
+	if (--qp->sleepers == 0)
+		ring_cons_end_sleep(&qp->cq);
+	spin_unlock(&qp->cq_lock);
+}
+
+/* 0 once @req is done, -EINTR if a fatal signal came first. */
+static int teeq_req_wait(struct teeq_qp *qp, struct teeq_req *req)
+{
+	u64 until = ktime_get_ns() + READ_ONCE(teeq_spin_us) * NSEC_PER_USEC;
+	int ret;
+
+	while (!teeq_req_done(req)) {
+		teeq_qp_reap(qp, false);
+		if (teeq_req_done(req))
+			return 0;
+		if (need_resched() || fatal_signal_pending(current) ||
+		    ktime_get_ns() > until)
+			break;
+		cpu_relax();
+	}
+	if (teeq_req_done(req))
+		return 0;
+	teeq_qp_sleep_begin(qp);
+	ret = wait_event_killable(req->wq, teeq_req_done(req));
+	teeq_qp_sleep_end(qp);
+	return ret ? -EINTR : 0;
+}
+
+/* ---- submission ------------------------------------------------------------------------- */
+
+void teeq_chan_kill(struct teeq_chan *chan, u32 result)
+{
+	const struct teeq_cqe dead = { .result = result,
+				       .origin = TEEQ_ORIGIN_COMMS };
+	LIST_HEAD(zombies);
+	u32 q, i;
+
+	WRITE_ONCE(chan->dead_result, result);
+	WRITE_ONCE(chan->state, TEEQ_CHAN_DEAD);
+	for (q = 0; chan->heap && q < chan->nr_qpairs; q++) {
+		struct teeq_qp *qp = &chan->qp[q];
+
+		/* no submitter is between its check and its publish */
+		spin_lock(&qp->sq_lock);
+		spin_lock(&qp->cq_lock);
+		for (i = 0; i < qp->nr_reqs; i++) {
+			if (qp->reqs[i].state != TEEQ_REQ_IN_FLIGHT)
+				continue;
+			teeq_stat_inc(calls_dead);
+			teeq_req_end(qp, &qp->reqs[i], &dead);
+		}
+		list_splice_init(&qp->zombies, &zombies);
+		spin_unlock(&qp->cq_lock);
+		spin_unlock(&qp->sq_lock);
+		teeq_qp_bury(qp, &zombies);
+		wake_up_all(&qp->credit_wq);
+	}
+	complete_all(&chan->opened);
+}
+
+/* A free slot, or -1; -2 once the channel is dead. */
+static int teeq_qp_take(struct teeq_qp *qp)
+{
+	int slot = -1;
+
+	spin_lock(&qp->sq_lock);
+	if (READ_ONCE(qp->chan->state) == TEEQ_CHAN_DEAD)
+		slot = -2;
+	else if (qp->nr_free)
+		slot = qp->free[--qp->nr_free];
+	spin_unlock(&qp->sq_lock);
+	return slot;
+}
+
+/* Writes the entry into the next slot: everything but the stamp, and the
+ * second line only when a parameter lives there. sq_lock held. */
+static void teeq_qp_write_sqe(struct teeq_qp *qp, const struct teeq_sqe *sqe)
+{
+	char *slot = ring_prod_slot(&qp->sq, 0);
+
+	memcpy(slot + RING_STAMP_SIZE, (const char *)sqe + RING_STAMP_SIZE,
+	       TEEQ_CACHELINE - RING_STAMP_SIZE);
+	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
+		memcpy(slot + TEEQ_CACHELINE,
+		       (const char *)sqe + TEEQ_CACHELINE,
+		       sizeof(*sqe) - TEEQ_CACHELINE);
+}
+
+/*
+ * Puts @call in flight on a queue pair, moving its references into the
+ * request; waits (killable) for a credit. Returns the request, NULL with
+ * @call ended when the channel is dead, or an ERR_PTR.
+ */
+static struct teeq_req *teeq_chan_submit(struct teeq_chan *chan,
+					 struct teeq_call *call,
+					 struct teeq_qp **qpp, bool abandoned)
+{
+	struct teeq_qp *qp =
+		&chan->qp[raw_smp_processor_id() % chan->nr_qpairs];
+	struct teeq_req *req;
+	bool ring, broken;
+	int slot;
+
+	if (wait_event_killable(qp->credit_wq, (slot = teeq_qp_take(qp)) != -1))
+		return ERR_PTR(-EINTR);
+	if (slot < 0) {
+		teeq_call_end(call, READ_ONCE(chan->dead_result));
+		return NULL;
+	}
+	req = &qp->reqs[slot];
+	req->gen++;
+	req->abandoned = abandoned;
+	req->call = *call;
+	memset(call->shm, 0, sizeof(call->shm));
+	if (call->cancel_id) {
+		u32 id;
+
+		/* the wire's cancel ids are the channel's own, so that one
+		 * context's cancel can never name another's call */
+		do
+			id = (u32)atomic_inc_return(&chan->next_cancel_id);
+		while (!id);
+		req->call.sqe.cancel_id = id;
+	}
+	req->call.sqe.user_data = (u64)req->gen << 32 | (u32)slot;
+
+	spin_lock(&qp->sq_lock);
+	broken = READ_ONCE(chan->state) == TEEQ_CHAN_DEAD ||
+		 !ring_prod_space(&qp->sq, 1);
+	if (!broken) {
+		teeq_qp_write_sqe(qp, &req->call.sqe);
+		/* before the entry is published: its completion may follow
+		 * at once */
+		WRITE_ONCE(req->state, TEEQ_REQ_IN_FLIGHT);
+		teeq_stat_inc(in_flight);
+		ring = ring_prod_commit(&qp->sq, 1);
+	}
+	spin_unlock(&qp->sq_lock);
+	if (broken) {
+		/* dead, or a secure side that took more than the credits */
+		if (READ_ONCE(chan->state) != TEEQ_CHAN_DEAD) {
+			teeq_stat_inc(broken);
+			teeq_chan_kill(chan, TEEQ_ERROR_COMMUNICATION);
+		}
+		*call = req->call;
+		teeq_call_end(call, READ_ONCE(chan->dead_result));
+		teeq_qp_put_slot(qp, req);
+		if (abandoned)
+			teeq_call_release(call);
+		return NULL;
+	}
+	if (ring) {
+		teeq_eventfd_signal(qp->sq_db);
+		teeq_stat_inc(sq_doorbells);
+	}
+	*qpp = qp;
+	return req;
+}
+
+int teeq_chan_call(struct teeq_ctx *ctx, struct teeq_call *call)
+{
+	struct teeq_chan *chan = ctx->backend;
+	struct teeq_req *req;
+	struct teeq_qp *qp;
+	int ret;
+
+	if (READ_ONCE(chan->state) != TEEQ_CHAN_READY) {
+		ret = teeq_chan_bind(chan);
+		if (ret == -TEEQ_ENOTARGET) {
+			teeq_call_end(call, TEEQ_ERROR_TARGET_DEAD);
+			return 0;
+		}
+		if (ret)
+			return ret;
+	}
+	req = teeq_chan_submit(chan, call, &qp, false);
+	if (IS_ERR_OR_NULL(req))
+		return PTR_ERR_OR_ZERO(req);
+	ret = teeq_req_wait(qp, req);
+	if (ret) {
+		spin_lock(&qp->cq_lock);
+		if (req->state != TEEQ_REQ_DONE) {
+			/* the reaper releases it when it is over */
+			req->abandoned = true;
+			spin_unlock(&qp->cq_lock);
+			return ret;
+		}
+		spin_unlock(&qp->cq_lock);
+	}
+	*call = req->call;
+	teeq_qp_put_slot(qp, req);
+	return 0;
+}
+
+/* Sends TEEQ_OP_CANCEL for each call in flight the client's (cancel_id,
+ * session) names; the cancels complete on their own. */
+void teeq_chan_cancel(struct teeq_ctx *ctx, u32 cancel_id, u32 session)
+{
+	struct teeq_chan *chan = ctx->backend;
+	u32 q, i, ids[TEEQ_REAP_BATCH], sessions[TEEQ_REAP_BATCH], n;
+
+	if (READ_ONCE(chan->state) != TEEQ_CHAN_READY)
+		return;
+	for (q = 0; q < chan->nr_qpairs; q++) {
+		struct teeq_qp *qp = &chan->qp[q];
+
+		n = 0;
+		spin_lock(&qp->sq_lock);
+		for (i = 0; i < qp->nr_reqs && n < ARRAY_SIZE(ids); i++) {
+			struct teeq_req *req = &qp->reqs[i];
+
+			if (req->state != TEEQ_REQ_IN_FLIGHT ||
+			    req->call.cancel_id != cancel_id ||
+			    (session && req->call.sqe.session != session))
+				continue;
+			ids[n] = req->call.sqe.cancel_id;
+			sessions[n++] = req->call.sqe.session;
+		}
+		spin_unlock(&qp->sq_lock);
+		for (i = 0; i < n; i++) {
+			struct teeq_call cancel = {
+				.sqe = { .opcode = TEEQ_OP_CANCEL,
+					 .session = sessions[i],
+					 .cancel_id = ids[i] },
+			};
+			struct teeq_qp *unused;
+			struct teeq_req *req;
+
+			/* cancel_id stays 0 in @cancel: not cancellable */
+			req = teeq_chan_submit(chan, &cancel, &unused, true);
+			if (IS_ERR(req))
+				return;
+		}
+	}
+}
