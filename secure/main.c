@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* teeq-sw: the secure world as a process. See --help. */
 #include "secure/host.h"
+#include "secure/kernel.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -43,13 +44,16 @@ static void usage(FILE *out)
 		"                       never)\n"
 		"      --stats          print the statistics of the teeq-sw serving the\n"
 		"                       socket and exit\n"
+		"      --kernel[=DEV]   kernel mode: serve the clients of the teeq driver\n"
+		"                       through its endpoint DEV (default %s)\n"
+		"                       instead of the socket\n"
 		"  -v, --verbose        log attaches and detaches too\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
 		"(AES-CTR, AES-GCM); their commands are in uapi/teeq_tas.h.\n",
 		SW_MAX_WORKERS, SW_DEFAULT_CALL_THREADS, SW_MAX_CALL_THREADS,
-		SW_DEFAULT_SPIN_US);
+		SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV);
 }
 
 static int sw_parse_cpus(const char *list, int *cpus)
@@ -118,7 +122,14 @@ static int sw_print_stats(const char *path)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_SPIN = 256, OPT_CPUS, OPT_IDLE, OPT_STATS, OPT_CALLS };
+	enum {
+		OPT_SPIN = 256,
+		OPT_CPUS,
+		OPT_IDLE,
+		OPT_STATS,
+		OPT_CALLS,
+		OPT_KERNEL
+	};
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "workers", required_argument, NULL, 'w' },
@@ -127,6 +138,7 @@ int main(int argc, char **argv)
 		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "idle-exit", required_argument, NULL, OPT_IDLE },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "kernel", optional_argument, NULL, OPT_KERNEL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -134,6 +146,7 @@ int main(int argc, char **argv)
 	static struct sw_host host;
 	struct sw_host_opts *o = &host.opts;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *kernel_dev = NULL;
 	int opt, stats = 0, i;
 	char *end;
 
@@ -216,6 +229,9 @@ int main(int argc, char **argv)
 		case OPT_STATS:
 			stats = 1;
 			break;
+		case OPT_KERNEL:
+			kernel_dev = optarg ? optarg : SW_KERNEL_DEFAULT_DEV;
+			break;
 		case 'v':
 			o->verbose = 1;
 			break;
@@ -233,5 +249,7 @@ int main(int argc, char **argv)
 	}
 	if (stats)
 		return sw_print_stats(o->socket_path);
+	if (kernel_dev)
+		return sw_kernel_run(&host, kernel_dev) ? 1 : 0;
 	return sw_host_run(&host) ? 1 : 0;
 }
