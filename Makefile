@@ -63,7 +63,8 @@ EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
 EXAMPLE_BINS := $(EXAMPLE_SRCS:%.c=$(O)/%)
 
 # ---- tests: one program per behaviour ---------------------------------------
-TEST_SRCS := $(sort $(wildcard tests/*/*.c))
+# tests/kernel runs inside QEMU (make kernel-test), not on the host
+TEST_SRCS := $(sort $(filter-out tests/kernel/%,$(wildcard tests/*/*.c)))
 TEST_NAMES := $(TEST_SRCS:%.c=%)
 TEST_BINS := $(TEST_NAMES:%=$(O)/%)
 # Tests with more than one thread, also run under ThreadSanitizer.
@@ -76,7 +77,7 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 
 .PHONY: all libs progs tests benches examples test bench deps clean \
-	format check-format install driver
+	format check-format install driver kernel-test
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -160,6 +161,32 @@ $(TEEQ_KO): $(DRIVER_SRCS)
 		CONFIG_DEBUG_INFO_BTF_MODULES= modules
 	$(Q)cp $(KBUILD_SRC)/driver/teeq.ko $@
 
+# ---- the kernel stage: tests/kernel in QEMU ----------------------------------------
+# Static programs, so the guest needs no libraries: the kernel tests and a
+# teeq-sw built from the same objects as the host's.
+KTEST_SRCS := $(sort $(wildcard tests/kernel/*.c))
+KTEST_BINS := $(KTEST_SRCS:tests/kernel/%.c=$(O)/kernel/tests/%)
+KSW_BIN := $(O)/kernel/teeq-sw
+
+$(O)/kernel/tests/%: tests/kernel/%.c tests/kernel/kfixture.h tests/check.h \
+		$(wildcard uapi/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. \
+		$(shell pkg-config --cflags libdrm 2>/dev/null) -static $< \
+		-pthread -o $@
+
+$(KSW_BIN): $(O)/secure/main.o $(SECURE_OBJS) $(BASE_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -static $^ -pthread $(CRYPTO_LIBS) -o $@
+
+kernel-test:
+	$(Q)scripts/deps.sh kernel
+	$(Q)$(MAKE) --no-print-directory driver $(KSW_BIN) $(KTEST_BINS)
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)tests/kernel/run.sh $(O) $(RESULTS) $(KTEST_BINS)
+
 # ---- make test ---------------------------------------------------------------
 # Three builds of the same sources; sanitizer runs scale long stress loops
 # down (TEEQ_TEST_SCALE) and say so in each test's log.
@@ -187,6 +214,7 @@ test: deps
 	$(Q)tests/run.sh asan+ubsan $(O)/asan $(RESULTS) $(TEST_NAMES) || true
 	$(Q)TEEQ_TEST_SCALE=4 tests/run.sh tsan $(O)/tsan $(RESULTS) \
 		$(TSAN_NAMES) || true
+	$(Q)$(MAKE) --no-print-directory kernel-test || true
 	$(Q)tests/summary.sh $(RESULTS)
 
 # ---- make bench --------------------------------------------------------------

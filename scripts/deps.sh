@@ -16,8 +16,9 @@ TEST="clang libclang-rt-14-dev"
 # for the SVG charts, valgrind for callgrind instruction counts.
 BENCH="libbenchmark-dev liburing-dev gnuplot-nox valgrind"
 # Kernel module tests: Debian's own kernel booted in QEMU with a busybox
-# initramfs, and the matching headers to build the module against.
-KERNEL="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod"
+# initramfs, and the matching headers to build the module against; the
+# DRM uapi headers (libdrm) for the vgem test.
+KERNEL="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod libdrm-dev"
 
 want="$BUILD $TEST $BENCH"
 for group in "$@"; do

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel suite's fixture: programs that run inside the QEMU guest
+ * (tests/kernel/run.sh) as root, with teeq.ko loaded, and drive
+ * /dev/teeq0 with raw ioctls of uapi/teeq_ioctl.h: that ABI is what they
+ * test. Each starts its own teeq-sw --kernel ($TEEQ_SW) when it needs a
+ * secure world, and stops it at exit.
+ */
+#ifndef TEEQ_TESTS_KFIXTURE_H
+#define TEEQ_TESTS_KFIXTURE_H
+
+#include "tests/check.h"
+#include "uapi/teeq_ioctl.h"
+#include "uapi/teeq_swdev.h"
+#include "uapi/teeq_tas.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KT_CLIENT "/dev/teeq0"
+#define KT_SW "/dev/teeqsw0"
+
+/* ---- the driver's counters --------------------------------------------------- */
+
+static inline void kt_stats(struct teeq_swdev_stats *st)
+{
+	int fd = open(KT_SW, O_RDWR | O_CLOEXEC);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(ioctl(fd, TEEQ_SWDEV_IOC_STATS, st), 0);
+	close(fd);
+}
+
+/* Waits up to @ms for @cond (re-reading the counters into st). */
+#define KT_WAIT_STATS(st, cond, ms)                           \
+	do {                                                  \
+		uint64_t kt_until_ = t_now_ms() + (ms);       \
+		for (;;) {                                    \
+			kt_stats(&(st));                      \
+			if ((cond) || t_now_ms() > kt_until_) \
+				break;                        \
+			usleep(2000);                         \
+		}                                             \
+	} while (0)
+
+/* ---- teeq-sw ---------------------------------------------------------------------- */
+
+static pid_t kt_sw_pid;
+
+static inline void kt_sw_stop(void)
+{
+	struct teeq_swdev_stats st;
+	int status;
+
+	if (kt_sw_pid <= 0)
+		return;
+	kill(kt_sw_pid, SIGTERM);
+	waitpid(kt_sw_pid, &status, 0);
+	kt_sw_pid = 0;
+	KT_WAIT_STATS(st, !st.attached, 5000);
+}
+
+static inline void kt_sw_kill(void)
+{
+	int status;
+
+	kill(kt_sw_pid, SIGKILL);
+	waitpid(kt_sw_pid, &status, 0);
+	kt_sw_pid = 0;
+}
+
+static void kt_sw_atexit(void)
+{
+	kt_sw_stop();
+}
+
+/* Starts teeq-sw --kernel and waits until it is attached. */
+static inline void kt_sw_start(void)
+{
+	const char *exe = getenv("TEEQ_SW");
+	struct teeq_swdev_stats st;
+	static int registered;
+	uint64_t attaches;
+
+	kt_stats(&st);
+	CHECK(!st.attached);
+	attaches = st.attaches;
+	kt_sw_pid = fork();
+	CHECK(kt_sw_pid >= 0);
+	if (!kt_sw_pid) {
+		execl(exe ? exe : "/teeq/teeq-sw", "teeq-sw", "--kernel",
+		      "--workers", "2", (char *)NULL);
+		_exit(127);
+	}
+	if (!registered++)
+		atexit(kt_sw_atexit);
+	KT_WAIT_STATS(st, st.attached && st.attaches > attaches, 10000);
+	CHECK(st.attached);
+}
+
+/* ---- the module ------------------------------------------------------------------ */
+
+static inline int kt_module_load(const char *params)
+{
+	const char *ko = getenv("TEEQ_KO");
+	int fd = open(ko ? ko : "/teeq/teeq.ko", O_RDONLY | O_CLOEXEC);
+	long ret;
+
+	CHECK(fd >= 0);
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	close(fd);
+	return ret ? -errno : 0;
+}
+
+static inline int kt_module_unload(void)
+{
+	return syscall(SYS_delete_module, "teeq", O_NONBLOCK) ? -errno : 0;
+}
+
+/* ---- the client ABI ---------------------------------------------------------------- */
+
+static inline int kt_open(void)
+{
+	int fd = open(KT_CLIENT, O_RDWR | O_CLOEXEC);
+
+	CHECK(fd >= 0);
+	return fd;
+}
+
+/* TEEC_UUID form to the 16 bytes of the ABI (big-endian time fields). */
+struct kt_uuid_form {
+	uint32_t time_low;
+	uint16_t time_mid, time_hi;
+	uint8_t node[8];
+};
+
+static inline void kt_uuid(const struct kt_uuid_form *u, uint8_t out[16])
+{
+	out[0] = u->time_low >> 24;
+	out[1] = u->time_low >> 16;
+	out[2] = u->time_low >> 8;
+	out[3] = u->time_low;
+	out[4] = u->time_mid >> 8;
+	out[5] = u->time_mid;
+	out[6] = u->time_hi >> 8;
+	out[7] = u->time_hi;
+	memcpy(out + 8, u->node, 8);
+}
+
+static const struct kt_uuid_form kt_noop = TEEQ_TA_NOOP_UUID;
+static const struct kt_uuid_form kt_echo = TEEQ_TA_ECHO_UUID;
+static const struct kt_uuid_form kt_digest = TEEQ_TA_DIGEST_UUID;
+static const struct kt_uuid_form kt_cipher = TEEQ_TA_CIPHER_UUID;
+
+struct kt_result {
+	uint32_t ret, origin;
+};
+
+#define KT_ARG_MAX                                    \
+	(sizeof(struct teeq_ioctl_open_session_arg) + \
+	 4 * sizeof(struct teeq_ioctl_param))
+
+/* OPEN_SESSION: the ioctl's return in rc, the GP result in res; the
+ * session id (0 on failure). @params: @n of them, updated. */
+static inline uint32_t
+kt_open_session_login(int fd, const struct kt_uuid_form *ta, uint32_t login,
+		      uint32_t group, struct teeq_ioctl_param *params,
+		      uint32_t n, struct kt_result *res, int *rc)
+{
+	union {
+		struct teeq_ioctl_open_session_arg a;
+		unsigned char raw[KT_ARG_MAX];
+	} u;
+	struct teeq_ioctl_buf_data buf = {
+		.buf_ptr = (uintptr_t)&u,
+		.buf_len = sizeof(u.a) + n * sizeof(*params),
+	};
+
+	memset(&u, 0, sizeof(u));
+	kt_uuid(ta, u.a.uuid);
+	u.a.clnt_login = login;
+	memcpy(u.a.clnt_uuid, &group, sizeof(group));
+	u.a.num_params = n;
+	memcpy(u.a.params, params, n * sizeof(*params));
+	*rc = ioctl(fd, TEEQ_IOC_OPEN_SESSION, &buf) ? -errno : 0;
+	memcpy(params, u.a.params, n * sizeof(*params));
+	res->ret = u.a.ret;
+	res->origin = u.a.ret_origin;
+	return *rc ? 0 : u.a.session;
+}
+
+/* A public session that must open. */
+static inline uint32_t kt_session(int fd, const struct kt_uuid_form *ta)
+{
+	struct kt_result res;
+	uint32_t sess;
+	int rc;
+
+	sess = kt_open_session_login(fd, ta, TEEQ_IOCTL_LOGIN_PUBLIC, 0, NULL,
+				     0, &res, &rc);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(res.ret, TEEQ_SUCCESS);
+	CHECK(sess);
+	return sess;
+}
+
+/* INVOKE: returns the ioctl's rc (0 or -errno); the result in @res. */
+static inline int kt_invoke_cancel(int fd, uint32_t session, uint32_t func,
+				   uint32_t cancel_id,
+				   struct teeq_ioctl_param *params, uint32_t n,
+				   struct kt_result *res)
+{
+	union {
+		struct teeq_ioctl_invoke_arg a;
+		unsigned char raw[KT_ARG_MAX];
+	} u;
+	struct teeq_ioctl_buf_data buf = {
+		.buf_ptr = (uintptr_t)&u,
+		.buf_len = sizeof(u.a) + n * sizeof(*params),
+	};
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	u.a.func = func;
+	u.a.session = session;
+	u.a.cancel_id = cancel_id;
+	u.a.num_params = n;
+	memcpy(u.a.params, params, n * sizeof(*params));
+	rc = ioctl(fd, TEEQ_IOC_INVOKE, &buf) ? -errno : 0;
+	memcpy(params, u.a.params, n * sizeof(*params));
+	res->ret = u.a.ret;
+	res->origin = u.a.ret_origin;
+	return rc;
+}
+
+static inline int kt_invoke(int fd, uint32_t session, uint32_t func,
+			    struct teeq_ioctl_param *params, uint32_t n,
+			    struct kt_result *res)
+{
+	return kt_invoke_cancel(fd, session, func, 0, params, n, res);
+}
+
+static inline int kt_close_session(int fd, uint32_t session)
+{
+	struct teeq_ioctl_close_session_arg a = { .session = session };
+
+	return ioctl(fd, TEEQ_IOC_CLOSE_SESSION, &a) ? -errno : 0;
+}
+
+/* Parameters. */
+static inline struct teeq_ioctl_param kt_value(uint64_t attr, uint64_t a,
+					       uint64_t b)
+{
+	return (struct teeq_ioctl_param){ .attr = attr, .a = a, .b = b };
+}
+
+static inline struct teeq_ioctl_param kt_temp(uint64_t type, void *buf,
+					      uint64_t size)
+{
+	return (struct teeq_ioctl_param){
+		.attr = type | TEEQ_IOCTL_PARAM_ATTR_TEMP,
+		.a = (uintptr_t)buf,
+		.b = size,
+	};
+}
+
+static inline struct teeq_ioctl_param kt_memref(uint64_t type, int shm_id,
+						uint64_t off, uint64_t size)
+{
+	return (struct teeq_ioctl_param){
+		.attr = type, .a = off, .b = size, .c = (uint64_t)shm_id
+	};
+}
+
+#define KT_VIN TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT
+#define KT_VOUT TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT
+#define KT_VINOUT TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT
+#define KT_MIN TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT
+#define KT_MOUT TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT
+#define KT_MINOUT TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT
+
+/* SHM_ALLOC: the dma-buf fd, its id in *id, mapped at *map if @map. */
+static inline int kt_shm_alloc(int fd, uint64_t size, int *id, void **map)
+{
+	struct teeq_ioctl_shm_alloc_data d = { .size = size };
+	int shm_fd = ioctl(fd, TEEQ_IOC_SHM_ALLOC, &d);
+
+	CHECK(shm_fd >= 0);
+	CHECK_EQ(d.size, size);
+	*id = d.id;
+	if (map) {
+		*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    shm_fd, 0);
+		CHECK(*map != MAP_FAILED);
+	}
+	return shm_fd;
+}
+
+/* SHM_REGISTER of [buf, buf + len): the fd that owns it; id in *id. */
+static inline int kt_shm_register(int fd, void *buf, uint64_t len, int *id)
+{
+	struct teeq_ioctl_shm_register_data d = { .addr = (uintptr_t)buf,
+						  .length = len };
+	int shm_fd = ioctl(fd, TEEQ_IOC_SHM_REGISTER, &d);
+
+	CHECK(shm_fd >= 0);
+	*id = d.id;
+	return shm_fd;
+}
+
+#endif /* TEEQ_TESTS_KFIXTURE_H */
