@@ -10,6 +10,7 @@
  * set by the kernel; a group login must name a group the caller is in.
  */
 #include <linux/cred.h>
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
@@ -630,6 +631,12 @@ static int __init teeq_init(void)
 	ret = teeq_node_add(&teeq_dev.client_node, "teeq0", 0666);
 	if (ret)
 		goto err_sw;
+	/* the device our dma-bufs sync the CPU's view through: no limit on
+	 * the addresses of its pages */
+	ret = dma_coerce_mask_and_coherent(teeq_dev.client_node.this_device,
+					   DMA_BIT_MASK(64));
+	if (ret)
+		goto err_client;
 	if (compat_nodes) {
 		ret = teeq_node_add(&teeq_dev.compat_node, "tee0", 0666);
 		if (ret)

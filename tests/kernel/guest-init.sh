@@ -7,6 +7,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
 for m in drm drm_shmem_helper vgem; do
 	insmod /lib/modules/$m.ko || echo "KTEST-SETUP insmod $m failed"

@@ -52,6 +52,7 @@ static inline void kt_stats(struct teeq_swdev_stats *st)
 /* ---- teeq-sw ---------------------------------------------------------------------- */
 
 static pid_t kt_sw_pid;
+static pid_t kt_sw_owner; /* a forked child's exit leaves teeq-sw alone */
 
 static inline void kt_sw_stop(void)
 {
@@ -77,7 +78,8 @@ static inline void kt_sw_kill(void)
 
 static void kt_sw_atexit(void)
 {
-	kt_sw_stop();
+	if (getpid() == kt_sw_owner)
+		kt_sw_stop();
 }
 
 /* Starts teeq-sw --kernel and waits until it is attached. */
@@ -98,6 +100,7 @@ static inline void kt_sw_start(void)
 		      "--workers", "2", (char *)NULL);
 		_exit(127);
 	}
+	kt_sw_owner = getpid();
 	if (!registered++)
 		atexit(kt_sw_atexit);
 	KT_WAIT_STATS(st, st.attached && st.attaches > attaches, 10000);
