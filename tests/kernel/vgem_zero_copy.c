@@ -44,6 +44,7 @@ static uint32_t kt_vgem_buffer(int vgem, uint8_t **map)
 	struct drm_mode_create_dumb c = { .height = KT_SIZE / 4096,
 					  .width = 1024,
 					  .bpp = 32 };
+	struct drm_mode_map_dumb m = { 0 };
 
 	CHECK_EQ(ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &c), 0);
 	CHECK(c.size >= KT_SIZE);
