@@ -169,12 +169,12 @@ KTEST_BINS := $(KTEST_SRCS:tests/kernel/%.c=$(O)/kernel/tests/%)
 KSW_BIN := $(O)/kernel/teeq-sw
 
 $(O)/kernel/tests/%: tests/kernel/%.c tests/kernel/kfixture.h tests/check.h \
-		$(wildcard uapi/*.h)
+		$(wildcard uapi/*.h) $(LIBTEEQ_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. \
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -Iclient/include \
 		$(shell pkg-config --cflags libdrm 2>/dev/null) -static $< \
-		-pthread -o $@
+		$(LIBTEEQ_A) -pthread -o $@
 
 $(KSW_BIN): $(O)/secure/main.o $(SECURE_OBJS) $(BASE_LIB)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel-mode figures, measured in one run inside the guest, each next
+ * to its baseline: a synchronous INVOKE of the noop TA through the ioctl
+ * against a failing ioctl on the same node (a null system call); and host
+ * mode's synchronous round trip (libteeq and teeq-sw over their own rings,
+ * no kernel in the path) in the same guest. Rounds alternate so that both
+ * sides of each ratio see the same machine. Also the doorbells per call
+ * in each direction, which NEED_WAKEUP keeps off the path while a side
+ * polls. The calls must succeed; the figures are printed, as ratios too.
+ */
+#include "tests/kernel/kfixture.h"
+
+#include <tee_client_api.h>
+
+#define KT_ROUNDS 5
+
+static uint64_t kt_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double kt_null_ioctl(int fd, int n)
+{
+	uint64_t t0 = kt_ns();
+	int i;
+
+	for (i = 0; i < n; i++)
+		CHECK(ioctl(fd, _IO(TEEQ_IOC_MAGIC, 0x1f)) < 0);
+	return (double)(kt_ns() - t0) / n;
+}
+
+static double kt_ioctl_rtt(int fd, uint32_t s, int n)
+{
+	struct kt_result res;
+	uint64_t t0 = kt_ns();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		CHECK_EQ(kt_invoke(fd, s, TEEQ_NOOP_CMD_NOOP, NULL, 0, &res),
+			 0);
+		CHECK_EQ(res.ret, TEEQ_SUCCESS);
+	}
+	return (double)(kt_ns() - t0) / n;
+}
+
+static double kt_host_rtt(TEEC_Session *sess, int n)
+{
+	uint32_t origin;
+	uint64_t t0 = kt_ns();
+	int i;
+
+	for (i = 0; i < n; i++)
+		CHECK_EQ(TEEC_InvokeCommand(sess, TEEQ_NOOP_CMD_NOOP, NULL,
+					    &origin),
+			 TEEC_SUCCESS);
+	return (double)(kt_ns() - t0) / n;
+}
+
+static int kt_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double kt_median(double *v)
+{
+	qsort(v, KT_ROUNDS, sizeof(*v), kt_cmp);
+	return v[KT_ROUNDS / 2];
+}
+
+/* teeq-sw in host mode on a socket of its own, and a libteeq context. */
+static pid_t kt_host_start(TEEC_Context *ctx, TEEC_Session *sess)
+{
+	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
+	const char *exe = getenv("TEEQ_SW");
+	uint32_t origin;
+	pid_t pid;
+	int i;
+
+	setenv("TEEQ_SOCKET", "/tmp/teeq-rtt.sock", 1);
+	setenv("TEEQ_NO_AUTOSTART", "1", 1);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (!pid) {
+		execl(exe ? exe : "/teeq/teeq-sw", "teeq-sw", "--workers", "1",
+		      "-s", "/tmp/teeq-rtt.sock", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500; i++) {
+		if (!access("/tmp/teeq-rtt.sock", F_OK) &&
+		    TEEC_InitializeContext(NULL, ctx) == TEEC_SUCCESS)
+			break;
+		usleep(10000);
+	}
+	CHECK(i < 500);
+	CHECK_EQ(TEEC_OpenSession(ctx, sess, &noop, TEEC_LOGIN_PUBLIC, NULL,
+				  NULL, &origin),
+		 TEEC_SUCCESS);
+	return pid;
+}
+
+int main(void)
+{
+	double nul[KT_ROUNDS], rtt[KT_ROUNDS], host[KT_ROUNDS];
+	struct teeq_swdev_stats st0, st1;
+	int n = (int)test_scaled(1500), i, fd, status;
+	TEEC_Context hctx;
+	TEEC_Session hsess;
+	double m_nul, m_rtt, m_host;
+	pid_t host_sw;
+	uint32_t s;
+
+	kt_sw_start();
+	fd = kt_open();
+	s = kt_session(fd, &kt_noop);
+	host_sw = kt_host_start(&hctx, &hsess);
+	kt_ioctl_rtt(fd, s, n / 10);
+	kt_host_rtt(&hsess, n / 10);
+	kt_stats(&st0);
+	for (i = 0; i < KT_ROUNDS; i++) {
+		nul[i] = kt_null_ioctl(fd, n);
+		rtt[i] = kt_ioctl_rtt(fd, s, n);
+		host[i] = kt_host_rtt(&hsess, n);
+	}
+	kt_stats(&st1);
+	m_nul = kt_median(nul);
+	m_rtt = kt_median(rtt);
+	m_host = kt_median(host);
+	CHECK(m_nul > 0 && m_rtt > 0 && m_host > 0);
+	printf("kernel_null_ioctl_ns %.0f\n", m_nul);
+	printf("kernel_ioctl_noop_rtt_ns %.0f\n", m_rtt);
+	printf("host_noop_rtt_ns %.0f\n", m_host);
+	printf("ioctl invoke / null ioctl: %.2fx\n", m_rtt / m_nul);
+	printf("ioctl invoke / host mode: %.2fx\n", m_rtt / m_host);
+	printf("doorbells per ioctl call: to teeq-sw %.4f, from it %.4f\n",
+	       (double)(st1.sq_doorbells - st0.sq_doorbells) / (KT_ROUNDS * n),
+	       (double)(st1.cq_doorbells - st0.cq_doorbells) / (KT_ROUNDS * n));
+	CHECK_EQ(st1.calls - st0.calls, (uint64_t)KT_ROUNDS * n);
+
+	TEEC_CloseSession(&hsess);
+	TEEC_FinalizeContext(&hctx);
+	kill(host_sw, SIGTERM);
+	waitpid(host_sw, &status, 0);
+	close(fd);
+	return T_PASS;
+}
