@@ -322,9 +322,10 @@ out:
 static void teeq_sw_detach(void)
 {
 	struct teeq_chan *chan, *next;
+	struct teeq_reg *reg, *next_reg;
 	struct teeq_event *ev;
-	struct teeq_reg *reg;
 	unsigned long handle;
+	LIST_HEAD(orphans);
 	LIST_HEAD(dead);
 
 	mutex_lock(&teeq_sw.lock);
@@ -345,11 +346,14 @@ static void teeq_sw_detach(void)
 		xa_erase(&teeq_sw.regs, handle);
 		reg->status = -TEEQ_ENOTARGET;
 		if (reg->abandoned)
-			teeq_reg_free(reg);
+			list_add_tail(&reg->ev.link, &orphans);
 		else
 			complete(&reg->done);
 	}
 	mutex_unlock(&teeq_sw.lock);
+	/* freed unlocked: the last reference to a buffer unregisters it */
+	list_for_each_entry_safe(reg, next_reg, &orphans, ev.link)
+		teeq_reg_free(reg);
 	list_for_each_entry_safe(chan, next, &dead, link) {
 		list_del_init(&chan->link);
 		teeq_chan_kill(chan, TEEQ_ERROR_TARGET_DEAD);
@@ -468,12 +472,6 @@ static int teeq_sw_reply_open(struct teeq_chan *chan,
 
 	if (chan->state == TEEQ_CHAN_CLOSING)
 		return 0; /* closed meanwhile: CTX_CLOSE is on its way */
-	if (r->status) {
-		teeq_sw_unlist(chan);
-		teeq_chan_kill(chan, TEEQ_ERROR_COMMUNICATION);
-		teeq_chan_put(chan);
-		return 0;
-	}
 	for (i = 0; i < TEEQ_MAX_QPAIRS; i++) {
 		if (i >= chan->nr_qpairs) {
 			if (r->sq_fds[i] != -1)
@@ -499,7 +497,10 @@ err:
 	return -EINVAL;
 }
 
-static int teeq_sw_reply_reg(const struct teeq_swdev_reply *r)
+/* Under teeq_sw.lock; what must be dropped unlocked (a buffer reference
+ * whose end unregisters, or a whole registration) goes to the caller. */
+static int teeq_sw_reply_reg(const struct teeq_swdev_reply *r,
+			     struct teeq_shm **put, struct teeq_reg **freed)
 {
 	struct teeq_reg *reg = xa_load(&teeq_sw.regs, r->buf);
 
@@ -513,11 +514,11 @@ static int teeq_sw_reply_reg(const struct teeq_swdev_reply *r)
 		complete(&reg->done);
 	} else if (!r->status) {
 		/* its caller is gone: the secure side may unmap it now */
-		teeq_shm_put(reg->shm);
+		*put = reg->shm;
 		reg->shm = NULL;
 		teeq_sw_queue(&reg->ev, TEEQ_SWDEV_EV_BUF_UNREG);
 	} else {
-		teeq_reg_free(reg);
+		*freed = reg;
 	}
 	return 0;
 }
@@ -525,6 +526,8 @@ static int teeq_sw_reply_reg(const struct teeq_swdev_reply *r)
 static long teeq_sw_reply(struct file *filp, void __user *uarg)
 {
 	struct teeq_chan *chan = NULL, *dead = NULL;
+	struct teeq_reg *freed = NULL;
+	struct teeq_shm *put = NULL;
 	struct teeq_swdev_reply r;
 	u32 result = TEEQ_ERROR_TARGET_DEAD;
 	int ret = 0;
@@ -548,10 +551,16 @@ static long teeq_sw_reply(struct file *filp, void __user *uarg)
 		/* an answer to an announcement the secure side has read */
 		if ((chan->state != TEEQ_CHAN_OPENING &&
 		     chan->state != TEEQ_CHAN_CLOSING) ||
-		    chan->ev_open.queued)
+		    chan->ev_open.queued) {
 			ret = -EINVAL;
-		else
+		} else if (chan->state == TEEQ_CHAN_OPENING && r.status) {
+			/* refused: its calls end, nothing to close later */
+			teeq_sw_unlist(chan);
+			dead = chan;
+			result = TEEQ_ERROR_COMMUNICATION;
+		} else {
 			ret = teeq_sw_reply_open(chan, &r);
+		}
 		break;
 	case TEEQ_SWDEV_EV_CTX_CLOSE:
 		if (chan->state != TEEQ_CHAN_CLOSING || chan->ev_close.queued) {
@@ -563,7 +572,7 @@ static long teeq_sw_reply(struct file *filp, void __user *uarg)
 		dead = chan;
 		break;
 	case TEEQ_SWDEV_EV_BUF_REG:
-		ret = teeq_sw_reply_reg(&r);
+		ret = teeq_sw_reply_reg(&r, &put, &freed);
 		break;
 	case TEEQ_SWDEV_REPLY_CTX_BROKEN:
 		teeq_stat_inc(broken);
@@ -580,6 +589,10 @@ out:
 		teeq_chan_kill(dead, result);
 		teeq_chan_put(dead);
 	}
+	if (put)
+		teeq_shm_put(put);
+	if (freed)
+		teeq_reg_free(freed);
 	return ret;
 }
 
