@@ -222,9 +222,8 @@ struct teeq_swdev_stats {
 TEEQ_PIN_SIZE(struct teeq_swdev_stats, 32 * 8);
 
 #define TEEQ_SWDEV_IOC_BASE 0x40
-#define TEEQ_SWDEV_IOC_ATTACH                          \
-	_IOWR(TEEQ_IOC_MAGIC, TEEQ_SWDEV_IOC_BASE + 0, \
-	      struct teeq_swdev_attach)
+#define TEEQ_SWDEV_IOC_ATTACH \
+	_IOWR(TEEQ_IOC_MAGIC, TEEQ_SWDEV_IOC_BASE + 0, struct teeq_swdev_attach)
 #define TEEQ_SWDEV_IOC_EVENT \
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_SWDEV_IOC_BASE + 1, struct teeq_swdev_event)
 #define TEEQ_SWDEV_IOC_REPLY \
