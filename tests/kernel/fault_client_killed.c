@@ -68,7 +68,8 @@ int main(void)
 	KT_WAIT_STATS(st,
 		      st.sw_sessions_closed >= before.sw_sessions_closed + 3 &&
 			      !st.in_flight && st.shms == before.shms &&
-			      st.contexts == before.contexts,
+			      st.contexts == before.contexts &&
+			      st.channels == before.channels,
 		      10000);
 	CHECK_EQ(st.sw_sessions_closed, before.sw_sessions_closed + 3);
 	CHECK_EQ(st.sessions, before.sessions);
