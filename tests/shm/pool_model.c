@@ -3,9 +3,10 @@
  * Long random alloc/free sequences checked against a simple model: every
  * live block lies inside the heap, is aligned as asked, overlaps no other
  * live block and has at least the size asked; the allocator's accounting
- * matches the model; refusals happen only when the model agrees the heap
- * is short of room; and freeing everything merges back to the initial
- * free blocks.
+ * matches the model; a refusal (-ENOMEM) happens only when the model has
+ * no free block that fits: no naturally aligned run of the size and
+ * alignment asked for, inside the heap, that no live block touches; and
+ * freeing everything merges back to the initial free blocks.
  */
 #include "shm/pool.h"
 #include "tests/check.h"
@@ -22,6 +23,81 @@ static struct live live[MAX_LIVE];
 static unsigned int nlive;
 static unsigned char *owner; /* per 64-byte block: 1 if in a live block */
 
+/*
+ * The model's free blocks. A block of order k (64 << k bytes, naturally
+ * aligned, inside the heap) is free when no live block touches it. Live
+ * blocks are naturally aligned too, so one either lies inside a block of
+ * order k or covers it whole: used[k][i] counts the 64-byte units of live
+ * blocks of order <= k inside block i, and a block covered by a larger
+ * live block is not free either. nfree[k] counts the free ones, kept up
+ * to date at each allocation and free, so that a refusal is checked
+ * against it in constant time.
+ */
+#define MAX_ORDER 24
+static uint32_t *used[MAX_ORDER + 1];
+static uint64_t nfree[MAX_ORDER + 1], nunits;
+
+static unsigned int order_of(uint64_t bytes)
+{
+	unsigned int k = 0;
+
+	while ((64ull << k) < bytes)
+		k++;
+	return k;
+}
+
+static void model_init(uint64_t heap)
+{
+	unsigned int k;
+
+	nunits = heap / 64;
+	for (k = 0; k <= MAX_ORDER; k++) {
+		nfree[k] = nunits >> k;
+		used[k] = calloc((nunits >> k) + 1, sizeof(*used[k]));
+		CHECK(used[k]);
+	}
+}
+
+static void model_fini(void)
+{
+	unsigned int k;
+
+	for (k = 0; k <= MAX_ORDER; k++)
+		free(used[k]);
+}
+
+/* A block of @units 64-byte units at unit @at goes live (@sign 1) or is
+ * freed (@sign -1). */
+static void model_update(uint64_t at, uint64_t units, int sign)
+{
+	unsigned int j = order_of(units * 64), k;
+
+	for (k = 0; k <= MAX_ORDER; k++) {
+		uint64_t i = at >> k;
+
+		if (k < j) {
+			/* the blocks of order k it covers: all free before an
+			 * allocation, all free again after a free */
+			if (sign > 0)
+				nfree[k] -= units >> k;
+			else
+				nfree[k] += units >> k;
+			continue;
+		}
+		if (i >= (nunits >> k))
+			continue; /* no such block: past the heap's end */
+		if (sign > 0) {
+			if (!used[k][i])
+				nfree[k]--;
+			used[k][i] += (uint32_t)units;
+		} else {
+			used[k][i] -= (uint32_t)units;
+			if (!used[k][i])
+				nfree[k]++;
+		}
+	}
+}
+
 static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 {
 	struct shm_pool pool;
@@ -34,6 +110,7 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 	owner = calloc(heap / 64 + 1, 1);
 	CHECK(owner);
 	nlive = 0;
+	model_init(heap);
 
 	for (i = 0; i < ops; i++) {
 		uint64_t r = test_rand(&rng);
@@ -56,7 +133,21 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 				size = heap / 8;
 			ret = shm_pool_alloc(&pool, size, align, &off);
 			if (ret) {
+				unsigned int k =
+					order_of(size > align ? size : align);
+
 				CHECK_EQ(ret, -ENOMEM);
+				/* a refusal with room left is a wrong answer */
+				if (nfree[k])
+					fprintf(stderr,
+						"refused %" PRIu64 " bytes "
+						"(align %" PRIu64
+						") with %" PRIu64
+						" free blocks of %" PRIu64
+						" bytes\n",
+						size, align, nfree[k],
+						(uint64_t)64 << k);
+				CHECK_EQ(nfree[k], 0);
 				refused++;
 				continue;
 			}
@@ -73,6 +164,7 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 				owner[b] = 1;
 			}
 			live[nlive++] = (struct live){ off, size, block };
+			model_update(off / 64, block / 64, 1);
 			in_use += block;
 		} else {
 			unsigned int k =
@@ -83,6 +175,7 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 			for (b = live[k].off / 64;
 			     b < (live[k].off + live[k].block) / 64; b++)
 				owner[b] = 0;
+			model_update(live[k].off / 64, live[k].block / 64, -1);
 			in_use -= live[k].block;
 			live[k] = live[--nlive];
 		}
@@ -95,8 +188,11 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 	shm_pool_stats(&pool, &st);
 	CHECK_EQ(st.in_use, in_use);
 	CHECK_EQ(st.failures, refused);
-	while (nlive)
-		CHECK_EQ(shm_pool_free(&pool, live[--nlive].off), 0);
+	while (nlive) {
+		nlive--;
+		CHECK_EQ(shm_pool_free(&pool, live[nlive].off), 0);
+		model_update(live[nlive].off / 64, live[nlive].block / 64, -1);
+	}
 	shm_pool_stats(&pool, &st);
 	CHECK_EQ(st.in_use, 0);
 	CHECK_EQ(st.allocs, 0);
@@ -106,7 +202,10 @@ static void run(uint64_t heap, uint64_t ops, uint64_t seed)
 		"heap %" PRIu64 ": %" PRIu64 " ops, %" PRIu64
 		" refused for space\n",
 		heap, ops, refused);
+	/* everything free again, in the model too */
+	CHECK_EQ(nfree[0], nunits);
 	shm_pool_destroy(&pool);
+	model_fini();
 	free(owner);
 }
 
