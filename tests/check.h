@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 #define T_PASS 0
@@ -26,6 +27,36 @@ static inline uint64_t t_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* CLOCK_MONOTONIC in nanoseconds, for timeouts asserted from below. */
+static inline uint64_t t_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Is thread @tid (of any process) blocked, state S in /proc? With the
+ * NEED_WAKEUP flag it announced set, that is its sleep: tests wait for
+ * this state instead of sleeping and hoping the peer got there. */
+static inline int t_thread_blocked(pid_t tid)
+{
+	char path[64], buf[256], *state;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	/* "pid (comm) S ...": comm may hold anything but ends at the last ')' */
+	state = strrchr(buf, ')');
+	return state && state[1] == ' ' && state[2] == 'S';
 }
 
 #define CHECK(cond)                                                            \

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* The wait strategy: a timeout returns 0, an eventfd doorbell wakes, and a
- * peer hang-up turns a wait into -EPIPE with either doorbell kind. */
+/*
+ * The wait strategy: a timeout returns 0, no sooner than asked (on the
+ * monotonic clock) and leaves no NEED_WAKEUP behind; an eventfd doorbell
+ * wakes a waiter that announced sleep and slept, and a peer hang-up turns
+ * a wait into -EPIPE with either doorbell kind. The peer acts once the
+ * waiter is asleep: its NEED_WAKEUP flag set and its thread blocked, not
+ * after a pause that may or may not have been long enough.
+ */
 #include "ring/wait.h"
 #include "tests/ring/ring_fixture.h"
 
@@ -11,26 +17,48 @@
 
 static struct ring_fixture fix;
 static int efd = -1;
+static pid_t waiter_tid;
+static int rang; /* the producer's commit asked for the doorbell */
+
+/* Until the waiter has announced sleep and is blocked in it. */
+static void wait_asleep(void)
+{
+	uint64_t t0 = t_now_ms();
+
+	while (!(__atomic_load_n(&fix.cons.hdr->flags, __ATOMIC_ACQUIRE) &
+		 TEEQ_RING_NEED_WAKEUP) ||
+	       !t_thread_blocked(waiter_tid)) {
+		CHECK(t_now_ms() - t0 < 10000);
+		sched_yield();
+	}
+}
 
 static void *late_producer(void *arg)
 {
-	struct timespec ts = { 0, 20000000 };
-
 	(void)arg;
-	nanosleep(&ts, NULL);
+	wait_asleep();
 	*(uint32_t *)((char *)ring_prod_slot(&fix.prod, 0) + 8) = 0xfeed;
-	if (ring_prod_commit(&fix.prod, 1))
+	rang = ring_prod_commit(&fix.prod, 1);
+	if (rang)
 		ring_doorbell(&fix.prod, efd);
 	return NULL;
 }
 
 static void *late_hangup(void *arg)
 {
-	struct timespec ts = { 0, 20000000 };
-
-	nanosleep(&ts, NULL);
+	wait_asleep();
 	close(*(int *)arg);
 	return NULL;
+}
+
+/* A wait that times out: 0, after @timeout_ns at least, flag cleared. */
+static void timeout(struct ring_wait *w, int64_t timeout_ns)
+{
+	uint64_t t0 = t_now_ns();
+
+	CHECK_EQ(ring_wait_entries(&fix.cons, w, 1, timeout_ns), 0);
+	CHECK(t_now_ns() - t0 >= (uint64_t)timeout_ns);
+	CHECK_EQ(fix.cons.hdr->flags, 0); /* never left announced */
 }
 
 int main(void)
@@ -40,18 +68,27 @@ int main(void)
 	int sv[2];
 
 	ring_fixture_init(&fix, 8, 64, 0);
+	waiter_tid = gettid();
 
-	/* timeout with nothing produced, with and without spinning */
+	/* timeout with nothing produced: sleeping at once, after spinning
+	 * for a part of it, and spinning longer than the timeout */
 	ring_wait_init(&w, 0, -1, -1);
-	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 1000000), 0);
+	timeout(&w, 1000000);
+	CHECK_EQ(w.sleeps, 1);
 	ring_wait_init(&w, 100000, -1, -1);
-	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 2000000), 0);
+	timeout(&w, 2000000);
+	CHECK_EQ(w.sleeps, 1);
+	ring_wait_init(&w, 50000000, -1, -1);
+	timeout(&w, 3000000);
+	CHECK_EQ(w.sleeps, 0);
 	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 0), 0);
-	CHECK_EQ(fix.cons.hdr->flags, 0); /* never left announced */
-
-	/* eventfd doorbell: the waiter sleeps in poll and is woken */
+	/* and on an eventfd */
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	CHECK(efd >= 0);
+	ring_wait_init(&w, 0, efd, -1);
+	timeout(&w, 1500000);
+
+	/* eventfd doorbell: the waiter sleeps in poll and is woken */
 	ring_wait_init(&w, 0, efd, -1);
 	CHECK_EQ(pthread_create(&t, NULL, late_producer, NULL), 0);
 	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 5000000000ll), 1);
@@ -61,7 +98,9 @@ int main(void)
 		0xfeed);
 	ring_cons_release(&fix.cons, 1);
 	CHECK_EQ(pthread_join(t, NULL), 0);
-	CHECK(w.sleeps >= 1);
+	CHECK(rang); /* the producer saw the announcement */
+	CHECK_EQ(w.sleeps, 1);
+	CHECK_EQ(fix.cons.hdr->flags, 0);
 
 	/* peer hang-up while sleeping on an eventfd: -EPIPE, promptly */
 	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -69,6 +108,7 @@ int main(void)
 	CHECK_EQ(pthread_create(&t, NULL, late_hangup, &sv[1]), 0);
 	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 5000000000ll), -EPIPE);
 	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(w.sleeps, 1);
 	close(sv[0]);
 
 	/* and while sleeping on the futex (noticed within a time slice) */
@@ -77,6 +117,7 @@ int main(void)
 	CHECK_EQ(pthread_create(&t, NULL, late_hangup, &sv[1]), 0);
 	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 5000000000ll), -EPIPE);
 	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK(w.sleeps >= 1);
 	close(sv[0]);
 
 	close(efd);
