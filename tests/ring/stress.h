@@ -2,8 +2,9 @@
 /*
  * The producer and consumer loops shared by the thread and process stress
  * tests. 64-byte entries carry a sequence number, a payload derived from
- * it and a checksum; batch sizes are random; the producer pauses now and
- * then so the consumer falls asleep and must be woken by the doorbell.
+ * it and a checksum; batch sizes are random; now and then the producer
+ * pauses until the consumer has fallen asleep (its NEED_WAKEUP flag set,
+ * its thread blocked), so that it must be woken by the doorbell.
  */
 #ifndef TEEQ_TESTS_RING_STRESS_H
 #define TEEQ_TESTS_RING_STRESS_H
@@ -12,7 +13,7 @@
 #include "tests/check.h"
 
 #include <sched.h>
-#include <time.h>
+#include <unistd.h>
 
 struct stress_entry {
 	uint32_t stamp; /* the ring's; never written here */
@@ -28,6 +29,8 @@ struct stress_result {
 	uint64_t bad_checksum;
 	uint64_t sleeps;
 	uint64_t doorbells;
+	uint64_t pauses; /* producer: times it waited for the consumer to sleep */
+	pid_t tid; /* consumer: its thread, for the producer to watch; atomic */
 	int broken;
 };
 
@@ -44,8 +47,24 @@ static inline uint64_t stress_checksum(const struct stress_entry *e)
 	return sum;
 }
 
+/* Until the consumer of @r (thread @cons->tid) is asleep on it. */
+static inline void stress_wait_asleep(struct ring *r,
+				      const struct stress_result *cons)
+{
+	uint64_t t0 = t_now_ms();
+
+	while (!(__atomic_load_n(&r->hdr->flags, __ATOMIC_ACQUIRE) &
+		 TEEQ_RING_NEED_WAKEUP) ||
+	       !t_thread_blocked(
+		       __atomic_load_n(&cons->tid, __ATOMIC_ACQUIRE))) {
+		CHECK(t_now_ms() - t0 < 10000);
+		sched_yield();
+	}
+}
+
 static inline void stress_produce(struct ring *r, uint64_t total,
-				  struct stress_result *res)
+				  struct stress_result *res,
+				  const struct stress_result *cons)
 {
 	uint64_t seq = 0, rng = 0x1234567, next_pause = STRESS_PAUSE_EVERY;
 	__u32 n, i;
@@ -75,11 +94,11 @@ static inline void stress_produce(struct ring *r, uint64_t total,
 			ring_doorbell(r, -1);
 			res->doorbells++;
 		}
-		if (seq >= next_pause) {
-			/* long enough for the consumer to go to sleep */
-			struct timespec ts = { 0, 2000000 };
-
-			nanosleep(&ts, NULL);
+		if (seq >= next_pause && seq < total) {
+			/* the consumer drains the ring and sleeps; the next
+			 * commit must wake it */
+			stress_wait_asleep(r, cons);
+			res->pauses++;
 			next_pause += STRESS_PAUSE_EVERY;
 		}
 	}
@@ -94,6 +113,7 @@ static inline void stress_consume(struct ring *r, uint64_t total,
 	long avail;
 	__u32 n, i;
 
+	__atomic_store_n(&res->tid, gettid(), __ATOMIC_RELEASE);
 	ring_wait_init(&w, 50000, -1, -1);
 	while (res->received < total) {
 		n = 1 + (__u32)(test_rand(&rng) % STRESS_MAX_BATCH);
@@ -123,18 +143,18 @@ static inline void stress_report(const struct stress_result *p,
 	fprintf(stderr,
 		"received %" PRIu64 "/%" PRIu64 ", bad order %" PRIu64
 		", bad checksum %" PRIu64 ", consumer sleeps %" PRIu64
-		", doorbells %" PRIu64 "\n",
+		", doorbells %" PRIu64 ", pauses %" PRIu64 "\n",
 		c->received, total, c->bad_order, c->bad_checksum, c->sleeps,
-		p->doorbells);
+		p->doorbells, p->pauses);
 	CHECK(!p->broken && !c->broken);
 	CHECK_EQ(c->received, total);
 	CHECK_EQ(c->bad_order, 0);
 	CHECK_EQ(c->bad_checksum, 0);
-	/* the pauses put the consumer to sleep; each sleep needed a doorbell */
-	if (total >= 2 * STRESS_PAUSE_EVERY) {
-		CHECK(c->sleeps > 0);
-		CHECK(p->doorbells > 0);
-	}
+	/* each pause ended with the consumer asleep, and the commit after it
+	 * saw the announcement and rang */
+	CHECK_EQ(p->pauses, (total - 1) / STRESS_PAUSE_EVERY);
+	CHECK(c->sleeps >= p->pauses);
+	CHECK(p->doorbells >= p->pauses);
 }
 
 #endif /* TEEQ_TESTS_RING_STRESS_H */

@@ -48,7 +48,7 @@ int main(void)
 	CHECK_EQ(ring_attach(&r, (char *)map + 4096, ring_len, entries, esz,
 			     RING_PRODUCER),
 		 0);
-	stress_produce(&r, total, &prod_res);
+	stress_produce(&r, total, &prod_res, cons_res);
 	CHECK_EQ(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	stress_report(&prod_res, cons_res, total);

@@ -25,7 +25,7 @@ int main(void)
 	total = test_scaled(10000000);
 	ring_fixture_init(&fix, 256, sizeof(struct stress_entry), 0u - 1000);
 	CHECK_EQ(pthread_create(&t, NULL, consumer, NULL), 0);
-	stress_produce(&fix.prod, total, &prod_res);
+	stress_produce(&fix.prod, total, &prod_res, &cons_res);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	stress_report(&prod_res, &cons_res, total);
 	ring_fixture_fini(&fix);
