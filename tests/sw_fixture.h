@@ -199,4 +199,15 @@ static inline uint64_t sw_fixture_calls(struct sw_fixture *f)
 	return st.calls;
 }
 
+/* Waits (bounded) until teeq-sw has completed exactly @want entries in
+ * all: then their completions are in the rings, reaped or not. */
+static inline void sw_fixture_wait_calls(struct sw_fixture *f, uint64_t want)
+{
+	uint64_t t0 = t_now_ms(), calls;
+
+	while ((calls = sw_fixture_calls(f)) < want && t_now_ms() - t0 < 5000)
+		usleep(1000);
+	CHECK_EQ(calls, want);
+}
+
 #endif /* TEEQ_TESTS_SW_FIXTURE_H */

@@ -16,21 +16,6 @@
 static struct sw_fixture fx;
 static TEEC_Operation vals, copy, shortb, inv;
 
-/* teeq-sw counts a batch's calls just after publishing its completions. */
-static void wait_calls(uint64_t want)
-{
-	struct teeq_sw_stats st;
-	int i;
-
-	for (i = 0; i < 5000; i++) {
-		sw_fixture_stats(&fx, &st);
-		if (st.calls >= want)
-			break;
-		usleep(1000);
-	}
-	CHECK_EQ(st.calls, want);
-}
-
 int main(void)
 {
 	static const TEEC_UUID echo = TEEQ_TA_ECHO_UUID;
@@ -60,7 +45,7 @@ int main(void)
 		src[i] = (unsigned char)(i * 5);
 	memset(dst, 0xdd, sizeof(dst));
 	memset(small, 0x55, sizeof(small));
-	wait_calls(1);
+	sw_fixture_wait_calls(&fx, 1);
 
 	memset(&vals, 0, sizeof(vals));
 	vals.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT,
@@ -99,7 +84,7 @@ int main(void)
 	CHECK_EQ(teeq_submit(q), 4);
 
 	/* done in the secure world, not yet reaped: nothing written back */
-	wait_calls(5);
+	sw_fixture_wait_calls(&fx, 5);
 	CHECK_EQ(vals.params[1].value.a, 0xdead);
 	CHECK_EQ(vals.params[2].value.a, 10);
 	CHECK_EQ(copy.params[1].tmpref.size, sizeof(dst));
