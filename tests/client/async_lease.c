@@ -4,7 +4,8 @@
  * leased. With TEEQ_QPAIRS=3 two queues open and the third is
  * TEEC_ERROR_BUSY; closing one gives its pair back for the next. A thread
  * whose sync calls find every exclusive pair leased uses the shared pair
- * and works; a thread that leased a pair by calling holds it until it
+ * and works; a thread that leased a pair by calling holds it while it
+ * lives (a queue cannot have it meanwhile) and gives it back when it
  * exits, when the pair becomes available to a queue.
  */
 #include "tests/sw_fixture.h"
@@ -28,10 +29,21 @@ static void call(void)
 	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
 }
 
+/* The caller thread calls, says so, and lives until told to exit. */
+static int called, may_exit; /* under lock */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+
 static void *caller(void *arg)
 {
 	(void)arg;
 	call(); /* leases a free exclusive pair, if any, for this thread */
+	pthread_mutex_lock(&lock);
+	called = 1;
+	pthread_cond_broadcast(&cond);
+	while (!may_exit)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
 	return NULL;
 }
 
@@ -88,6 +100,16 @@ int main(void)
 	 * exits; then the pair is free again */
 	teeq_queue_close(q2);
 	CHECK(!pthread_create(&t, NULL, caller, NULL));
+	pthread_mutex_lock(&lock);
+	while (!called)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	/* the caller is alive and holds the pair */
+	CHECK_EQ(teeq_queue_open(&ctx, &q2), TEEC_ERROR_BUSY);
+	pthread_mutex_lock(&lock);
+	may_exit = 1;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
 	CHECK(!pthread_join(t, NULL));
 	CHECK_EQ(teeq_queue_open(&ctx, &q2), TEEC_SUCCESS);
 	async_noop(q2);
