@@ -11,8 +11,11 @@
  * nibbles, unknown sessions, malformed OPEN/CLOSE/CANCEL entries
  * (BAD_PARAMETERS). Reserved bytes of a second line that the entry does not
  * use are not part of it and are ignored, as the ABI says. Then a
- * thousand random entries. teeq-sw drops no one, stays up, and the same
- * context and session keep working.
+ * thousand random entries, each answered as the ABI (uapi/teeq_ring.h)
+ * says: success with origin TEE when nothing is wrong with it, else one
+ * of the errors its faults call for (which one wins when there are several
+ * is not specified), origin TEE, no session and no outputs. teeq-sw drops
+ * no one, stays up, and the same context and session keep working.
  */
 #include "client/internal.h"
 #include "tests/sw_fixture.h"
@@ -313,16 +316,99 @@ static void entry_fields(void)
 	EXPECT(&t, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE); /* nothing to cancel */
 }
 
-/* Random entries: each gets a well-formed completion, nothing breaks. */
+/* The results the ABI allows for a random entry on this channel: none of
+ * its sessions is live (the test's own is never named) and its uuid names
+ * no trusted app. Bit n of the mask: result n of the list below. */
+enum {
+	R_SUCCESS = 1,
+	R_NOT_SUPPORTED = 2,
+	R_BAD_PARAMETERS = 4,
+	R_ITEM_NOT_FOUND = 8,
+	R_ACCESS_DENIED = 16,
+};
+
+static unsigned int allowed(const struct teeq_sqe *t)
+{
+	struct teeq_sqe e = *t;
+	unsigned int faults = 0;
+	int i;
+
+	/* the second line is part of the entry only if params 1..3 are */
+	if (!(e.param_types & TEEQ_SQE_LINE2_PARAMS)) {
+		memset(&e.params[1], 0, 3 * sizeof(e.params[1]));
+		memset(e.reserved, 0, sizeof(e.reserved));
+	}
+	if (e.flags & ~TEEQ_SQE_FLAGS_ALL)
+		faults |= R_NOT_SUPPORTED;
+	for (i = 0; i < 4; i++)
+		if (e.reserved[i])
+			faults |= R_BAD_PARAMETERS;
+	if (e.opcode != TEEQ_OP_OPEN_SESSION &&
+	    (e.login_data ||
+	     memcmp(&e.uuid, &(struct teeq_uuid){ { 0 } }, sizeof(e.uuid))))
+		faults |= R_BAD_PARAMETERS;
+	if (e.opcode != TEEQ_OP_OPEN_SESSION && e.opcode != TEEQ_OP_INVOKE) {
+		static const union teeq_param zero[TEEQ_NUM_PARAMS];
+
+		if (e.param_types || memcmp(e.params, zero, sizeof(zero)))
+			faults |= R_BAD_PARAMETERS;
+	}
+	switch (e.opcode) {
+	case TEEQ_OP_NOP:
+		break;
+	case TEEQ_OP_OPEN_SESSION:
+		/* a session id set, an unknown TA; login and parameters may
+		 * be refused too before the TA is looked up */
+		faults |= R_BAD_PARAMETERS | R_ITEM_NOT_FOUND | R_ACCESS_DENIED;
+		break;
+	case TEEQ_OP_INVOKE:
+		/* no such session; its parameters may be refused first */
+		faults |= R_BAD_PARAMETERS | R_ACCESS_DENIED;
+		break;
+	case TEEQ_OP_CLOSE_SESSION:
+		faults |= R_BAD_PARAMETERS; /* no such session */
+		break;
+	case TEEQ_OP_CANCEL:
+		if (!e.cancel_id)
+			faults |= R_BAD_PARAMETERS;
+		break;
+	default:
+		faults |= R_NOT_SUPPORTED;
+	}
+	return faults ? faults : R_SUCCESS;
+}
+
+static unsigned int result_bit(uint32_t result)
+{
+	switch (result) {
+	case TEEQ_SUCCESS:
+		return R_SUCCESS;
+	case TEEQ_ERROR_NOT_SUPPORTED:
+		return R_NOT_SUPPORTED;
+	case TEEQ_ERROR_BAD_PARAMETERS:
+		return R_BAD_PARAMETERS;
+	case TEEQ_ERROR_ITEM_NOT_FOUND:
+		return R_ITEM_NOT_FOUND;
+	case TEEQ_ERROR_ACCESS_DENIED:
+		return R_ACCESS_DENIED;
+	default:
+		return 0;
+	}
+}
+
+/* Random entries: each answered as allowed(), nothing breaks. */
 static void random_entries(void)
 {
+	static const union teeq_param_out none[TEEQ_NUM_PARAMS];
 	uint64_t seed = 0xbadc0ffee;
+	unsigned int seen = 0;
 	struct teeq_sqe t;
 	int i;
 
 	for (i = 0; i < 1000; i++) {
 		struct teeq_cqe c;
 		uint64_t r = test_rand(&seed);
+		unsigned int ok;
 		size_t j;
 
 		for (j = 0; j < sizeof(t); j += 8) {
@@ -340,14 +426,35 @@ static void random_entries(void)
 			t.param_types &= 0x7777;
 		if (r & 0x800)
 			t.params[0].memref.buf_id = TEEQ_BUF_ID_HEAP;
+		if (r & 0x1000) { /* a bare entry of its opcode... */
+			memset(t.params, 0,
+			       sizeof(t) - offsetof(struct teeq_sqe, params));
+			if (!(r & 0x2000))
+				t.param_types = 0;
+			if (!(r & 0x4000)) { /* ...or one with a uuid */
+				memset(&t.uuid, 0, sizeof(t.uuid));
+				t.login_data = 0;
+			}
+		}
 		if (t.session == sid || t.opcode == TEEQ_OP_CLOSE_SESSION ||
 		    t.opcode == TEEQ_OP_OPEN_SESSION)
 			t.session = sid + 2;
+		ok = allowed(&t);
 		c = run(&t);
-		CHECK(c.origin >= TEEQ_ORIGIN_API &&
-		      c.origin <= TEEQ_ORIGIN_TRUSTED_APP);
-		CHECK(c.result != TEEQ_ERROR_TARGET_DEAD);
+		if (!(result_bit(c.result) & ok) || c.origin != TEEQ_ORIGIN_TEE)
+			fprintf(stderr,
+				"entry %d: opcode %u flags %#x types %#x: got "
+				"%#x/%u, allowed mask %#x\n",
+				i, t.opcode, t.flags, t.param_types, c.result,
+				c.origin, ok);
+		CHECK(result_bit(c.result) & ok);
+		CHECK_EQ(c.origin, TEEQ_ORIGIN_TEE);
+		CHECK_EQ(c.session, 0);
+		CHECK_MEM(c.params, none, sizeof(none));
+		seen |= result_bit(c.result);
 	}
+	/* the entries reached every kind of answer */
+	CHECK_EQ(seen, R_SUCCESS | R_NOT_SUPPORTED | R_BAD_PARAMETERS);
 }
 
 int main(void)
