@@ -4,7 +4,8 @@
  * the McGrew-Viega GCM test cases 1 (empty), 3 (no AAD), 4 (AAD) and 16
  * (AES-256, AAD) come out exactly, out of place and in place; a CTR prefix
  * of any odd length is the prefix of the vector; a 3 MiB + 7 buffer agrees
- * with libcrypto, in place equals out of place, and decrypts back. GCM
+ * with libcrypto in CTR and in GCM (ciphertext and tag), in place equals
+ * out of place, and decrypts back. GCM
  * decrypt with a flipped tag bit, AAD byte or ciphertext byte is
  * MAC_INVALID with the output zeroed. A short output or tag is
  * SHORT_BUFFER with the needed size and nothing written; success sets the
@@ -575,6 +576,26 @@ static void ctr_reference(const unsigned char *key, const unsigned char *iv,
 	EVP_CIPHER_CTX_free(ctx);
 }
 
+/* AES-128-GCM of @len bytes, nonce @nonce (12 bytes), AAD @aad. */
+static void gcm_reference(const unsigned char *key, const unsigned char *nonce,
+			  const unsigned char *aad, size_t aad_len,
+			  const unsigned char *in, unsigned char *out,
+			  size_t len, unsigned char *tag)
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int out_len;
+
+	CHECK(ctx);
+	CHECK(EVP_EncryptInit_ex2(ctx, EVP_aes_128_gcm(), key, nonce, NULL));
+	CHECK(EVP_EncryptUpdate(ctx, NULL, &out_len, aad, (int)aad_len));
+	CHECK(EVP_EncryptUpdate(ctx, out, &out_len, in, (int)len));
+	CHECK_EQ(out_len, len);
+	CHECK(EVP_EncryptFinal_ex(ctx, out + len, &out_len));
+	CHECK_EQ(out_len, 0);
+	CHECK(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TAG_LEN, tag));
+	EVP_CIPHER_CTX_free(ctx);
+}
+
 static void check_large(void *s)
 {
 	size_t len = (3 << 20) + 7, tag_size;
@@ -606,13 +627,20 @@ static void check_large(void *s)
 	CHECK_EQ(ctr(s, iv, sizeof(iv), &io), TEEQ_SUCCESS);
 	CHECK_MEM(b, pt, len);
 
-	/* GCM: the 16-byte IV buffer doubles as nonce (12) and AAD (4) */
+	/* GCM: the 16-byte IV buffer doubles as nonce (12) and AAD (4);
+	 * libcrypto agrees on ciphertext and tag */
 	CHECK_EQ(set_key(s, GCM, key, 16), TEEQ_SUCCESS);
 	io = (struct io){ pt, len, a, len, 0, 0 };
 	tag_size = TAG_LEN;
 	CHECK_EQ(gcm(s, TEEQ_CIPHER_CMD_GCM_ENCRYPT, iv, sizeof(iv), &io, tag_a,
 		     &tag_size),
 		 TEEQ_SUCCESS);
+	CHECK_EQ(io.out_len, len);
+	CHECK_EQ(tag_size, TAG_LEN);
+	gcm_reference(key, iv, iv + NONCE_LEN, sizeof(iv) - NONCE_LEN, pt, b,
+		      len, tag_b);
+	CHECK_MEM(a, b, len);
+	CHECK_MEM(tag_a, tag_b, TAG_LEN);
 	memcpy(b, pt, len);
 	io = (struct io){ b, len, NULL, 0, 1, 0 };
 	CHECK_EQ(gcm(s, TEEQ_CIPHER_CMD_GCM_ENCRYPT, iv, sizeof(iv), &io, tag_b,

@@ -3,8 +3,9 @@
  * digest: SHA-256 of "abc" and of empty data (a null memref) and RFC 4231
  * HMAC-SHA256 test cases 1, 2 and 6 (a key longer than a block) come out
  * exactly; INIT/UPDATE/FINAL over odd chunk sizes equals the single-shot
- * result, and a single-shot call in between does not disturb it; a 3 MiB
- * input agrees with libcrypto's own one-shot. An output under 32 bytes is
+ * result, and a single-shot call in between does not disturb it; both
+ * agree with libcrypto's SHA-256 and HMAC-SHA256, over 5000 bytes and over
+ * a 3 MiB input. An output under 32 bytes is
  * SHORT_BUFFER with size 32 and nothing written (FINAL keeps the
  * operation); success sets the size to 32 and writes nothing past it.
  * Output may overlap the input. Key lengths 0 and 1025 are refused,
@@ -16,6 +17,7 @@
 #include "tests/check.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #define T_NONE TEEQ_PARAM_NONE
 #define T_VIN TEEQ_PARAM_VALUE_INPUT
@@ -178,11 +180,12 @@ static void check_vectors(void *s)
 }
 
 /* Multi-part over odd chunk sizes equals single-shot, for both algorithms,
- * with a single-shot call between the parts. */
+ * with a single-shot call between the parts, and both equal libcrypto. */
 static void check_multipart(void *s, const unsigned char *data, size_t len)
 {
 	static const size_t chunks[] = { 1, 63, 64, 65, 127, 3, 1000, 0, 4097 };
-	unsigned char once[LEN], multi[LEN], scratch[LEN], key[77];
+	unsigned char once[LEN], multi[LEN], scratch[LEN], key[77], want[LEN];
+	unsigned int want_len;
 	uint32_t alg;
 	size_t i, off, n;
 
@@ -190,6 +193,14 @@ static void check_multipart(void *s, const unsigned char *data, size_t len)
 		key[i] = (unsigned char)(i * 13 + 5);
 	for (alg = TEEQ_DIGEST_ALG_SHA256; alg <= TEEQ_DIGEST_ALG_HMAC_SHA256;
 	     alg++) {
+		want_len = 0;
+		if (alg == TEEQ_DIGEST_ALG_SHA256)
+			CHECK(EVP_Digest(data, len, want, &want_len,
+					 EVP_sha256(), NULL));
+		else
+			CHECK(HMAC(EVP_sha256(), key, sizeof(key), data, len,
+				   want, &want_len));
+		CHECK_EQ(want_len, LEN);
 		if (alg == TEEQ_DIGEST_ALG_SHA256) {
 			CHECK_EQ(sha256(s, data, len, once, LEN, &n),
 				 TEEQ_SUCCESS);
@@ -218,7 +229,8 @@ static void check_multipart(void *s, const unsigned char *data, size_t len)
 		}
 		CHECK_EQ(final(s, multi, LEN, &n), TEEQ_SUCCESS);
 		CHECK_EQ(n, LEN);
-		CHECK_MEM(multi, once, LEN);
+		CHECK_MEM(once, want, LEN);
+		CHECK_MEM(multi, want, LEN);
 	}
 }
 
