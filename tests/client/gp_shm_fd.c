@@ -3,12 +3,15 @@
  * TEEC_RegisterSharedMemoryFileDescriptor: a memfd sealed with
  * F_SEAL_SHRINK is mapped by teeq-sw itself, so memrefs over it are
  * zero-copy (zero_copy_memrefs counts them, nothing is bounced) and what
- * the TA writes is in the file. The shm takes the memfd's size, teeq-sw
- * counts the buffer (ext_buffers, ext_bytes) until it is released, and the
- * caller may close its fd right after registering. An unsealed memfd, a
- * regular file, a pipe, an empty sealed memfd or fd -1 are BAD_PARAMETERS
- * and register nothing; an INPUT-only registration refuses an output
- * window with BAD_PARAMETERS origin API. Releasing twice is harmless.
+ * the TA writes is in the file. Zero-copy is shown where a copy could not
+ * hide: a context whose whole heap (1 MiB) is smaller than the 4 MiB
+ * memfd it passes to the TA, which inverts it in place. The shm takes the
+ * memfd's size, teeq-sw counts the buffer (ext_buffers, ext_bytes) until
+ * it is released, and the caller may close its fd right after
+ * registering. An unsealed memfd, a regular file, a pipe, an empty sealed
+ * memfd or fd -1 are BAD_PARAMETERS and register nothing; an INPUT-only
+ * registration refuses an output window with BAD_PARAMETERS origin API.
+ * Releasing twice is harmless.
  */
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
@@ -38,6 +41,71 @@ static void check_ext(uint64_t buffers, uint64_t bytes)
 	sw_fixture_stats(&fx, &st);
 	CHECK_EQ(st.ext_buffers, buffers);
 	CHECK_EQ(st.ext_bytes, bytes);
+}
+
+/*
+ * A context with a 1 MiB heap and a 4 MiB registered memfd: the TA
+ * inverts the whole buffer through one memref. Were the payload bounced
+ * through the heap there would be no room for it; it comes back inverted,
+ * nothing was copied or taken from the heap, and the file itself, read
+ * through its own descriptor, holds the TA's bytes.
+ */
+static void larger_than_heap(const TEEC_UUID *echo)
+{
+	enum { BIG = 4 << 20 };
+	unsigned char *ref = malloc(BIG), *file = malloc(BIG);
+	TEEC_SharedMemory shm;
+	struct teeq_stats st;
+	TEEC_Context ctx;
+	TEEC_Session sess;
+	TEEC_Operation op;
+	uint32_t origin = 0;
+	size_t i;
+	int fd;
+
+	CHECK(ref && file);
+	setenv("TEEQ_HEAP_MB", "1", 1);
+	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
+	unsetenv("TEEQ_HEAP_MB");
+	teeq_context_stats(&ctx, &st);
+	CHECK_EQ(st.heap_size, 1 << 20);
+	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, echo, TEEC_LOGIN_PUBLIC, NULL,
+				  NULL, &origin),
+		 TEEC_SUCCESS);
+
+	fd = memfd(BIG, F_SEAL_SHRINK);
+	for (i = 0; i < BIG; i++)
+		ref[i] = (unsigned char)(i * 131 + (i >> 12));
+	CHECK_EQ(pwrite(fd, ref, BIG, 0), BIG);
+	memset(&shm, 0, sizeof(shm));
+	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+	CHECK_EQ(TEEC_RegisterSharedMemoryFileDescriptor(&ctx, &shm, fd),
+		 TEEC_SUCCESS);
+	CHECK_EQ(shm.size, BIG);
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].memref.parent = &shm;
+	CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_ECHO_CMD_INVERT, &op, &origin),
+		 TEEC_SUCCESS);
+	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
+	CHECK_EQ(op.params[0].memref.size, BIG);
+	teeq_context_stats(&ctx, &st);
+	CHECK_EQ(st.zero_copy_memrefs, 1);
+	CHECK_EQ(st.bounced_memrefs, 0);
+	CHECK_EQ(st.bounce_bytes, 0);
+	CHECK_EQ(st.heap_in_use, 0);
+	CHECK_EQ(pread(fd, file, BIG, 0), BIG);
+	for (i = 0; i < BIG; i++)
+		CHECK_EQ(file[i], (unsigned char)~ref[i]);
+
+	TEEC_ReleaseSharedMemory(&shm);
+	close(fd);
+	TEEC_CloseSession(&sess);
+	TEEC_FinalizeContext(&ctx);
+	free(ref);
+	free(file);
 }
 
 static void refused(TEEC_Context *ctx, int fd)
@@ -192,6 +260,8 @@ int main(void)
 
 	TEEC_CloseSession(&sess);
 	TEEC_FinalizeContext(&ctx);
+	larger_than_heap(&echo);
+	check_ext(0, 0);
 	free(ref);
 	free(file);
 	sw_fixture_stop(&fx);
