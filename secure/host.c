@@ -370,6 +370,11 @@ static void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st)
 			st->sessions_total +=
 				__atomic_load_n(&hc->core.stats.sessions_total,
 						__ATOMIC_RELAXED);
+		if (hc->attached)
+			st->calls_deferred +=
+				__atomic_load_n(&hc->jobs, __ATOMIC_RELAXED);
+		if (hc->detaching && hc->attached)
+			st->clients_closing++;
 		if (hc->detaching || !hc->attached)
 			continue;
 		st->clients++;

@@ -114,6 +114,12 @@ struct teeq_sw_stats {
 	__u64 calls; /* submission entries completed */
 	__u64 doorbells_rung; /* completion doorbells written */
 	__u64 worker_sleeps;
+	/* calls handed to the call threads (commands that may wait) and not
+	 * yet completed, of every client, closing ones included */
+	__u64 calls_deferred;
+	/* clients that hung up or were dropped and are not yet torn down:
+	 * each waits for its deferred calls to see themselves cancelled */
+	__u64 clients_closing;
 	__u32 workers;
 	__u32 pid;
 };

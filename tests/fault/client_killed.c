@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * A client process killed with SIGKILL while it has sessions open, a
- * registered memfd and two 20 s calls running in teeq-sw: teeq-sw notices
- * the hang-up, cancels the running calls, closes the sessions and frees
- * the channel, so that its stats (clients, sessions, qpairs, region and
- * heap bytes, registered buffers) return exactly to what they were, within
- * a bounded wait, without counting the client as dropped; another client
- * works before and after, and its next calls are served at once rather
- * than behind the dead client's waits (which held both workers).
+ * registered memfd and two 20 s calls running on teeq-sw's two call
+ * threads: teeq-sw notices the hang-up, cancels the running calls, closes
+ * the sessions and frees the channel, so that its stats return exactly to
+ * what they were within a bounded wait: clients, sessions, qpairs, region
+ * and heap bytes, registered buffers, and no client left closing nor any
+ * deferred call left running (the dead client's calls are counted until
+ * they end), without counting the client as dropped. Another client works
+ * before and after, and its next calls are served at once, waiting ones
+ * included, rather than behind the dead client's waits, which held both
+ * call threads.
  */
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
@@ -101,21 +104,30 @@ static void child_main(int ready_fd)
 		pause();
 }
 
-static void stats_settle(struct teeq_sw_stats *st, uint64_t clients,
-			 uint64_t sessions, uint64_t ext)
+/* What teeq-sw's stats must come to, within a bounded wait. */
+struct settle {
+	uint64_t clients, sessions, ext_buffers, calls_deferred;
+};
+
+static void stats_settle(struct teeq_sw_stats *st, struct settle want)
 {
 	uint64_t t0 = t_now_ms();
 
 	do {
 		sw_fixture_stats(&fx, st);
-		if (st->clients == clients && st->sessions == sessions &&
-		    st->ext_buffers == ext)
+		if (st->clients == want.clients &&
+		    st->sessions == want.sessions &&
+		    st->ext_buffers == want.ext_buffers &&
+		    st->calls_deferred == want.calls_deferred &&
+		    !st->clients_closing)
 			return;
 		usleep(1000);
 	} while (t_now_ms() - t0 < 10000);
-	CHECK_EQ(st->clients, clients);
-	CHECK_EQ(st->sessions, sessions);
-	CHECK_EQ(st->ext_buffers, ext);
+	CHECK_EQ(st->clients, want.clients);
+	CHECK_EQ(st->sessions, want.sessions);
+	CHECK_EQ(st->ext_buffers, want.ext_buffers);
+	CHECK_EQ(st->calls_deferred, want.calls_deferred);
+	CHECK_EQ(st->clients_closing, 0);
 }
 
 static void call(TEEC_Session *sess)
@@ -134,11 +146,25 @@ static void call(TEEC_Session *sess)
 	CHECK_EQ(op.params[2].value.a, 42);
 }
 
+/* A call that needs a call thread: noop CMD_WAIT of 0 ms. */
+static void wait_call(TEEC_Session *sess)
+{
+	TEEC_Operation op;
+	uint32_t origin = 0;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE,
+					 TEEC_NONE);
+	CHECK_EQ(TEEC_InvokeCommand(sess, TEEQ_NOOP_CMD_WAIT, &op, &origin),
+		 TEEC_SUCCESS);
+	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
+}
+
 int main(void)
 {
 	struct teeq_sw_stats before, during, after;
 	TEEC_Context ctx;
-	TEEC_Session sess;
+	TEEC_Session sess, wsess;
 	uint32_t origin;
 	uint64_t t0;
 	int pipefd[2], status;
@@ -146,13 +172,17 @@ int main(void)
 
 	alarm(25);
 	owner = getpid();
-	sw_fixture_start(&fx, "--workers", "2");
+	sw_fixture_start(&fx, "--workers", "2", "--call-threads", "2");
 	atexit(cleanup);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	CHECK_EQ(TEEC_OpenSession(&ctx, &sess, &echo, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),
 		 TEEC_SUCCESS);
-	stats_settle(&before, 1, 1, 0);
+	CHECK_EQ(TEEC_OpenSession(&ctx, &wsess, &noop, TEEC_LOGIN_PUBLIC, NULL,
+				  NULL, &origin),
+		 TEEC_SUCCESS);
+	wait_call(&wsess);
+	stats_settle(&before, (struct settle){ 1, 2, 0, 0 });
 
 	CHECK(!pipe(pipefd));
 	child = fork();
@@ -164,18 +194,19 @@ int main(void)
 	close(pipefd[1]);
 	CHECK_EQ(read(pipefd[0], &c, 1), 1);
 	close(pipefd[0]);
-	stats_settle(&during, 2, 1 + 4, 1);
+	/* both waits are with the call threads */
+	stats_settle(&during, (struct settle){ 2, 2 + 4, 1, 2 });
 	CHECK_EQ(during.qpairs, 2 * before.qpairs);
 	CHECK_EQ(during.region_bytes, 2 * before.region_bytes);
 	CHECK_EQ(during.ext_bytes, 65536);
-	usleep(100000); /* the waits get into the TA */
 
 	CHECK(!kill(child, SIGKILL));
 	CHECK_EQ(waitpid(child, &status, 0), child);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	child = 0;
 
-	stats_settle(&after, 1, 1, 0);
+	/* its waits cancelled, its calls over, the client gone */
+	stats_settle(&after, (struct settle){ 1, 2, 0, 0 });
 	CHECK_EQ(after.qpairs, before.qpairs);
 	CHECK_EQ(after.region_bytes, before.region_bytes);
 	CHECK_EQ(after.heap_bytes, before.heap_bytes);
@@ -184,15 +215,17 @@ int main(void)
 	CHECK_EQ(after.clients_dropped, before.clients_dropped);
 	CHECK_EQ(after.clients_refused, 0);
 
-	/* both workers are free again: served now, not in 20 s */
+	/* both call threads are free again: served now, not in 20 s */
 	t0 = t_now_ms();
 	call(&sess);
-	call(&sess);
+	wait_call(&wsess);
+	wait_call(&wsess);
 	CHECK(t_now_ms() - t0 < 5000);
 
 	TEEC_CloseSession(&sess);
+	TEEC_CloseSession(&wsess);
 	TEEC_FinalizeContext(&ctx);
-	stats_settle(&after, 0, 0, 0);
+	stats_settle(&after, (struct settle){ 0, 0, 0, 0 });
 	CHECK_EQ(after.region_bytes, 0);
 	sw_fixture_stop(&fx);
 	return T_PASS;
