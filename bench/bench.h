@@ -144,7 +144,8 @@ uint64_t bench_clock_ns(void); /* CLOCK_MONOTONIC */
 /* A cheap clock: the TSC, read after earlier instructions (the loads
  * that ended a wait) have completed; converted with a rate calibrated
  * against CLOCK_MONOTONIC at start-up. A sample holds one reading's cost
- * too: baseline/timer measures it, and the report subtracts it. */
+ * too: baseline/timer measures it and the report shows it beside the
+ * percentiles; nothing is subtracted. */
 static inline uint64_t bench_tsc(void)
 {
 #if defined(__x86_64__)
