@@ -215,7 +215,8 @@ test: deps
 	$(Q)TEEQ_TEST_SCALE=4 tests/run.sh tsan $(O)/tsan $(RESULTS) \
 		$(TSAN_NAMES) || true
 	$(Q)$(MAKE) --no-print-directory kernel-test || true
-	$(Q)tests/summary.sh $(RESULTS)
+	$(Q)tests/summary.sh $(RESULTS) unit examples install fuzz bench \
+		asan+ubsan tsan kernel
 
 # ---- make bench --------------------------------------------------------------
 # The suite (bench/bench.mk): build/report/ gets results.json, report.md,
