@@ -13,8 +13,9 @@ BUILD="$BUILD libssl-dev"
 # Tests: clang for libFuzzer and sanitizers (gcc runs ASan/UBSan/TSan too).
 TEST="clang libclang-rt-14-dev"
 # Benchmarks: Google Benchmark, liburing (io_uring NOP baseline), gnuplot
-# for the SVG charts, valgrind for callgrind instruction counts.
-BENCH="libbenchmark-dev liburing-dev gnuplot-nox valgrind"
+# for the SVG charts, valgrind for callgrind instruction counts, jq for
+# bench-smoke's checks of the JSON results.
+BENCH="libbenchmark-dev liburing-dev gnuplot-nox valgrind jq"
 # Kernel module tests: Debian's own kernel booted in QEMU with a busybox
 # initramfs, and the matching headers to build the module against; the
 # DRM uapi headers (libdrm) for the vgem test.
