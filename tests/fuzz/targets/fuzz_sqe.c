@@ -31,10 +31,16 @@
  *         bit 6     func: OPEN a valid login method, INVOKE a cmd 0..7
  *         bit 7     login_data: the client's gid for group logins, else 0
  *   ctl3  bits 0-1  TA for the uuid fix; bit 2 invalid type nibbles fixed
+ *         bit 3     a call the core defers (one that may wait) is run as a
+ *                   worker runs it when it cannot hand it over: itself,
+ *                   looking at the entries still in the ring for
+ *                   cancellations (sw_peek_cancel()); else as a call
+ *                   thread runs it, without
  *
  * The noop TA's CMD_WAIT sleeps p0.a ms: waits it accepts are clamped to
- * 0 ms, so no run ever sleeps. Every input starts from a fresh client
- * (same ids every time: deterministic) and ends with sw_client_fini().
+ * 0 ms, so no run ever sleeps (a wait of 0 ms still asks once whether it
+ * is cancelled). Every input starts from a fresh client (same ids every
+ * time: deterministic) and ends with sw_client_fini().
  *
  * Invariants (abort() on violation): user_data echoed; stamp, flags and
  * reserved of the CQE zero (libteeq refuses anything else); origin TEE or
@@ -48,7 +54,9 @@
  * on a session or external buffer outlives its call; no registered buffer
  * is released while registered; trusted apps write only inside output
  * windows (the heap and the external buffers are compared with pristine
- * copies outside them); everything is released at sw_client_fini().
+ * copies outside them); a CMD_WAIT that reaches the noop TA while a
+ * CANCEL naming it is still in the ring, run with the peek, ends in
+ * TEEQ_ERROR_CANCEL; everything is released at sw_client_fini().
  *
  * Also checked: NOP, CLOSE_SESSION and CANCEL refuse parameter types and
  * nonzero parameter bytes (uapi/teeq_ring.h: "a NONE parameter's bytes
@@ -109,6 +117,8 @@ static uint32_t fz_sessions[FZ_NR_TAS];
 static uint32_t fz_ext_rw_id, fz_ext_ro_id;
 static struct sw_ext_buf *fz_ext_rw, *fz_ext_ro;
 static int fz_in_fini, fz_released;
+/* the control bytes of each entry, before its stamp replaces them */
+static unsigned char fz_ctl0[FZ_MAX_ENTRIES], fz_ctl3[FZ_MAX_ENTRIES];
 
 struct fz_win {
 	uint64_t lo, hi;
@@ -528,21 +538,40 @@ static void fz_check_cqe(const struct teeq_sqe *sqe, const struct teeq_cqe *cqe,
 	}
 }
 
+/* Is a CANCEL for @sqe's call among the entries still in the ring? */
+static int fz_cancel_queued(const struct fz_run *run,
+			    const struct teeq_sqe *sqe)
+{
+	uint32_t j;
+
+	for (j = run->batch_end; j < run->n; j++) {
+		const struct teeq_sqe *e = (const void *)run->slots[j];
+
+		if (e->opcode == TEEQ_OP_CANCEL && e->cancel_id &&
+		    e->cancel_id == sqe->cancel_id &&
+		    (!e->session || e->session == sqe->session))
+			return 1;
+	}
+	return 0;
+}
+
 static void fz_dispatch_one(struct fz_run *run, uint32_t j)
 {
 	const struct teeq_ta *ta;
 	struct teeq_sqe sqe;
 	struct teeq_cqe cqe;
 	uint32_t live_before;
-	int was_live;
+	int was_live, peek = fz_ctl3[j] & 8, waits = 0;
 
 	sw_sqe_copy(&sqe, run->slots[j]);
 	if (sqe.opcode == TEEQ_OP_INVOKE && sqe.func == TEEQ_NOOP_CMD_WAIT &&
 	    TEEQ_PARAM_TYPE_GET(sqe.param_types, 0) == TEEQ_PARAM_VALUE_INPUT &&
 	    sqe.params[0].value.a <= 60000) {
 		ta = fz_session_ta(sqe.session);
-		if (ta == fz_ta[FZ_TA_NOOP])
+		if (ta == fz_ta[FZ_TA_NOOP]) {
 			sqe.params[0].value.a = 0; /* never sleep */
+			waits = 1;
+		}
 	}
 	was_live = fz_session_live(sqe.session);
 	live_before = shm_ids_live(&fz_client.sessions);
@@ -554,7 +583,8 @@ static void fz_dispatch_one(struct fz_run *run, uint32_t j)
 		FZ_ASSERT(shm_ids_live(&fz_client.sessions) == live_before,
 			  "a deferral changed the sessions");
 		fz_check_no_refs();
-		sw_dispatch(&fz_client, &sqe, &cqe, NULL, NULL, 0);
+		sw_dispatch(&fz_client, &sqe, &cqe, peek ? fz_peek : NULL, run,
+			    0);
 	}
 	if (fz_verbose)
 		fprintf(stderr,
@@ -565,6 +595,11 @@ static void fz_dispatch_one(struct fz_run *run, uint32_t j)
 			cqe.params[0].value.a, cqe.params[1].value.a,
 			cqe.params[2].value.a, cqe.params[3].value.a);
 	fz_check_cqe(&sqe, &cqe, was_live, live_before);
+	if (waits && peek && cqe.origin == TEEQ_ORIGIN_TRUSTED_APP &&
+	    fz_cancel_queued(run, &sqe))
+		FZ_ASSERT(cqe.result == TEEQ_ERROR_CANCEL,
+			  "a wait whose CANCEL is in the ring ended with %#x",
+			  cqe.result);
 	fz_check_no_refs();
 	if (sqe.opcode == TEEQ_OP_OPEN_SESSION && cqe.session)
 		run->last_open = cqe.session;
@@ -670,7 +705,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static unsigned char fz_slots[FZ_MAX_ENTRIES][FZ_SQE];
-static unsigned char fz_ctl0[FZ_MAX_ENTRIES];
 static struct fz_run fz_run_state;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -693,6 +727,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	       size < (size_t)n * FZ_SQE ? size : (size_t)n * FZ_SQE);
 	for (j = 0; j < n; j++) {
 		fz_ctl0[j] = fz_slots[j][0];
+		fz_ctl3[j] = fz_slots[j][3];
 		fz_fix_slot((struct teeq_sqe *)(void *)fz_slots[j], j);
 	}
 
@@ -904,7 +939,7 @@ static void fz_write_seeds(const char *dir)
 
 	fz_seed_begin(&s);
 	e = fz_inv(&s, 1, 0, TEEQ_NOOP_CMD_WAIT, value_in);
-	e->stamp = FZ_CTL(FZ_C0(1) | 0x20 | 0x80, 0, 0x0f, FZ_C3);
+	e->stamp = FZ_CTL(FZ_C0(1) | 0x20 | 0x80, 0, 0x0f, FZ_C3 | 0x08);
 	e->cancel_id = 9;
 	e = fz_seed_add(&s, FZ_CTL(FZ_C0(0) | 0x20, 0, 0x0f, FZ_C3),
 			TEEQ_OP_CANCEL, 0, 0);
