@@ -154,6 +154,12 @@ void sw_worker_add_qp(struct sw_worker *w, struct sw_hqp *qp);
  * hc->detach_pending and pokes h->wake_fd when done. */
 void sw_worker_detach(struct sw_worker *w, struct sw_hclient *hc);
 void sw_workers_stats(struct sw_host *h, struct teeq_sw_stats *st);
+/* One round of a worker's loop, in two parts: a batch drained from @qp,
+ * and the completions the call threads handed back posted. The worker
+ * thread calls them; tests/fuzz/targets/fuzz_drain.c drives them on a
+ * worker it never started. */
+uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp);
+void sw_worker_post_jobs(struct sw_worker *w);
 
 /* host.c */
 int sw_host_run(struct sw_host *h);

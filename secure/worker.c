@@ -213,7 +213,7 @@ static int sw_worker_defer(struct sw_hqp *qp, struct sw_chain *ch,
 }
 
 /* Drains up to one batch from @qp; returns the entries handled. */
-static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
+uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 {
 	struct teeq_sqe sqes[SW_WORKER_BATCH];
 	struct teeq_cqe cqes[SW_WORKER_BATCH];
@@ -279,7 +279,7 @@ static uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
  * completion ring. One that finds no room (a client ignoring its credits)
  * waits in w->retry for a later round.
  */
-static void sw_worker_post_jobs(struct sw_worker *w)
+void sw_worker_post_jobs(struct sw_worker *w)
 {
 	struct sw_job *job, *next, **keep = &w->retry;
 	uint64_t one = 1, count;
