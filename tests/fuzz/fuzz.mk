@@ -8,7 +8,8 @@
 # Built with clang only (libFuzzer), from the sources, into $(O)/fuzz; the
 # gcc objects of the other builds are never reused.
 
-FUZZ_TARGETS := fuzz_sqe fuzz_region fuzz_cqe fuzz_ta_file fuzz_drain
+FUZZ_TARGETS := fuzz_sqe fuzz_region fuzz_cqe fuzz_ta_file fuzz_drain \
+	fuzz_client
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CC ?= clang
@@ -39,6 +40,9 @@ FUZZ_SRCS_fuzz_cqe := tests/fuzz/targets/fuzz_cqe.c $(FUZZ_CLIENT_SRCS) \
 	$(FUZZ_BASE_SRCS)
 FUZZ_SRCS_fuzz_ta_file := tests/fuzz/targets/fuzz_ta_file.c \
 	sdk/tafile/parse.c sdk/tafile/build.c
+# libteeq whole, against a secure world of the target's own
+FUZZ_SRCS_fuzz_client := tests/fuzz/targets/fuzz_client.c \
+	$(FUZZ_CLIENT_SRCS) $(FUZZ_BASE_SRCS)
 # the worker and the control thread's files too: their call threads run
 FUZZ_SRCS_fuzz_drain := tests/fuzz/targets/fuzz_drain.c $(FUZZ_SECURE_SRCS) \
 	secure/worker.c secure/host.c $(FUZZ_BASE_SRCS)
