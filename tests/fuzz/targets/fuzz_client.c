@@ -47,7 +47,10 @@
  * killed the channel; outputs are written only for a trusted app's
  * success: values as sent, exactly min(size, window) bytes of each
  * temporary output, nothing past them, nothing at all otherwise; the queue
- * has all its space back and the heap holds nothing more than before.
+ * has all its space back and the heap holds nothing more than before. A
+ * synchronous call is refused with BUSY only after a queue's worth of
+ * cancellations (they hold the slots of the pair it uses until that pair
+ * is next polled).
  *
  * TEEQ_FUZZ_WRITE_SEEDS=dir writes the seed corpus to dir and exits;
  * TEEQ_FUZZ_VERBOSE=1 prints each step and answer.
@@ -438,6 +441,10 @@ static teeq_queue *fz_q;
 static struct fz_op fz_ops[FZ_MAX_OPS];
 static uint32_t fz_next_id;
 static int fz_may_die; /* a hostile answer was asked for */
+/* cancellations sent on the pair synchronous calls use: their slots are
+ * freed only when the pair is next polled, so a synchronous call may find
+ * none left and be refused with BUSY (origin API) */
+static unsigned int fz_cancels;
 static uint64_t fz_heap_base;
 
 #define FZ_SENTINEL 0xa5
@@ -729,6 +736,8 @@ static void fz_invoke(unsigned int setup)
 	res = TEEC_InvokeCommand(&fz_sess, 0, &o->op, &origin);
 	if (res == TEEC_ERROR_OUT_OF_MEMORY && origin == TEEC_ORIGIN_API)
 		FZ_ASSERT(o->setup >= 2, "no memory for no memref");
+	else if (res == TEEC_ERROR_BUSY && origin == TEEC_ORIGIN_API)
+		FZ_ASSERT(fz_cancels >= FZ_DEPTH, "sync call BUSY");
 	else
 		fz_check_outcome(o, res, origin);
 	fz_op_done(o);
@@ -741,6 +750,7 @@ static void fz_cancel(unsigned int b)
 	for (i = 0; i < FZ_MAX_OPS; i++)
 		if (fz_ops[i].state == FZ_SUBMITTED && k++ == b % FZ_DEPTH) {
 			TEEC_RequestCancellation(&fz_ops[i].op);
+			fz_cancels++;
 			return;
 		}
 }
@@ -764,7 +774,10 @@ static void fz_session(void)
 	fz_op_setup(o, 1);
 	res = TEEC_OpenSession(&fz_ctx, &fz_sess, &uuid, TEEC_LOGIN_PUBLIC,
 			       NULL, &o->op, &origin);
-	fz_check_outcome(o, res, origin);
+	if (res == TEEC_ERROR_BUSY && origin == TEEC_ORIGIN_API)
+		FZ_ASSERT(fz_cancels >= FZ_DEPTH, "open BUSY");
+	else
+		fz_check_outcome(o, res, origin);
 	fz_sess_open = res == TEEC_SUCCESS;
 	fz_op_done(o);
 }
@@ -783,6 +796,7 @@ static void fz_ctx_start(unsigned int spin)
 	teeq_context_stats(&fz_ctx, &st);
 	fz_heap_base = st.heap_in_use;
 	fz_may_die = 0;
+	fz_cancels = 0;
 	fz_session();
 }
 
