@@ -199,15 +199,29 @@ static inline uint64_t sw_fixture_calls(struct sw_fixture *f)
 	return st.calls;
 }
 
-/* Waits (bounded) until teeq-sw has completed exactly @want entries in
- * all: then their completions are in the rings, reaped or not. */
+/* Waits (bounded: 5 s) until teeq-sw's statistic @field is @want, then
+ * checks that it is; *@st holds the statistics it saw last. For figures
+ * teeq-sw updates just after what the test can see (a doorbell rung, a
+ * deferred call ended), or that move without the test (completions not
+ * reaped yet). */
+#define sw_fixture_wait_stat(f, st, field, want)                           \
+	do {                                                               \
+		uint64_t t0_ = t_now_ms();                                 \
+		sw_fixture_stats(f, st);                                   \
+		while ((st)->field != (want) && t_now_ms() - t0_ < 5000) { \
+			usleep(1000);                                      \
+			sw_fixture_stats(f, st);                           \
+		}                                                          \
+		CHECK_EQ((st)->field, want);                               \
+	} while (0)
+
+/* Until teeq-sw has completed exactly @want entries in all: then their
+ * completions are in the rings, reaped or not. */
 static inline void sw_fixture_wait_calls(struct sw_fixture *f, uint64_t want)
 {
-	uint64_t t0 = t_now_ms(), calls;
+	struct teeq_sw_stats st;
 
-	while ((calls = sw_fixture_calls(f)) < want && t_now_ms() - t0 < 5000)
-		usleep(1000);
-	CHECK_EQ(calls, want);
+	sw_fixture_wait_stat(f, &st, calls, want);
 }
 
 #endif /* TEEQ_TESTS_SW_FIXTURE_H */

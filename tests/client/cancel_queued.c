@@ -9,6 +9,7 @@
  * trusted app, at once rather than after 20 s. The request is used up:
  * the session then runs a cancellable wait to its end.
  */
+#include "tests/client/waiter.h"
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
 
@@ -17,31 +18,11 @@
 
 static struct sw_fixture fx;
 
-static void wait_op(TEEC_Operation *op, uint32_t ms)
-{
-	memset(op, 0, sizeof(*op));
-	op->paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
-					  TEEC_NONE, TEEC_NONE);
-	op->params[0].value.a = ms;
-}
-
-/* Waits (bounded) until teeq-sw holds @want deferred calls. */
-static void wait_deferred(uint64_t want)
-{
-	struct teeq_sw_stats st;
-	uint64_t t0 = t_now_ms();
-
-	do
-		sw_fixture_stats(&fx, &st);
-	while (st.calls_deferred != want && t_now_ms() - t0 < 5000 &&
-	       !usleep(1000));
-	CHECK_EQ(st.calls_deferred, want);
-}
-
 int main(void)
 {
 	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
 	struct teeq_completion done[2];
+	struct teeq_sw_stats st;
 	TEEC_Operation a, b, op;
 	TEEC_Context ctx;
 	TEEC_Session sess;
@@ -58,15 +39,15 @@ int main(void)
 		 TEEC_SUCCESS);
 	CHECK_EQ(teeq_queue_open(&ctx, &q), TEEC_SUCCESS);
 
-	wait_op(&a, 20000);
-	wait_op(&b, 20000);
+	waiter_op(&a, 20000);
+	waiter_op(&b, 20000);
 	CHECK_EQ(teeq_prep_invoke(q, &sess, TEEQ_NOOP_CMD_WAIT, &a, 1),
 		 TEEC_SUCCESS);
 	CHECK_EQ(teeq_prep_invoke(q, &sess, TEEQ_NOOP_CMD_WAIT, &b, 2),
 		 TEEC_SUCCESS);
 	CHECK_EQ(teeq_submit(q), 2);
 	/* both with the call threads: A runs, B waits for the session */
-	wait_deferred(2);
+	sw_fixture_wait_stat(&fx, &st, calls_deferred, 2);
 	calls = sw_fixture_calls(&fx);
 
 	/* B's cancellation reaches teeq-sw (its entry is counted) while A
@@ -93,11 +74,11 @@ int main(void)
 		}
 	}
 	CHECK(done[0].user_data != done[1].user_data);
-	wait_deferred(0);
+	sw_fixture_wait_stat(&fx, &st, calls_deferred, 0);
 	teeq_queue_close(q);
 
 	/* nothing is left to cancel: a cancellable wait runs to its end */
-	wait_op(&op, 5);
+	waiter_op(&op, 5);
 	origin = 0;
 	CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_NOOP_CMD_WAIT, &op, &origin),
 		 TEEC_SUCCESS);

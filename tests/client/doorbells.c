@@ -76,19 +76,6 @@ static uint64_t client_doorbells(TEEC_Context *ctx)
 	return st.doorbells;
 }
 
-/* A worker counts a doorbell just after ringing it: wait (bounded) for
- * the count to reach @want, then it must be exactly that. */
-static void wait_rung(uint64_t want, struct teeq_sw_stats *st)
-{
-	uint64_t t0 = t_now_ms();
-
-	do
-		sw_fixture_stats(&fx, st);
-	while (st->doorbells_rung < want && t_now_ms() - t0 < 5000 &&
-	       !usleep(1000));
-	CHECK_EQ(st->doorbells_rung, want);
-}
-
 struct waiter {
 	TEEC_Session *sess;
 	TEEC_Operation op;
@@ -156,7 +143,8 @@ static void completion_doorbell(void)
 	TEEC_RequestCancellation(&w.op);
 	CHECK(!pthread_join(t, NULL));
 	CHECK_EQ(w.res, TEEC_ERROR_CANCEL);
-	wait_rung(sw0.doorbells_rung + 1, &sw1);
+	/* counted just after it was rung */
+	sw_fixture_wait_stat(&fx, &sw1, doorbells_rung, sw0.doorbells_rung + 1);
 	teeq_context_stats(&ctx, &cs);
 	CHECK(cs.waits_slept >= 1);
 

@@ -6,7 +6,10 @@
 #ifndef TEEQ_FUZZ_H
 #define TEEQ_FUZZ_H
 
+#include "uapi/teeq_gp.h"
+
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -31,6 +34,38 @@ static inline int fz_all_zero(const void *p, size_t n)
 		if (*b++)
 			return 0;
 	return 1;
+}
+
+/* Is @r a result code the secure world may send? */
+static inline int fz_result_known(uint32_t r)
+{
+	switch (r) {
+	case TEEQ_SUCCESS:
+	case TEEQ_ERROR_GENERIC:
+	case TEEQ_ERROR_ACCESS_DENIED:
+	case TEEQ_ERROR_CANCEL:
+	case TEEQ_ERROR_ACCESS_CONFLICT:
+	case TEEQ_ERROR_EXCESS_DATA:
+	case TEEQ_ERROR_BAD_FORMAT:
+	case TEEQ_ERROR_BAD_PARAMETERS:
+	case TEEQ_ERROR_BAD_STATE:
+	case TEEQ_ERROR_ITEM_NOT_FOUND:
+	case TEEQ_ERROR_NOT_IMPLEMENTED:
+	case TEEQ_ERROR_NOT_SUPPORTED:
+	case TEEQ_ERROR_NO_DATA:
+	case TEEQ_ERROR_OUT_OF_MEMORY:
+	case TEEQ_ERROR_BUSY:
+	case TEEQ_ERROR_COMMUNICATION:
+	case TEEQ_ERROR_SECURITY:
+	case TEEQ_ERROR_SHORT_BUFFER:
+	case TEEQ_ERROR_EXTERNAL_CANCEL:
+	case TEEQ_ERROR_TARGET_DEAD:
+	case TEEQ_ERROR_STORAGE_NO_SPACE:
+	case TEEQ_ERROR_MAC_INVALID:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* Writes one seed file (TEEQ_FUZZ_WRITE_SEEDS); exits on failure. */

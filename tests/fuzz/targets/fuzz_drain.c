@@ -123,27 +123,6 @@ static uint32_t fz_model_lost;
  * worker may overwrite completions it never read */
 static int fz_lied;
 
-static int fz_result_known(uint32_t r)
-{
-	switch (r) {
-	case TEEQ_SUCCESS:
-	case TEEQ_ERROR_GENERIC:
-	case TEEQ_ERROR_ACCESS_DENIED:
-	case TEEQ_ERROR_CANCEL:
-	case TEEQ_ERROR_BAD_FORMAT:
-	case TEEQ_ERROR_BAD_PARAMETERS:
-	case TEEQ_ERROR_BAD_STATE:
-	case TEEQ_ERROR_ITEM_NOT_FOUND:
-	case TEEQ_ERROR_NOT_SUPPORTED:
-	case TEEQ_ERROR_OUT_OF_MEMORY:
-	case TEEQ_ERROR_SHORT_BUFFER:
-	case TEEQ_ERROR_MAC_INVALID:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* ---- the client ------------------------------------------------------------ */
 
 static uint32_t fz_open_session(const struct ta_uuid *uuid)

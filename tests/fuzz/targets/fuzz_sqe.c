@@ -143,37 +143,6 @@ void sw_host_release_ext(struct sw_ext_buf *buf)
 	free(buf);
 }
 
-static int fz_result_known(uint32_t r)
-{
-	switch (r) {
-	case TEEQ_SUCCESS:
-	case TEEQ_ERROR_GENERIC:
-	case TEEQ_ERROR_ACCESS_DENIED:
-	case TEEQ_ERROR_CANCEL:
-	case TEEQ_ERROR_ACCESS_CONFLICT:
-	case TEEQ_ERROR_EXCESS_DATA:
-	case TEEQ_ERROR_BAD_FORMAT:
-	case TEEQ_ERROR_BAD_PARAMETERS:
-	case TEEQ_ERROR_BAD_STATE:
-	case TEEQ_ERROR_ITEM_NOT_FOUND:
-	case TEEQ_ERROR_NOT_IMPLEMENTED:
-	case TEEQ_ERROR_NOT_SUPPORTED:
-	case TEEQ_ERROR_NO_DATA:
-	case TEEQ_ERROR_OUT_OF_MEMORY:
-	case TEEQ_ERROR_BUSY:
-	case TEEQ_ERROR_COMMUNICATION:
-	case TEEQ_ERROR_SECURITY:
-	case TEEQ_ERROR_SHORT_BUFFER:
-	case TEEQ_ERROR_EXTERNAL_CANCEL:
-	case TEEQ_ERROR_TARGET_DEAD:
-	case TEEQ_ERROR_STORAGE_NO_SPACE:
-	case TEEQ_ERROR_MAC_INVALID:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* References held on @id of @t (the table's private word). */
 static uint32_t fz_refs(struct shm_ids *t, uint32_t id)
 {
