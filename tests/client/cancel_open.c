@@ -14,6 +14,7 @@
  * open.
  */
 #include "client/internal.h"
+#include "tests/client/waiter.h"
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
 
@@ -109,7 +110,6 @@ static int attempt(TEEC_Session *dsess, size_t size)
 	TEEC_SharedMemory data;
 	TEEC_Session opened;
 	struct job dj = { 0 }, oj = { 0 };
-	TEEC_Operation op;
 	uint64_t sessions = sw_sessions();
 	uint32_t origin;
 	int queued;
@@ -144,15 +144,7 @@ static int attempt(TEEC_Session *dsess, size_t size)
 		/* opened: a working session the request does not follow */
 		CHECK_EQ(oj.origin, TEEC_ORIGIN_TRUSTED_APP);
 		CHECK_EQ(sw_sessions(), sessions + 1);
-		memset(&op, 0, sizeof(op));
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
-						 TEEC_NONE, TEEC_NONE);
-		op.params[0].value.a = 2;
-		origin = 0;
-		CHECK_EQ(TEEC_InvokeCommand(&opened, TEEQ_NOOP_CMD_WAIT, &op,
-					    &origin),
-			 TEEC_SUCCESS);
-		CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
+		waiter_run(&opened, 2);
 		TEEC_CloseSession(&opened);
 	} else {
 		/* cancelled before it started: nothing opened */

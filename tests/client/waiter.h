@@ -46,6 +46,19 @@ static inline void waiter_op(TEEC_Operation *op, uint32_t ms)
 	op->params[0].value.a = ms;
 }
 
+/* A cancellable wait of @ms on @sess, from this thread: it runs to its
+ * end in the trusted app. */
+static inline void waiter_run(TEEC_Session *sess, uint32_t ms)
+{
+	TEEC_Operation op;
+	uint32_t origin = 0;
+
+	waiter_op(&op, ms);
+	CHECK_EQ(TEEC_InvokeCommand(sess, TEEQ_NOOP_CMD_WAIT, &op, &origin),
+		 TEEC_SUCCESS);
+	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
+}
+
 /* Starts a wait of @ms on @sess; returns once libteeq has submitted it
  * (op.started is set just before; 5 s is a guard, not a measurement). */
 static inline void waiter_start(struct waiter *w, TEEC_Session *sess,

@@ -12,6 +12,7 @@
  * included, rather than behind the dead client's waits, which held both
  * call threads.
  */
+#include "tests/client/waiter.h"
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
 
@@ -146,20 +147,6 @@ static void call(TEEC_Session *sess)
 	CHECK_EQ(op.params[2].value.a, 42);
 }
 
-/* A call that needs a call thread: noop CMD_WAIT of 0 ms. */
-static void wait_call(TEEC_Session *sess)
-{
-	TEEC_Operation op;
-	uint32_t origin = 0;
-
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE,
-					 TEEC_NONE);
-	CHECK_EQ(TEEC_InvokeCommand(sess, TEEQ_NOOP_CMD_WAIT, &op, &origin),
-		 TEEC_SUCCESS);
-	CHECK_EQ(origin, TEEC_ORIGIN_TRUSTED_APP);
-}
-
 int main(void)
 {
 	struct teeq_sw_stats before, during, after;
@@ -181,7 +168,7 @@ int main(void)
 	CHECK_EQ(TEEC_OpenSession(&ctx, &wsess, &noop, TEEC_LOGIN_PUBLIC, NULL,
 				  NULL, &origin),
 		 TEEC_SUCCESS);
-	wait_call(&wsess);
+	waiter_run(&wsess, 0); /* needs a call thread */
 	stats_settle(&before, (struct settle){ 1, 2, 0, 0 });
 
 	CHECK(!pipe(pipefd));
@@ -218,8 +205,8 @@ int main(void)
 	/* both call threads are free again: served now, not in 20 s */
 	t0 = t_now_ms();
 	call(&sess);
-	wait_call(&wsess);
-	wait_call(&wsess);
+	waiter_run(&wsess, 0);
+	waiter_run(&wsess, 0);
 	CHECK(t_now_ms() - t0 < 5000);
 
 	TEEC_CloseSession(&sess);
