@@ -33,7 +33,7 @@ TEEQ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) -I. \
 TEEQ_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 
 # ---- the base: ring/ and shm/ ------------------------------------------------
-BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c \
+BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c ring/host.c \
 	shm/pool.c shm/ids.c shm/memfd.c
 BASE_OBJS := $(BASE_SRCS:%.c=$(O)/%.o)
 BASE_LIB := $(O)/libteeqbase.a

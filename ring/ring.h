@@ -35,8 +35,10 @@
 
 #ifdef __KERNEL__
 #include <linux/stddef.h>
+#include <linux/string.h>
 #else
 #include <stddef.h>
+#include <string.h>
 #endif
 
 #define RING_STAMP_SIZE 4u
@@ -126,28 +128,50 @@ static inline void *ring_prod_slot(const struct ring *r, __u32 i)
 }
 
 /*
- * Publish @n filled slots. Returns nonzero when the consumer has asked to
- * be woken (the caller rings the doorbell), or when the ring is broken
- * (a wake-up is then harmless and lets a waiter see the breakage).
+ * Copies the first @len bytes of @entry (a whole number of cache lines,
+ * at most the slot) into slot @i of the batch, all but the stamp: that is
+ * the ring's, written by ring_prod_commit() after everything else. Line
+ * by line with fixed sizes, so the copy is a few wide moves.
+ */
+static inline void ring_prod_fill(const struct ring *r, __u32 i,
+				  const void *entry, __u32 len)
+{
+	unsigned char *slot = (unsigned char *)ring_prod_slot(r, i);
+	const unsigned char *src = (const unsigned char *)entry;
+	__u32 off;
+
+	memcpy(slot + RING_STAMP_SIZE, src + RING_STAMP_SIZE,
+	       TEEQ_CACHELINE - RING_STAMP_SIZE);
+	for (off = TEEQ_CACHELINE; off < len; off += TEEQ_CACHELINE)
+		memcpy(slot + off, src + off, TEEQ_CACHELINE);
+}
+
+/*
+ * Publish @n filled slots (ring_prod_space() said there was room). Returns
+ * nonzero when the consumer has asked to be woken (the caller rings the
+ * doorbell), or when the flags show the ring broken (a wake-up is then
+ * harmless and lets a waiter see the breakage).
  */
 static inline int ring_prod_commit(struct ring *r, __u32 n)
 {
-	__u32 i, flags;
+	__u32 i, flags, local = r->local;
 
 	for (i = 0; i < n; i++)
 		/* release: the slot's contents are visible before its stamp */
-		teeq_store_release(ring_stamp_at(r, r->local + i),
-				   r->local + i + 1);
-	r->local += n;
+		teeq_store_release(ring_stamp_at(r, local + i), local + i + 1);
+	local += n;
+	r->local = local;
 	/* release: the stamps are visible before the new tail */
-	teeq_store_release(&r->hdr->tail, r->local);
+	teeq_store_release(&r->hdr->tail, local);
 	/* full barrier: the stamp and tail stores are visible before the
 	 * flags load; pairs with the barrier in ring_cons_prepare_sleep() */
 	teeq_smp_mb();
 	flags = teeq_load_relaxed(&r->hdr->flags);
-	if (teeq_unlikely(flags & ~TEEQ_RING_FLAGS_ALL))
+	if (teeq_unlikely(flags & ~TEEQ_RING_FLAGS_ALL)) {
 		r->broken = 1;
-	return (flags & TEEQ_RING_NEED_WAKEUP) || r->broken;
+		return 1;
+	}
+	return flags & TEEQ_RING_NEED_WAKEUP;
 }
 
 /* Slots published but not yet released by the consumer (cached view). */
@@ -196,10 +220,19 @@ static inline const void *ring_cons_slot(const struct ring *r, __u32 i)
 /* Hand @n consumed slots back to the producer. */
 static inline void ring_cons_release(struct ring *r, __u32 n)
 {
-	r->local += n;
+	__u32 local = r->local + n;
+
+	r->local = local;
 	/* release: our loads of the slots complete before the producer sees
 	 * them free */
-	teeq_store_release(&r->hdr->head, r->local);
+	teeq_store_release(&r->hdr->head, local);
+}
+
+/* Event suppression, consumer side: awake again, producers need not ring
+ * the doorbell any more (ring_cons_prepare_sleep() set the flag). */
+static inline void ring_cons_end_sleep(struct ring *r)
+{
+	teeq_store_relaxed(&r->hdr->flags, 0u);
 }
 
 /*
@@ -210,11 +243,6 @@ static inline void ring_cons_release(struct ring *r, __u32 n)
  * nonzero (or the ring broke) the flag is cleared again and the caller
  * must not sleep. Otherwise r->sleep_tail holds the tail to sleep on.
  */
-static inline void ring_cons_end_sleep(struct ring *r)
-{
-	teeq_store_relaxed(&r->hdr->flags, 0u);
-}
-
 static inline __u32 ring_cons_prepare_sleep(struct ring *r)
 {
 	__u32 avail, tail;

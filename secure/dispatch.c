@@ -432,7 +432,7 @@ static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
 void sw_sqe_copy(struct teeq_sqe *sqe, const void *slot)
 {
 	memcpy(sqe, slot, TEEQ_CACHELINE);
-	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
+	if (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE)
 		memcpy((char *)sqe + TEEQ_CACHELINE,
 		       (const char *)slot + TEEQ_CACHELINE,
 		       sizeof(*sqe) - TEEQ_CACHELINE);
