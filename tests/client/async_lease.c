@@ -4,8 +4,8 @@
  * leased. With TEEQ_QPAIRS=3 two queues open and the third is
  * TEEC_ERROR_BUSY; closing one gives its pair back for the next. A thread
  * whose sync calls find every exclusive pair leased uses the shared pair
- * and works; a thread that leased a pair by calling holds it until it
- * exits, when the pair becomes available to a queue.
+ * and works; a thread's call leases a free pair for the call only, so a
+ * queue can have it as soon as the call has returned.
  */
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
@@ -31,7 +31,7 @@ static void call(void)
 static void *caller(void *arg)
 {
 	(void)arg;
-	call(); /* leases a free exclusive pair, if any, for this thread */
+	call(); /* leases a free exclusive pair, if any, for the call */
 	return NULL;
 }
 
@@ -84,8 +84,7 @@ int main(void)
 	async_noop(q3);
 	CHECK_EQ(teeq_queue_open(&ctx, &q1), TEEC_ERROR_BUSY);
 
-	/* a thread that calls while a pair is free leases it until it
-	 * exits; then the pair is free again */
+	/* a call takes a free pair for as long as it runs */
 	teeq_queue_close(q2);
 	CHECK(!pthread_create(&t, NULL, caller, NULL));
 	CHECK(!pthread_join(t, NULL));
