@@ -68,6 +68,7 @@ int main(void)
 		sw_fixture_stats(&fx, &st);
 	} while (st.clients && t_now_ms() - start < 5000 && !usleep(1000));
 	CHECK_EQ(st.clients, 0);
+	CHECK_EQ(st.clients_total, 3);
 	CHECK_EQ(st.sessions_total, 3);
 	sw_fixture_stop(&fx);
 	return T_PASS;
