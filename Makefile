@@ -138,6 +138,15 @@ $(O)/tests/%: $(O)/tests/%.o $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB)
 	$(Q)$(CC) $< $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) \
 		$(CRYPTO_LIBS) -o $@
 
+# The steady-load test counts what libteeq calls: allocators, locks and
+# system-call wrappers linked through its counters.
+STEADY_WRAPS := malloc calloc realloc free aligned_alloc posix_memalign \
+	pthread_mutex_lock pthread_mutex_trylock pthread_cond_wait \
+	pthread_cond_broadcast pthread_cond_signal read write poll epoll_wait \
+	sendmsg recv recvmsg nanosleep sched_yield syscall
+$(O)/tests/client/steady_no_syscalls: TEEQ_LDFLAGS += \
+	$(STEADY_WRAPS:%=-Wl,--wrap=%)
+
 # ---- the kernel module -----------------------------------------------------------
 # Built against the running kernel's headers when it has them, else the
 # installed Debian 6.1 ones (what the QEMU stage boots). Kbuild works on a
