@@ -8,7 +8,7 @@ set -eu
 
 # Build: C toolchain, C++ only for the Google Benchmark shim.
 BUILD="gcc g++ make pkg-config libc6-dev"
-# Secure world crypto (issue [2]): OpenSSL libcrypto.
+# Secure world crypto: OpenSSL libcrypto.
 BUILD="$BUILD libssl-dev"
 # Tests: clang for libFuzzer and sanitizers (gcc runs ASan/UBSan/TSan too).
 TEST="clang libclang-rt-14-dev"

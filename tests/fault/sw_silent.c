@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * TEEC_InitializeContext never waits forever (DESIGN.md, rule 4): against
+ * TEEC_InitializeContext never waits forever (docs/design.md, rule 4): against
  * a socket whose owner accepts the connection and then hangs up, it fails
  * at once; against one whose owner accepts and reads the HELLO but never
  * answers (a wedged or stopped secure world), it must still return an
