@@ -10,16 +10,27 @@
 #include <string.h>
 
 struct teeq_queue {
-	uint32_t ctx_id; /* its context's id: the queue outlives it safely */
+	uint32_t ctx_id; /* its context's id */
 	struct teeq_chan *chan;
+	/* the pair it leased; NULL once its context is finalized, when
+	 * the queue only fails cleanly */
 	struct teeq_qp *qp;
+	struct teeq_queue *next; /* the channel's queues (chan->queues) */
 };
 
-/* The queue's channel while its context is open, else NULL: a queue
- * still open when its context was finalized fails cleanly. */
-static inline struct teeq_chan *teeq_queue_chan(const struct teeq_queue *q)
+/* The context is being finalized: its queues are left with nothing, and
+ * fail cleanly from now on. */
+void teeq_queues_orphan(struct teeq_chan *chan)
 {
-	return teeq_chan_lookup(q->ctx_id);
+	struct teeq_queue *q;
+
+	pthread_mutex_lock(&chan->ctl_lock);
+	for (q = chan->queues; q; q = q->next) {
+		q->qp = NULL;
+		q->chan = NULL;
+	}
+	chan->queues = NULL;
+	pthread_mutex_unlock(&chan->ctl_lock);
 }
 
 TEEQ_API TEEC_Result teeq_queue_open(TEEC_Context *context, teeq_queue **queue)
@@ -38,6 +49,10 @@ TEEQ_API TEEC_Result teeq_queue_open(TEEC_Context *context, teeq_queue **queue)
 		free(q);
 		return TEEC_ERROR_BUSY;
 	}
+	pthread_mutex_lock(&q->chan->ctl_lock);
+	q->next = q->chan->queues;
+	q->chan->queues = q;
+	pthread_mutex_unlock(&q->chan->ctl_lock);
 	*queue = q;
 	return TEEC_SUCCESS;
 }
@@ -45,16 +60,22 @@ TEEQ_API TEEC_Result teeq_queue_open(TEEC_Context *context, teeq_queue **queue)
 TEEQ_API void teeq_queue_close(teeq_queue *q)
 {
 	struct teeq_completion done[16];
+	struct teeq_queue **pp;
 	struct teeq_qp *qp;
 
 	if (!q)
 		return;
-	if (teeq_queue_chan(q)) {
-		qp = q->qp;
+	qp = q->qp;
+	if (qp) {
 		teeq_submit(q);
 		/* every operation completes (a dead peer completes them) */
 		while (qp->nr_free < qp->depth)
 			teeq_reap(q, done, 16, 1, -1);
+		pthread_mutex_lock(&q->chan->ctl_lock);
+		for (pp = &q->chan->queues; *pp != q; pp = &(*pp)->next)
+			;
+		*pp = q->next;
+		pthread_mutex_unlock(&q->chan->ctl_lock);
 		teeq_qp_release(qp);
 	}
 	free(q);
@@ -62,7 +83,33 @@ TEEQ_API void teeq_queue_close(teeq_queue *q)
 
 TEEQ_API unsigned int teeq_queue_space(teeq_queue *q)
 {
-	return q && teeq_queue_chan(q) ? q->qp->nr_free : 0;
+	return q && q->qp ? q->qp->nr_free : 0;
+}
+
+/* The operation's part of an invocation: lowered, started (or found
+ * cancelled, and the entry taken back). Out of line: the call without
+ * one needs no registers saved. */
+static __attribute__((noinline)) TEEC_Result
+teeq_prep_op(struct teeq_queue *q, struct teeq_qp *qp, struct teeq_sqe *sqe,
+	     uint32_t tag, TEEC_Session *session, TEEC_Operation *op)
+{
+	struct teeq_pending *p = &qp->pend[tag];
+	TEEC_Result res;
+
+	op->session = session;
+	res = teeq_op_cancelled(op) ? TEEC_ERROR_CANCEL :
+				      teeq_params_lower(qp, op, sqe, p);
+	if (res == TEEC_SUCCESS &&
+	    teeq_op_start(q->chan, op, session->session_id)) {
+		teeq_params_drop(qp, p);
+		res = TEEC_ERROR_CANCEL;
+	}
+	if (teeq_unlikely(res != TEEC_SUCCESS)) {
+		teeq_qp_unprep(qp, tag);
+		return res;
+	}
+	sqe->cancel_id = op->imp.cancel_id;
+	return TEEC_SUCCESS;
 }
 
 TEEQ_API TEEC_Result teeq_prep_invoke(teeq_queue *q, TEEC_Session *session,
@@ -72,18 +119,17 @@ TEEQ_API TEEC_Result teeq_prep_invoke(teeq_queue *q, TEEC_Session *session,
 	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
 	struct teeq_qp *qp;
-	TEEC_Result res;
 	uint32_t tag;
 
 	if (teeq_unlikely(!q || !session || session->imp.ctx_id != q->ctx_id))
 		return TEEC_ERROR_BAD_PARAMETERS;
-	if (teeq_unlikely(!teeq_queue_chan(q)))
+	qp = q->qp;
+	if (teeq_unlikely(!qp))
 		return TEEC_ERROR_BAD_STATE; /* its context was finalized */
 	if (teeq_unlikely(teeq_chan_dead(q->chan)))
 		return TEEC_ERROR_TARGET_DEAD;
-	qp = q->qp;
 	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_ASYNC, &tag);
-	if (!sqe)
+	if (teeq_unlikely(!sqe))
 		return TEEC_ERROR_BUSY;
 	p = &qp->pend[tag];
 	p->op = op;
@@ -91,21 +137,8 @@ TEEQ_API TEEC_Result teeq_prep_invoke(teeq_queue *q, TEEC_Session *session,
 	sqe->opcode = TEEQ_OP_INVOKE;
 	sqe->session = session->session_id;
 	sqe->func = command;
-	if (op) {
-		op->session = session;
-		res = teeq_op_cancelled(op) ? TEEC_ERROR_CANCEL :
-					      teeq_params_lower(qp, op, sqe, p);
-		if (res == TEEC_SUCCESS &&
-		    teeq_op_start(q->chan, op, session->session_id)) {
-			teeq_params_drop(qp, p);
-			res = TEEC_ERROR_CANCEL;
-		}
-		if (teeq_unlikely(res != TEEC_SUCCESS)) {
-			teeq_qp_unprep(qp, tag);
-			return res;
-		}
-		sqe->cancel_id = op->imp.cancel_id;
-	}
+	if (op)
+		return teeq_prep_op(q, qp, sqe, tag, session, op);
 	return TEEC_SUCCESS;
 }
 
@@ -113,7 +146,7 @@ TEEQ_API unsigned int teeq_submit(teeq_queue *q)
 {
 	uint32_t n;
 
-	if (!q || !teeq_queue_chan(q))
+	if (!q || !q->qp)
 		return 0;
 	n = q->qp->prepared;
 	teeq_qp_publish(q->qp);
@@ -127,13 +160,10 @@ TEEQ_API unsigned int teeq_reap(teeq_queue *q, struct teeq_completion *out,
 				int timeout_ms)
 {
 	uint64_t deadline = 0, now;
-	struct teeq_completion *c;
-	struct teeq_pending *p;
 	struct teeq_qp *qp;
 	unsigned int n = 0;
-	uint32_t tag;
 
-	if (!q || !out || !teeq_queue_chan(q))
+	if (!q || !out || !q->qp)
 		return 0;
 	qp = q->qp;
 	if (min > max)
@@ -141,26 +171,18 @@ TEEQ_API unsigned int teeq_reap(teeq_queue *q, struct teeq_completion *out,
 	if (timeout_ms > 0)
 		deadline = ring_now_ns() + (uint64_t)timeout_ms * 1000000;
 	for (;;) {
-		if (qp->nr_done < max - n)
-			teeq_qp_poll(qp);
-		while (n < max && (p = teeq_qp_pop_done(qp, &tag))) {
-			c = &out[n++];
-			c->user_data = p->user_data;
-			c->operation = p->op;
-			c->result = teeq_params_raise(qp, p->op, p, &c->origin);
-			teeq_op_end(p->op);
-			teeq_qp_put(qp, tag);
-		}
+		n += teeq_qp_reap_into(qp, out + n, max - n);
 		/* nothing more will come: never wait for it */
-		if (n >= min || n == max || timeout_ms == 0 || !qp->in_flight)
+		if (n >= min || timeout_ms == 0 ||
+		    (!qp->in_flight && !qp->nr_done))
 			return n;
 		if (timeout_ms < 0) {
-			teeq_qp_wait_any(qp, -1);
+			teeq_qp_wait(qp, -1);
 			continue;
 		}
 		now = ring_now_ns();
 		if (now >= deadline)
 			return n;
-		teeq_qp_wait_any(qp, (int64_t)(deadline - now));
+		teeq_qp_wait(qp, (int64_t)(deadline - now));
 	}
 }

@@ -469,6 +469,7 @@ void teeq_chan_close(struct teeq_chan *chan)
 	__atomic_store_n(&chan->finalized, 1, __ATOMIC_RELEASE);
 	teeq_chan_kill(chan, "the context was finalized");
 	teeq_chan_unregister(chan);
+	teeq_queues_orphan(chan);
 	if (chan->sock >= 0)
 		close(chan->sock);
 	while (chan->shms.cap && (id = shm_ids_next(&chan->shms, &cursor))) {

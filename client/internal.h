@@ -11,9 +11,9 @@
  *         ... fill it; teeq_params_lower() ...
  *         teeq_qp_unprep(qp, t)          or take it back, unpublished
  *         teeq_qp_publish(qp)            everything got so far, in flight
- *         teeq_qp_poll(qp)               completions in
- *   p   = teeq_qp_pop_done(qp, &t)       the next one completed
- *         teeq_params_raise(); teeq_qp_put(qp, t)
+ *   n   = teeq_qp_reap_into(qp, out, m)  completions out, raised, tags
+ *                                        given back (teeq_qp_wait() to
+ *                                        wait for some)
  *         teeq_qp_release(qp)
  *
  * Beneath the verbs a transport moves entries to the secure world and
@@ -213,6 +213,7 @@ struct teeq_chan {
 	struct shm_ids shms;
 	uint64_t spin_ns;
 	uint32_t sw_pid;
+	struct teeq_queue *queues; /* its async queues; under ctl_lock */
 	struct teeq_stats stats; /* the fixed figures; counters are per pair */
 };
 
@@ -358,6 +359,7 @@ teeq_qp_get_sqe(struct teeq_qp *qp, enum teeq_pending_kind kind, uint32_t *tagp)
 {
 	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
+	uint64_t user_data;
 	uint32_t tag;
 
 	if (teeq_unlikely(qp->nr_free <=
@@ -365,7 +367,7 @@ teeq_qp_get_sqe(struct teeq_qp *qp, enum teeq_pending_kind kind, uint32_t *tagp)
 		return NULL;
 	tag = qp->free_tags[--qp->nr_free];
 	p = &qp->pend[tag];
-	p->gen++;
+	user_data = (uint64_t)++p->gen << 32 | tag;
 	p->state = TEEQ_PENDING_PREPARED;
 	p->kind = (uint8_t)kind;
 	p->param_types = 0;
@@ -375,7 +377,7 @@ teeq_qp_get_sqe(struct teeq_qp *qp, enum teeq_pending_kind kind, uint32_t *tagp)
 	/* the second line is zeroed by teeq_params_lower(), and copied only
 	 * when a parameter lives there (teeq_sqe_size()) */
 	memset(sqe, 0, TEEQ_CACHELINE);
-	sqe->user_data = teeq_qp_user_data(qp, tag);
+	sqe->user_data = user_data;
 	*tagp = tag;
 	return sqe;
 }
@@ -397,10 +399,15 @@ void teeq_qp_poll(struct teeq_qp *qp);
  * TARGET_DEAD). The shared pair's lock is held, and may be dropped and
  * taken again meanwhile. */
 void teeq_qp_wait_tag(struct teeq_qp *qp, uint32_t tag);
-/* Waits until an async completion is DONE or @timeout_ns passes. */
-void teeq_qp_wait_any(struct teeq_qp *qp, int64_t timeout_ns);
-/* The oldest async completion not yet popped, or NULL. */
+/* Waits once until completions may be there or @timeout_ns passes; a
+ * dead channel completes what is in flight with TARGET_DEAD. */
+void teeq_qp_wait(struct teeq_qp *qp, int64_t timeout_ns);
+/* The oldest async completion on the done list, or NULL. */
 struct teeq_pending *teeq_qp_pop_done(struct teeq_qp *qp, uint32_t *tag);
+/* Up to @max async completions into @out, raised into their operations,
+ * their tags given back: first the done list's, then new ones. */
+unsigned int teeq_qp_reap_into(struct teeq_qp *qp, struct teeq_completion *out,
+			       unsigned int max);
 /* The channel is dead: complete everything in flight with TARGET_DEAD. */
 void teeq_qp_fail_all(struct teeq_qp *qp);
 
@@ -428,6 +435,9 @@ TEEC_Result teeq_call_open(struct teeq_chan *chan, const struct teeq_uuid *uuid,
 /* Sends a cancellation for @op's call in flight (best effort). */
 void teeq_cancel(TEEC_Operation *op);
 
+/* async.c: the context is being finalized; its queues fail from now on. */
+void teeq_queues_orphan(struct teeq_chan *chan);
+
 /* ---- params.c -------------------------------------------------------- */
 
 /* Lowers @op into the entry and pending entry; bounces what must be.
@@ -441,6 +451,54 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_pending *p, uint32_t *origin);
 /* Frees the bounces of a call whose outputs nobody will read. */
 void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p);
+
+/*
+ * Operations of values only, the common case, lowered and raised in line:
+ * no memory, no bounce, and the wire's types are GlobalPlatform's. In a
+ * type nibble, memrefs have bit 2 (and GP's registered ones bit 3),
+ * outputs bit 1, inputs bit 0.
+ */
+#define TEEQ_TYPES_MEMREF 0x4444u
+#define TEEQ_TYPES_OUTPUT 0x2222u
+#define TEEQ_TYPES_INPUT 0x1111u
+
+/* Is every parameter NONE or a VALUE_*? */
+static inline int teeq_params_values_only(uint32_t types)
+{
+	return !(types & 0xccccu);
+}
+
+TEEQ_ALWAYS_INLINE void teeq_params_lower_values(const TEEC_Operation *op,
+						 struct teeq_sqe *sqe,
+						 struct teeq_pending *p)
+{
+	uint32_t types = op->paramTypes & 0xffffu;
+	int i;
+
+	/* inputs and inouts carry a and b; everything else stays zero */
+#pragma GCC unroll 4
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++)
+		if ((types >> (4 * i)) & 1u) {
+			sqe->params[i].value.a = op->params[i].value.a;
+			sqe->params[i].value.b = op->params[i].value.b;
+		}
+	p->param_types = (uint16_t)types;
+	sqe->param_types = (uint16_t)types;
+}
+
+TEEQ_ALWAYS_INLINE void teeq_params_raise_values(TEEC_Operation *op,
+						 const struct teeq_pending *p)
+{
+	uint32_t types = p->param_types;
+	int i;
+
+#pragma GCC unroll 4
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++)
+		if ((types >> (4 * i)) & 2u) {
+			op->params[i].value.a = p->cqe.params[i].value.a;
+			op->params[i].value.b = p->cqe.params[i].value.b;
+		}
+}
 
 /* ---- shared memory (teec.c) ------------------------------------------- */
 

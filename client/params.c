@@ -19,10 +19,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* Nibble bits of a wire type: memrefs have bit 2, outputs bit 1. */
-#define TEEQ_TYPES_MEMREF 0x4444u
-#define TEEQ_TYPES_OUTPUT 0x2222u
-
 static void teeq_bounce_copy(struct teeq_qp *qp, void *dst, const void *src,
 			     uint64_t n)
 {
@@ -194,6 +190,10 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 	if (teeq_sqe_size((uint16_t)types) > TEEQ_CACHELINE)
 		memset((char *)sqe + TEEQ_CACHELINE, 0,
 		       sizeof(*sqe) - TEEQ_CACHELINE);
+	if (teeq_params_values_only(types)) {
+		teeq_params_lower_values(op, sqe, p);
+		return TEEC_SUCCESS;
+	}
 	for (i = 0; types; i++, types >>= 4) {
 		union teeq_param *wire = &sqe->params[i];
 		TEEC_Parameter *param = &op->params[i];
@@ -290,6 +290,10 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 	/* outputs come only from a trusted app that ran */
 	if (p->cqe.origin != TEEQ_ORIGIN_TRUSTED_APP || !op)
 		goto out;
+	if (teeq_params_values_only(types)) { /* no sizes, no bounces */
+		teeq_params_raise_values(op, p);
+		return res;
+	}
 	if (!teeq_raise_sizes_ok(p, res)) {
 		res = TEEC_ERROR_COMMUNICATION;
 		*origin = TEEC_ORIGIN_COMMS;

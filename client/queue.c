@@ -176,10 +176,26 @@ TEEQ_ALWAYS_INLINE int teeq_xport_ready(const struct teeq_xport_ops *ops,
 				 ops->ready(qp, want);
 }
 
-TEEQ_ALWAYS_INLINE const struct teeq_cqe *
-teeq_xport_cqe(const struct teeq_xport_ops *ops, struct teeq_qp *qp, uint32_t i)
+/*
+ * Completion @i of those ready. A loop over them keeps host mode's ring
+ * geometry in @b (teeq_xport_cqes(), once before the loop): the copies
+ * out of the slots cannot change it, so it is not read again per entry.
+ */
+TEEQ_ALWAYS_INLINE void teeq_xport_cqes(const struct teeq_xport_ops *ops,
+					struct teeq_qp *qp,
+					struct ring_batch *b)
 {
-	return TEEQ_RINGS(ops) ? teeq_rings_cqe(qp, i) : ops->cqe(qp, i);
+	if (TEEQ_RINGS(ops))
+		*b = ring_batch_of(&qp->cq);
+}
+
+TEEQ_ALWAYS_INLINE const struct teeq_cqe *
+teeq_xport_cqe(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
+	       const struct ring_batch *b, uint32_t i)
+{
+	return TEEQ_RINGS(ops) ?
+		       (const struct teeq_cqe *)ring_batch_slot(b, i) :
+		       ops->cqe(qp, i);
 }
 
 TEEQ_ALWAYS_INLINE void teeq_xport_consume(const struct teeq_xport_ops *ops,
@@ -325,17 +341,26 @@ TEEQ_ALWAYS_INLINE int teeq_qp_solo_send(const struct teeq_xport_ops *ops,
 	return err;
 }
 
+/* What teeq_qp_solo_wait() does with a completion besides its result. */
+enum teeq_solo_take {
+	TEEQ_SOLO_RESULT, /* nothing else: a call without outputs */
+	TEEQ_SOLO_WHOLE, /* all of it, into qp->solo.cqe */
+	TEEQ_SOLO_VALUES, /* value outputs, straight into the operation */
+};
+
 /*
  * Waits for the solo call's completion and returns its result and origin;
- * with @whole, the completion is also copied to qp->solo.cqe for its
- * outputs. Each field is read once and checked in our copy: it must carry
- * the pair's solo_seq and keep to the format. A dead channel completes
- * the call with TARGET_DEAD. Nothing else is in flight on the pair.
+ * @take says what else it keeps (@op: the values' operation). Each field
+ * is read once and checked in our copy: it must carry the pair's solo_seq
+ * and keep to the format, and outputs are believed only from a trusted app
+ * that ran. A dead channel completes the call with TARGET_DEAD. Nothing
+ * else is in flight on the pair.
  */
-TEEQ_ALWAYS_INLINE TEEC_Result
-teeq_qp_solo_wait(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
-		  int whole, uint32_t *origin)
+TEEQ_ALWAYS_INLINE TEEC_Result teeq_qp_solo_wait(
+	const struct teeq_xport_ops *ops, struct teeq_qp *qp,
+	enum teeq_solo_take take, TEEC_Operation *op, uint32_t *origin)
 {
+	struct ring_batch b;
 	struct teeq_cqe *copy = &qp->solo.cqe;
 	const struct teeq_cqe *slot;
 	uint64_t user_data, tail;
@@ -357,8 +382,9 @@ teeq_qp_solo_wait(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 			goto dead;
 		}
 	}
-	slot = teeq_xport_cqe(ops, qp, 0);
-	if (whole) {
+	teeq_xport_cqes(ops, qp, &b);
+	slot = teeq_xport_cqe(ops, qp, &b, 0);
+	if (take == TEEQ_SOLO_WHOLE) {
 		memcpy(copy, slot, sizeof(*copy));
 		user_data = copy->user_data;
 		result = copy->result;
@@ -376,6 +402,19 @@ teeq_qp_solo_wait(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 				  TEEQ_ORIGIN_TRUSTED_APP - TEEQ_ORIGIN_API)) {
 		why = "a bad completion from the secure world";
 		goto dead;
+	}
+	if (take == TEEQ_SOLO_VALUES && org == TEEQ_ORIGIN_TRUSTED_APP) {
+		uint32_t types = qp->solo.param_types;
+		int i;
+
+#pragma GCC unroll 4
+		for (i = 0; i < TEEQ_NUM_PARAMS; i++)
+			if ((types >> (4 * i)) & 2u) { /* OUTPUT, INOUT */
+				op->params[i].value.a = teeq_load_relaxed(
+					&slot->params[i].value.a);
+				op->params[i].value.b = teeq_load_relaxed(
+					&slot->params[i].value.b);
+			}
 	}
 	teeq_xport_consume(ops, qp, 1);
 	*origin = org;
@@ -450,6 +489,7 @@ static inline struct teeq_pending *teeq_qp_named(struct teeq_qp *qp,
 TEEQ_ALWAYS_INLINE void teeq_qp_reap_with(const struct teeq_xport_ops *ops,
 					  struct teeq_qp *qp)
 {
+	struct ring_batch b;
 	const struct teeq_cqe *slot;
 	struct teeq_pending *p;
 	uint64_t user_data;
@@ -466,8 +506,9 @@ TEEQ_ALWAYS_INLINE void teeq_qp_reap_with(const struct teeq_xport_ops *ops,
 			teeq_qp_broken(qp, "the completion ring broke");
 		return;
 	}
+	teeq_xport_cqes(ops, qp, &b);
 	for (i = 0; i < (uint32_t)n; i++) {
-		slot = teeq_xport_cqe(ops, qp, i);
+		slot = teeq_xport_cqe(ops, qp, &b, i);
 		user_data = teeq_load_relaxed(&slot->user_data);
 		p = teeq_qp_named(qp, user_data);
 		if (teeq_unlikely(!p))
@@ -552,22 +593,10 @@ void teeq_qp_wait_tag(struct teeq_qp *qp, uint32_t tag)
 	}
 }
 
-void teeq_qp_wait_any(struct teeq_qp *qp, int64_t timeout_ns)
+void teeq_qp_wait(struct teeq_qp *qp, int64_t timeout_ns)
 {
-	uint64_t deadline = timeout_ns < 0 ?
-				    UINT64_MAX :
-				    ring_now_ns() + (uint64_t)timeout_ns;
-	uint64_t now;
-
-	teeq_qp_reap(qp);
-	while (!qp->nr_done && qp->in_flight) {
-		now = ring_now_ns();
-		if (now >= deadline)
-			return;
-		teeq_qp_wait_once(qp, deadline == UINT64_MAX ?
-					      -1 :
-					      (int64_t)(deadline - now));
-	}
+	if (teeq_qp_block(qp, timeout_ns))
+		teeq_qp_fail_all(qp);
 }
 
 struct teeq_pending *teeq_qp_pop_done(struct teeq_qp *qp, uint32_t *tagp)
@@ -585,6 +614,115 @@ struct teeq_pending *teeq_qp_pop_done(struct teeq_qp *qp, uint32_t *tagp)
 	qp->nr_done--;
 	*tagp = tag;
 	return p;
+}
+
+/* ---- async completions, straight to the caller ------------------------------ */
+
+/* A completed async call into @c: raised into its operation, its tag
+ * given back. */
+TEEQ_ALWAYS_INLINE void teeq_qp_deliver(struct teeq_qp *qp,
+					struct teeq_pending *p, uint32_t tag,
+					struct teeq_completion *c)
+{
+	TEEC_Operation *op = p->op;
+
+	c->user_data = p->user_data;
+	c->operation = op;
+	if (teeq_likely(!op)) {
+		c->result = p->cqe.result;
+		c->origin = p->cqe.origin;
+	} else {
+		c->result = teeq_params_raise(qp, op, p, &c->origin);
+		teeq_op_end(op);
+	}
+	teeq_qp_put(qp, tag);
+}
+
+TEEQ_ALWAYS_INLINE unsigned int
+teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
+		       struct teeq_completion *out, unsigned int max)
+{
+	struct ring_batch b;
+	const struct teeq_cqe *slot;
+	struct teeq_pending *p;
+	unsigned int n = 0;
+	uint64_t user_data;
+	uint32_t tag, want, i, calls = 0;
+	int ready;
+
+	/* those an earlier poll moved to the done list come first */
+	while (n < max && (p = teeq_qp_pop_done(qp, &tag)))
+		teeq_qp_deliver(qp, p, tag, &out[n++]);
+	want = qp->in_flight < max - n ? qp->in_flight : max - n;
+	if (!want)
+		return n;
+	ready = teeq_xport_ready(ops, qp, want);
+	if (teeq_unlikely(ready <= 0)) {
+		if (ready < 0)
+			teeq_qp_broken(qp, "the completion ring broke");
+		return n;
+	}
+	teeq_xport_cqes(ops, qp, &b);
+	for (i = 0; i < (uint32_t)ready; i++) {
+		slot = teeq_xport_cqe(ops, qp, &b, i);
+		user_data = teeq_load_relaxed(&slot->user_data);
+		p = teeq_qp_named(qp, user_data);
+		if (teeq_unlikely(!p))
+			goto bad;
+		tag = (uint32_t)user_data;
+		if (teeq_likely(!p->op && p->kind == TEEQ_PENDING_ASYNC)) {
+			/* nothing to raise: the fields it needs, each read
+			 * once and checked in our copy */
+			struct teeq_completion *c = &out[n];
+			uint32_t result = teeq_load_relaxed(&slot->result);
+			uint32_t origin = teeq_load_relaxed(&slot->origin);
+			uint64_t tail = teeq_load_relaxed(
+				(const uint64_t *)&slot->flags);
+
+			if (teeq_unlikely(tail ||
+					  origin - TEEQ_ORIGIN_API >
+						  TEEQ_ORIGIN_TRUSTED_APP -
+							  TEEQ_ORIGIN_API))
+				goto bad;
+			c->user_data = p->user_data;
+			c->operation = NULL;
+			c->result = result;
+			c->origin = origin;
+			teeq_qp_put(qp, tag);
+			qp->in_flight--;
+			calls++;
+			n++;
+			continue;
+		}
+		/* copied once, checked in our copy */
+		memcpy(&p->cqe, slot, sizeof(p->cqe));
+		p->cqe.user_data = user_data;
+		if (teeq_unlikely(!teeq_cqe_clean(&p->cqe)))
+			goto bad;
+		if (teeq_unlikely(p->kind != TEEQ_PENDING_ASYNC)) {
+			teeq_qp_done(qp, tag); /* not ours to hand out */
+			continue;
+		}
+		qp->in_flight--;
+		calls++;
+		teeq_qp_deliver(qp, p, tag, &out[n++]);
+	}
+	teeq_xport_consume(ops, qp, i);
+	TEEQ_QP_STAT(qp, calls, calls);
+	return n;
+bad:
+	teeq_xport_consume(ops, qp, i);
+	TEEQ_QP_STAT(qp, calls, calls);
+	teeq_qp_broken(qp, "a bad completion from the secure world");
+	return n;
+}
+
+unsigned int teeq_qp_reap_into(struct teeq_qp *qp, struct teeq_completion *out,
+			       unsigned int max)
+{
+	if (teeq_likely(TEEQ_RINGS(qp->chan->ops)))
+		return teeq_qp_reap_into_with(&teeq_rings_ops, qp, out, max);
+	return teeq_qp_reap_into_with(qp->chan->ops, qp, out, max);
 }
 
 /* ---- tagged calls: credit ---------------------------------------------------- */
@@ -632,7 +770,7 @@ int teeq_qp_wait_credit(struct teeq_qp *qp, enum teeq_pending_kind kind)
  */
 #define TEEQ_OP_CANCELLED 2u
 
-static uint32_t teeq_cancel_id(void)
+TEEQ_ALWAYS_INLINE uint32_t teeq_cancel_id(void)
 {
 	if (teeq_unlikely(!teeq_cancel_left)) {
 		teeq_cancel_next = __atomic_fetch_add(&teeq_cancel_next_block,
@@ -660,7 +798,9 @@ int teeq_op_cancelled(TEEC_Operation *op)
 					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
-int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
+TEEQ_ALWAYS_INLINE int teeq_op_start_inline(struct teeq_chan *chan,
+					    TEEC_Operation *op,
+					    uint32_t session)
 {
 	op->imp.ctx_id = chan->id;
 	op->imp.session_id = session;
@@ -677,6 +817,11 @@ int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
 		return -ECANCELED;
 	}
 	return 0;
+}
+
+int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
+{
+	return teeq_op_start_inline(chan, op, session);
 }
 
 void teeq_cancel(TEEC_Operation *op)
@@ -735,18 +880,26 @@ static TEEC_Result teeq_call_dead(struct teeq_chan *chan, uint32_t *origin)
 
 /* The operation's part of a call, after which @p holds its parameters;
  * TEEC_SUCCESS or why it never left. */
-static TEEC_Result teeq_call_op(struct teeq_chan *chan, struct teeq_qp *qp,
-				struct teeq_sqe *sqe, struct teeq_pending *p,
-				TEEC_Operation *op, uint32_t session)
+TEEQ_ALWAYS_INLINE TEEC_Result
+teeq_call_op(struct teeq_chan *chan, struct teeq_qp *qp, struct teeq_sqe *sqe,
+	     struct teeq_pending *p, TEEC_Operation *op, uint32_t session)
 {
 	TEEC_Result res;
 
 	if (teeq_unlikely(teeq_op_cancelled(op)))
 		return TEEC_ERROR_CANCEL;
-	res = teeq_params_lower(qp, op, sqe, p);
-	if (res != TEEC_SUCCESS)
-		return res;
-	if (teeq_unlikely(teeq_op_start(chan, op, session))) {
+	if (teeq_likely(teeq_params_values_only(op->paramTypes))) {
+		if (teeq_sqe_size((uint16_t)op->paramTypes) > TEEQ_CACHELINE)
+			memset((char *)sqe + TEEQ_CACHELINE, 0,
+			       sizeof(*sqe) - TEEQ_CACHELINE);
+		teeq_params_lower_values(op, sqe, p);
+	} else {
+		p->bounces = 0;
+		res = teeq_params_lower(qp, op, sqe, p);
+		if (res != TEEC_SUCCESS)
+			return res;
+	}
+	if (teeq_unlikely(teeq_op_start_inline(chan, op, session))) {
 		teeq_params_drop(qp, p);
 		return TEEC_ERROR_CANCEL;
 	}
@@ -852,8 +1005,6 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 	if (uuid)
 		sqe->uuid = *uuid;
 	if (op) {
-		p->bounces = 0;
-		p->param_types = 0;
 		res = teeq_call_op(chan, qp, sqe, p, op, session);
 		if (teeq_unlikely(res != TEEC_SUCCESS)) {
 			teeq_qp_release_excl(qp);
@@ -868,14 +1019,27 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 			*origin = TEEC_ORIGIN_COMMS;
 			res = TEEC_ERROR_TARGET_DEAD;
 		} else {
-			res = teeq_qp_solo_wait(ops, qp, new_session != NULL,
+			res = teeq_qp_solo_wait(ops, qp,
+						new_session ? TEEQ_SOLO_WHOLE :
+							      TEEQ_SOLO_RESULT,
+						op, origin);
+		}
+	} else if (teeq_likely(teeq_params_values_only(p->param_types) &&
+			       !new_session)) {
+		/* values: their outputs straight from the completion */
+		if (teeq_unlikely(teeq_qp_solo_send(
+			    ops, qp, teeq_sqe_size(p->param_types)))) {
+			*origin = TEEC_ORIGIN_COMMS;
+			res = TEEC_ERROR_TARGET_DEAD;
+		} else {
+			res = teeq_qp_solo_wait(ops, qp, TEEQ_SOLO_VALUES, op,
 						origin);
 		}
 	} else {
 		if (teeq_qp_solo_send(ops, qp, teeq_sqe_size(p->param_types)))
 			teeq_pending_fail(p, qp->solo_seq);
 		else
-			teeq_qp_solo_wait(ops, qp, 1, origin);
+			teeq_qp_solo_wait(ops, qp, TEEQ_SOLO_WHOLE, op, origin);
 		res = teeq_params_raise(qp, op, p, origin);
 	}
 	if (new_session)

@@ -20,6 +20,7 @@
 TEEQ_ALWAYS_INLINE int
 teeq_rings_submit(struct teeq_qp *qp, const struct teeq_sqe *sqes, uint32_t n)
 {
+	struct ring_batch b;
 	uint32_t i;
 
 	if (teeq_unlikely(ring_prod_space(&qp->sq, n) < n))
@@ -33,8 +34,9 @@ teeq_rings_submit(struct teeq_qp *qp, const struct teeq_sqe *sqes, uint32_t n)
 	 * behind that wait; copied in a burst, the lines of a whole batch
 	 * are fetched together.
 	 */
+	b = ring_batch_of(&qp->sq);
 	for (i = 0; i < n; i++)
-		ring_prod_fill(&qp->sq, i, &sqes[i],
+		ring_fill_slot(ring_batch_slot(&b, i), &sqes[i],
 			       teeq_sqe_size(sqes[i].param_types));
 	if (teeq_unlikely(ring_prod_commit(&qp->sq, n))) {
 		ring_doorbell(&qp->sq, qp->sq_db);

@@ -128,22 +128,55 @@ static inline void *ring_prod_slot(const struct ring *r, __u32 i)
 }
 
 /*
- * Copies the first @len bytes of @entry (a whole number of cache lines,
- * at most the slot) into slot @i of the batch, all but the stamp: that is
- * the ring's, written by ring_prod_commit() after everything else. Line
- * by line with fixed sizes, so the copy is a few wide moves.
+ * The one way an entry goes into a slot: the first @len bytes of @entry
+ * (a whole number of cache lines, at most the slot), all but the stamp,
+ * which is the ring's, written by ring_prod_commit() after everything
+ * else. Line by line with fixed sizes, so the copy is a few wide moves.
  */
-static inline void ring_prod_fill(const struct ring *r, __u32 i,
-				  const void *entry, __u32 len)
+static inline void ring_fill_slot(void *slot, const void *entry, __u32 len)
 {
-	unsigned char *slot = (unsigned char *)ring_prod_slot(r, i);
+	unsigned char *dst = (unsigned char *)slot;
 	const unsigned char *src = (const unsigned char *)entry;
 	__u32 off;
 
-	memcpy(slot + RING_STAMP_SIZE, src + RING_STAMP_SIZE,
+	memcpy(dst + RING_STAMP_SIZE, src + RING_STAMP_SIZE,
 	       TEEQ_CACHELINE - RING_STAMP_SIZE);
 	for (off = TEEQ_CACHELINE; off < len; off += TEEQ_CACHELINE)
-		memcpy(slot + off, src + off, TEEQ_CACHELINE);
+		memcpy(dst + off, src + off, TEEQ_CACHELINE);
+}
+
+/* Fills slot @i of the batch being filled with @entry (ring_fill_slot()). */
+static inline void ring_prod_fill(const struct ring *r, __u32 i,
+				  const void *entry, __u32 len)
+{
+	ring_fill_slot(ring_prod_slot(r, i), entry, len);
+}
+
+/*
+ * A batch's slots, for a loop over them: the ring's geometry and index in
+ * a local copy, which the stores into the slots cannot change, so it
+ * stays in registers instead of being read again after every store.
+ * Producer: from the next free slot; consumer: from the oldest filled.
+ */
+struct ring_batch {
+	unsigned char *slots;
+	__u32 mask;
+	__u32 shift;
+	__u32 first;
+};
+
+static inline struct ring_batch ring_batch_of(const struct ring *r)
+{
+	struct ring_batch b = { r->slots, r->mask, r->entry_shift, r->local };
+
+	return b;
+}
+
+/* Slot @i of the batch (0 = its first). */
+static inline unsigned char *ring_batch_slot(const struct ring_batch *b,
+					     __u32 i)
+{
+	return b->slots + ((size_t)((b->first + i) & b->mask) << b->shift);
 }
 
 /*
@@ -154,11 +187,13 @@ static inline void ring_prod_fill(const struct ring *r, __u32 i,
  */
 static inline int ring_prod_commit(struct ring *r, __u32 n)
 {
-	__u32 i, flags, local = r->local;
+	struct ring_batch b = ring_batch_of(r);
+	__u32 i, flags, local = b.first;
 
 	for (i = 0; i < n; i++)
 		/* release: the slot's contents are visible before its stamp */
-		teeq_store_release(ring_stamp_at(r, local + i), local + i + 1);
+		teeq_store_release((__u32 *)ring_batch_slot(&b, i),
+				   local + i + 1);
 	local += n;
 	r->local = local;
 	/* release: the stamps are visible before the new tail */

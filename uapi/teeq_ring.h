@@ -34,7 +34,7 @@
  * tail only before sleeping. A freshly formatted ring holds the previous
  * lap's stamps (i + 1 - entries). Producers never write a stamp with the
  * entry's contents: copying a whole entry struct over a slot could show a
- * stale value that happens to match (ring_prod_fill() in ring/ring.h is
+ * stale value that happens to match (ring_fill_slot() in ring/ring.h is
  * the copy that leaves the stamp alone).
  *
  * The peer is hostile: a side must read each entry once into a private
