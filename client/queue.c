@@ -642,12 +642,13 @@ TEEQ_ALWAYS_INLINE unsigned int
 teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 		       struct teeq_completion *out, unsigned int max)
 {
+	struct teeq_pending *pend = qp->pend, *p;
 	struct ring_batch b;
 	const struct teeq_cqe *slot;
-	struct teeq_pending *p;
 	unsigned int n = 0;
 	uint64_t user_data;
-	uint32_t tag, want, i, calls = 0;
+	uint32_t tag, want, i, depth = qp->depth, *free_tags = qp->free_tags;
+	uint32_t nr_free, in_flight, calls = 0;
 	int ready;
 
 	/* those an earlier poll moved to the done list come first */
@@ -663,13 +664,20 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 		return n;
 	}
 	teeq_xport_cqes(ops, qp, &b);
+	/* the loop's counts in registers, written back before anything
+	 * else looks at them */
+	nr_free = qp->nr_free;
+	in_flight = qp->in_flight;
 	for (i = 0; i < (uint32_t)ready; i++) {
 		slot = teeq_xport_cqe(ops, qp, &b, i);
 		user_data = teeq_load_relaxed(&slot->user_data);
-		p = teeq_qp_named(qp, user_data);
-		if (teeq_unlikely(!p))
-			goto bad;
 		tag = (uint32_t)user_data;
+		if (teeq_unlikely(tag >= depth))
+			goto bad;
+		p = &pend[tag];
+		if (teeq_unlikely(p->state != TEEQ_PENDING_IN_FLIGHT ||
+				  p->gen != (uint32_t)(user_data >> 32)))
+			goto bad;
 		if (teeq_likely(!p->op && p->kind == TEEQ_PENDING_ASYNC)) {
 			/* nothing to raise: the fields it needs, each read
 			 * once and checked in our copy */
@@ -688,12 +696,15 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 			c->operation = NULL;
 			c->result = result;
 			c->origin = origin;
-			teeq_qp_put(qp, tag);
-			qp->in_flight--;
+			p->state = TEEQ_PENDING_FREE;
+			free_tags[nr_free++] = tag;
+			in_flight--;
 			calls++;
 			n++;
 			continue;
 		}
+		qp->nr_free = nr_free;
+		qp->in_flight = in_flight;
 		/* copied once, checked in our copy */
 		memcpy(&p->cqe, slot, sizeof(p->cqe));
 		p->cqe.user_data = user_data;
@@ -701,16 +712,22 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 			goto bad;
 		if (teeq_unlikely(p->kind != TEEQ_PENDING_ASYNC)) {
 			teeq_qp_done(qp, tag); /* not ours to hand out */
-			continue;
+		} else {
+			qp->in_flight--;
+			calls++;
+			teeq_qp_deliver(qp, p, tag, &out[n++]);
 		}
-		qp->in_flight--;
-		calls++;
-		teeq_qp_deliver(qp, p, tag, &out[n++]);
+		nr_free = qp->nr_free;
+		in_flight = qp->in_flight;
 	}
+	qp->nr_free = nr_free;
+	qp->in_flight = in_flight;
 	teeq_xport_consume(ops, qp, i);
 	TEEQ_QP_STAT(qp, calls, calls);
 	return n;
 bad:
+	qp->nr_free = nr_free;
+	qp->in_flight = in_flight;
 	teeq_xport_consume(ops, qp, i);
 	TEEQ_QP_STAT(qp, calls, calls);
 	teeq_qp_broken(qp, "a bad completion from the secure world");

@@ -222,18 +222,21 @@ static inline __u32 ring_prod_in_flight(const struct ring *r)
  * whatever the stamps say. */
 static inline __u32 ring_cons_refresh(struct ring *r, __u32 want)
 {
-	__u32 idx = r->cached;
+	struct ring_batch b = ring_batch_of(r);
+	__u32 idx = r->cached, local = b.first;
 
 	if (teeq_unlikely(r->broken))
 		return 0;
 	if (want > r->entries)
 		want = r->entries;
-	/* acquire: a slot's contents are loaded after its stamp */
-	while ((__u32)(idx - r->local) < want &&
-	       teeq_load_acquire(ring_stamp_at(r, idx)) == idx + 1)
+	/* acquire: a slot's contents are loaded after its stamp (the
+	 * geometry is in b, which no acquire makes us read again) */
+	while ((__u32)(idx - local) < want &&
+	       teeq_load_acquire((const __u32 *)ring_batch_slot(
+		       &b, idx - local)) == idx + 1)
 		idx++;
 	r->cached = idx;
-	return idx - r->local;
+	return idx - local;
 }
 
 /* Filled slots, looking at new stamps only if fewer than @want are known. */
