@@ -43,6 +43,10 @@
 
 #define RING_STAMP_SIZE 4u
 
+/* The fast path's helpers: always inlined, so a caller's loop over a batch
+ * never pays a call per entry, whatever the size of the caller. */
+#define RING_FAST static inline __attribute__((always_inline))
+
 enum ring_role {
 	RING_PRODUCER,
 	RING_CONSUMER,
@@ -75,17 +79,17 @@ int ring_format(void *mem, size_t len, __u32 entries, __u32 entry_size,
 int ring_attach(struct ring *r, void *mem, size_t len, __u32 entries,
 		__u32 entry_size, enum ring_role role);
 
-static inline int ring_broken(const struct ring *r)
+RING_FAST int ring_broken(const struct ring *r)
 {
 	return r->broken;
 }
 
-static inline unsigned char *ring_slot_at(const struct ring *r, __u32 index)
+RING_FAST unsigned char *ring_slot_at(const struct ring *r, __u32 index)
 {
 	return r->slots + ((size_t)(index & r->mask) << r->entry_shift);
 }
 
-static inline __u32 *ring_stamp_at(const struct ring *r, __u32 index)
+RING_FAST __u32 *ring_stamp_at(const struct ring *r, __u32 index)
 {
 	return (__u32 *)ring_slot_at(r, index);
 }
@@ -112,7 +116,7 @@ static inline __u32 ring_prod_refresh(struct ring *r)
 }
 
 /* Free slots; reads the shared head only if the cached view has < @want. */
-static inline __u32 ring_prod_space(struct ring *r, __u32 want)
+RING_FAST __u32 ring_prod_space(struct ring *r, __u32 want)
 {
 	__u32 space = r->entries - (r->local - r->cached);
 
@@ -122,7 +126,7 @@ static inline __u32 ring_prod_space(struct ring *r, __u32 want)
 }
 
 /* Slot @i of the batch being filled (0 = the next free slot). */
-static inline void *ring_prod_slot(const struct ring *r, __u32 i)
+RING_FAST void *ring_prod_slot(const struct ring *r, __u32 i)
 {
 	return ring_slot_at(r, r->local + i);
 }
@@ -133,7 +137,7 @@ static inline void *ring_prod_slot(const struct ring *r, __u32 i)
  * which is the ring's, written by ring_prod_commit() after everything
  * else. Line by line with fixed sizes, so the copy is a few wide moves.
  */
-static inline void ring_fill_slot(void *slot, const void *entry, __u32 len)
+RING_FAST void ring_fill_slot(void *slot, const void *entry, __u32 len)
 {
 	unsigned char *dst = (unsigned char *)slot;
 	const unsigned char *src = (const unsigned char *)entry;
@@ -146,8 +150,8 @@ static inline void ring_fill_slot(void *slot, const void *entry, __u32 len)
 }
 
 /* Fills slot @i of the batch being filled with @entry (ring_fill_slot()). */
-static inline void ring_prod_fill(const struct ring *r, __u32 i,
-				  const void *entry, __u32 len)
+RING_FAST void ring_prod_fill(const struct ring *r, __u32 i, const void *entry,
+			      __u32 len)
 {
 	ring_fill_slot(ring_prod_slot(r, i), entry, len);
 }
@@ -165,7 +169,7 @@ struct ring_batch {
 	__u32 first;
 };
 
-static inline struct ring_batch ring_batch_of(const struct ring *r)
+RING_FAST struct ring_batch ring_batch_of(const struct ring *r)
 {
 	struct ring_batch b = { r->slots, r->mask, r->entry_shift, r->local };
 
@@ -173,8 +177,7 @@ static inline struct ring_batch ring_batch_of(const struct ring *r)
 }
 
 /* Slot @i of the batch (0 = its first). */
-static inline unsigned char *ring_batch_slot(const struct ring_batch *b,
-					     __u32 i)
+RING_FAST unsigned char *ring_batch_slot(const struct ring_batch *b, __u32 i)
 {
 	return b->slots + ((size_t)((b->first + i) & b->mask) << b->shift);
 }
@@ -185,7 +188,7 @@ static inline unsigned char *ring_batch_slot(const struct ring_batch *b,
  * doorbell), or when the flags show the ring broken (a wake-up is then
  * harmless and lets a waiter see the breakage).
  */
-static inline int ring_prod_commit(struct ring *r, __u32 n)
+RING_FAST int ring_prod_commit(struct ring *r, __u32 n)
 {
 	struct ring_batch b = ring_batch_of(r);
 	__u32 i, flags, local = b.first;
@@ -240,7 +243,7 @@ static inline __u32 ring_cons_refresh(struct ring *r, __u32 want)
 }
 
 /* Filled slots, looking at new stamps only if fewer than @want are known. */
-static inline __u32 ring_cons_avail(struct ring *r, __u32 want)
+RING_FAST __u32 ring_cons_avail(struct ring *r, __u32 want)
 {
 	__u32 avail = r->cached - r->local;
 
@@ -250,13 +253,13 @@ static inline __u32 ring_cons_avail(struct ring *r, __u32 want)
 }
 
 /* Slot @i of the available batch (0 = the oldest). Copy before checking. */
-static inline const void *ring_cons_slot(const struct ring *r, __u32 i)
+RING_FAST const void *ring_cons_slot(const struct ring *r, __u32 i)
 {
 	return ring_slot_at(r, r->local + i);
 }
 
 /* Hand @n consumed slots back to the producer. */
-static inline void ring_cons_release(struct ring *r, __u32 n)
+RING_FAST void ring_cons_release(struct ring *r, __u32 n)
 {
 	__u32 local = r->local + n;
 
