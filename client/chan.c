@@ -12,6 +12,7 @@
  *                      then TEEQ_SW_DEFAULT, fixed at build time)
  *   TEEQ_SW_LOG        where an autostarted teeq-sw logs (default: nowhere)
  *   TEEQ_QPAIRS, TEEQ_QUEUE_DEPTH, TEEQ_HEAP_MB, TEEQ_SPIN_US
+ *   TEEQ_DEBUG         1: say why a channel died, and rare events (debug.c)
  */
 #include "client/internal.h"
 
