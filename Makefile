@@ -3,7 +3,9 @@
 #   make bench     install what is missing, build, run the benchmarks
 #   make test      install what is missing, build (plain, ASan+UBSan, TSan),
 #                  run every suite, print "N passed, N failed[, N skipped]"
-#   make all       build libraries, programs, tests and benchmarks
+#   make all       build libraries, programs, tests and benchmarks (the
+#                  default; installs nothing: make deps does that)
+#   make deps      install the Debian packages the build needs
 #   make format    clang-format every C file in place
 #
 # Variables: O (build dir), SAN (sanitizers, e.g. address,undefined),
@@ -16,6 +18,8 @@ VERSION := 0.1.0
 SAN ?=
 OPT ?= -O2 -g
 CC ?= gcc
+LD ?= ld
+OBJCOPY ?= objcopy
 V ?= 0
 
 ifeq ($(V),0)
@@ -33,7 +37,7 @@ TEEQ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) -I. \
 TEEQ_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 
 # ---- the base: ring/ and shm/ ------------------------------------------------
-BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c \
+BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c ring/host.c \
 	shm/pool.c shm/ids.c shm/memfd.c
 BASE_OBJS := $(BASE_SRCS:%.c=$(O)/%.o)
 BASE_LIB := $(O)/libteeqbase.a
@@ -73,7 +77,9 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/client/async_threads tests/client/sync_threads_shared \
 	tests/client/cancel_inflight tests/client/wait_no_stall \
 	tests/fault/sw_killed tests/fault/client_killed \
-	tests/client/doorbells tests/client/cancel_open
+	tests/client/doorbells tests/client/cancel_open \
+	tests/client/sync_no_busy tests/client/pair_choice \
+	tests/client/pair_lease
 
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 
@@ -82,7 +88,7 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: deps libs progs tests benches examples
+all: libs progs tests benches examples
 libs: $(BASE_LIB) $(LIBTEEQ_A) $(LIBTEEQ_SO) $(LIBTEEQ_PC)
 progs: $(SW_BIN)
 examples: $(EXAMPLE_BINS)
@@ -101,10 +107,16 @@ $(BASE_LIB): $(BASE_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# One relocatable object whose only global names are TEEC_* and teeq_*:
+# the base's (ring_*, shm_*, channel_*) become local, so a program that
+# links the archive meets nothing of ours but the prefixed names.
 $(LIBTEEQ_A): $(CLIENT_OBJS) $(BASE_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AR      $@")
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ $@.o && $(LD) -r -o $@.o $^ && \
+		$(OBJCOPY) -w --keep-global-symbol='TEEC_*' \
+		--keep-global-symbol='teeq_*' $@.o && \
+		ar rcs $@ $@.o && rm -f $@.o
 
 $(LIBTEEQ_SO): $(CLIENT_OBJS) $(BASE_OBJS) client/libteeq.map
 	@mkdir -p $(dir $@)
@@ -138,6 +150,15 @@ $(O)/tests/%: $(O)/tests/%.o $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $< $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) \
 		$(CRYPTO_LIBS) -o $@
+
+# The steady-load test counts what libteeq calls: allocators, locks and
+# system-call wrappers linked through its counters.
+STEADY_WRAPS := malloc calloc realloc free aligned_alloc posix_memalign \
+	pthread_mutex_lock pthread_mutex_trylock pthread_cond_wait \
+	pthread_cond_broadcast pthread_cond_signal read write poll epoll_wait \
+	sendmsg recv recvmsg nanosleep sched_yield syscall
+$(O)/tests/client/steady_no_syscalls: TEEQ_LDFLAGS += \
+	$(STEADY_WRAPS:%=-Wl,--wrap=%)
 
 # ---- the kernel module -----------------------------------------------------------
 # Built against the running kernel's headers when it has them, else the
@@ -203,6 +224,7 @@ test: deps
 	$(Q)tests/run.sh unit $(O) $(RESULTS) $(TEST_NAMES) || true
 	$(Q)tests/examples.sh $(O) $(RESULTS) || true
 	$(Q)tests/install.sh $(O) $(RESULTS) || true
+	$(Q)tests/symbols.sh $(O) $(RESULTS) || true
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke || true
 	$(Q)echo "== suite bench-smoke"; \
 	if $(MAKE) --no-print-directory bench-smoke \
@@ -238,9 +260,8 @@ install: libs progs
 	ln -sf libteeq.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libteeq.so.1
 	ln -sf libteeq.so.1 $(DESTDIR)$(PREFIX)/lib/libteeq.so
 	install -m 644 $(LIBTEEQ_PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	install -m 644 client/include/tee_client_api.h client/include/teeq.h \
-		$(DESTDIR)$(PREFIX)/include/
-	install -m 644 uapi/*.h $(DESTDIR)$(PREFIX)/include/teeq/
+	install -m 644 client/include/*.h uapi/*.h \
+		$(DESTDIR)$(PREFIX)/include/teeq/
 	install -m 755 $(SW_BIN) $(DESTDIR)$(PREFIX)/bin/
 
 clean:

@@ -2,6 +2,7 @@
 /* Private teeq-sw processes for the benchmarks; see env.h. */
 #include "bench/env.h"
 
+#include "ring/host.h"
 #include "uapi/teeq_host.h"
 #include "uapi/teeq_tas.h"
 
@@ -87,25 +88,12 @@ void bench_env_describe(void)
 	}
 }
 
-static int bench_env_connectable(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), ok;
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&addr, sizeof(addr));
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 static int bench_env_spawn(struct bench_env *e)
 {
 	const char *argv[16] = { "teeq-sw", "--socket", e->sock };
-	struct timespec step = { 0, 2000000 };
 	char log[PATH_MAX + 64];
 	pid_t parent = getpid();
-	int argc = 3, i, status;
+	int argc = 3, i, ret;
 
 	if (!bench_sock_dir[0]) {
 		snprintf(bench_sock_dir, sizeof(bench_sock_dir),
@@ -143,14 +131,10 @@ static int bench_env_spawn(struct bench_env *e)
 		execv(bench_sw_path, (char **)argv);
 		_exit(127);
 	}
-	for (i = 0; i < 2500 && !bench_env_connectable(e->sock); i++) {
-		if (waitpid(e->pid, &status, WNOHANG) == e->pid) {
-			e->pid = 0;
-			return -ECHILD;
-		}
-		nanosleep(&step, NULL);
-	}
-	return bench_env_connectable(e->sock) ? 0 : -ETIMEDOUT;
+	ret = ring_host_await(e->sock, e->pid, 5000);
+	if (ret == -ECHILD)
+		e->pid = 0;
+	return ret;
 }
 
 static int bench_env_start(struct bench_env *e)

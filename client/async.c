@@ -1,14 +1,37 @@
 // SPDX-License-Identifier: MIT
-/* The async batch API (client/include/teeq.h): one leased pair per queue. */
+/*
+ * The async batch API (client/include/teeq.h): a queue is an exclusive
+ * queue pair leased for the queue's life, driven through the lifecycle
+ * verbs of queue.c.
+ */
 #include "client/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct teeq_queue {
+	uint32_t ctx_id; /* its context's id */
 	struct teeq_chan *chan;
+	/* the pair it leased; NULL once its context is finalized, when
+	 * the queue only fails cleanly */
 	struct teeq_qp *qp;
+	struct teeq_queue *next; /* the channel's queues (chan->queues) */
 };
+
+/* The context is being finalized: its queues are left with nothing, and
+ * fail cleanly from now on. */
+void teeq_queues_orphan(struct teeq_chan *chan)
+{
+	struct teeq_queue *q;
+
+	pthread_mutex_lock(&chan->ctl_lock);
+	for (q = chan->queues; q; q = q->next) {
+		q->qp = NULL;
+		q->chan = NULL;
+	}
+	chan->queues = NULL;
+	pthread_mutex_unlock(&chan->ctl_lock);
+}
 
 TEEQ_API TEEC_Result teeq_queue_open(TEEC_Context *context, teeq_queue **queue)
 {
@@ -20,11 +43,16 @@ TEEQ_API TEEC_Result teeq_queue_open(TEEC_Context *context, teeq_queue **queue)
 	if (!q)
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	q->chan = context->imp;
-	q->qp = teeq_qp_lease_exclusive(q->chan, q);
+	q->ctx_id = q->chan->id;
+	q->qp = teeq_qp_lease_queue(q->chan, q);
 	if (!q->qp) {
 		free(q);
 		return TEEC_ERROR_BUSY;
 	}
+	pthread_mutex_lock(&q->chan->ctl_lock);
+	q->next = q->chan->queues;
+	q->chan->queues = q;
+	pthread_mutex_unlock(&q->chan->ctl_lock);
 	*queue = q;
 	return TEEC_SUCCESS;
 }
@@ -32,22 +60,56 @@ TEEQ_API TEEC_Result teeq_queue_open(TEEC_Context *context, teeq_queue **queue)
 TEEQ_API void teeq_queue_close(teeq_queue *q)
 {
 	struct teeq_completion done[16];
+	struct teeq_queue **pp;
 	struct teeq_qp *qp;
 
 	if (!q)
 		return;
 	qp = q->qp;
-	teeq_submit(q);
-	/* every operation completes (a dead peer completes them too) */
-	while (qp->nr_free < qp->depth)
-		teeq_reap(q, done, 16, 1, -1);
-	__atomic_store_n(&qp->owner, NULL, __ATOMIC_RELEASE);
+	if (qp) {
+		teeq_submit(q);
+		/* every operation completes (a dead peer completes them) */
+		while (qp->nr_free < qp->depth)
+			teeq_reap(q, done, 16, 1, -1);
+		pthread_mutex_lock(&q->chan->ctl_lock);
+		for (pp = &q->chan->queues; *pp != q; pp = &(*pp)->next)
+			;
+		*pp = q->next;
+		pthread_mutex_unlock(&q->chan->ctl_lock);
+		teeq_qp_release(qp);
+	}
 	free(q);
 }
 
 TEEQ_API unsigned int teeq_queue_space(teeq_queue *q)
 {
-	return q ? q->qp->nr_free : 0;
+	return q && q->qp ? q->qp->nr_free : 0;
+}
+
+/* The operation's part of an invocation: lowered, started (or found
+ * cancelled, and the entry taken back). Out of line: the call without
+ * one needs no registers saved. */
+static __attribute__((noinline)) TEEC_Result
+teeq_prep_op(struct teeq_queue *q, struct teeq_qp *qp, struct teeq_sqe *sqe,
+	     uint32_t tag, TEEC_Session *session, TEEC_Operation *op)
+{
+	struct teeq_pending *p = &qp->pend[tag];
+	TEEC_Result res;
+
+	op->session = session;
+	res = teeq_op_cancelled(op) ? TEEC_ERROR_CANCEL :
+				      teeq_params_lower(qp, op, sqe, p);
+	if (res == TEEC_SUCCESS &&
+	    teeq_op_start(q->chan, op, session->session_id)) {
+		teeq_params_drop(qp, p);
+		res = TEEC_ERROR_CANCEL;
+	}
+	if (teeq_unlikely(res != TEEC_SUCCESS)) {
+		teeq_qp_unprep(qp, tag);
+		return res;
+	}
+	sqe->cancel_id = op->imp.cancel_id;
+	return TEEC_SUCCESS;
 }
 
 TEEQ_API TEEC_Result teeq_prep_invoke(teeq_queue *q, TEEC_Session *session,
@@ -57,55 +119,39 @@ TEEQ_API TEEC_Result teeq_prep_invoke(teeq_queue *q, TEEC_Session *session,
 	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
 	struct teeq_qp *qp;
-	TEEC_Result res;
-	int tag;
+	uint32_t tag;
 
-	if (!q || !session || session->imp.chan != q->chan)
+	if (teeq_unlikely(!q || !session || session->imp.ctx_id != q->ctx_id))
 		return TEEC_ERROR_BAD_PARAMETERS;
-	if (teeq_chan_dead(q->chan))
-		return TEEC_ERROR_TARGET_DEAD;
 	qp = q->qp;
-	if (!qp->nr_free)
+	if (teeq_unlikely(!qp))
+		return TEEC_ERROR_BAD_STATE; /* its context was finalized */
+	if (teeq_unlikely(teeq_chan_dead(q->chan)))
+		return TEEC_ERROR_TARGET_DEAD;
+	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_ASYNC, &tag);
+	if (teeq_unlikely(!sqe))
 		return TEEC_ERROR_BUSY;
-	if (teeq_op_start(q->chan, op, session->session_id))
-		return TEEC_ERROR_CANCEL;
-	tag = teeq_qp_tag_alloc(qp, TEEQ_PENDING_ASYNC);
 	p = &qp->pend[tag];
-	sqe = teeq_qp_prep(qp, (uint32_t)tag);
-	res = teeq_params_lower(qp, op, sqe, p);
-	if (res != TEEC_SUCCESS) {
-		qp->prepared--;
-		teeq_qp_tag_free(qp, (uint32_t)tag);
-		teeq_op_end(op);
-		return res;
-	}
-	if (op)
-		op->session = session;
-	sqe->opcode = TEEQ_OP_INVOKE;
-	sqe->cancel_id = op ? op->imp.cancel_id : 0;
-	sqe->session = session->session_id;
-	sqe->func = command;
 	p->op = op;
 	p->user_data = user_data;
+	sqe->opcode = TEEQ_OP_INVOKE;
+	sqe->session = session->session_id;
+	sqe->func = command;
+	if (op)
+		return teeq_prep_op(q, qp, sqe, tag, session, op);
 	return TEEC_SUCCESS;
 }
 
 TEEQ_API unsigned int teeq_submit(teeq_queue *q)
 {
-	struct teeq_qp *qp;
-	uint32_t n, i, tag;
+	uint32_t n;
 
-	if (!q)
+	if (!q || !q->qp)
 		return 0;
-	qp = q->qp;
-	n = qp->prepared;
-	for (i = 0; i < n; i++) {
-		tag = (uint32_t)qp->stage[i].user_data;
-		qp->pend[tag].state = TEEQ_PENDING_IN_FLIGHT;
-	}
-	teeq_qp_commit(qp);
-	if (teeq_chan_dead(q->chan))
-		teeq_qp_fail_all(qp);
+	n = q->qp->prepared;
+	teeq_qp_publish(q->qp);
+	if (teeq_unlikely(teeq_chan_dead(q->chan)))
+		teeq_qp_fail_all(q->qp);
 	return n;
 }
 
@@ -113,11 +159,11 @@ TEEQ_API unsigned int teeq_reap(teeq_queue *q, struct teeq_completion *out,
 				unsigned int max, unsigned int min,
 				int timeout_ms)
 {
-	uint64_t deadline = 0;
+	uint64_t deadline = 0, now;
 	struct teeq_qp *qp;
 	unsigned int n = 0;
 
-	if (!q || !out)
+	if (!q || !out || !q->qp)
 		return 0;
 	qp = q->qp;
 	if (min > max)
@@ -125,36 +171,18 @@ TEEQ_API unsigned int teeq_reap(teeq_queue *q, struct teeq_completion *out,
 	if (timeout_ms > 0)
 		deadline = ring_now_ns() + (uint64_t)timeout_ms * 1000000;
 	for (;;) {
-		if (qp->nr_done < max - n)
-			teeq_qp_poll(qp);
-		while (n < max && qp->nr_done) {
-			uint32_t tag = qp->done_head - 1;
-			struct teeq_pending *p = &qp->pend[tag];
-
-			qp->done_head = p->next_done;
-			if (!qp->done_head)
-				qp->done_tail = 0;
-			qp->nr_done--;
-			out[n].user_data = p->user_data;
-			out[n].operation = p->op;
-			out[n].result =
-				teeq_params_raise(qp, p->op, p, &out[n].origin);
-			teeq_op_end(p->op);
-			teeq_qp_tag_free(qp, tag);
-			n++;
-		}
-		if (n >= min || n == max || timeout_ms == 0)
+		n += teeq_qp_reap_into(qp, out + n, max - n);
+		/* nothing more will come: never wait for it */
+		if (n >= min || timeout_ms == 0 ||
+		    (!qp->in_flight && !qp->nr_done))
 			return n;
 		if (timeout_ms < 0) {
-			teeq_qp_wait_any(qp, -1);
-		} else {
-			uint64_t now = ring_now_ns();
-
-			if (now >= deadline)
-				return n;
-			teeq_qp_wait_any(qp, (int64_t)(deadline - now));
-			if (!qp->nr_done && ring_now_ns() >= deadline)
-				return n;
+			teeq_qp_wait(qp, -1);
+			continue;
 		}
+		now = ring_now_ns();
+		if (now >= deadline)
+			return n;
+		teeq_qp_wait(qp, (int64_t)(deadline - now));
 	}
 }

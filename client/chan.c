@@ -12,9 +12,11 @@
  *                      then TEEQ_SW_DEFAULT, fixed at build time)
  *   TEEQ_SW_LOG        where an autostarted teeq-sw logs (default: nowhere)
  *   TEEQ_QPAIRS, TEEQ_QUEUE_DEPTH, TEEQ_HEAP_MB, TEEQ_SPIN_US
+ *   TEEQ_DEBUG         1: say why a channel died, and rare events (debug.c)
  */
 #include "client/internal.h"
 
+#include "ring/host.h"
 #include "shm/memfd.h"
 
 #include <errno.h>
@@ -40,22 +42,6 @@
  * this long is wedged, and the request fails instead of waiting forever */
 #define TEEQ_CTL_TIMEOUT_MS 5000
 
-static pthread_mutex_t teeq_live_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct teeq_chan *teeq_live;
-static uint64_t teeq_next_gen = 1;
-
-int teeq_chan_alive(struct teeq_chan *chan, uint64_t gen)
-{
-	struct teeq_chan *c;
-	int alive = 0;
-
-	pthread_mutex_lock(&teeq_live_lock);
-	for (c = teeq_live; c && !alive; c = c->next_live)
-		alive = c == chan && c->gen == gen;
-	pthread_mutex_unlock(&teeq_live_lock);
-	return alive;
-}
-
 static uint64_t teeq_env(const char *name, uint64_t dflt, uint64_t lo,
 			 uint64_t hi)
 {
@@ -73,8 +59,9 @@ void teeq_chan_kill(struct teeq_chan *chan, const char *why)
 {
 	const char *none = NULL;
 
-	__atomic_compare_exchange_n(&chan->dead, &none, why, 0,
-				    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	if (__atomic_compare_exchange_n(&chan->dead, &none, why, 0,
+					__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		teeq_debug_dead(chan, why);
 }
 
 /* ---- finding or starting teeq-sw ------------------------------------------- */
@@ -168,8 +155,7 @@ static int teeq_spawn(const char *sock_path)
 
 static int teeq_connect_or_start(const char *path)
 {
-	struct timespec step = { 0, 5000000 };
-	int fd = teeq_connect(path), i;
+	int fd = teeq_connect(path);
 
 	if (fd >= 0 || getenv("TEEQ_NO_AUTOSTART"))
 		return fd;
@@ -178,13 +164,9 @@ static int teeq_connect_or_start(const char *path)
 	fd = teeq_spawn(path);
 	if (fd)
 		return fd;
-	for (i = 0; i < TEEQ_AUTOSTART_WAIT_MS / 5; i++) {
-		fd = teeq_connect(path);
-		if (fd >= 0)
-			return fd;
-		nanosleep(&step, NULL);
-	}
-	return fd;
+	/* on a timeout, the connect says why */
+	ring_host_await(path, 0, TEEQ_AUTOSTART_WAIT_MS);
+	return teeq_connect(path);
 }
 
 /* ---- control messages ---------------------------------------------------------- */
@@ -353,6 +335,55 @@ static int teeq_chan_hello(struct teeq_chan *chan)
 	return 0;
 }
 
+/* ---- the registry of open channels --------------------------------------- */
+
+struct teeq_chan_slot teeq_chans[TEEQ_MAX_CONTEXTS];
+static pthread_mutex_t teeq_chans_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Per slot, the generation its next id gets (ids are gen << bits | slot;
+ * gen is never 0, so neither is an id). */
+static uint32_t teeq_chans_gen[TEEQ_MAX_CONTEXTS];
+
+static int teeq_chan_register(struct teeq_chan *chan)
+{
+	uint32_t i, gen;
+	int ret = -ENOMEM;
+
+	pthread_mutex_lock(&teeq_chans_lock);
+	for (i = 0; i < TEEQ_MAX_CONTEXTS; i++) {
+		if (teeq_chans[i].id)
+			continue;
+		gen = ++teeq_chans_gen[i] &
+		      ((1u << (32 - TEEQ_CHAN_SLOT_BITS)) - 1);
+		if (!gen)
+			gen = teeq_chans_gen[i] = 1;
+		chan->id = gen << TEEQ_CHAN_SLOT_BITS | i;
+		teeq_chans[i].chan = chan;
+		/* release: the slot's chan is visible before its id; pairs
+		 * with the acquire in teeq_chan_lookup() */
+		__atomic_store_n(&teeq_chans[i].id, chan->id, __ATOMIC_RELEASE);
+		ret = 0;
+		break;
+	}
+	pthread_mutex_unlock(&teeq_chans_lock);
+	return ret;
+}
+
+static void teeq_chan_unregister(struct teeq_chan *chan)
+{
+	struct teeq_chan_slot *s;
+
+	if (!chan->id)
+		return;
+	s = &teeq_chans[chan->id & (TEEQ_MAX_CONTEXTS - 1)];
+	pthread_mutex_lock(&teeq_chans_lock);
+	__atomic_store_n(&s->id, 0, __ATOMIC_RELAXED);
+	s->chan = NULL;
+	pthread_mutex_unlock(&teeq_chans_lock);
+	chan->id = 0;
+}
+
+/* ---- open and close -------------------------------------------------------------- */
+
 int teeq_chan_open(const char *name, struct teeq_chan **out)
 {
 	char path[108];
@@ -380,8 +411,10 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 	chan = calloc(1, sizeof(*chan));
 	if (!chan)
 		return -ENOMEM;
+	chan->ops = &teeq_rings_ops;
 	chan->sock = chan->memfd = -1;
 	chan->nr_qp = nr_qp;
+	chan->nr_excl = nr_qp - 1;
 	chan->spin_ns =
 		teeq_env("TEEQ_SPIN_US", TEEQ_DEFAULT_SPIN_US, 0, 10000000) *
 		1000;
@@ -412,36 +445,39 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 	chan->stats.queue_pairs = nr_qp;
 	chan->stats.queue_depth = depth;
 	chan->stats.heap_size = chan->layout.heap_size;
-
-	pthread_mutex_lock(&teeq_live_lock);
-	chan->gen = teeq_next_gen++;
-	chan->next_live = teeq_live;
-	teeq_live = chan;
-	pthread_mutex_unlock(&teeq_live_lock);
+	ret = teeq_chan_register(chan);
+	if (ret)
+		goto err;
 	*out = chan;
 	return 0;
 err:
+	__atomic_store_n(&chan->finalized, 1, __ATOMIC_RELAXED);
 	teeq_chan_close(chan);
 	return ret;
 }
 
+/*
+ * TEEC_FinalizeContext(). Hanging up makes teeq-sw close our sessions and
+ * free its side of the channel; ours goes now too, shared memory the
+ * application did not release included. Its id names nothing any more, so
+ * the TEEC structs still holding it fail or release harmlessly.
+ */
 void teeq_chan_close(struct teeq_chan *chan)
 {
-	struct teeq_chan **pp;
-	uint32_t i;
+	uint32_t i, cursor = 0, id;
+	struct shm_buf buf;
 
-	pthread_mutex_lock(&teeq_live_lock);
-	for (pp = &teeq_live; *pp; pp = &(*pp)->next_live) {
-		if (*pp == chan) {
-			*pp = chan->next_live;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&teeq_live_lock);
-
-	/* hanging up makes teeq-sw close our sessions and free the channel */
+	__atomic_store_n(&chan->finalized, 1, __ATOMIC_RELEASE);
+	teeq_chan_kill(chan, "the context was finalized");
+	teeq_chan_unregister(chan);
+	teeq_queues_orphan(chan);
 	if (chan->sock >= 0)
 		close(chan->sock);
+	while (chan->shms.cap && (id = shm_ids_next(&chan->shms, &cursor))) {
+		if (!shm_ids_remove(&chan->shms, id, &buf))
+			teeq_shm_destroy(
+				chan, (struct teeq_shm *)(uintptr_t)buf.cookie);
+	}
 	for (i = 0; chan->qp && i < chan->nr_qp; i++)
 		teeq_qp_fini(&chan->qp[i]);
 	free(chan->qp);

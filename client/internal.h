@@ -1,5 +1,26 @@
 /* SPDX-License-Identifier: MIT */
-/* libteeq internals: channels, queue pairs, pending calls, shared memory. */
+/*
+ * libteeq internals: channels, queue pairs and the call lifecycle, shared
+ * memory. The front ends (teec.c for GlobalPlatform, async.c for batches)
+ * drive calls through queue.c: synchronous ones whole (teeq_call(),
+ * teeq_call_open(), teeq_cancel()), async ones through its verbs, as
+ * liburing's helpers drive io_uring:
+ *
+ *   qp  = teeq_qp_lease_queue(chan, q)   a queue pair for the queue's life
+ *   sqe = teeq_qp_get_sqe(qp, kind, &t)  an entry and its tag (credit)
+ *         ... fill it; teeq_params_lower() ...
+ *         teeq_qp_unprep(qp, t)          or take it back, unpublished
+ *         teeq_qp_publish(qp)            everything got so far, in flight
+ *   n   = teeq_qp_reap_into(qp, out, m)  completions out, raised, tags
+ *                                        given back (teeq_qp_wait() to
+ *                                        wait for some)
+ *         teeq_qp_release(qp)
+ *
+ * Beneath the verbs a transport moves entries to the secure world and
+ * completions back (struct teeq_xport_ops): host mode copies them through
+ * the channel's shared rings (rings.c); a kernel mode hands them to a
+ * driver instead, with the lifecycle above unchanged.
+ */
 #ifndef TEEQ_CLIENT_INTERNAL_H
 #define TEEQ_CLIENT_INTERNAL_H
 
@@ -11,9 +32,15 @@
 
 #include <pthread.h>
 #include <tee_client_api.h>
+#include <tee_client_api_extensions.h>
 #include <teeq.h>
 
 #define TEEQ_API __attribute__((visibility("default")))
+/* The call path's helpers, whose inlining the instruction counts need. */
+#define TEEQ_ALWAYS_INLINE static inline __attribute__((always_inline))
+/* Thread-locals of the call path: a fixed offset from the thread pointer,
+ * not a __tls_get_addr() call per access. */
+#define TEEQ_TLS __thread __attribute__((tls_model("initial-exec")))
 
 /* Defaults, each overridable from the environment (see client/chan.c). */
 #define TEEQ_DEFAULT_QPAIRS 8
@@ -23,9 +50,12 @@
 #define TEEQ_MAX_SHMS 4096
 
 enum teeq_shm_kind {
-	TEEQ_SHM_POOL, /* allocated in the heap: zero-copy */
+	TEEQ_SHM_ALLOC, /* allocated in the heap: zero-copy, ours to free */
+	TEEQ_SHM_IN_HEAP, /* caller's memory that lies in the heap: in place */
 	TEEQ_SHM_SHADOW, /* caller's memory, bounced through a heap shadow */
 	TEEQ_SHM_FD, /* a sealed memfd mapped by the secure side: zero-copy */
+	TEEQ_SHM_ALLOC_FD, /* allocated as a memfd of its own (too big for
+			    * the heap): zero-copy, ours to unmap and close */
 };
 
 struct teeq_shm {
@@ -35,21 +65,26 @@ struct teeq_shm {
 	uint32_t wire_id; /* buffer id on the wire */
 	uint64_t wire_off; /* where the buffer starts in it */
 	void *shadow; /* SHADOW: the heap copy */
-	void *map; /* FD: our mapping */
+	void *map; /* FD, ALLOC_FD: our mapping */
+	int fd; /* ALLOC_FD: the memfd */
 };
 
-/* A temporary memref copied through the heap for one call. */
+/* A temporary memref copied for one call: through a heap block, or, when
+ * the heap cannot hold it, through a memfd registered for the call. */
 struct teeq_bounce {
-	uint64_t heap_off; /* 0 with size 0: none */
+	uint64_t heap_off; /* the block, when fd < 0 */
 	uint64_t size;
 	void *user; /* where the caller's bytes are */
 	int copy_back;
-	int owned; /* a block of the call's own: freed at completion */
+	int owned; /* a block (or memfd) of the call's own: freed at the end */
+	int fd; /* -1, or the call's own memfd */
+	void *map; /* its mapping */
+	uint32_t buf_id; /* its registration */
 };
 
 enum teeq_pending_state {
 	TEEQ_PENDING_FREE,
-	TEEQ_PENDING_PREPARED, /* in the SQ, not yet published */
+	TEEQ_PENDING_PREPARED, /* got, not yet published */
 	TEEQ_PENDING_IN_FLIGHT,
 	TEEQ_PENDING_DONE,
 };
@@ -60,22 +95,23 @@ enum teeq_pending_kind {
 	TEEQ_PENDING_DISCARD, /* fire and forget: freed when it completes */
 };
 
+/* One call from getting its entry until its completion is consumed. */
 struct teeq_pending {
 	uint32_t gen;
 	uint8_t state;
 	uint8_t kind;
 	uint16_t param_types; /* the wire types submitted */
-	uint32_t window[TEEQ_NUM_PARAMS]; /* memref sizes submitted */
-	struct teeq_cqe cqe; /* valid when DONE */
-	TEEC_Operation *op;
-	uint64_t user_data;
-	struct teeq_bounce bounce[TEEQ_NUM_PARAMS];
 	uint8_t bounces; /* bit i: bounce[i] is in use */
 	uint32_t next_done; /* FIFO of DONE async entries */
-};
+	TEEC_Operation *op;
+	struct teeq_cqe cqe; /* valid when DONE */
+	uint64_t user_data; /* the async caller's */
+	uint32_t window[TEEQ_NUM_PARAMS]; /* memref sizes submitted */
+	struct teeq_bounce *bounce; /* TEEQ_NUM_PARAMS of them */
+} __attribute__((aligned(TEEQ_CACHELINE)));
 
 /* Per queue pair, so calls on different pairs never share a counter's
- * line. One writer at a time (the pair's owner, or whoever holds the
+ * line. One writer at a time (the pair's lessee, or whoever holds the
  * shared pair's lock): a plain add, stored atomically for readers. */
 struct teeq_qp_stats {
 	uint64_t calls;
@@ -83,40 +119,89 @@ struct teeq_qp_stats {
 	uint64_t bounced_memrefs;
 	uint64_t bounce_bytes;
 	uint64_t doorbells;
-	uint64_t waits_spun;
-	uint64_t waits_slept;
 };
 
 #define TEEQ_QP_STAT(qp, field, n)                                    \
 	__atomic_store_n(&(qp)->stats.field, (qp)->stats.field + (n), \
 			 __ATOMIC_RELAXED)
 
+/*
+ * A queue pair. Pairs 0 .. nr_qp - 2 are exclusive: one lessee at a time
+ * owns everything below, with no lock. Leased for one synchronous call,
+ * a pair carries that call alone (the solo call: no tag, its own pending
+ * entry, user_data solo_seq); leased by an async queue for its life, it
+ * carries up to depth tagged calls. The last pair is shared: any number
+ * of tagged calls are in flight on it at once, each thread holding its
+ * lock while it touches the pair; cancellations go there too.
+ */
 struct teeq_qp {
 	struct teeq_chan *chan;
-	struct teeq_qp_stats stats;
+	/* the lessee: NULL when free; set by compare-and-swap; atomic */
+	void *owner;
+	int shared;
 	uint32_t index;
+	uint32_t depth;
+	/* tags a sync call may not take: on the shared pair one is kept for
+	 * cancellations, so that one can always reach the secure world */
+	uint32_t reserve;
+	uint32_t nr_free;
+	uint32_t prepared; /* entries in stage[0 .. prepared) */
+	uint32_t in_flight; /* published, completion not yet seen */
+	uint32_t done_head, done_tail, nr_done; /* FIFO; tags + 1 */
+	struct teeq_pending *pend;
+	uint32_t *free_tags;
+	struct teeq_sqe *stage; /* depth entries: got, not yet published */
+	uint64_t solo_seq; /* user_data of the solo call */
+	struct teeq_pending solo;
+	struct teeq_bounce *bounces; /* depth + 1 sets: tags', then solo's */
+	struct teeq_qp_stats stats;
+	/* the transport's: host mode's rings and doorbells */
 	struct ring sq, cq;
 	int sq_db, cq_db; /* eventfds: we write sq_db, wait on cq_db */
 	struct ring_wait wait;
-	uint32_t depth;
-	struct teeq_pending *pend;
-	uint32_t *free_tags;
-	uint32_t nr_free;
-	struct teeq_sqe *stage; /* depth entries: prepared, not committed */
-	uint32_t prepared; /* SQEs in stage[0 .. prepared) */
-	uint32_t done_head, done_tail, nr_done; /* FIFO; tags + 1 */
-	void *owner; /* lease holder; atomic */
-	/* The last pair is shared by the threads that found no free pair:
-	 * they take the lock around ring and table accesses, and one at a
-	 * time (waiting set) blocks on the completion ring for all. */
-	int shared;
+	/* shared pair only: one waiter at a time blocks on the completions
+	 * for everyone (waiting set); the others wait on cond, which is
+	 * broadcast whenever a completion or a tag comes back */
 	int waiting;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };
 
+/*
+ * What moves entries between libteeq and a secure world. Called by the
+ * pair's lessee (or with the shared pair's lock held), except wait, which
+ * the shared pair's waiter calls unlocked: it may touch only what takes
+ * completions in.
+ */
+struct teeq_xport_ops {
+	/* Sends @n entries; 0, or -EPROTO when the channel broke. Credits
+	 * guarantee room: the transport never has to wait for it. */
+	int (*submit)(struct teeq_qp *qp, const struct teeq_sqe *sqes,
+		      uint32_t n);
+	/* Completions that have arrived, looking for up to @want; or
+	 * -EPROTO when the channel broke. */
+	int (*ready)(struct teeq_qp *qp, uint32_t want);
+	/* Completion @i of those (0: the oldest), where the peer wrote it:
+	 * the caller copies it before it believes any of it. */
+	const struct teeq_cqe *(*cqe)(struct teeq_qp *qp, uint32_t i);
+	/* The oldest @n completions are copied: the peer may reuse them. */
+	void (*consume)(struct teeq_qp *qp, uint32_t n);
+	/* Waits until completions may be there or @timeout_ns passes (< 0:
+	 * no limit). 0, -EPIPE when the secure world is gone, or -EPROTO
+	 * when the channel broke. */
+	int (*wait)(struct teeq_qp *qp, int64_t timeout_ns);
+};
+
+extern const struct teeq_xport_ops teeq_rings_ops;
+
 struct teeq_chan {
-	uint64_t gen; /* unique per channel, for thread-local caches */
+	const struct teeq_xport_ops *ops;
+	struct teeq_qp *qp;
+	uint32_t nr_qp;
+	uint32_t nr_excl; /* exclusive pairs: nr_qp - 1 */
+	const char *dead; /* why the secure world is gone; atomic */
+	uint32_t id; /* in teeq_chans[], what the TEEC structs hold */
+	int finalized; /* atomic */
 	int sock;
 	pthread_mutex_t ctl_lock; /* one control request at a time */
 	uint32_t ctl_seq;
@@ -126,88 +211,305 @@ struct teeq_chan {
 	unsigned char *heap;
 	struct shm_pool pool;
 	struct shm_ids shms;
-	uint32_t nr_qp;
-	struct teeq_qp *qp;
-	const char *dead; /* why the secure world is gone; atomic */
-	uint32_t next_cancel_id; /* atomic */
 	uint64_t spin_ns;
 	uint32_t sw_pid;
+	struct teeq_queue *queues; /* its async queues; under ctl_lock */
 	struct teeq_stats stats; /* the fixed figures; counters are per pair */
-	struct teeq_chan *next_live;
 };
+
+/*
+ * Sessions, shared memory, operations and queues name their channel by
+ * id, not by pointer: an id is a slot of teeq_chans[] and a generation,
+ * so one kept past TEEC_FinalizeContext() (which frees the channel), or
+ * copied, finds nothing and fails cleanly instead of touching freed
+ * memory. Id 0 is never issued.
+ */
+#define TEEQ_CHAN_SLOT_BITS 10
+#define TEEQ_MAX_CONTEXTS (1u << TEEQ_CHAN_SLOT_BITS) /* open at once */
+
+struct teeq_chan_slot {
+	uint32_t id; /* 0: free; atomic */
+	struct teeq_chan *chan;
+};
+
+extern struct teeq_chan_slot teeq_chans[TEEQ_MAX_CONTEXTS];
+
+/* The open channel @id names, or NULL. */
+static inline struct teeq_chan *teeq_chan_lookup(uint32_t id)
+{
+	const struct teeq_chan_slot *s =
+		&teeq_chans[id & (TEEQ_MAX_CONTEXTS - 1)];
+
+	/* acquire: the slot's chan is at least as new as its id; pairs
+	 * with the release in teeq_chan_open() */
+	if (teeq_unlikely(__atomic_load_n(&s->id, __ATOMIC_ACQUIRE) != id ||
+			  !id))
+		return NULL;
+	return s->chan;
+}
 
 /* chan.c */
 int teeq_chan_open(const char *name, struct teeq_chan **out);
+/* TEEC_FinalizeContext(): hangs up, frees the channel, and with it the
+ * shared memory still registered; its id finds nothing from now on. */
 void teeq_chan_close(struct teeq_chan *chan);
 void teeq_chan_kill(struct teeq_chan *chan, const char *why);
 static inline int teeq_chan_dead(struct teeq_chan *chan)
 {
 	return __atomic_load_n(&chan->dead, __ATOMIC_ACQUIRE) != NULL;
 }
+static inline int teeq_chan_finalized(struct teeq_chan *chan)
+{
+	return __atomic_load_n(&chan->finalized, __ATOMIC_ACQUIRE);
+}
 int teeq_chan_reg_fd(struct teeq_chan *chan, int fd, uint32_t flags,
 		     uint32_t *buf_id, uint64_t *size);
 int teeq_chan_unreg(struct teeq_chan *chan, uint32_t buf_id);
 int teeq_chan_sw_stats(struct teeq_chan *chan, struct teeq_sw_stats *st);
-/* Is @chan (with generation @gen) still open? */
-int teeq_chan_alive(struct teeq_chan *chan, uint64_t gen);
 
-/* queue.c */
+/* debug.c: TEEQ_DEBUG=1 says on stderr, once each, what went wrong or
+ * was unusual; silent otherwise. */
+enum teeq_debug_event {
+	TEEQ_DEBUG_SHARED_PAIR, /* a call found every exclusive pair busy */
+	TEEQ_DEBUG_CREDIT_WAIT, /* a sync call waited for credit */
+	TEEQ_DEBUG_MEMFD_BOUNCE, /* a temp memref too big for the heap */
+	TEEQ_DEBUG_MEMFD_ALLOC, /* shared memory too big for the heap */
+	TEEQ_DEBUG_NR_EVENTS,
+};
+void teeq_debug_event(enum teeq_debug_event ev);
+/* A channel died; its reason is said once per channel. */
+void teeq_debug_dead(const struct teeq_chan *chan, const char *why);
+
+/* ---- queue.c: queue pairs and the call lifecycle ------------------------ */
+
 int teeq_qp_init(struct teeq_chan *chan, uint32_t index);
 void teeq_qp_fini(struct teeq_qp *qp);
-/* The calling thread's queue pair on @chan. */
-struct teeq_qp *teeq_qp_get(struct teeq_chan *chan);
-/* Around every use of a pair's rings and tables; free unless shared. */
-static inline void teeq_qp_lock(struct teeq_qp *qp)
+
+/* The pair a thread tries first (a hint: index + 1, 0 = none yet). */
+extern TEEQ_TLS uint32_t teeq_qp_home;
+/* Lessee value of a pair leased for one call. */
+#define TEEQ_QP_CALL ((void *)1)
+
+static inline int teeq_qp_try_lease(struct teeq_qp *qp, void *lessee)
 {
-	if (qp->shared)
-		pthread_mutex_lock(&qp->lock);
+	void *none = NULL;
+
+	/* acquire: what the previous lessee did to the pair is visible to
+	 * us; pairs with the release in teeq_qp_release() */
+	return __atomic_compare_exchange_n(&qp->owner, &none, lessee, 0,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
-static inline void teeq_qp_unlock(struct teeq_qp *qp)
+
+struct teeq_qp *teeq_qp_acquire_slow(struct teeq_chan *chan);
+/* The shared pair, locked. */
+struct teeq_qp *teeq_qp_acquire_shared(struct teeq_chan *chan);
+
+/*
+ * A queue pair for one call: the thread's home pair when it is free,
+ * else another free exclusive pair (which becomes home), else the shared
+ * pair, locked. A thread holds no pair between calls.
+ */
+static inline struct teeq_qp *teeq_qp_acquire(struct teeq_chan *chan)
+{
+	uint32_t home = teeq_qp_home - 1;
+
+	if (teeq_likely(home < chan->nr_excl) &&
+	    teeq_likely(teeq_qp_try_lease(&chan->qp[home], TEEQ_QP_CALL)))
+		return &chan->qp[home];
+	return teeq_qp_acquire_slow(chan);
+}
+
+/* An exclusive pair's lease is over. */
+static inline void teeq_qp_release_excl(struct teeq_qp *qp)
+{
+	/* release: our use of the pair is over before the next lessee's
+	 * begins; pairs with the acquire in teeq_qp_try_lease() */
+	__atomic_store_n(&qp->owner, NULL, __ATOMIC_RELEASE);
+}
+
+static inline void teeq_qp_release(struct teeq_qp *qp)
 {
 	if (qp->shared)
 		pthread_mutex_unlock(&qp->lock);
+	else
+		teeq_qp_release_excl(qp);
 }
-/* Leases a pair for a teeq_queue (never the shared one); NULL if none. */
-struct teeq_qp *teeq_qp_lease_exclusive(struct teeq_chan *chan, void *owner);
-/* Takes a free tag; -1 when the queue is full. */
-int teeq_qp_tag_alloc(struct teeq_qp *qp, enum teeq_pending_kind kind);
-void teeq_qp_tag_free(struct teeq_qp *qp, uint32_t tag);
-/* The next staged SQE, for @tag; fills user_data. */
-struct teeq_sqe *teeq_qp_prep(struct teeq_qp *qp, uint32_t tag);
-/* Copies the staged SQEs into the ring and publishes them, ringing the
- * doorbell if asked. */
-void teeq_qp_commit(struct teeq_qp *qp);
-/* Moves available completions into their pending entries. */
+
+/* The pair a queue leases for its life (never the shared one); NULL if
+ * every exclusive pair is in use. */
+struct teeq_qp *teeq_qp_lease_queue(struct teeq_chan *chan, void *queue);
+
+static inline uint64_t teeq_qp_user_data(const struct teeq_qp *qp, uint32_t tag)
+{
+	return (uint64_t)qp->pend[tag].gen << 32 | tag;
+}
+
+/* Waits (sync calls) until a tag is free for them; 0, or -EPIPE when the
+ * channel died meanwhile. */
+int teeq_qp_wait_credit(struct teeq_qp *qp, enum teeq_pending_kind kind);
+
+/*
+ * Gets an entry: a free tag for a call of @kind, and the staged entry it
+ * fills, its first line zeroed and user_data set. NULL when the pair has
+ * no credit left for @kind (async callers say BUSY; sync callers wait in
+ * teeq_qp_wait_credit() and try again).
+ */
+static inline struct teeq_sqe *
+teeq_qp_get_sqe(struct teeq_qp *qp, enum teeq_pending_kind kind, uint32_t *tagp)
+{
+	struct teeq_pending *p;
+	struct teeq_sqe *sqe;
+	uint64_t user_data;
+	uint32_t tag;
+
+	if (teeq_unlikely(qp->nr_free <=
+			  (kind == TEEQ_PENDING_SYNC ? qp->reserve : 0)))
+		return NULL;
+	tag = qp->free_tags[--qp->nr_free];
+	p = &qp->pend[tag];
+	user_data = (uint64_t)++p->gen << 32 | tag;
+	p->state = TEEQ_PENDING_PREPARED;
+	p->kind = (uint8_t)kind;
+	p->param_types = 0;
+	p->bounces = 0;
+	/* each staged entry holds a tag: never more than depth of them */
+	sqe = &qp->stage[qp->prepared++];
+	/* the second line is zeroed by teeq_params_lower(), and copied only
+	 * when a parameter lives there (teeq_sqe_size()) */
+	memset(sqe, 0, TEEQ_CACHELINE);
+	sqe->user_data = user_data;
+	*tagp = tag;
+	return sqe;
+}
+
+/* Gives a tag back once its completion is consumed (or it never left). */
+static inline void teeq_qp_put(struct teeq_qp *qp, uint32_t tag)
+{
+	qp->pend[tag].state = TEEQ_PENDING_FREE;
+	qp->free_tags[qp->nr_free++] = tag;
+}
+
+/* Takes back the last entry got (@tag), which was not published. */
+void teeq_qp_unprep(struct teeq_qp *qp, uint32_t tag);
+/* Publishes every entry got since the last publish: in flight now. */
+void teeq_qp_publish(struct teeq_qp *qp);
+/* Moves completions that arrived into their pending entries. */
 void teeq_qp_poll(struct teeq_qp *qp);
-/* Waits until @tag is DONE (or the channel died: then it is made DONE
- * with TARGET_DEAD). Called with the pair locked; returns locked. */
+/* Waits until @tag is DONE (a dead channel completes it with
+ * TARGET_DEAD). The shared pair's lock is held, and may be dropped and
+ * taken again meanwhile. */
 void teeq_qp_wait_tag(struct teeq_qp *qp, uint32_t tag);
-/* Waits until some async completion is DONE or @timeout_ns passes. */
-void teeq_qp_wait_any(struct teeq_qp *qp, int64_t timeout_ns);
+/* Waits once until completions may be there or @timeout_ns passes; a
+ * dead channel completes what is in flight with TARGET_DEAD. */
+void teeq_qp_wait(struct teeq_qp *qp, int64_t timeout_ns);
+/* The oldest async completion on the done list, or NULL. */
+struct teeq_pending *teeq_qp_pop_done(struct teeq_qp *qp, uint32_t *tag);
+/* Up to @max async completions into @out, raised into their operations,
+ * their tags given back: first the done list's, then new ones. */
+unsigned int teeq_qp_reap_into(struct teeq_qp *qp, struct teeq_completion *out,
+			       unsigned int max);
 /* The channel is dead: complete everything in flight with TARGET_DEAD. */
 void teeq_qp_fail_all(struct teeq_qp *qp);
 
-/* params.c */
-/* Lowers @op into the SQE and pending entry; bounces what must be.
- * Returns TEEC_SUCCESS or a TEEC error (origin API). */
+/* Was @op cancelled before it started? Then it is reset to not started
+ * (and the call returns TEEC_ERROR_CANCEL before lowering anything). */
+int teeq_op_cancelled(TEEC_Operation *op);
+/* Marks @op started with a fresh cancel id; -ECANCELED (and @op reset to
+ * not started) when it was cancelled before it started. */
+int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session);
+/* The operation is over: a cancellation now has nothing to reach. */
+static inline void teeq_op_end(TEEC_Operation *op)
+{
+	if (op)
+		__atomic_store_n(&op->imp.cancel_id, 0, __ATOMIC_RELAXED);
+}
+/* Runs one synchronous operation (INVOKE, CLOSE_SESSION); returns the
+ * result and fills its origin. */
+TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
+		      uint32_t func, TEEC_Operation *op, uint32_t *origin);
+/* Runs one OPEN_SESSION; *@session is the new session's id on success. */
+TEEC_Result teeq_call_open(struct teeq_chan *chan, const struct teeq_uuid *uuid,
+			   uint32_t login, uint32_t login_data,
+			   TEEC_Operation *op, uint32_t *origin,
+			   uint32_t *session);
+/* Sends a cancellation for @op's call in flight (best effort). */
+void teeq_cancel(TEEC_Operation *op);
+
+/* async.c: the context is being finalized; its queues fail from now on. */
+void teeq_queues_orphan(struct teeq_chan *chan);
+
+/* ---- params.c -------------------------------------------------------- */
+
+/* Lowers @op into the entry and pending entry; bounces what must be.
+ * Returns TEEC_SUCCESS or a TEEC error (origin API); nothing is left
+ * held on error. */
 TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_sqe *sqe, struct teeq_pending *p);
 /* Raises the completion into @op (outputs, sizes, copy-back) and frees the
  * bounces. Returns the final result; *origin is set. */
 TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_pending *p, uint32_t *origin);
-/* Frees the bounces of a call that never reached the secure world. */
+/* Frees the bounces of a call whose outputs nobody will read. */
 void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p);
 
-/* teec.c */
-/* Gives @op a cancel id and marks it started; -ECANCELED if it was
- * cancelled before it started. */
-int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session);
-void teeq_op_end(TEEC_Operation *op);
-/* Runs one synchronous operation; fills the result and origin. */
-TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
-		      uint32_t func, TEEC_Operation *op,
-		      const struct teeq_uuid *uuid, uint32_t login_data,
-		      uint32_t *origin, uint32_t *new_session);
+/*
+ * Operations of values only, the common case, lowered and raised in line:
+ * no memory, no bounce, and the wire's types are GlobalPlatform's. In a
+ * type nibble, memrefs have bit 2 (and GP's registered ones bit 3),
+ * outputs bit 1, inputs bit 0.
+ */
+#define TEEQ_TYPES_MEMREF 0x4444u
+#define TEEQ_TYPES_OUTPUT 0x2222u
+#define TEEQ_TYPES_INPUT 0x1111u
+
+/* Is every parameter NONE or a VALUE_*? */
+static inline int teeq_params_values_only(uint32_t types)
+{
+	return !(types & 0xccccu);
+}
+
+TEEQ_ALWAYS_INLINE void teeq_params_lower_values(const TEEC_Operation *op,
+						 struct teeq_sqe *sqe,
+						 struct teeq_pending *p)
+{
+	uint32_t types = op->paramTypes & 0xffffu;
+	int i;
+
+	/* inputs and inouts carry a and b; everything else stays zero */
+#pragma GCC unroll 4
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++)
+		if ((types >> (4 * i)) & 1u) {
+			sqe->params[i].value.a = op->params[i].value.a;
+			sqe->params[i].value.b = op->params[i].value.b;
+		}
+	p->param_types = (uint16_t)types;
+	sqe->param_types = (uint16_t)types;
+}
+
+TEEQ_ALWAYS_INLINE void teeq_params_raise_values(TEEC_Operation *op,
+						 const struct teeq_pending *p)
+{
+	uint32_t types = p->param_types;
+	int i;
+
+#pragma GCC unroll 4
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++)
+		if ((types >> (4 * i)) & 2u) {
+			op->params[i].value.a = p->cqe.params[i].value.a;
+			op->params[i].value.b = p->cqe.params[i].value.b;
+		}
+}
+
+/* ---- shared memory (teec.c) ------------------------------------------- */
+
+/* Frees what @shm holds and @shm itself (the context is finalized). */
+void teeq_shm_destroy(struct teeq_chan *chan, struct teeq_shm *shm);
+
+/* A sealed memfd of @size bytes, mapped and registered with the secure
+ * world, for a buffer the heap cannot hold. 0 or -errno. */
+int teeq_memfd_buffer(struct teeq_chan *chan, uint64_t size, uint32_t flags,
+		      int *fd, void **map, uint32_t *buf_id);
+void teeq_memfd_buffer_free(struct teeq_chan *chan, int fd, void *map,
+			    uint64_t size, uint32_t buf_id);
 
 #endif /* TEEQ_CLIENT_INTERNAL_H */

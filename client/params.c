@@ -5,9 +5,10 @@
  * Memory that lives in the channel's heap (TEEC_AllocateSharedMemory) or
  * in a registered memfd (TEEC_RegisterSharedMemoryFileDescriptor) is
  * passed in place. Anything else cannot be seen by the secure side and is
- * copied through the heap: temporary memrefs into a buffer allocated for
- * the call, registered plain memory into the shadow it got at
- * registration. Every such copy is counted in the context's stats.
+ * copied: temporary memrefs into a heap block of the call's own (or, when
+ * the heap cannot hold them, a memfd registered for the call), registered
+ * plain memory into the shadow it got at registration. Every such copy is
+ * counted in the context's stats.
  *
  * Completions are checked against what was submitted: an output size
  * beyond its window is believed only as the needed size of a
@@ -18,11 +19,19 @@
 #include <errno.h>
 #include <string.h>
 
-static void teeq_bounce_in(struct teeq_qp *qp, void *dst, const void *src,
-			   uint64_t n)
+static void teeq_bounce_copy(struct teeq_qp *qp, void *dst, const void *src,
+			     uint64_t n)
 {
 	memcpy(dst, src, n);
 	TEEQ_QP_STAT(qp, bounce_bytes, n);
+}
+
+/* Where a bounce's bytes are on our side. */
+static unsigned char *teeq_bounce_mem(struct teeq_qp *qp,
+				      const struct teeq_bounce *b)
+{
+	return b->fd >= 0 ? (unsigned char *)b->map :
+			    qp->chan->heap + b->heap_off;
 }
 
 static void teeq_params_free(struct teeq_qp *qp, struct teeq_pending *p)
@@ -30,26 +39,37 @@ static void teeq_params_free(struct teeq_qp *qp, struct teeq_pending *p)
 	struct teeq_chan *chan = qp->chan;
 	int i;
 
-	for (i = 0; p->bounces && i < TEEQ_NUM_PARAMS; i++) {
-		if ((p->bounces & (1u << i)) && p->bounce[i].owned)
-			shm_pool_free(&chan->pool, p->bounce[i].heap_off);
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
+		struct teeq_bounce *b = &p->bounce[i];
+
+		if (!(p->bounces & (1u << i)) || !b->owned)
+			continue;
+		if (b->fd >= 0)
+			teeq_memfd_buffer_free(chan, b->fd, b->map, b->size,
+					       b->buf_id);
+		else
+			shm_pool_free(&chan->pool, b->heap_off);
 	}
 	p->bounces = 0;
 }
 
 void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p)
 {
-	teeq_params_free(qp, p);
+	if (p->bounces)
+		teeq_params_free(qp, p);
 }
 
-/* TEEC_MEMREF_TEMP_*: bounce through a heap buffer of the call's own. */
+/* TEEC_MEMREF_TEMP_*: bounce through memory of the call's own. */
 static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 				     const TEEC_TempMemoryReference *ref,
 				     union teeq_param *wire,
 				     struct teeq_bounce *b)
 {
 	struct teeq_chan *chan = qp->chan;
-	uint64_t off;
+	uint64_t off = 0;
+	uint32_t buf_id = TEEQ_BUF_ID_HEAP;
+	int fd = -1, ret;
+	void *map = NULL;
 
 	if (ref->size > TEEC_CONFIG_SHAREDMEM_MAX_SIZE)
 		return TEEC_ERROR_EXCESS_DATA;
@@ -62,37 +82,56 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 	wire->memref.buf_id = TEEQ_BUF_ID_HEAP;
 	if (!ref->size)
 		return TEEC_SUCCESS; /* an empty window at offset 0 */
-	if (shm_pool_alloc(&chan->pool, ref->size, 0, &off))
-		return TEEC_ERROR_OUT_OF_MEMORY;
+	if (shm_pool_alloc(&chan->pool, ref->size, 0, &off)) {
+		/* the heap cannot hold it now: a memfd for this call */
+		ret = teeq_memfd_buffer(chan, ref->size,
+					type == TEEC_MEMREF_TEMP_INPUT ?
+						TEEQ_HOST_REG_READ :
+						TEEQ_HOST_REG_READ |
+							TEEQ_HOST_REG_WRITE,
+					&fd, &map, &buf_id);
+		if (ret) /* nor a memfd */
+			return TEEC_ERROR_OUT_OF_MEMORY;
+		teeq_debug_event(TEEQ_DEBUG_MEMFD_BOUNCE);
+		off = 0;
+	}
 	*b = (struct teeq_bounce){ .heap_off = off,
 				   .size = ref->size,
 				   .user = ref->buffer,
 				   .copy_back = type != TEEC_MEMREF_TEMP_INPUT,
-				   .owned = 1 };
+				   .owned = 1,
+				   .fd = fd,
+				   .map = map,
+				   .buf_id = buf_id };
 	if (type != TEEC_MEMREF_TEMP_OUTPUT)
-		teeq_bounce_in(qp, chan->heap + off, ref->buffer, ref->size);
+		teeq_bounce_copy(qp, teeq_bounce_mem(qp, b), ref->buffer,
+				 ref->size);
 	TEEQ_QP_STAT(qp, bounced_memrefs, 1);
+	wire->memref.buf_id = buf_id;
 	wire->memref.offset = off;
 	return TEEC_SUCCESS;
 }
 
-/* TEEC_MEMREF_WHOLE / PARTIAL_*: a window of registered shared memory. */
-static TEEC_Result teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
-				     const TEEC_RegisteredMemoryReference *ref,
-				     union teeq_param *wire,
-				     struct teeq_bounce *b, unsigned int *wtype)
+/* TEEC_MEMREF_WHOLE / PARTIAL_*: a window of registered shared memory.
+ * Returns the wire type, or 0 with *@res set. */
+static unsigned int teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
+				      const TEEC_RegisteredMemoryReference *ref,
+				      union teeq_param *wire,
+				      struct teeq_bounce *b, int *bounced,
+				      TEEC_Result *res)
 {
 	struct teeq_chan *chan = qp->chan;
 	const TEEC_SharedMemory *parent = ref->parent;
 	uint64_t off = ref->offset, size = ref->size;
-	uint32_t need = 0, flags;
+	uint32_t need, flags;
 	struct teeq_shm *shm;
 	struct shm_buf buf;
 
-	if (!parent || parent->imp.chan != chan ||
+	*res = TEEC_ERROR_BAD_PARAMETERS;
+	if (!parent || parent->imp.ctx_id != chan->id ||
 	    shm_ids_lookup(&chan->shms, parent->imp.id, &buf) ||
 	    (struct teeq_shm *)(uintptr_t)buf.cookie != parent->imp.shm)
-		return TEEC_ERROR_BAD_PARAMETERS; /* released, or not ours */
+		return 0; /* released, or not ours */
 	shm = parent->imp.shm;
 	flags = shm->flags;
 	if (type == TEEC_MEMREF_WHOLE) {
@@ -107,94 +146,108 @@ static TEEC_Result teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
 			       TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
 		if ((flags & need) != need ||
 		    !shm_window_ok(shm->size, off, size))
-			return TEEC_ERROR_BAD_PARAMETERS;
+			return 0;
 	}
-	if (size > TEEC_CONFIG_SHAREDMEM_MAX_SIZE)
-		return TEEC_ERROR_EXCESS_DATA;
-	*wtype = need == TEEC_MEM_INPUT	 ? TEEQ_PARAM_MEMREF_INPUT :
-		 need == TEEC_MEM_OUTPUT ? TEEQ_PARAM_MEMREF_OUTPUT :
-					   TEEQ_PARAM_MEMREF_INOUT;
+	if (size > TEEC_CONFIG_SHAREDMEM_MAX_SIZE) {
+		*res = TEEC_ERROR_EXCESS_DATA;
+		return 0;
+	}
 	wire->memref.size = (uint32_t)size;
 	wire->memref.buf_id = shm->wire_id;
 	wire->memref.offset = shm->wire_off + off;
 	if (shm->kind != TEEQ_SHM_SHADOW) {
 		TEEQ_QP_STAT(qp, zero_copy_memrefs, 1);
-		return TEEC_SUCCESS;
+	} else {
+		/* plain memory: through its shadow, both ways as the type
+		 * says */
+		*b = (struct teeq_bounce){
+			.heap_off = shm->wire_off + off,
+			.size = size,
+			.user = (char *)parent->buffer + off,
+			.copy_back = (need & TEEC_MEM_OUTPUT) != 0,
+			.fd = shm->fd, /* a shadow too big for the heap */
+			.map = (char *)shm->shadow + off,
+		};
+		if (need & TEEC_MEM_INPUT)
+			teeq_bounce_copy(qp, teeq_bounce_mem(qp, b), b->user,
+					 size);
+		TEEQ_QP_STAT(qp, bounced_memrefs, 1);
+		*bounced = 1;
 	}
-	/* plain memory: through its shadow, both ways as the type says */
-	*b = (struct teeq_bounce){ .heap_off = shm->wire_off + off,
-				   .size = size,
-				   .user = (char *)parent->buffer + off,
-				   .copy_back = (need & TEEC_MEM_OUTPUT) != 0 };
-	if (need & TEEC_MEM_INPUT)
-		teeq_bounce_in(qp, chan->heap + b->heap_off, b->user, size);
-	TEEQ_QP_STAT(qp, bounced_memrefs, 1);
-	return TEEC_SUCCESS;
+	return need == TEEC_MEM_INPUT  ? TEEQ_PARAM_MEMREF_INPUT :
+	       need == TEEC_MEM_OUTPUT ? TEEQ_PARAM_MEMREF_OUTPUT :
+					 TEEQ_PARAM_MEMREF_INOUT;
 }
 
 TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_sqe *sqe, struct teeq_pending *p)
 {
-	unsigned int wtypes[TEEQ_NUM_PARAMS] = { 0 };
+	uint32_t types = op->paramTypes & 0xffffu, wtypes = 0, type;
 	TEEC_Result res = TEEC_SUCCESS;
-	int i;
+	unsigned int wtype;
+	int i, bounced;
 
-	p->param_types = 0;
-	if (!op)
-		return TEEC_SUCCESS;
-	if (op->paramTypes & TEEQ_SQE_LINE2_PARAMS)
+	if (teeq_sqe_size((uint16_t)types) > TEEQ_CACHELINE)
 		memset((char *)sqe + TEEQ_CACHELINE, 0,
 		       sizeof(*sqe) - TEEQ_CACHELINE);
-	for (i = 0; i < TEEQ_NUM_PARAMS && res == TEEC_SUCCESS; i++) {
-		uint32_t type = TEEC_PARAM_TYPE_GET(op->paramTypes, i);
+	if (teeq_params_values_only(types)) {
+		teeq_params_lower_values(op, sqe, p);
+		return TEEC_SUCCESS;
+	}
+	for (i = 0; types; i++, types >>= 4) {
 		union teeq_param *wire = &sqe->params[i];
+		TEEC_Parameter *param = &op->params[i];
 
+		type = types & 0xfu;
 		switch (type) {
 		case TEEC_NONE:
-			break;
+			continue;
 		case TEEC_VALUE_INPUT:
 		case TEEC_VALUE_INOUT:
-			wire->value.a = op->params[i].value.a;
-			wire->value.b = op->params[i].value.b;
+			wire->value.a = param->value.a;
+			wire->value.b = param->value.b;
 			/* fall through */
 		case TEEC_VALUE_OUTPUT:
-			wtypes[i] = type;
-			break;
+			wtypes |= type << (4 * i);
+			continue;
 		case TEEC_MEMREF_TEMP_INPUT:
 		case TEEC_MEMREF_TEMP_OUTPUT:
 		case TEEC_MEMREF_TEMP_INOUT:
-			wtypes[i] = type;
 			p->bounce[i].size = 0;
-			res = teeq_lower_tmpref(qp, type, &op->params[i].tmpref,
-						wire, &p->bounce[i]);
+			res = teeq_lower_tmpref(qp, type, &param->tmpref, wire,
+						&p->bounce[i]);
+			if (res != TEEC_SUCCESS)
+				goto fail;
 			if (p->bounce[i].size)
-				p->bounces |= 1u << i;
+				p->bounces |= (uint8_t)(1u << i);
+			wtypes |= type << (4 * i);
 			break;
 		case TEEC_MEMREF_WHOLE:
 		case TEEC_MEMREF_PARTIAL_INPUT:
 		case TEEC_MEMREF_PARTIAL_OUTPUT:
 		case TEEC_MEMREF_PARTIAL_INOUT:
-			p->bounce[i].size = 0;
-			res = teeq_lower_memref(qp, type, &op->params[i].memref,
-						wire, &p->bounce[i],
-						&wtypes[i]);
-			if (p->bounce[i].size)
-				p->bounces |= 1u << i;
+			bounced = 0;
+			wtype = teeq_lower_memref(qp, type, &param->memref,
+						  wire, &p->bounce[i], &bounced,
+						  &res);
+			if (!wtype)
+				goto fail;
+			if (bounced)
+				p->bounces |= (uint8_t)(1u << i);
+			wtypes |= wtype << (4 * i);
 			break;
 		default:
 			res = TEEC_ERROR_BAD_PARAMETERS;
+			goto fail;
 		}
-		p->window[i] =
-			teeq_param_is_memref(wtypes[i]) ? wire->memref.size : 0;
+		p->window[i] = wire->memref.size;
 	}
-	if (res != TEEC_SUCCESS) {
-		teeq_params_free(qp, p);
-		return res;
-	}
-	p->param_types =
-		TEEQ_PARAM_TYPES(wtypes[0], wtypes[1], wtypes[2], wtypes[3]);
-	sqe->param_types = p->param_types;
+	p->param_types = (uint16_t)wtypes;
+	sqe->param_types = (uint16_t)wtypes;
 	return TEEC_SUCCESS;
+fail:
+	teeq_params_drop(qp, p);
+	return res;
 }
 
 static void teeq_raise_size(TEEC_Operation *op, int i, uint32_t size)
@@ -207,37 +260,53 @@ static void teeq_raise_size(TEEC_Operation *op, int i, uint32_t size)
 		op->params[i].memref.size = size;
 }
 
+/* Is every output size within its window (or only a needed size)? */
+static int teeq_raise_sizes_ok(const struct teeq_pending *p, TEEC_Result res)
+{
+	uint32_t types = p->param_types, t;
+	int i;
+
+	if (!(types & TEEQ_TYPES_MEMREF) || res == TEEC_ERROR_SHORT_BUFFER)
+		return 1;
+	for (i = 0; types; i++, types >>= 4) {
+		t = types & 0xfu;
+		if (teeq_param_is_memref(t) && teeq_param_is_output(t) &&
+		    p->cqe.params[i].memref.size > p->window[i])
+			return 0;
+	}
+	return 1;
+}
+
 TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_pending *p, uint32_t *origin)
 {
-	struct teeq_chan *chan = qp->chan;
 	TEEC_Result res = p->cqe.result;
-	int i, reached = p->cqe.origin == TEEQ_ORIGIN_TRUSTED_APP;
+	uint32_t types = p->param_types, t, n;
+	int i;
 
 	*origin = p->cqe.origin;
-	if (!p->param_types) /* nothing to check, raise or free */
+	if (!types) /* nothing to check, raise or free */
 		return res;
-	/* a size past its window is only believable as a needed size */
-	for (i = 0; reached && i < TEEQ_NUM_PARAMS; i++) {
-		unsigned int t = TEEQ_PARAM_TYPE_GET(p->param_types, i);
-
-		if (teeq_param_is_memref(t) && teeq_param_is_output(t) &&
-		    p->cqe.params[i].memref.size > p->window[i] &&
-		    res != TEEC_ERROR_SHORT_BUFFER) {
-			res = TEEC_ERROR_COMMUNICATION;
-			*origin = TEEC_ORIGIN_COMMS;
-			reached = 0;
-		}
+	/* outputs come only from a trusted app that ran */
+	if (p->cqe.origin != TEEQ_ORIGIN_TRUSTED_APP || !op)
+		goto out;
+	if (teeq_params_values_only(types)) { /* no sizes, no bounces */
+		teeq_params_raise_values(op, p);
+		return res;
 	}
-	for (i = 0; op && reached && i < TEEQ_NUM_PARAMS; i++) {
-		unsigned int t = TEEQ_PARAM_TYPE_GET(p->param_types, i);
+	if (!teeq_raise_sizes_ok(p, res)) {
+		res = TEEC_ERROR_COMMUNICATION;
+		*origin = TEEC_ORIGIN_COMMS;
+		goto out;
+	}
+	for (i = 0, types &= 0xffffu; types; i++, types >>= 4) {
 		const union teeq_param_out *out = &p->cqe.params[i];
 		struct teeq_bounce *b = &p->bounce[i];
-		uint32_t n;
 
-		if (!teeq_param_is_output(t))
+		t = types & 0xfu;
+		if (!(t & TEEQ_TYPES_OUTPUT))
 			continue;
-		if (teeq_param_is_value(t)) {
+		if (!(t & TEEQ_TYPES_MEMREF)) {
 			op->params[i].value.a = out->value.a;
 			op->params[i].value.b = out->value.b;
 			continue;
@@ -248,9 +317,9 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			continue;
 		n = out->memref.size < b->size ? out->memref.size :
 						 (uint32_t)b->size;
-		memcpy(b->user, chan->heap + b->heap_off, n);
-		TEEQ_QP_STAT(qp, bounce_bytes, n);
+		teeq_bounce_copy(qp, b->user, teeq_bounce_mem(qp, b), n);
 	}
-	teeq_params_free(qp, p);
+out:
+	teeq_params_drop(qp, p);
 	return res;
 }

@@ -1,16 +1,36 @@
 // SPDX-License-Identifier: MIT
 /*
- * Queue pairs, client side. Each thread leases its own queue pair (as
- * NVMe and blk-mq give each CPU its own queue), so the call path takes no
- * lock; threads beyond the pairs available share the last pair under a
- * mutex. In-flight calls are bounded by the ring depth (the credits): a
- * call holds a tag, which is its slot in the pending table and its
- * user_data on the wire, from submission until its completion is consumed.
+ * Queue pairs and the call lifecycle, client side. The front ends call
+ * the verbs declared in client/internal.h; this file owns every state a
+ * call goes through (got, published, in flight, done, given back) and
+ * knows nothing of how entries travel (the transport's ops do).
+ *
+ * Which pair a call uses. Pairs 0 .. nr_qp - 2 are exclusive and leased
+ * with one compare-and-swap, for one synchronous call or for an async
+ * queue's life. A thread tries its home pair first (spread over the pairs
+ * round-robin, so threads rarely meet), then any free one, and gives the
+ * pair back when the call returns: a thread holds no pair between calls.
+ * A pair leased for a call carries that call alone, the solo call: no
+ * lock, no tag, and the lessee itself collects the completion, which must
+ * carry the pair's current solo_seq. When every exclusive pair is in use
+ * (more threads in calls than pairs, or pairs leased by queues) the call
+ * goes to the last pair, shared under a mutex by any number of calls in
+ * flight: one thread blocks on the completions for all and hands each
+ * its own.
+ *
+ * Credits. A call on the shared pair or in a queue holds a tag, its slot
+ * in the pending table and its user_data on the wire, from getting its
+ * entry until its completion is consumed, so in-flight calls never
+ * outnumber the ring's entries. A synchronous call on the shared pair
+ * that finds no tag free waits for one to come back; it never fails for
+ * lack of ring space. One tag of the shared pair is kept back from
+ * synchronous calls for cancellations, which go there, so a cancellation
+ * can always be sent, even when every call in flight waits for one.
  *
  * Completions are untrusted: one that names no call in flight, or has
  * fields it may not have, kills the channel.
  */
-#include "client/internal.h"
+#include "client/rings.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,40 +38,16 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#define TEEQ_TL_SLOTS 8
+TEEQ_TLS uint32_t teeq_qp_home;
+/* Round-robin home pairs for new threads; atomic. */
+static uint32_t teeq_qp_next_home;
 
-/* The calling thread's leases: a small cache keyed by channel + gen. */
-struct teeq_lease {
-	struct teeq_chan *chan;
-	uint64_t gen;
-	struct teeq_qp *qp;
-};
-
-static __thread struct teeq_lease teeq_tl[TEEQ_TL_SLOTS];
-static __thread char teeq_tl_token; /* its address names this thread */
-static pthread_key_t teeq_tl_key;
-static pthread_once_t teeq_tl_once = PTHREAD_ONCE_INIT;
-
-/* Thread exit: hand our leases back to the channels still open. */
-static void teeq_tl_release(void *unused)
-{
-	int i;
-
-	(void)unused;
-	for (i = 0; i < TEEQ_TL_SLOTS; i++) {
-		struct teeq_lease *l = &teeq_tl[i];
-
-		if (l->chan && teeq_chan_alive(l->chan, l->gen) &&
-		    !l->qp->shared)
-			__atomic_store_n(&l->qp->owner, NULL, __ATOMIC_RELEASE);
-		l->chan = NULL;
-	}
-}
-
-static void teeq_tl_init(void)
-{
-	pthread_key_create(&teeq_tl_key, teeq_tl_release);
-}
+/* Cancel ids: each thread takes a block of them at a time, so that a call
+ * takes no atomic operation for its own. Nonzero, and reused only after
+ * 2^32 ids, as the secure side expects. */
+#define TEEQ_CANCEL_BLOCK 4096u
+static uint32_t teeq_cancel_next_block; /* atomic */
+static TEEQ_TLS uint32_t teeq_cancel_next, teeq_cancel_left;
 
 int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 {
@@ -68,19 +64,27 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 				 RING_PRODUCER, &qp->cq, RING_CONSUMER))
 		return -EPROTO;
 	qp->depth = qp->sq.entries;
-	qp->pend = calloc(qp->depth, sizeof(*qp->pend));
+	qp->pend = aligned_alloc(TEEQ_CACHELINE,
+				 (size_t)qp->depth * sizeof(*qp->pend));
+	qp->bounces = calloc((size_t)(qp->depth + 1) * TEEQ_NUM_PARAMS,
+			     sizeof(*qp->bounces));
 	qp->free_tags = calloc(qp->depth, sizeof(*qp->free_tags));
 	qp->stage = aligned_alloc(TEEQ_CACHELINE,
 				  (size_t)qp->depth * sizeof(*qp->stage));
-	if (!qp->pend || !qp->free_tags || !qp->stage ||
+	if (!qp->pend || !qp->bounces || !qp->free_tags || !qp->stage ||
 	    pthread_mutex_init(&qp->lock, NULL) ||
 	    pthread_cond_init(&qp->cond, NULL))
 		return -ENOMEM;
-	for (i = 0; i < qp->depth; i++)
+	memset(qp->pend, 0, (size_t)qp->depth * sizeof(*qp->pend));
+	for (i = 0; i < qp->depth; i++) {
 		qp->free_tags[i] = qp->depth - 1 - i;
+		qp->pend[i].bounce = &qp->bounces[i * TEEQ_NUM_PARAMS];
+	}
+	qp->solo.bounce = &qp->bounces[qp->depth * TEEQ_NUM_PARAMS];
 	qp->nr_free = qp->depth;
 	/* the last pair is the shared overflow pair */
 	qp->shared = index == chan->nr_qp - 1;
+	qp->reserve = qp->shared ? 1 : 0;
 	return 0;
 }
 
@@ -93,301 +97,990 @@ void teeq_qp_fini(struct teeq_qp *qp)
 	if (qp->cq_db >= 0)
 		close(qp->cq_db);
 	free(qp->pend);
+	free(qp->bounces);
 	free(qp->free_tags);
 	free(qp->stage);
 	pthread_mutex_destroy(&qp->lock);
 	pthread_cond_destroy(&qp->cond);
 }
 
-/* ---- leases ------------------------------------------------------------------- */
+/* ---- leases ------------------------------------------------------------- */
 
-struct teeq_qp *teeq_qp_lease_exclusive(struct teeq_chan *chan, void *owner)
+struct teeq_qp *teeq_qp_acquire_slow(struct teeq_chan *chan)
 {
-	uint32_t i;
-	void *none;
+	uint32_t home = teeq_qp_home - 1, i, n = chan->nr_excl;
+	struct teeq_qp *qp;
 
-	for (i = 0; i + 1 < chan->nr_qp; i++) {
-		none = NULL;
-		if (__atomic_compare_exchange_n(&chan->qp[i].owner, &none,
-						owner, 0, __ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED))
-			return &chan->qp[i];
+	if (home >= n) {
+		/* a thread's first call: its home, round-robin */
+		home = __atomic_fetch_add(&teeq_qp_next_home, 1,
+					  __ATOMIC_RELAXED) %
+		       n;
+		teeq_qp_home = home + 1;
+		if (teeq_qp_try_lease(&chan->qp[home], TEEQ_QP_CALL))
+			return &chan->qp[home];
 	}
-	return NULL;
+	/* home is busy: the next free one becomes home */
+	for (i = 1; i < n; i++) {
+		qp = &chan->qp[(home + i) % n];
+		if (teeq_qp_try_lease(qp, TEEQ_QP_CALL)) {
+			teeq_qp_home = qp->index + 1;
+			return qp;
+		}
+	}
+	teeq_debug_event(TEEQ_DEBUG_SHARED_PAIR);
+	return teeq_qp_acquire_shared(chan);
 }
 
-struct teeq_qp *teeq_qp_get(struct teeq_chan *chan)
+struct teeq_qp *teeq_qp_acquire_shared(struct teeq_chan *chan)
 {
-	struct teeq_lease *l, *slot = NULL;
-	struct teeq_qp *qp;
-	int i;
+	struct teeq_qp *qp = &chan->qp[chan->nr_qp - 1];
 
-	for (i = 0; i < TEEQ_TL_SLOTS; i++) {
-		l = &teeq_tl[i];
-		if (l->chan == chan && l->gen == chan->gen)
-			return l->qp;
-		/* a free slot, or one for a channel since closed */
-		if (!slot && (!l->chan || !teeq_chan_alive(l->chan, l->gen)))
-			slot = l;
-	}
-	if (!slot) /* this thread uses many contexts at once */
-		return &chan->qp[chan->nr_qp - 1];
-	pthread_once(&teeq_tl_once, teeq_tl_init);
-	pthread_setspecific(teeq_tl_key, &teeq_tl_token);
-	qp = teeq_qp_lease_exclusive(chan, &teeq_tl_token);
-	if (!qp)
-		qp = &chan->qp[chan->nr_qp - 1];
-	*slot = (struct teeq_lease){ chan, chan->gen, qp };
+	pthread_mutex_lock(&qp->lock);
 	return qp;
 }
 
-/* ---- tags ----------------------------------------------------------------------- */
-
-int teeq_qp_tag_alloc(struct teeq_qp *qp, enum teeq_pending_kind kind)
+struct teeq_qp *teeq_qp_lease_queue(struct teeq_chan *chan, void *queue)
 {
-	struct teeq_pending *p;
-	uint32_t tag;
+	uint32_t i;
 
-	if (!qp->nr_free)
-		return -1;
-	tag = qp->free_tags[--qp->nr_free];
-	p = &qp->pend[tag];
-	p->gen++;
-	p->state = TEEQ_PENDING_PREPARED;
-	p->kind = (uint8_t)kind;
-	p->op = NULL;
-	p->bounces = 0;
-	return (int)tag;
+	for (i = 0; i < chan->nr_excl; i++)
+		if (teeq_qp_try_lease(&chan->qp[i], queue))
+			return &chan->qp[i];
+	return NULL;
 }
 
-void teeq_qp_tag_free(struct teeq_qp *qp, uint32_t tag)
+/* ---- the transport: host mode's inlined, any other through its ops -------- */
+
+/*
+ * Every use of the transport names its ops. The hot paths are written
+ * once, always inlined, and instantiated twice: with &teeq_rings_ops, a
+ * constant, so host mode's ring code is inlined and no pointer is
+ * followed; and with whatever ops a channel has.
+ */
+#define TEEQ_RINGS(ops) ((ops) == &teeq_rings_ops)
+
+TEEQ_ALWAYS_INLINE int teeq_xport_submit(const struct teeq_xport_ops *ops,
+					 struct teeq_qp *qp,
+					 const struct teeq_sqe *sqes,
+					 uint32_t n)
 {
-	qp->pend[tag].state = TEEQ_PENDING_FREE;
-	qp->free_tags[qp->nr_free++] = tag;
+	return TEEQ_RINGS(ops) ? teeq_rings_submit(qp, sqes, n) :
+				 ops->submit(qp, sqes, n);
 }
 
-static uint64_t teeq_user_data(struct teeq_qp *qp, uint32_t tag)
+TEEQ_ALWAYS_INLINE int teeq_xport_ready(const struct teeq_xport_ops *ops,
+					struct teeq_qp *qp, uint32_t want)
 {
-	return (uint64_t)qp->pend[tag].gen << 32 | tag;
+	return TEEQ_RINGS(ops) ? teeq_rings_ready(qp, want) :
+				 ops->ready(qp, want);
 }
 
 /*
- * Entries are prepared in private memory and copied into the ring when
- * they are committed, as NVMe drivers copy a command into their SQ: the
- * ring's lines were last read by the secure world, so the first store to
- * each waits for its line to come back, and stores complete in order.
- * Filled in place, every private store of the next preparations queues
- * behind that wait, one call after another; copied in a burst at commit,
- * the lines of a whole batch are fetched together.
+ * Completion @i of those ready. A loop over them keeps host mode's ring
+ * geometry in @b (teeq_xport_cqes(), once before the loop): the copies
+ * out of the slots cannot change it, so it is not read again per entry.
  */
-struct teeq_sqe *teeq_qp_prep(struct teeq_qp *qp, uint32_t tag)
+TEEQ_ALWAYS_INLINE void teeq_xport_cqes(const struct teeq_xport_ops *ops,
+					struct teeq_qp *qp,
+					struct ring_batch *b)
 {
-	/* each staged entry holds a tag: never more than depth of them */
-	struct teeq_sqe *sqe = &qp->stage[qp->prepared++];
-
-	/* the first line; the second is cleared by teeq_params_lower()
-	 * and copied only if a parameter lives there */
-	memset(sqe, 0, TEEQ_CACHELINE);
-	sqe->user_data = teeq_user_data(qp, tag);
-	return sqe;
+	if (TEEQ_RINGS(ops))
+		*b = ring_batch_of(&qp->cq);
 }
 
-void teeq_qp_commit(struct teeq_qp *qp)
+TEEQ_ALWAYS_INLINE const struct teeq_cqe *
+teeq_xport_cqe(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
+	       const struct ring_batch *b, uint32_t i)
 {
-	uint32_t n = qp->prepared, i;
-
-	if (!n)
-		return;
-	qp->prepared = 0;
-	if (ring_prod_space(&qp->sq, n) < n) {
-		/* only a broken (hostile) consumer gets here */
-		teeq_chan_kill(qp->chan, "submission ring broken");
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		const struct teeq_sqe *sqe = &qp->stage[i];
-		char *slot = ring_prod_slot(&qp->sq, i);
-
-		/* everything but the stamp, which the commit writes; fixed
-		 * sizes, so a few wide moves, not a string instruction */
-		memcpy(slot + RING_STAMP_SIZE,
-		       (const char *)sqe + RING_STAMP_SIZE,
-		       TEEQ_CACHELINE - RING_STAMP_SIZE);
-		if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
-			memcpy(slot + TEEQ_CACHELINE,
-			       (const char *)sqe + TEEQ_CACHELINE,
-			       sizeof(*sqe) - TEEQ_CACHELINE);
-	}
-	if (ring_prod_commit(&qp->sq, n)) {
-		ring_doorbell(&qp->sq, qp->sq_db);
-		TEEQ_QP_STAT(qp, doorbells, 1);
-	}
+	return TEEQ_RINGS(ops) ?
+		       (const struct teeq_cqe *)ring_batch_slot(b, i) :
+		       ops->cqe(qp, i);
 }
 
-/* ---- completions ------------------------------------------------------------------ */
+TEEQ_ALWAYS_INLINE void teeq_xport_consume(const struct teeq_xport_ops *ops,
+					   struct teeq_qp *qp, uint32_t n)
+{
+	if (TEEQ_RINGS(ops))
+		teeq_rings_consume(qp, n);
+	else
+		ops->consume(qp, n);
+}
 
-static void teeq_qp_done(struct teeq_qp *qp, uint32_t tag)
+TEEQ_ALWAYS_INLINE int teeq_xport_wait(const struct teeq_xport_ops *ops,
+				       struct teeq_qp *qp, int64_t timeout_ns)
+{
+	return TEEQ_RINGS(ops) ? teeq_rings_wait(qp, timeout_ns) :
+				 ops->wait(qp, timeout_ns);
+}
+
+/* ---- completions: checks and failures --------------------------------------- */
+
+/* The format of a completion, in our copy: nothing a peer may not set. */
+static inline int teeq_cqe_clean(const struct teeq_cqe *cqe)
+{
+	return !(cqe->flags | cqe->reserved) &&
+	       cqe->origin - TEEQ_ORIGIN_API <=
+		       TEEQ_ORIGIN_TRUSTED_APP - TEEQ_ORIGIN_API;
+}
+
+static void teeq_pending_fail(struct teeq_pending *p, uint64_t user_data)
+{
+	memset(&p->cqe, 0, sizeof(p->cqe));
+	p->cqe.user_data = user_data;
+	p->cqe.result = TEEQ_ERROR_TARGET_DEAD;
+	p->cqe.origin = TEEQ_ORIGIN_COMMS;
+}
+
+static void teeq_qp_done_other(struct teeq_qp *qp, uint32_t tag);
+
+static inline void teeq_qp_done(struct teeq_qp *qp, uint32_t tag)
 {
 	struct teeq_pending *p = &qp->pend[tag];
 
 	p->state = TEEQ_PENDING_DONE;
+	qp->in_flight--;
 	TEEQ_QP_STAT(qp, calls, 1);
+	if (teeq_unlikely(p->kind != TEEQ_PENDING_SYNC))
+		teeq_qp_done_other(qp, tag);
+}
+
+/* Async and discarded calls: onto the done list, or gone at once. */
+static void teeq_qp_done_other(struct teeq_qp *qp, uint32_t tag)
+{
+	struct teeq_pending *p = &qp->pend[tag];
+
 	if (p->kind == TEEQ_PENDING_DISCARD) {
 		teeq_params_drop(qp, p);
-		teeq_qp_tag_free(qp, tag);
-	} else if (p->kind == TEEQ_PENDING_ASYNC) {
-		p->next_done = 0;
-		if (qp->done_tail)
-			qp->pend[qp->done_tail - 1].next_done = tag + 1;
-		else
-			qp->done_head = tag + 1;
-		qp->done_tail = tag + 1;
-		qp->nr_done++;
+		teeq_qp_put(qp, tag);
+		return;
 	}
-}
-
-/* A completion must name a call in flight and keep to the format. */
-static int teeq_cqe_valid(struct teeq_qp *qp, const struct teeq_cqe *cqe)
-{
-	uint32_t tag = (uint32_t)cqe->user_data;
-	const struct teeq_pending *p;
-
-	if (tag >= qp->depth)
-		return 0;
-	p = &qp->pend[tag];
-	return p->state == TEEQ_PENDING_IN_FLIGHT &&
-	       p->gen == (uint32_t)(cqe->user_data >> 32) && !cqe->flags &&
-	       !cqe->reserved && cqe->origin >= TEEQ_ORIGIN_API &&
-	       cqe->origin <= TEEQ_ORIGIN_TRUSTED_APP;
-}
-
-void teeq_qp_poll(struct teeq_qp *qp)
-{
-	struct teeq_cqe cqe;
-	uint32_t n, i;
-
-	/* no more completions can come than calls in flight: looking for
-	 * exactly those touches no line the secure side is about to write */
-	n = ring_cons_avail(&qp->cq, qp->depth - qp->nr_free);
-	for (i = 0; i < n; i++) {
-		memcpy(&cqe, ring_cons_slot(&qp->cq, i), sizeof(cqe));
-		if (!teeq_cqe_valid(qp, &cqe)) {
-			ring_cons_release(&qp->cq, i);
-			teeq_chan_kill(qp->chan,
-				       "bad completion from the secure "
-				       "world");
-			teeq_qp_fail_all(qp);
-			return;
-		}
-		qp->pend[(uint32_t)cqe.user_data].cqe = cqe;
-		teeq_qp_done(qp, (uint32_t)cqe.user_data);
-	}
-	if (n)
-		ring_cons_release(&qp->cq, n);
-	if (ring_broken(&qp->cq)) {
-		teeq_chan_kill(qp->chan, "completion ring broken");
-		teeq_qp_fail_all(qp);
-	}
+	p->next_done = 0;
+	if (qp->done_tail)
+		qp->pend[qp->done_tail - 1].next_done = tag + 1;
+	else
+		qp->done_head = tag + 1;
+	qp->done_tail = tag + 1;
+	qp->nr_done++;
 }
 
 void teeq_qp_fail_all(struct teeq_qp *qp)
 {
 	uint32_t tag;
 
-	for (tag = 0; tag < qp->depth; tag++) {
+	for (tag = 0; qp->in_flight && tag < qp->depth; tag++) {
 		struct teeq_pending *p = &qp->pend[tag];
 
 		if (p->state != TEEQ_PENDING_IN_FLIGHT)
 			continue;
-		memset(&p->cqe, 0, sizeof(p->cqe));
-		p->cqe.user_data = teeq_user_data(qp, tag);
-		p->cqe.result = TEEQ_ERROR_TARGET_DEAD;
-		p->cqe.origin = TEEQ_ORIGIN_COMMS;
+		teeq_pending_fail(p, teeq_qp_user_data(qp, tag));
 		teeq_qp_done(qp, tag);
 	}
 }
 
+static void teeq_qp_broken(struct teeq_qp *qp, const char *why)
+{
+	teeq_chan_kill(qp->chan, why);
+	teeq_qp_fail_all(qp);
+}
+
 /*
- * Blocks until the completion ring has entries (or @timeout_ns passes).
- * Touches only the completion ring's consumer side, so the shared pair's
- * waiter runs it unlocked. Returns nonzero when the channel is dead.
+ * Blocks until completions may be there (or @timeout_ns passes).
+ * Touches only what takes completions in, so the shared pair's waiter
+ * runs it unlocked. Returns nonzero when the channel is dead.
  */
+static const char *teeq_wait_failed(int err)
+{
+	return err == -EPIPE ? "the secure world hung up" :
+			       "the completion ring broke";
+}
+
 static int teeq_qp_block(struct teeq_qp *qp, int64_t timeout_ns)
 {
-	uint64_t slept = qp->wait.sleeps, spun = qp->wait.spin_hits;
-	long ret;
+	const struct teeq_xport_ops *ops = qp->chan->ops;
+	int err;
 
 	if (teeq_chan_dead(qp->chan))
 		return 1;
-	ret = ring_wait_entries(&qp->cq, &qp->wait, 1, timeout_ns);
-	if (qp->wait.sleeps != slept)
-		TEEQ_QP_STAT(qp, waits_slept, 1);
-	else if (qp->wait.spin_hits != spun)
-		TEEQ_QP_STAT(qp, waits_spun, 1);
-	if (ret < 0)
-		teeq_chan_kill(qp->chan,
-			       ret == -EPIPE ?
-				       "the secure world hung up" :
-				       "waiting for completions failed");
-	return ret < 0;
+	err = teeq_xport_wait(ops, qp, timeout_ns);
+	if (teeq_likely(!err))
+		return 0;
+	teeq_chan_kill(qp->chan, teeq_wait_failed(err));
+	return 1;
+}
+
+/* ---- the solo call of an exclusive pair ------------------------------------ */
+
+/* Its entry: the first staged one, line one zeroed, the next user_data. */
+static inline struct teeq_sqe *teeq_qp_solo_sqe(struct teeq_qp *qp)
+{
+	struct teeq_sqe *sqe = qp->stage;
+
+	memset(sqe, 0, TEEQ_CACHELINE);
+	sqe->user_data = qp->solo_seq + 1;
+	return sqe;
+}
+
+/*
+ * Sends it: solo_seq then names it, and counts it among the pair's calls
+ * (each is completed, by the secure world or by the channel's death).
+ * Nonzero when the channel broke instead.
+ */
+TEEQ_ALWAYS_INLINE int teeq_qp_solo_send(const struct teeq_xport_ops *ops,
+					 struct teeq_qp *qp, uint32_t size)
+{
+	int err;
+
+	/* stored atomically: teeq_context_stats() reads it */
+	__atomic_store_n(&qp->solo_seq, qp->solo_seq + 1, __ATOMIC_RELAXED);
+	err = TEEQ_RINGS(ops) ? teeq_rings_submit_one(qp, qp->stage, size) :
+				ops->submit(qp, qp->stage, 1);
+	if (teeq_unlikely(err))
+		/* only a broken (hostile) consumer gets here */
+		teeq_chan_kill(qp->chan, "the submission ring broke");
+	return err;
+}
+
+/* What teeq_qp_solo_wait() does with a completion besides its result. */
+enum teeq_solo_take {
+	TEEQ_SOLO_RESULT, /* nothing else: a call without outputs */
+	TEEQ_SOLO_WHOLE, /* all of it, into qp->solo.cqe */
+	TEEQ_SOLO_VALUES, /* value outputs, straight into the operation */
+};
+
+/*
+ * Waits for the solo call's completion and returns its result and origin;
+ * @take says what else it keeps (@op: the values' operation). Each field
+ * is read once and checked in our copy: it must carry the pair's solo_seq
+ * and keep to the format, and outputs are believed only from a trusted app
+ * that ran. A dead channel completes the call with TARGET_DEAD. Nothing
+ * else is in flight on the pair.
+ */
+TEEQ_ALWAYS_INLINE TEEC_Result teeq_qp_solo_wait(
+	const struct teeq_xport_ops *ops, struct teeq_qp *qp,
+	enum teeq_solo_take take, TEEC_Operation *op, uint32_t *origin)
+{
+	struct ring_batch b;
+	struct teeq_cqe *copy = &qp->solo.cqe;
+	const struct teeq_cqe *slot;
+	uint64_t user_data, tail;
+	uint32_t result, org;
+	const char *why;
+	int n;
+
+	for (;;) {
+		n = teeq_xport_wait(ops, qp, -1);
+		if (teeq_unlikely(n)) {
+			why = teeq_wait_failed(n);
+			goto dead;
+		}
+		n = teeq_xport_ready(ops, qp, 1);
+		if (teeq_likely(n > 0))
+			break;
+		if (n < 0) {
+			why = "the completion ring broke";
+			goto dead;
+		}
+	}
+	teeq_xport_cqes(ops, qp, &b);
+	slot = teeq_xport_cqe(ops, qp, &b, 0);
+	if (take == TEEQ_SOLO_WHOLE) {
+		memcpy(copy, slot, sizeof(*copy));
+		user_data = copy->user_data;
+		result = copy->result;
+		org = copy->origin;
+		memcpy(&tail, &copy->flags, sizeof(tail));
+	} else {
+		/* only what a call without outputs needs, each field once */
+		user_data = teeq_load_relaxed(&slot->user_data);
+		result = teeq_load_relaxed(&slot->result);
+		org = teeq_load_relaxed(&slot->origin);
+		tail = teeq_load_relaxed((const uint64_t *)&slot->flags);
+	}
+	if (teeq_unlikely(user_data != qp->solo_seq || tail ||
+			  org - TEEQ_ORIGIN_API >
+				  TEEQ_ORIGIN_TRUSTED_APP - TEEQ_ORIGIN_API)) {
+		why = "a bad completion from the secure world";
+		goto dead;
+	}
+	if (take == TEEQ_SOLO_VALUES && org == TEEQ_ORIGIN_TRUSTED_APP) {
+		uint32_t types = qp->solo.param_types;
+		int i;
+
+#pragma GCC unroll 4
+		for (i = 0; i < TEEQ_NUM_PARAMS; i++)
+			if ((types >> (4 * i)) & 2u) { /* OUTPUT, INOUT */
+				op->params[i].value.a = teeq_load_relaxed(
+					&slot->params[i].value.a);
+				op->params[i].value.b = teeq_load_relaxed(
+					&slot->params[i].value.b);
+			}
+	}
+	teeq_xport_consume(ops, qp, 1);
+	*origin = org;
+	return result;
+dead:
+	teeq_chan_kill(qp->chan, why);
+	teeq_pending_fail(&qp->solo, qp->solo_seq);
+	*origin = TEEC_ORIGIN_COMMS;
+	return TEEC_ERROR_TARGET_DEAD;
+}
+
+/* ---- tagged calls: entries ----------------------------------------------- */
+
+void teeq_qp_unprep(struct teeq_qp *qp, uint32_t tag)
+{
+	/* only the last entry got can be taken back */
+	qp->prepared--;
+	teeq_qp_put(qp, tag);
+}
+
+TEEQ_ALWAYS_INLINE void teeq_qp_send(const struct teeq_xport_ops *ops,
+				     struct teeq_qp *qp)
+{
+	uint32_t n = qp->prepared, i;
+
+	for (i = 0; i < n; i++)
+		qp->pend[(uint32_t)qp->stage[i].user_data].state =
+			TEEQ_PENDING_IN_FLIGHT;
+	qp->prepared = 0;
+	qp->in_flight += n;
+	if (teeq_unlikely(teeq_xport_submit(ops, qp, qp->stage, n)))
+		/* only a broken (hostile) consumer gets here */
+		teeq_qp_broken(qp, "the submission ring broke");
+}
+
+void teeq_qp_publish(struct teeq_qp *qp)
+{
+	if (!qp->prepared)
+		return;
+	if (TEEQ_RINGS(qp->chan->ops))
+		teeq_qp_send(&teeq_rings_ops, qp);
+	else
+		teeq_qp_send(qp->chan->ops, qp);
+}
+
+/* ---- tagged calls: completions --------------------------------------------- */
+
+/* Does @user_data name a tagged call of ours in flight, with its
+ * generation? */
+static inline struct teeq_pending *teeq_qp_named(struct teeq_qp *qp,
+						 uint64_t user_data)
+{
+	uint32_t tag = (uint32_t)user_data;
+	struct teeq_pending *p;
+
+	if (teeq_unlikely(tag >= qp->depth))
+		return NULL;
+	p = &qp->pend[tag];
+	if (teeq_unlikely(p->state != TEEQ_PENDING_IN_FLIGHT ||
+			  p->gen != (uint32_t)(user_data >> 32)))
+		return NULL;
+	return p;
+}
+
+/*
+ * Moves the completions that arrived into their calls' pending entries.
+ * Each is copied once, straight into the entry its user_data names, and
+ * checked there: it must name a call in flight with its generation (the
+ * user_data is read once and kept) and keep to the format. Anything else
+ * is a hostile or broken secure world, and kills the channel.
+ */
+TEEQ_ALWAYS_INLINE void teeq_qp_reap_with(const struct teeq_xport_ops *ops,
+					  struct teeq_qp *qp)
+{
+	struct ring_batch b;
+	const struct teeq_cqe *slot;
+	struct teeq_pending *p;
+	uint64_t user_data;
+	uint32_t i;
+	int n;
+
+	if (!qp->in_flight)
+		return;
+	/* no more completions can come than calls in flight: looking for
+	 * exactly those touches no line the secure side is about to write */
+	n = teeq_xport_ready(ops, qp, qp->in_flight);
+	if (teeq_unlikely(n <= 0)) {
+		if (n < 0)
+			teeq_qp_broken(qp, "the completion ring broke");
+		return;
+	}
+	teeq_xport_cqes(ops, qp, &b);
+	for (i = 0; i < (uint32_t)n; i++) {
+		slot = teeq_xport_cqe(ops, qp, &b, i);
+		user_data = teeq_load_relaxed(&slot->user_data);
+		p = teeq_qp_named(qp, user_data);
+		if (teeq_unlikely(!p))
+			goto bad;
+		memcpy(&p->cqe, slot, sizeof(p->cqe));
+		p->cqe.user_data = user_data;
+		if (teeq_unlikely(!teeq_cqe_clean(&p->cqe)))
+			goto bad;
+		teeq_qp_done(qp, (uint32_t)user_data);
+	}
+	teeq_xport_consume(ops, qp, (uint32_t)n);
+	return;
+bad:
+	teeq_xport_consume(ops, qp, i);
+	teeq_qp_broken(qp, "a bad completion from the secure world");
+}
+
+static void teeq_qp_reap(struct teeq_qp *qp)
+{
+	if (TEEQ_RINGS(qp->chan->ops))
+		teeq_qp_reap_with(&teeq_rings_ops, qp);
+	else
+		teeq_qp_reap_with(qp->chan->ops, qp);
+}
+
+void teeq_qp_poll(struct teeq_qp *qp)
+{
+	teeq_qp_reap(qp);
 }
 
 /* One wait, then collect what arrived; a dead peer fails what is left. */
 static void teeq_qp_wait_once(struct teeq_qp *qp, int64_t timeout_ns)
 {
-	if (teeq_qp_block(qp, timeout_ns))
+	if (teeq_unlikely(teeq_qp_block(qp, timeout_ns)))
 		teeq_qp_fail_all(qp);
 	else
-		teeq_qp_poll(qp);
+		teeq_qp_reap(qp);
+}
+
+/* The shared pair, lock held: block on the completions for everyone,
+ * unlocked, then hand them over. */
+static void teeq_qp_wait_shared(struct teeq_qp *qp)
+{
+	int dead;
+
+	qp->waiting = 1;
+	pthread_mutex_unlock(&qp->lock);
+	/* nobody else touches the completion side meanwhile */
+	dead = teeq_qp_block(qp, -1);
+	pthread_mutex_lock(&qp->lock);
+	if (dead)
+		teeq_qp_fail_all(qp);
+	else
+		teeq_qp_reap(qp);
+	qp->waiting = 0;
+	pthread_cond_broadcast(&qp->cond);
 }
 
 void teeq_qp_wait_tag(struct teeq_qp *qp, uint32_t tag)
 {
-	int dead;
+	const struct teeq_pending *p = &qp->pend[tag];
 
 	if (!qp->shared) {
-		while (qp->pend[tag].state != TEEQ_PENDING_DONE)
+		/* our own pair: we collect its completions ourselves */
+		while (p->state != TEEQ_PENDING_DONE)
 			teeq_qp_wait_once(qp, -1);
 		return;
 	}
-	/* shared pair: one thread blocks on the ring for everyone, the rest
-	 * wait for it to hand their completions over */
-	while (qp->pend[tag].state != TEEQ_PENDING_DONE) {
+	/* shared pair: one thread blocks on the completions for everyone,
+	 * the rest wait for it to hand theirs over */
+	while (p->state != TEEQ_PENDING_DONE) {
 		if (qp->waiting) {
 			pthread_cond_wait(&qp->cond, &qp->lock);
 			continue;
 		}
-		teeq_qp_poll(qp);
-		if (qp->pend[tag].state == TEEQ_PENDING_DONE)
+		teeq_qp_reap(qp);
+		if (p->state == TEEQ_PENDING_DONE) {
+			pthread_cond_broadcast(&qp->cond);
 			break;
-		qp->waiting = 1;
-		pthread_mutex_unlock(&qp->lock);
-		/* nobody else touches the completion ring meanwhile */
-		dead = teeq_qp_block(qp, -1);
-		pthread_mutex_lock(&qp->lock);
-		if (dead)
-			teeq_qp_fail_all(qp);
-		else
-			teeq_qp_poll(qp);
-		qp->waiting = 0;
-		pthread_cond_broadcast(&qp->cond);
+		}
+		teeq_qp_wait_shared(qp);
 	}
 }
 
-void teeq_qp_wait_any(struct teeq_qp *qp, int64_t timeout_ns)
+void teeq_qp_wait(struct teeq_qp *qp, int64_t timeout_ns)
 {
-	uint64_t deadline = timeout_ns < 0 ?
-				    UINT64_MAX :
-				    ring_now_ns() + (uint64_t)timeout_ns;
-	uint64_t now;
+	if (teeq_qp_block(qp, timeout_ns))
+		teeq_qp_fail_all(qp);
+}
 
-	teeq_qp_poll(qp);
-	while (!qp->nr_done) {
-		now = ring_now_ns();
-		if (now >= deadline)
-			return;
-		teeq_qp_wait_once(qp, deadline == UINT64_MAX ?
-					      -1 :
-					      (int64_t)(deadline - now));
+struct teeq_pending *teeq_qp_pop_done(struct teeq_qp *qp, uint32_t *tagp)
+{
+	struct teeq_pending *p;
+	uint32_t tag;
+
+	if (!qp->nr_done)
+		return NULL;
+	tag = qp->done_head - 1;
+	p = &qp->pend[tag];
+	qp->done_head = p->next_done;
+	if (!qp->done_head)
+		qp->done_tail = 0;
+	qp->nr_done--;
+	*tagp = tag;
+	return p;
+}
+
+/* ---- async completions, straight to the caller ------------------------------ */
+
+/* A completed async call into @c: raised into its operation, its tag
+ * given back. */
+TEEQ_ALWAYS_INLINE void teeq_qp_deliver(struct teeq_qp *qp,
+					struct teeq_pending *p, uint32_t tag,
+					struct teeq_completion *c)
+{
+	TEEC_Operation *op = p->op;
+
+	c->user_data = p->user_data;
+	c->operation = op;
+	if (teeq_likely(!op)) {
+		c->result = p->cqe.result;
+		c->origin = p->cqe.origin;
+	} else {
+		c->result = teeq_params_raise(qp, op, p, &c->origin);
+		teeq_op_end(op);
 	}
+	teeq_qp_put(qp, tag);
+}
+
+TEEQ_ALWAYS_INLINE unsigned int
+teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
+		       struct teeq_completion *out, unsigned int max)
+{
+	struct teeq_pending *pend = qp->pend, *p;
+	struct ring_batch b;
+	const struct teeq_cqe *slot;
+	unsigned int n = 0;
+	uint64_t user_data;
+	uint32_t tag, want, i, depth = qp->depth, *free_tags = qp->free_tags;
+	uint32_t nr_free, in_flight, calls = 0;
+	int ready;
+
+	/* those an earlier poll moved to the done list come first */
+	while (n < max && (p = teeq_qp_pop_done(qp, &tag)))
+		teeq_qp_deliver(qp, p, tag, &out[n++]);
+	want = qp->in_flight < max - n ? qp->in_flight : max - n;
+	if (!want)
+		return n;
+	ready = teeq_xport_ready(ops, qp, want);
+	if (teeq_unlikely(ready <= 0)) {
+		if (ready < 0)
+			teeq_qp_broken(qp, "the completion ring broke");
+		return n;
+	}
+	teeq_xport_cqes(ops, qp, &b);
+	/* the loop's counts in registers, written back before anything
+	 * else looks at them */
+	nr_free = qp->nr_free;
+	in_flight = qp->in_flight;
+	for (i = 0; i < (uint32_t)ready; i++) {
+		slot = teeq_xport_cqe(ops, qp, &b, i);
+		user_data = teeq_load_relaxed(&slot->user_data);
+		tag = (uint32_t)user_data;
+		if (teeq_unlikely(tag >= depth))
+			goto bad;
+		p = &pend[tag];
+		if (teeq_unlikely(p->state != TEEQ_PENDING_IN_FLIGHT ||
+				  p->gen != (uint32_t)(user_data >> 32)))
+			goto bad;
+		if (teeq_likely(!p->op && p->kind == TEEQ_PENDING_ASYNC)) {
+			/* nothing to raise: the fields it needs, each read
+			 * once and checked in our copy */
+			struct teeq_completion *c = &out[n];
+			uint32_t result = teeq_load_relaxed(&slot->result);
+			uint32_t origin = teeq_load_relaxed(&slot->origin);
+			uint64_t tail = teeq_load_relaxed(
+				(const uint64_t *)&slot->flags);
+
+			if (teeq_unlikely(tail ||
+					  origin - TEEQ_ORIGIN_API >
+						  TEEQ_ORIGIN_TRUSTED_APP -
+							  TEEQ_ORIGIN_API))
+				goto bad;
+			c->user_data = p->user_data;
+			c->operation = NULL;
+			c->result = result;
+			c->origin = origin;
+			p->state = TEEQ_PENDING_FREE;
+			free_tags[nr_free++] = tag;
+			in_flight--;
+			calls++;
+			n++;
+			continue;
+		}
+		qp->nr_free = nr_free;
+		qp->in_flight = in_flight;
+		/* copied once, checked in our copy */
+		memcpy(&p->cqe, slot, sizeof(p->cqe));
+		p->cqe.user_data = user_data;
+		if (teeq_unlikely(!teeq_cqe_clean(&p->cqe)))
+			goto bad;
+		if (teeq_unlikely(p->kind != TEEQ_PENDING_ASYNC)) {
+			teeq_qp_done(qp, tag); /* not ours to hand out */
+		} else {
+			qp->in_flight--;
+			calls++;
+			teeq_qp_deliver(qp, p, tag, &out[n++]);
+		}
+		nr_free = qp->nr_free;
+		in_flight = qp->in_flight;
+	}
+	qp->nr_free = nr_free;
+	qp->in_flight = in_flight;
+	teeq_xport_consume(ops, qp, i);
+	TEEQ_QP_STAT(qp, calls, calls);
+	return n;
+bad:
+	qp->nr_free = nr_free;
+	qp->in_flight = in_flight;
+	teeq_xport_consume(ops, qp, i);
+	TEEQ_QP_STAT(qp, calls, calls);
+	teeq_qp_broken(qp, "a bad completion from the secure world");
+	return n;
+}
+
+unsigned int teeq_qp_reap_into(struct teeq_qp *qp, struct teeq_completion *out,
+			       unsigned int max)
+{
+	if (teeq_likely(TEEQ_RINGS(qp->chan->ops)))
+		return teeq_qp_reap_into_with(&teeq_rings_ops, qp, out, max);
+	return teeq_qp_reap_into_with(qp->chan->ops, qp, out, max);
+}
+
+/* ---- tagged calls: credit ---------------------------------------------------- */
+
+static int teeq_qp_has_credit(struct teeq_qp *qp, enum teeq_pending_kind kind)
+{
+	return qp->nr_free > (kind == TEEQ_PENDING_SYNC ? qp->reserve : 0);
+}
+
+int teeq_qp_wait_credit(struct teeq_qp *qp, enum teeq_pending_kind kind)
+{
+	teeq_debug_event(TEEQ_DEBUG_CREDIT_WAIT);
+	for (;;) {
+		if (!qp->waiting)
+			teeq_qp_reap(qp); /* cancellations free their tags */
+		if (teeq_qp_has_credit(qp, kind))
+			return 0;
+		if (teeq_chan_dead(qp->chan)) {
+			teeq_qp_fail_all(qp);
+			if (teeq_qp_has_credit(qp, kind))
+				return 0;
+			if (!qp->shared || (!qp->in_flight && !qp->waiting))
+				return -EPIPE;
+		}
+		if (!qp->shared)
+			/* a queue's own pair: its tags are calls in flight */
+			teeq_qp_wait_once(qp, -1);
+		else if (qp->waiting || !qp->in_flight)
+			/* the tags are with calls done and not yet consumed,
+			 * or being waited for: their threads broadcast */
+			pthread_cond_wait(&qp->cond, &qp->lock);
+		else
+			teeq_qp_wait_shared(qp);
+	}
+}
+
+/* ---- operations and cancellation ------------------------------------------ */
+
+/*
+ * TEEC_Operation.started is the only state an operation carries between
+ * calls, as GlobalPlatform has it: 0 before the call (the application
+ * zeroes it), 1 once started. A cancellation before the start leaves
+ * TEEQ_OP_CANCELLED there instead, which the start consumes. The imp
+ * fields are written before started says 1 and are read only after.
+ */
+#define TEEQ_OP_CANCELLED 2u
+
+TEEQ_ALWAYS_INLINE uint32_t teeq_cancel_id(void)
+{
+	if (teeq_unlikely(!teeq_cancel_left)) {
+		teeq_cancel_next = __atomic_fetch_add(&teeq_cancel_next_block,
+						      TEEQ_CANCEL_BLOCK,
+						      __ATOMIC_RELAXED);
+		teeq_cancel_left = TEEQ_CANCEL_BLOCK;
+		if (!teeq_cancel_next) { /* 0 means "not cancellable" */
+			teeq_cancel_next++;
+			teeq_cancel_left--;
+		}
+	}
+	teeq_cancel_left--;
+	return teeq_cancel_next++;
+}
+
+int teeq_op_cancelled(TEEC_Operation *op)
+{
+	uint32_t state = TEEQ_OP_CANCELLED;
+
+	if (teeq_likely(__atomic_load_n(&op->started, __ATOMIC_RELAXED) !=
+			TEEQ_OP_CANCELLED))
+		return 0; /* teeq_op_start() catches a cancel from now on */
+	/* consumed: the operation can be used again */
+	return __atomic_compare_exchange_n(&op->started, &state, 0, 0,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+TEEQ_ALWAYS_INLINE int teeq_op_start_inline(struct teeq_chan *chan,
+					    TEEC_Operation *op,
+					    uint32_t session)
+{
+	op->imp.ctx_id = chan->id;
+	op->imp.session_id = session;
+	__atomic_store_n(&op->imp.cancel_id, teeq_cancel_id(),
+			 __ATOMIC_RELAXED);
+	/* full barrier (an exchange): the imp fields are visible before
+	 * started, and a cancellation that got there first is seen */
+	if (teeq_unlikely(
+		    __atomic_exchange_n(&op->started, 1, __ATOMIC_ACQ_REL) ==
+		    TEEQ_OP_CANCELLED)) {
+		/* consumed: the operation can be used again */
+		__atomic_store_n(&op->imp.cancel_id, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&op->started, 0, __ATOMIC_RELEASE);
+		return -ECANCELED;
+	}
+	return 0;
+}
+
+int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
+{
+	return teeq_op_start_inline(chan, op, session);
+}
+
+void teeq_cancel(TEEC_Operation *op)
+{
+	struct teeq_chan *chan;
+	struct teeq_sqe *sqe;
+	struct teeq_qp *qp;
+	uint32_t state = 0, cancel_id, session, tag;
+
+	/* not started yet (started still 0): it will not start */
+	if (__atomic_compare_exchange_n(&op->started, &state, TEEQ_OP_CANCELLED,
+					0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE) ||
+	    state != 1)
+		return;
+	/* started: tell the secure world, if the call is still on */
+	cancel_id = __atomic_load_n(&op->imp.cancel_id, __ATOMIC_RELAXED);
+	chan = teeq_chan_lookup(op->imp.ctx_id);
+	session = op->imp.session_id;
+	if (!cancel_id || !chan || teeq_chan_dead(chan))
+		return;
+	/* on the shared pair, whose last tag is kept for this */
+	qp = teeq_qp_acquire_shared(chan);
+	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_DISCARD, &tag);
+	if (!sqe && !teeq_qp_wait_credit(qp, TEEQ_PENDING_DISCARD))
+		sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_DISCARD, &tag);
+	if (sqe) {
+		sqe->opcode = TEEQ_OP_CANCEL;
+		sqe->session = session;
+		sqe->cancel_id = cancel_id;
+		teeq_qp_publish(qp);
+	}
+	teeq_qp_release(qp);
+}
+
+/* ---- synchronous calls -------------------------------------------------- */
+
+/* What a call's entry says besides its parameters. */
+struct teeq_call_fields {
+	uint8_t opcode;
+	uint32_t session;
+	uint32_t func;
+	uint32_t login_data;
+	const struct teeq_uuid *uuid;
+};
+
+static TEEC_Result teeq_call_dead(struct teeq_chan *chan, uint32_t *origin)
+{
+	if (teeq_chan_finalized(chan)) {
+		*origin = TEEC_ORIGIN_API;
+		return TEEC_ERROR_BAD_STATE;
+	}
+	*origin = TEEC_ORIGIN_COMMS;
+	return TEEC_ERROR_TARGET_DEAD;
+}
+
+/* The operation's part of a call, after which @p holds its parameters;
+ * TEEC_SUCCESS or why it never left. */
+TEEQ_ALWAYS_INLINE TEEC_Result
+teeq_call_op(struct teeq_chan *chan, struct teeq_qp *qp, struct teeq_sqe *sqe,
+	     struct teeq_pending *p, TEEC_Operation *op, uint32_t session)
+{
+	TEEC_Result res;
+
+	if (teeq_unlikely(teeq_op_cancelled(op)))
+		return TEEC_ERROR_CANCEL;
+	if (teeq_likely(teeq_params_values_only(op->paramTypes))) {
+		if (teeq_sqe_size((uint16_t)op->paramTypes) > TEEQ_CACHELINE)
+			memset((char *)sqe + TEEQ_CACHELINE, 0,
+			       sizeof(*sqe) - TEEQ_CACHELINE);
+		teeq_params_lower_values(op, sqe, p);
+	} else {
+		p->bounces = 0;
+		res = teeq_params_lower(qp, op, sqe, p);
+		if (res != TEEC_SUCCESS)
+			return res;
+	}
+	if (teeq_unlikely(teeq_op_start_inline(chan, op, session))) {
+		teeq_params_drop(qp, p);
+		return TEEC_ERROR_CANCEL;
+	}
+	sqe->cancel_id = op->imp.cancel_id;
+	p->op = op;
+	return TEEC_SUCCESS;
+}
+
+/* A completed call's result, its outputs raised. */
+TEEQ_ALWAYS_INLINE TEEC_Result teeq_call_result(struct teeq_qp *qp,
+						struct teeq_pending *p,
+						TEEC_Operation *op,
+						uint32_t *origin)
+{
+	if (teeq_likely(!op || !p->param_types)) { /* nothing to raise */
+		*origin = p->cqe.origin;
+		return p->cqe.result;
+	}
+	return teeq_params_raise(qp, op, p, origin);
+}
+
+/* A call on the shared pair (locked): a tagged one, waiting for credit
+ * there if need be. Gives the pair back. */
+static TEEC_Result teeq_call_shared(struct teeq_chan *chan, struct teeq_qp *qp,
+				    const struct teeq_call_fields *f,
+				    TEEC_Operation *op, uint32_t *origin,
+				    uint32_t *new_session)
+{
+	struct teeq_pending *p;
+	struct teeq_sqe *sqe;
+	TEEC_Result res;
+	uint32_t tag;
+
+	while (!(sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_SYNC, &tag)))
+		if (teeq_qp_wait_credit(qp, TEEQ_PENDING_SYNC)) {
+			teeq_qp_release(qp);
+			return teeq_call_dead(chan, origin);
+		}
+	p = &qp->pend[tag];
+	sqe->opcode = f->opcode;
+	sqe->session = f->session;
+	sqe->func = f->func;
+	sqe->login_data = f->login_data;
+	if (f->uuid)
+		sqe->uuid = *f->uuid;
+	if (op) {
+		res = teeq_call_op(chan, qp, sqe, p, op, f->session);
+		if (res != TEEC_SUCCESS) {
+			/* nothing was published: take the entry back */
+			teeq_qp_unprep(qp, tag);
+			teeq_qp_release(qp);
+			*origin = TEEC_ORIGIN_API;
+			return res;
+		}
+	}
+	teeq_qp_publish(qp);
+	teeq_qp_wait_tag(qp, tag);
+	res = teeq_call_result(qp, p, op, origin);
+	if (new_session)
+		*new_session = p->cqe.session;
+	teeq_qp_put(qp, tag);
+	/* a thread may wait for that tag */
+	pthread_cond_broadcast(&qp->cond);
+	teeq_qp_release(qp);
+	teeq_op_end(op);
+	return res;
+}
+
+/*
+ * A synchronous call: the solo call of the thread's home pair, or of
+ * another free exclusive pair, else a tagged call on the shared pair.
+ * Written once, instantiated per transport (see teeq_xport_submit()).
+ */
+TEEQ_ALWAYS_INLINE TEEC_Result
+teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
+	       uint8_t opcode, uint32_t session, uint32_t func,
+	       uint32_t login_data, const struct teeq_uuid *uuid,
+	       TEEC_Operation *op, uint32_t *origin, uint32_t *new_session)
+{
+	struct teeq_pending *p;
+	struct teeq_sqe *sqe;
+	struct teeq_qp *qp;
+	TEEC_Result res;
+
+	if (teeq_unlikely(teeq_chan_dead(chan)))
+		return teeq_call_dead(chan, origin);
+	qp = teeq_qp_acquire(chan);
+	if (teeq_unlikely(qp->shared)) {
+		const struct teeq_call_fields f = { .opcode = opcode,
+						    .session = session,
+						    .func = func,
+						    .login_data = login_data,
+						    .uuid = uuid };
+
+		return teeq_call_shared(chan, qp, &f, op, origin, new_session);
+	}
+	p = &qp->solo;
+	sqe = teeq_qp_solo_sqe(qp);
+	sqe->opcode = opcode;
+	sqe->session = session;
+	sqe->func = func;
+	sqe->login_data = login_data;
+	if (uuid)
+		sqe->uuid = *uuid;
+	if (op) {
+		res = teeq_call_op(chan, qp, sqe, p, op, session);
+		if (teeq_unlikely(res != TEEC_SUCCESS)) {
+			teeq_qp_release_excl(qp);
+			*origin = TEEC_ORIGIN_API;
+			return res;
+		}
+	}
+	if (teeq_likely(!op || !p->param_types)) {
+		/* nothing to raise: the completion's fields straight */
+		if (teeq_unlikely(teeq_qp_solo_send(ops, qp, TEEQ_CACHELINE))) {
+			teeq_pending_fail(p, qp->solo_seq);
+			*origin = TEEC_ORIGIN_COMMS;
+			res = TEEC_ERROR_TARGET_DEAD;
+		} else {
+			res = teeq_qp_solo_wait(ops, qp,
+						new_session ? TEEQ_SOLO_WHOLE :
+							      TEEQ_SOLO_RESULT,
+						op, origin);
+		}
+	} else if (teeq_likely(teeq_params_values_only(p->param_types) &&
+			       !new_session)) {
+		/* values: their outputs straight from the completion */
+		if (teeq_unlikely(teeq_qp_solo_send(
+			    ops, qp, teeq_sqe_size(p->param_types)))) {
+			*origin = TEEC_ORIGIN_COMMS;
+			res = TEEC_ERROR_TARGET_DEAD;
+		} else {
+			res = teeq_qp_solo_wait(ops, qp, TEEQ_SOLO_VALUES, op,
+						origin);
+		}
+	} else {
+		if (teeq_qp_solo_send(ops, qp, teeq_sqe_size(p->param_types)))
+			teeq_pending_fail(p, qp->solo_seq);
+		else
+			teeq_qp_solo_wait(ops, qp, TEEQ_SOLO_WHOLE, op, origin);
+		res = teeq_params_raise(qp, op, p, origin);
+	}
+	if (new_session)
+		*new_session = p->cqe.session;
+	teeq_qp_release_excl(qp);
+	teeq_op_end(op);
+	return res;
+}
+
+TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
+		      uint32_t func, TEEC_Operation *op, uint32_t *origin)
+{
+	if (teeq_likely(TEEQ_RINGS(chan->ops)))
+		return teeq_call_with(&teeq_rings_ops, chan, opcode, session,
+				      func, 0, NULL, op, origin, NULL);
+	return teeq_call_with(chan->ops, chan, opcode, session, func, 0, NULL,
+			      op, origin, NULL);
+}
+
+TEEC_Result teeq_call_open(struct teeq_chan *chan, const struct teeq_uuid *uuid,
+			   uint32_t login, uint32_t login_data,
+			   TEEC_Operation *op, uint32_t *origin,
+			   uint32_t *session)
+{
+	return teeq_call_with(chan->ops, chan, TEEQ_OP_OPEN_SESSION, 0, login,
+			      login_data, uuid, op, origin, session);
 }

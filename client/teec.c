@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* The GlobalPlatform TEE Client API v1.0 over teeq channels. */
+/*
+ * The GlobalPlatform TEE Client API v1.0 over teeq channels: argument
+ * checks, contexts, shared memory and sessions. Calls go through the
+ * lifecycle in queue.c (teeq_call(), teeq_cancel()).
+ *
+ * Sessions, shared memory and operations name their context by id
+ * (teeq_chan_lookup()): after TEEC_FinalizeContext() what still names it
+ * fails cleanly (TEEC_ERROR_BAD_STATE) or is released harmlessly.
+ */
 #include "client/internal.h"
 
 #include "shm/memfd.h"
@@ -9,14 +17,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* TEEC_Operation.imp.state */
-enum {
-	TEEQ_OP_IDLE = 0, /* never used (the caller zeroed it) */
-	TEEQ_OP_STARTED = 1,
-	TEEQ_OP_CANCELLED = 2, /* cancelled before it started */
-	TEEQ_OP_FINISHED = 3, /* done; may be re-armed with started = 0 */
-};
+/* The name of teeq's one secure world, as "optee-tz" is OP-TEE's. */
+#define TEEQ_CONTEXT_NAME "teeq"
 
 static TEEC_Result teeq_origin(uint32_t *out, uint32_t origin, TEEC_Result res)
 {
@@ -25,104 +29,13 @@ static TEEC_Result teeq_origin(uint32_t *out, uint32_t origin, TEEC_Result res)
 	return res;
 }
 
-/* Marks @op started; fails if a cancellation got there first. */
-int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
-{
-	uint32_t state;
-
-	if (!op)
-		return 0;
-	op->imp.chan = chan;
-	op->imp.session_id = session;
-	op->imp.cancel_id =
-		__atomic_add_fetch(&chan->next_cancel_id, 1, __ATOMIC_RELAXED);
-	if (!op->imp.cancel_id) /* 0 means "not cancellable" on the wire */
-		op->imp.cancel_id = __atomic_add_fetch(&chan->next_cancel_id, 1,
-						       __ATOMIC_RELAXED);
-	state = __atomic_load_n(&op->imp.state, __ATOMIC_ACQUIRE);
-	do {
-		if (state == TEEQ_OP_CANCELLED) {
-			/* consumed: the operation can be used again */
-			__atomic_store_n(&op->imp.state, TEEQ_OP_FINISHED,
-					 __ATOMIC_RELEASE);
-			return -ECANCELED;
-		}
-	} while (!__atomic_compare_exchange_n(
-		&op->imp.state, &state, TEEQ_OP_STARTED, 0, __ATOMIC_ACQ_REL,
-		__ATOMIC_ACQUIRE));
-	/* another thread may read it in TEEC_RequestCancellation() */
-	__atomic_store_n(&op->started, 1, __ATOMIC_RELEASE);
-	return 0;
-}
-
-void teeq_op_end(TEEC_Operation *op)
-{
-	if (op)
-		__atomic_store_n(&op->imp.state, TEEQ_OP_FINISHED,
-				 __ATOMIC_RELEASE);
-}
-
-TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
-		      uint32_t func, TEEC_Operation *op,
-		      const struct teeq_uuid *uuid, uint32_t login_data,
-		      uint32_t *origin, uint32_t *new_session)
-{
-	struct teeq_pending *p;
-	struct teeq_sqe *sqe;
-	struct teeq_qp *qp;
-	TEEC_Result res;
-	int tag;
-
-	*origin = TEEC_ORIGIN_API;
-	if (teeq_chan_dead(chan)) {
-		*origin = TEEC_ORIGIN_COMMS;
-		return TEEC_ERROR_TARGET_DEAD;
-	}
-	if (teeq_op_start(chan, op, session))
-		return TEEC_ERROR_CANCEL;
-	qp = teeq_qp_get(chan);
-	teeq_qp_lock(qp);
-	tag = teeq_qp_tag_alloc(qp, TEEQ_PENDING_SYNC);
-	if (tag < 0) {
-		/* the shared pair is full of other threads' calls */
-		teeq_qp_unlock(qp);
-		teeq_op_end(op);
-		return TEEC_ERROR_BUSY;
-	}
-	p = &qp->pend[tag];
-	sqe = teeq_qp_prep(qp, (uint32_t)tag);
-	res = teeq_params_lower(qp, op, sqe, p);
-	if (res != TEEC_SUCCESS) {
-		/* nothing was published: take the slot back */
-		qp->prepared--;
-		teeq_qp_tag_free(qp, (uint32_t)tag);
-		teeq_qp_unlock(qp);
-		teeq_op_end(op);
-		return res;
-	}
-	sqe->opcode = opcode;
-	sqe->session = session;
-	sqe->func = func;
-	sqe->cancel_id = op ? op->imp.cancel_id : 0;
-	if (uuid)
-		sqe->uuid = *uuid;
-	sqe->login_data = login_data;
-	p->op = op;
-	p->state = TEEQ_PENDING_IN_FLIGHT;
-	teeq_qp_commit(qp);
-
-	teeq_qp_wait_tag(qp, (uint32_t)tag);
-	res = teeq_params_raise(qp, op, p, origin);
-	if (new_session)
-		*new_session = p->cqe.session;
-	teeq_qp_tag_free(qp, (uint32_t)tag);
-	teeq_qp_unlock(qp);
-	teeq_op_end(op);
-	return res;
-}
-
 /* ---- contexts -------------------------------------------------------------------- */
 
+/*
+ * Names: NULL or "teeq" is the default secure world (the socket of
+ * $TEEQ_SOCKET, or the per-user default); an absolute path names the
+ * socket of a teeq-sw. Anything else names no TEE teeq knows.
+ */
 TEEQ_API TEEC_Result TEEC_InitializeContext(const char *name,
 					    TEEC_Context *context)
 {
@@ -131,6 +44,10 @@ TEEQ_API TEEC_Result TEEC_InitializeContext(const char *name,
 	if (!context)
 		return TEEC_ERROR_BAD_PARAMETERS;
 	context->imp = NULL;
+	if (name && !strcmp(name, TEEQ_CONTEXT_NAME))
+		name = NULL;
+	else if (name && name[0] != '/')
+		return TEEC_ERROR_ITEM_NOT_FOUND;
 	ret = teeq_chan_open(name, &context->imp);
 	switch (ret) {
 	case 0:
@@ -157,6 +74,40 @@ TEEQ_API void TEEC_FinalizeContext(TEEC_Context *context)
 
 /* ---- shared memory ------------------------------------------------------------------- */
 
+int teeq_memfd_buffer(struct teeq_chan *chan, uint64_t size, uint32_t flags,
+		      int *fd, void **map, uint32_t *buf_id)
+{
+	uint64_t got;
+	int ret;
+
+	*fd = shm_memfd_create("teeq-buffer", size);
+	if (*fd < 0)
+		return *fd == -EINVAL ? -ENOMEM : *fd;
+	ret = shm_map(*fd, size, map);
+	if (ret)
+		goto err_close;
+	ret = teeq_chan_reg_fd(chan, *fd, flags, buf_id, &got);
+	if (!ret && got == size)
+		return 0;
+	if (!ret)
+		teeq_chan_unreg(chan, *buf_id);
+	ret = ret == -ENOMEM || ret == -ENOSPC ? -ENOMEM : -EPROTO;
+	shm_unmap(*map, size);
+err_close:
+	close(*fd);
+	*fd = -1;
+	return ret;
+}
+
+void teeq_memfd_buffer_free(struct teeq_chan *chan, int fd, void *map,
+			    uint64_t size, uint32_t buf_id)
+{
+	if (!teeq_chan_dead(chan))
+		teeq_chan_unreg(chan, buf_id);
+	shm_unmap(map, size);
+	close(fd);
+}
+
 static TEEC_Result teeq_shm_publish(struct teeq_chan *chan,
 				    TEEC_SharedMemory *sm, struct teeq_shm *shm)
 {
@@ -166,10 +117,42 @@ static TEEC_Result teeq_shm_publish(struct teeq_chan *chan,
 
 	if (id < 0)
 		return TEEC_ERROR_OUT_OF_MEMORY;
-	sm->imp.chan = chan;
+	sm->imp.ctx_id = chan->id;
 	sm->imp.shm = shm;
 	sm->imp.id = (uint32_t)id;
 	return TEEC_SUCCESS;
+}
+
+/* Frees what @shm holds (not @shm itself), by its kind: the heap block,
+ * the mapping and registration of a memfd, or nothing for the caller's
+ * own memory. */
+static void teeq_shm_free(struct teeq_chan *chan, struct teeq_shm *shm)
+{
+	if (shm->fd >= 0) { /* a memfd of ours: ALLOC_FD, or a big shadow */
+		teeq_memfd_buffer_free(chan, shm->fd, shm->map,
+				       shm->size ? shm->size : 1, shm->wire_id);
+		return;
+	}
+	switch (shm->kind) {
+	case TEEQ_SHM_ALLOC:
+	case TEEQ_SHM_SHADOW:
+		shm_pool_free(&chan->pool, shm->wire_off);
+		break;
+	case TEEQ_SHM_FD:
+		if (!teeq_chan_dead(chan))
+			teeq_chan_unreg(chan, shm->wire_id);
+		shm_unmap(shm->map, shm->size);
+		break;
+	case TEEQ_SHM_IN_HEAP:
+	case TEEQ_SHM_ALLOC_FD:
+		break;
+	}
+}
+
+void teeq_shm_destroy(struct teeq_chan *chan, struct teeq_shm *shm)
+{
+	teeq_shm_free(chan, shm);
+	free(shm);
 }
 
 static int teeq_shm_flags_ok(uint32_t flags)
@@ -178,48 +161,73 @@ static int teeq_shm_flags_ok(uint32_t flags)
 }
 
 /* A heap block for @size bytes (at least 64, page aligned from a page). */
-static TEEC_Result teeq_shm_heap(struct teeq_chan *chan, uint64_t size,
-				 uint64_t *off)
+static int teeq_shm_heap(struct teeq_chan *chan, uint64_t size, uint64_t *off)
 {
-	int ret = shm_pool_alloc(&chan->pool, size ? size : 1,
-				 size >= SHM_POOL_PAGE ? SHM_POOL_PAGE : 0,
-				 off);
-
-	return ret ? TEEC_ERROR_OUT_OF_MEMORY : TEEC_SUCCESS;
+	return shm_pool_alloc(&chan->pool, size ? size : 1,
+			      size >= SHM_POOL_PAGE ? SHM_POOL_PAGE : 0, off);
 }
 
+static TEEC_Result teeq_shm_usable(TEEC_Context *context,
+				   const TEEC_SharedMemory *sm)
+{
+	if (!context || !context->imp || !sm || !teeq_shm_flags_ok(sm->flags))
+		return TEEC_ERROR_BAD_PARAMETERS;
+	if (teeq_chan_dead(context->imp))
+		return teeq_chan_finalized(context->imp) ?
+			       TEEC_ERROR_BAD_STATE :
+			       TEEC_ERROR_TARGET_DEAD;
+	if (sm->size > TEEC_CONFIG_SHAREDMEM_MAX_SIZE)
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	return TEEC_SUCCESS;
+}
+
+/*
+ * Allocated memory lives in the heap; what the heap cannot hold gets a
+ * memfd of its own, registered with the secure world: zero-copy either
+ * way.
+ */
 TEEQ_API TEEC_Result TEEC_AllocateSharedMemory(TEEC_Context *context,
 					       TEEC_SharedMemory *sm)
 {
 	struct teeq_chan *chan;
 	struct teeq_shm *shm;
 	uint64_t off;
-	TEEC_Result res;
+	TEEC_Result res = teeq_shm_usable(context, sm);
+	int ret;
 
-	if (!context || !context->imp || !sm || !teeq_shm_flags_ok(sm->flags))
-		return TEEC_ERROR_BAD_PARAMETERS;
+	if (res != TEEC_SUCCESS)
+		return res;
 	chan = context->imp;
-	if (sm->size > TEEC_CONFIG_SHAREDMEM_MAX_SIZE)
-		return TEEC_ERROR_OUT_OF_MEMORY;
 	shm = calloc(1, sizeof(*shm));
 	if (!shm)
 		return TEEC_ERROR_OUT_OF_MEMORY;
-	res = teeq_shm_heap(chan, sm->size, &off);
-	if (res == TEEC_SUCCESS) {
-		*shm = (struct teeq_shm){ .kind = TEEQ_SHM_POOL,
-					  .flags = sm->flags,
-					  .size = sm->size,
-					  .wire_id = TEEQ_BUF_ID_HEAP,
-					  .wire_off = off };
-		res = teeq_shm_publish(chan, sm, shm);
-		if (res != TEEC_SUCCESS)
-			shm_pool_free(&chan->pool, off);
+	*shm = (struct teeq_shm){ .kind = TEEQ_SHM_ALLOC,
+				  .flags = sm->flags,
+				  .size = sm->size,
+				  .wire_id = TEEQ_BUF_ID_HEAP,
+				  .fd = -1 };
+	if (teeq_shm_heap(chan, sm->size, &off)) {
+		ret = teeq_memfd_buffer(chan, sm->size,
+					TEEQ_HOST_REG_READ |
+						TEEQ_HOST_REG_WRITE,
+					&shm->fd, &shm->map, &shm->wire_id);
+		if (ret) {
+			free(shm);
+			return ret == -ENOMEM ? TEEC_ERROR_OUT_OF_MEMORY :
+						TEEC_ERROR_COMMUNICATION;
+		}
+		teeq_debug_event(TEEQ_DEBUG_MEMFD_ALLOC);
+		shm->kind = TEEQ_SHM_ALLOC_FD;
+		off = 0;
 	}
+	shm->wire_off = off;
+	res = teeq_shm_publish(chan, sm, shm);
 	if (res != TEEC_SUCCESS) {
-		free(shm);
+		teeq_shm_destroy(chan, shm);
 		return res;
 	}
-	sm->buffer = chan->heap + off;
+	sm->buffer = shm->kind == TEEQ_SHM_ALLOC_FD ? shm->map :
+						      chan->heap + off;
 	return TEEC_SUCCESS;
 }
 
@@ -234,41 +242,45 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemory(TEEC_Context *context,
 	struct teeq_chan *chan;
 	struct teeq_shm *shm;
 	uint64_t off = 0;
-	TEEC_Result res;
+	TEEC_Result res = teeq_shm_usable(context, sm);
 	uintptr_t buf, heap;
 
-	if (!context || !context->imp || !sm || !teeq_shm_flags_ok(sm->flags) ||
-	    (!sm->buffer && sm->size))
+	if (res != TEEC_SUCCESS)
+		return res;
+	if (!sm->buffer && sm->size)
 		return TEEC_ERROR_BAD_PARAMETERS;
 	chan = context->imp;
-	if (sm->size > TEEC_CONFIG_SHAREDMEM_MAX_SIZE)
-		return TEEC_ERROR_OUT_OF_MEMORY;
 	shm = calloc(1, sizeof(*shm));
 	if (!shm)
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	*shm = (struct teeq_shm){ .flags = sm->flags,
 				  .size = sm->size,
-				  .wire_id = TEEQ_BUF_ID_HEAP };
+				  .wire_id = TEEQ_BUF_ID_HEAP,
+				  .fd = -1 };
 	buf = (uintptr_t)sm->buffer;
 	heap = (uintptr_t)chan->heap;
 	if (buf >= heap &&
 	    shm_window_ok(chan->layout.heap_size, buf - heap, sm->size)) {
-		shm->kind = TEEQ_SHM_POOL;
+		shm->kind = TEEQ_SHM_IN_HEAP;
 		shm->wire_off = buf - heap;
-		res = TEEC_SUCCESS;
-	} else {
+	} else if (!teeq_shm_heap(chan, sm->size, &off)) {
 		shm->kind = TEEQ_SHM_SHADOW;
-		res = teeq_shm_heap(chan, sm->size, &off);
 		shm->wire_off = off;
 		shm->shadow = chan->heap + off;
+	} else if (!teeq_memfd_buffer(chan, sm->size ? sm->size : 1,
+				      TEEQ_HOST_REG_READ | TEEQ_HOST_REG_WRITE,
+				      &shm->fd, &shm->map, &shm->wire_id)) {
+		/* too big for the heap: a shadow of its own */
+		teeq_debug_event(TEEQ_DEBUG_MEMFD_ALLOC);
+		shm->kind = TEEQ_SHM_SHADOW;
+		shm->shadow = shm->map;
+	} else {
+		res = TEEC_ERROR_OUT_OF_MEMORY;
 	}
 	if (res == TEEC_SUCCESS)
 		res = teeq_shm_publish(chan, sm, shm);
-	if (res != TEEC_SUCCESS) {
-		if (shm->shadow)
-			shm_pool_free(&chan->pool, off);
-		free(shm);
-	}
+	if (res != TEEC_SUCCESS)
+		teeq_shm_destroy(chan, shm);
 	return res;
 }
 
@@ -283,16 +295,13 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemoryFileDescriptor(
 	struct teeq_chan *chan;
 	struct teeq_shm *shm;
 	uint64_t size;
-	TEEC_Result res;
+	TEEC_Result res = teeq_shm_usable(context, sm);
 	void *map;
 	int ret;
 
-	if (!context || !context->imp || !sm || fd < 0 ||
-	    !teeq_shm_flags_ok(sm->flags))
-		return TEEC_ERROR_BAD_PARAMETERS;
+	if (res != TEEC_SUCCESS || fd < 0)
+		return res != TEEC_SUCCESS ? res : TEEC_ERROR_BAD_PARAMETERS;
 	chan = context->imp;
-	if (teeq_chan_dead(chan))
-		return TEEC_ERROR_TARGET_DEAD;
 	/* the secure side refuses what could shrink under it; say so here */
 	if (shm_memfd_check(fd, &size) || !size)
 		return TEEC_ERROR_BAD_PARAMETERS;
@@ -319,7 +328,8 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemoryFileDescriptor(
 				  .flags = sm->flags,
 				  .size = size,
 				  .wire_id = buf_id,
-				  .map = map };
+				  .map = map,
+				  .fd = -1 };
 	res = teeq_shm_publish(chan, sm, shm);
 	if (res != TEEC_SUCCESS) {
 		teeq_chan_unreg(chan, buf_id);
@@ -332,56 +342,32 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemoryFileDescriptor(
 	return TEEC_SUCCESS;
 }
 
+/* buffer and size are cleared, as GlobalPlatform says; a registration's
+ * buffer is the caller's own, so only allocations and mappings of ours
+ * are freed. */
 TEEQ_API void TEEC_ReleaseSharedMemory(TEEC_SharedMemory *sm)
 {
 	struct teeq_chan *chan;
-	struct teeq_shm *shm;
 	struct shm_buf buf;
 
-	if (!sm || !sm->imp.chan)
+	if (!sm)
 		return;
-	chan = sm->imp.chan;
-	/* a second release, or a stale struct: nothing to do */
-	if (shm_ids_remove(&chan->shms, sm->imp.id, &buf) ||
-	    (struct teeq_shm *)(uintptr_t)buf.cookie != sm->imp.shm)
-		return;
-	shm = sm->imp.shm;
-	switch (shm->kind) {
-	case TEEQ_SHM_POOL:
-		if (sm->buffer == chan->heap + shm->wire_off) /* allocated */
-			shm_pool_free(&chan->pool, shm->wire_off);
-		sm->buffer = NULL;
-		break;
-	case TEEQ_SHM_SHADOW:
-		shm_pool_free(&chan->pool, shm->wire_off);
-		break;
-	case TEEQ_SHM_FD:
-		if (!teeq_chan_dead(chan))
-			teeq_chan_unreg(chan, shm->wire_id);
-		shm_unmap(shm->map, shm->size);
-		sm->buffer = NULL;
-		break;
-	}
-	free(shm);
-	sm->imp.chan = NULL;
+	chan = teeq_chan_lookup(sm->imp.ctx_id);
+	/* a second release, a stale struct, or one whose context is gone
+	 * (which freed what it held): only the struct is cleared */
+	if (chan && !shm_ids_remove(&chan->shms, sm->imp.id, &buf) &&
+	    (struct teeq_shm *)(uintptr_t)buf.cookie == sm->imp.shm)
+		teeq_shm_destroy(chan, sm->imp.shm);
+	else if (!sm->imp.ctx_id)
+		return; /* never registered: not ours to clear */
+	sm->buffer = NULL;
+	sm->size = 0;
+	sm->imp.ctx_id = 0;
 	sm->imp.shm = NULL;
 	sm->imp.id = 0;
 }
 
 /* ---- sessions and calls ------------------------------------------------------------- */
-
-static void teeq_uuid_to_wire(const TEEC_UUID *u, struct teeq_uuid *w)
-{
-	w->b[0] = (uint8_t)(u->timeLow >> 24);
-	w->b[1] = (uint8_t)(u->timeLow >> 16);
-	w->b[2] = (uint8_t)(u->timeLow >> 8);
-	w->b[3] = (uint8_t)u->timeLow;
-	w->b[4] = (uint8_t)(u->timeMid >> 8);
-	w->b[5] = (uint8_t)u->timeMid;
-	w->b[6] = (uint8_t)(u->timeHiAndVersion >> 8);
-	w->b[7] = (uint8_t)u->timeHiAndVersion;
-	memcpy(w->b + 8, u->clockSeqAndNode, 8);
-}
 
 TEEQ_API TEEC_Result TEEC_OpenSession(TEEC_Context *context,
 				      TEEC_Session *session,
@@ -416,42 +402,54 @@ TEEQ_API TEEC_Result TEEC_OpenSession(TEEC_Context *context,
 		return teeq_origin(origin, TEEC_ORIGIN_API,
 				   TEEC_ERROR_BAD_PARAMETERS);
 	}
-	teeq_uuid_to_wire(destination, &wire);
-	res = teeq_call(context->imp, TEEQ_OP_OPEN_SESSION, 0, method, op,
-			&wire, login_data, &org, &id);
+	teeq_uuid_pack(&wire, destination->timeLow, destination->timeMid,
+		       destination->timeHiAndVersion,
+		       destination->clockSeqAndNode);
+	res = teeq_call_open(context->imp, &wire, method, login_data, op, &org,
+			     &id);
 	if (res == TEEC_SUCCESS) {
 		session->ctx = context;
 		session->session_id = id;
-		session->imp.chan = context->imp;
+		session->imp.ctx_id = context->imp->id;
 	}
 	return teeq_origin(origin, org, res);
 }
 
 TEEQ_API void TEEC_CloseSession(TEEC_Session *session)
 {
+	struct teeq_chan *chan;
 	uint32_t origin;
 
-	if (!session || !session->imp.chan)
+	if (!session)
 		return;
-	teeq_call(session->imp.chan, TEEQ_OP_CLOSE_SESSION, session->session_id,
-		  0, NULL, NULL, 0, &origin, NULL);
-	session->imp.chan = NULL;
+	/* a finalized context closed its sessions when it hung up */
+	chan = teeq_chan_lookup(session->imp.ctx_id);
+	session->imp.ctx_id = 0;
+	if (chan && !teeq_chan_dead(chan))
+		teeq_call(chan, TEEQ_OP_CLOSE_SESSION, session->session_id, 0,
+			  NULL, &origin);
 }
 
 TEEQ_API TEEC_Result TEEC_InvokeCommand(TEEC_Session *session, uint32_t command,
 					TEEC_Operation *op, uint32_t *origin)
 {
-	uint32_t org;
-	TEEC_Result res;
+	static TEEQ_TLS uint32_t unwanted; /* written, never read */
+	struct teeq_chan *chan;
 
-	if (!session || !session->imp.chan)
+	if (teeq_unlikely(!session))
 		return teeq_origin(origin, TEEC_ORIGIN_API,
 				   TEEC_ERROR_BAD_PARAMETERS);
+	chan = teeq_chan_lookup(session->imp.ctx_id);
+	if (teeq_unlikely(!chan))
+		/* never opened, closed, or its context finalized */
+		return teeq_origin(origin, TEEC_ORIGIN_API,
+				   session->imp.ctx_id ?
+					   TEEC_ERROR_BAD_STATE :
+					   TEEC_ERROR_BAD_PARAMETERS);
 	if (op)
 		op->session = session;
-	res = teeq_call(session->imp.chan, TEEQ_OP_INVOKE, session->session_id,
-			command, op, NULL, 0, &org, NULL);
-	return teeq_origin(origin, org, res);
+	return teeq_call(chan, TEEQ_OP_INVOKE, session->session_id, command, op,
+			 origin ? origin : &unwanted);
 }
 
 /*
@@ -461,45 +459,8 @@ TEEQ_API TEEC_Result TEEC_InvokeCommand(TEEC_Session *session, uint32_t command,
  */
 TEEQ_API void TEEC_RequestCancellation(TEEC_Operation *op)
 {
-	struct teeq_chan *chan;
-	struct teeq_sqe *sqe;
-	struct teeq_qp *qp;
-	uint32_t state;
-	int tag;
-
-	if (!op)
-		return;
-	state = __atomic_load_n(&op->imp.state, __ATOMIC_ACQUIRE);
-	for (;;) {
-		if (state == TEEQ_OP_STARTED)
-			break; /* in flight: tell the secure world */
-		/* not started yet (GP: started stays 0 until the call
-		 * begins): it will not start; a finished one is left alone */
-		if (state == TEEQ_OP_CANCELLED ||
-		    __atomic_load_n(&op->started, __ATOMIC_ACQUIRE))
-			return;
-		if (__atomic_compare_exchange_n(
-			    &op->imp.state, &state, TEEQ_OP_CANCELLED, 0,
-			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			return;
-	}
-	chan = op->imp.chan;
-	if (!chan || teeq_chan_dead(chan))
-		return;
-	qp = teeq_qp_get(chan);
-	teeq_qp_lock(qp);
-	if (!qp->waiting) /* else the shared pair's waiter is polling */
-		teeq_qp_poll(qp); /* frees tags of earlier cancellations */
-	tag = teeq_qp_tag_alloc(qp, TEEQ_PENDING_DISCARD);
-	if (tag >= 0) {
-		sqe = teeq_qp_prep(qp, (uint32_t)tag);
-		sqe->opcode = TEEQ_OP_CANCEL;
-		sqe->session = op->imp.session_id;
-		sqe->cancel_id = op->imp.cancel_id;
-		qp->pend[tag].state = TEEQ_PENDING_IN_FLIGHT;
-		teeq_qp_commit(qp);
-	}
-	teeq_qp_unlock(qp);
+	if (op)
+		teeq_cancel(op);
 }
 
 /* ---- statistics --------------------------------------------------------------------- */
@@ -519,7 +480,10 @@ TEEQ_API void teeq_context_stats(TEEC_Context *context, struct teeq_stats *st)
 	for (i = 0; i < chan->nr_qp; i++) {
 		const struct teeq_qp_stats *q = &chan->qp[i].stats;
 
-		st->calls += __atomic_load_n(&q->calls, __ATOMIC_RELAXED);
+		/* solo calls are counted by their sequence */
+		st->calls += __atomic_load_n(&q->calls, __ATOMIC_RELAXED) +
+			     __atomic_load_n(&chan->qp[i].solo_seq,
+					     __ATOMIC_RELAXED);
 		st->zero_copy_memrefs += __atomic_load_n(&q->zero_copy_memrefs,
 							 __ATOMIC_RELAXED);
 		st->bounced_memrefs +=
@@ -528,10 +492,10 @@ TEEQ_API void teeq_context_stats(TEEC_Context *context, struct teeq_stats *st)
 			__atomic_load_n(&q->bounce_bytes, __ATOMIC_RELAXED);
 		st->doorbells +=
 			__atomic_load_n(&q->doorbells, __ATOMIC_RELAXED);
-		st->waits_spun +=
-			__atomic_load_n(&q->waits_spun, __ATOMIC_RELAXED);
-		st->waits_slept +=
-			__atomic_load_n(&q->waits_slept, __ATOMIC_RELAXED);
+		st->waits_spun += __atomic_load_n(&chan->qp[i].wait.spin_hits,
+						  __ATOMIC_RELAXED);
+		st->waits_slept += __atomic_load_n(&chan->qp[i].wait.sleeps,
+						   __ATOMIC_RELAXED);
 	}
 	st->heap_size = chan->stats.heap_size;
 	st->queue_pairs = chan->stats.queue_pairs;

@@ -548,14 +548,7 @@ static int teeq_qp_take(struct teeq_qp *qp)
  * second line only when a parameter lives there. sq_lock held. */
 static void teeq_qp_write_sqe(struct teeq_qp *qp, const struct teeq_sqe *sqe)
 {
-	char *slot = ring_prod_slot(&qp->sq, 0);
-
-	memcpy(slot + RING_STAMP_SIZE, (const char *)sqe + RING_STAMP_SIZE,
-	       TEEQ_CACHELINE - RING_STAMP_SIZE);
-	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
-		memcpy(slot + TEEQ_CACHELINE,
-		       (const char *)sqe + TEEQ_CACHELINE,
-		       sizeof(*sqe) - TEEQ_CACHELINE);
+	ring_prod_fill(&qp->sq, 0, sqe, teeq_sqe_size(sqe->param_types));
 }
 
 /*

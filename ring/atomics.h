@@ -48,4 +48,30 @@
 #endif
 
 #endif /* __KERNEL__ */
+
+/*
+ * ThreadSanitizer sees one process. A peer orders accesses to shared
+ * memory through the rings, in another process: a secure world that hands
+ * a completion back (release) and later takes a submission for the same
+ * heap block (acquire) is ordered by the client in between, which
+ * ThreadSanitizer cannot see. These name that order on one object per
+ * channel; they cost nothing in other builds.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define TEEQ_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TEEQ_TSAN 1
+#endif
+#endif
+#ifdef TEEQ_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define teeq_peer_acquire(addr) __tsan_acquire(addr)
+#define teeq_peer_release(addr) __tsan_release(addr)
+#else
+#define teeq_peer_acquire(addr) ((void)(addr))
+#define teeq_peer_release(addr) ((void)(addr))
+#endif
+
 #endif /* TEEQ_RING_ATOMICS_H */

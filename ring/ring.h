@@ -35,11 +35,17 @@
 
 #ifdef __KERNEL__
 #include <linux/stddef.h>
+#include <linux/string.h>
 #else
 #include <stddef.h>
+#include <string.h>
 #endif
 
 #define RING_STAMP_SIZE 4u
+
+/* The fast path's helpers: always inlined, so a caller's loop over a batch
+ * never pays a call per entry, whatever the size of the caller. */
+#define RING_FAST static inline __attribute__((always_inline))
 
 enum ring_role {
 	RING_PRODUCER,
@@ -73,17 +79,17 @@ int ring_format(void *mem, size_t len, __u32 entries, __u32 entry_size,
 int ring_attach(struct ring *r, void *mem, size_t len, __u32 entries,
 		__u32 entry_size, enum ring_role role);
 
-static inline int ring_broken(const struct ring *r)
+RING_FAST int ring_broken(const struct ring *r)
 {
 	return r->broken;
 }
 
-static inline unsigned char *ring_slot_at(const struct ring *r, __u32 index)
+RING_FAST unsigned char *ring_slot_at(const struct ring *r, __u32 index)
 {
 	return r->slots + ((size_t)(index & r->mask) << r->entry_shift);
 }
 
-static inline __u32 *ring_stamp_at(const struct ring *r, __u32 index)
+RING_FAST __u32 *ring_stamp_at(const struct ring *r, __u32 index)
 {
 	return (__u32 *)ring_slot_at(r, index);
 }
@@ -110,7 +116,7 @@ static inline __u32 ring_prod_refresh(struct ring *r)
 }
 
 /* Free slots; reads the shared head only if the cached view has < @want. */
-static inline __u32 ring_prod_space(struct ring *r, __u32 want)
+RING_FAST __u32 ring_prod_space(struct ring *r, __u32 want)
 {
 	__u32 space = r->entries - (r->local - r->cached);
 
@@ -120,34 +126,90 @@ static inline __u32 ring_prod_space(struct ring *r, __u32 want)
 }
 
 /* Slot @i of the batch being filled (0 = the next free slot). */
-static inline void *ring_prod_slot(const struct ring *r, __u32 i)
+RING_FAST void *ring_prod_slot(const struct ring *r, __u32 i)
 {
 	return ring_slot_at(r, r->local + i);
 }
 
 /*
- * Publish @n filled slots. Returns nonzero when the consumer has asked to
- * be woken (the caller rings the doorbell), or when the ring is broken
- * (a wake-up is then harmless and lets a waiter see the breakage).
+ * The one way an entry goes into a slot: the first @len bytes of @entry
+ * (a whole number of cache lines, at most the slot), all but the stamp,
+ * which is the ring's, written by ring_prod_commit() after everything
+ * else. Line by line with fixed sizes, so the copy is a few wide moves.
  */
-static inline int ring_prod_commit(struct ring *r, __u32 n)
+RING_FAST void ring_fill_slot(void *slot, const void *entry, __u32 len)
 {
-	__u32 i, flags;
+	unsigned char *dst = (unsigned char *)slot;
+	const unsigned char *src = (const unsigned char *)entry;
+	__u32 off;
+
+	memcpy(dst + RING_STAMP_SIZE, src + RING_STAMP_SIZE,
+	       TEEQ_CACHELINE - RING_STAMP_SIZE);
+	for (off = TEEQ_CACHELINE; off < len; off += TEEQ_CACHELINE)
+		memcpy(dst + off, src + off, TEEQ_CACHELINE);
+}
+
+/* Fills slot @i of the batch being filled with @entry (ring_fill_slot()). */
+RING_FAST void ring_prod_fill(const struct ring *r, __u32 i, const void *entry,
+			      __u32 len)
+{
+	ring_fill_slot(ring_prod_slot(r, i), entry, len);
+}
+
+/*
+ * A batch's slots, for a loop over them: the ring's geometry and index in
+ * a local copy, which the stores into the slots cannot change, so it
+ * stays in registers instead of being read again after every store.
+ * Producer: from the next free slot; consumer: from the oldest filled.
+ */
+struct ring_batch {
+	unsigned char *slots;
+	__u32 mask;
+	__u32 shift;
+	__u32 first;
+};
+
+RING_FAST struct ring_batch ring_batch_of(const struct ring *r)
+{
+	struct ring_batch b = { r->slots, r->mask, r->entry_shift, r->local };
+
+	return b;
+}
+
+/* Slot @i of the batch (0 = its first). */
+RING_FAST unsigned char *ring_batch_slot(const struct ring_batch *b, __u32 i)
+{
+	return b->slots + ((size_t)((b->first + i) & b->mask) << b->shift);
+}
+
+/*
+ * Publish @n filled slots (ring_prod_space() said there was room). Returns
+ * nonzero when the consumer has asked to be woken (the caller rings the
+ * doorbell), or when the flags show the ring broken (a wake-up is then
+ * harmless and lets a waiter see the breakage).
+ */
+RING_FAST int ring_prod_commit(struct ring *r, __u32 n)
+{
+	struct ring_batch b = ring_batch_of(r);
+	__u32 i, flags, local = b.first;
 
 	for (i = 0; i < n; i++)
 		/* release: the slot's contents are visible before its stamp */
-		teeq_store_release(ring_stamp_at(r, r->local + i),
-				   r->local + i + 1);
-	r->local += n;
+		teeq_store_release((__u32 *)ring_batch_slot(&b, i),
+				   local + i + 1);
+	local += n;
+	r->local = local;
 	/* release: the stamps are visible before the new tail */
-	teeq_store_release(&r->hdr->tail, r->local);
+	teeq_store_release(&r->hdr->tail, local);
 	/* full barrier: the stamp and tail stores are visible before the
 	 * flags load; pairs with the barrier in ring_cons_prepare_sleep() */
 	teeq_smp_mb();
 	flags = teeq_load_relaxed(&r->hdr->flags);
-	if (teeq_unlikely(flags & ~TEEQ_RING_FLAGS_ALL))
+	if (teeq_unlikely(flags & ~TEEQ_RING_FLAGS_ALL)) {
 		r->broken = 1;
-	return (flags & TEEQ_RING_NEED_WAKEUP) || r->broken;
+		return 1;
+	}
+	return flags & TEEQ_RING_NEED_WAKEUP;
 }
 
 /* Slots published but not yet released by the consumer (cached view). */
@@ -163,22 +225,25 @@ static inline __u32 ring_prod_in_flight(const struct ring *r)
  * whatever the stamps say. */
 static inline __u32 ring_cons_refresh(struct ring *r, __u32 want)
 {
-	__u32 idx = r->cached;
+	struct ring_batch b = ring_batch_of(r);
+	__u32 idx = r->cached, local = b.first;
 
 	if (teeq_unlikely(r->broken))
 		return 0;
 	if (want > r->entries)
 		want = r->entries;
-	/* acquire: a slot's contents are loaded after its stamp */
-	while ((__u32)(idx - r->local) < want &&
-	       teeq_load_acquire(ring_stamp_at(r, idx)) == idx + 1)
+	/* acquire: a slot's contents are loaded after its stamp (the
+	 * geometry is in b, which no acquire makes us read again) */
+	while ((__u32)(idx - local) < want &&
+	       teeq_load_acquire((const __u32 *)ring_batch_slot(
+		       &b, idx - local)) == idx + 1)
 		idx++;
 	r->cached = idx;
-	return idx - r->local;
+	return idx - local;
 }
 
 /* Filled slots, looking at new stamps only if fewer than @want are known. */
-static inline __u32 ring_cons_avail(struct ring *r, __u32 want)
+RING_FAST __u32 ring_cons_avail(struct ring *r, __u32 want)
 {
 	__u32 avail = r->cached - r->local;
 
@@ -188,18 +253,27 @@ static inline __u32 ring_cons_avail(struct ring *r, __u32 want)
 }
 
 /* Slot @i of the available batch (0 = the oldest). Copy before checking. */
-static inline const void *ring_cons_slot(const struct ring *r, __u32 i)
+RING_FAST const void *ring_cons_slot(const struct ring *r, __u32 i)
 {
 	return ring_slot_at(r, r->local + i);
 }
 
 /* Hand @n consumed slots back to the producer. */
-static inline void ring_cons_release(struct ring *r, __u32 n)
+RING_FAST void ring_cons_release(struct ring *r, __u32 n)
 {
-	r->local += n;
+	__u32 local = r->local + n;
+
+	r->local = local;
 	/* release: our loads of the slots complete before the producer sees
 	 * them free */
-	teeq_store_release(&r->hdr->head, r->local);
+	teeq_store_release(&r->hdr->head, local);
+}
+
+/* Event suppression, consumer side: awake again, producers need not ring
+ * the doorbell any more (ring_cons_prepare_sleep() set the flag). */
+static inline void ring_cons_end_sleep(struct ring *r)
+{
+	teeq_store_relaxed(&r->hdr->flags, 0u);
 }
 
 /*
@@ -210,11 +284,6 @@ static inline void ring_cons_release(struct ring *r, __u32 n)
  * nonzero (or the ring broke) the flag is cleared again and the caller
  * must not sleep. Otherwise r->sleep_tail holds the tail to sleep on.
  */
-static inline void ring_cons_end_sleep(struct ring *r)
-{
-	teeq_store_relaxed(&r->hdr->flags, 0u);
-}
-
 static inline __u32 ring_cons_prepare_sleep(struct ring *r)
 {
 	__u32 avail, tail;

@@ -101,7 +101,9 @@ static long ring_wait_burst(struct ring *r, struct ring_wait *w)
 
 	for (i = 0; i < RING_WAIT_POLLS_PER_CLOCK; i++) {
 		if (ring_cons_refresh(r, 1)) {
-			w->spin_hits++;
+			/* stored atomically: stats read it from elsewhere */
+			__atomic_store_n(&w->spin_hits, w->spin_hits + 1,
+					 __ATOMIC_RELAXED);
 			return 1;
 		}
 		if (ring_broken(r))
@@ -152,7 +154,7 @@ long ring_wait_entries(struct ring *r, struct ring_wait *w, __u32 want,
 			ring_cons_end_sleep(r);
 			return 0;
 		}
-		w->sleeps++;
+		__atomic_store_n(&w->sleeps, w->sleeps + 1, __ATOMIC_RELAXED);
 		ret = ring_wait_sleep(r, w,
 				      deadline == UINT64_MAX ?
 					      -1 :

@@ -19,7 +19,8 @@ struct ring_wait {
 	uint64_t spin_ns; /* busy-poll budget before sleeping; 0: none */
 	int event_fd; /* -1: futex on the tail; else the doorbell eventfd */
 	int hangup_fd; /* -1, or an fd whose hangup means the peer died */
-	/* counters, for stats and benchmarks */
+	/* counters, for stats and benchmarks; written by the waiter only,
+	 * atomically, so that others may read them */
 	uint64_t spin_hits; /* waits satisfied while spinning */
 	uint64_t sleeps; /* times actually put to sleep */
 };

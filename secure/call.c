@@ -2,6 +2,8 @@
 /* What a trusted app may ask of the core during a call. */
 #include "secure/call.h"
 
+#include "ring/wait.h"
+
 #include <time.h>
 
 int ta_cancelled(struct ta_call *call)
@@ -11,10 +13,7 @@ int ta_cancelled(struct ta_call *call)
 
 static uint64_t call_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return ring_now_ns() / 1000000;
 }
 
 uint32_t ta_wait(struct ta_call *call, uint32_t ms)

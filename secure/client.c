@@ -56,6 +56,35 @@ void sw_client_fini(struct sw_client *c)
 	pthread_mutex_destroy(&c->cancel_lock);
 	shm_ids_destroy(&c->ext_bufs);
 	shm_ids_destroy(&c->sessions);
+	free(c->groups);
+	c->groups = NULL;
+}
+
+int sw_client_set_groups(struct sw_client *c, const uint32_t *groups,
+			 uint32_t n)
+{
+	uint32_t *copy = n ? malloc(n * sizeof(*copy)) : NULL;
+
+	if (n && !copy)
+		return -ENOMEM;
+	if (n)
+		memcpy(copy, groups, n * sizeof(*copy));
+	free(c->groups);
+	c->groups = copy;
+	c->nr_groups = n;
+	return 0;
+}
+
+int sw_client_in_group(const struct sw_client *c, uint32_t gid)
+{
+	uint32_t i;
+
+	if (gid == c->who.gid)
+		return 1;
+	for (i = 0; i < c->nr_groups; i++)
+		if (c->groups[i] == gid)
+			return 1;
+	return 0;
 }
 
 int64_t sw_client_add_ext(struct sw_client *c, struct sw_ext_buf *buf)

@@ -50,6 +50,10 @@ struct sw_client_stats {
 struct sw_client {
 	uint32_t id;
 	struct ta_identity who; /* login set per session */
+	/* the client's supplementary groups, as its transport established
+	 * them (who.gid is its effective one) */
+	uint32_t *groups;
+	uint32_t nr_groups;
 	void *region; /* the channel, mapped */
 	struct channel_layout layout; /* validated copy */
 	unsigned char *heap;
@@ -84,6 +88,13 @@ int sw_client_init(struct sw_client *c, uint32_t id, void *region,
 		   const struct ta_identity *who);
 /* Closes every session and unmaps every registered buffer. */
 void sw_client_fini(struct sw_client *c);
+
+/* The client's supplementary groups (copied); 0 or -ENOMEM. */
+int sw_client_set_groups(struct sw_client *c, const uint32_t *groups,
+			 uint32_t n);
+/* Is the client in group @gid (its effective group or a supplementary
+ * one), as a GROUP login requires? */
+int sw_client_in_group(const struct sw_client *c, uint32_t gid);
 
 /* Registered buffers; the host maps and unmaps. */
 int64_t sw_client_add_ext(struct sw_client *c, struct sw_ext_buf *buf);

@@ -271,10 +271,12 @@ static uint32_t sw_login_check(struct sw_client *c, const struct teeq_sqe *sqe)
 		return sqe->login_data ? TEEQ_ERROR_BAD_PARAMETERS : 0;
 	case TEEQ_LOGIN_GROUP:
 	case TEEQ_LOGIN_GROUP_APPLICATION:
-		/* the group must be the client's own (as its credentials
-		 * say), or the client is not allowed to log in with it */
-		return sqe->login_data == c->who.gid ? 0 :
-						       TEEQ_ERROR_ACCESS_DENIED;
+		/* the client must be in the group (its effective or a
+		 * supplementary one, as its credentials say), as the
+		 * upstream TEE subsystem requires */
+		return sw_client_in_group(c, sqe->login_data) ?
+			       0 :
+			       TEEQ_ERROR_ACCESS_DENIED;
 	default:
 		return TEEQ_ERROR_BAD_PARAMETERS;
 	}
@@ -432,7 +434,7 @@ static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
 void sw_sqe_copy(struct teeq_sqe *sqe, const void *slot)
 {
 	memcpy(sqe, slot, TEEQ_CACHELINE);
-	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
+	if (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE)
 		memcpy((char *)sqe + TEEQ_CACHELINE,
 		       (const char *)slot + TEEQ_CACHELINE,
 		       sizeof(*sqe) - TEEQ_CACHELINE);

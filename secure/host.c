@@ -7,6 +7,7 @@
  */
 #include "secure/host.h"
 
+#include "ring/wait.h"
 #include "shm/memfd.h"
 
 #include <errno.h>
@@ -209,6 +210,32 @@ static int sw_host_reply_status(struct sw_hclient *hc, uint16_t type,
 	return sw_host_send(hc->sock, &r, sizeof(r), type, seq);
 }
 
+/* The client's supplementary groups, from the socket (as SO_PEERCRED,
+ * what they were when it connected), for GROUP logins. */
+static int sw_host_peer_groups(struct sw_hclient *hc)
+{
+	gid_t small[64], *groups = small;
+	socklen_t len = sizeof(small);
+	int ret;
+
+	if (getsockopt(hc->sock, SOL_SOCKET, SO_PEERGROUPS, groups, &len)) {
+		if (errno != ERANGE || !len || len % sizeof(gid_t))
+			return -errno;
+		groups = malloc(len);
+		if (!groups || getsockopt(hc->sock, SOL_SOCKET, SO_PEERGROUPS,
+					  groups, &len)) {
+			free(groups);
+			return -ENOMEM;
+		}
+	}
+	TEEQ_STATIC_ASSERT(sizeof(gid_t) == sizeof(uint32_t), "gid_t size");
+	ret = sw_client_set_groups(&hc->core, (const uint32_t *)groups,
+				   (uint32_t)(len / sizeof(gid_t)));
+	if (groups != small)
+		free(groups);
+	return ret;
+}
+
 static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 				 const struct teeq_host_hello *m, int *fds,
 				 int nr_fds)
@@ -254,6 +281,8 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 	if (ret)
 		return "out of memory";
 	hc->core_ready = 1;
+	if (sw_host_peer_groups(hc))
+		return "cannot learn the client's groups";
 	hc->nr_qpairs = layout.nr_qpairs;
 	for (i = 0; i < hc->nr_qpairs; i++) {
 		struct sw_hqp *qp = &hc->qp[i];
@@ -659,10 +688,7 @@ static void sw_host_teardown(struct sw_host *h)
 
 static uint64_t sw_host_now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
+	return ring_now_ns() / 1000000000;
 }
 
 int sw_host_run(struct sw_host *h)

@@ -25,28 +25,14 @@ const struct teeq_ta *ta_registry_at(size_t i)
 
 void ta_uuid_from_wire(const struct teeq_uuid *wire, struct ta_uuid *uuid)
 {
-	const uint8_t *b = wire->b;
-
-	uuid->time_low = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-			 (uint32_t)b[2] << 8 | b[3];
-	uuid->time_mid = (uint16_t)(b[4] << 8 | b[5]);
-	uuid->time_hi_and_version = (uint16_t)(b[6] << 8 | b[7]);
-	memcpy(uuid->clock_seq_and_node, b + 8, 8);
+	teeq_uuid_unpack(wire, &uuid->time_low, &uuid->time_mid,
+			 &uuid->time_hi_and_version, uuid->clock_seq_and_node);
 }
 
 void ta_uuid_to_wire(const struct ta_uuid *uuid, struct teeq_uuid *wire)
 {
-	uint8_t *b = wire->b;
-
-	b[0] = (uint8_t)(uuid->time_low >> 24);
-	b[1] = (uint8_t)(uuid->time_low >> 16);
-	b[2] = (uint8_t)(uuid->time_low >> 8);
-	b[3] = (uint8_t)uuid->time_low;
-	b[4] = (uint8_t)(uuid->time_mid >> 8);
-	b[5] = (uint8_t)uuid->time_mid;
-	b[6] = (uint8_t)(uuid->time_hi_and_version >> 8);
-	b[7] = (uint8_t)uuid->time_hi_and_version;
-	memcpy(b + 8, uuid->clock_seq_and_node, 8);
+	teeq_uuid_pack(wire, uuid->time_low, uuid->time_mid,
+		       uuid->time_hi_and_version, uuid->clock_seq_and_node);
 }
 
 const struct teeq_ta *ta_registry_find(const struct ta_uuid *uuid)

@@ -152,10 +152,10 @@ static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		/* everything but the stamp, which the commit writes */
-		memcpy((char *)ring_prod_slot(&qp->cq, i) + RING_STAMP_SIZE,
-		       (const char *)&cqes[i] + RING_STAMP_SIZE,
-		       sizeof(cqes[i]) - RING_STAMP_SIZE);
+		ring_prod_fill(&qp->cq, i, &cqes[i], sizeof(cqes[i]));
+	/* our writes to the client's memory are done, as far as any later
+	 * submission of it is concerned */
+	teeq_peer_release(&qp->hc->core);
 	/* counted before publishing: whoever sees a completion sees it in
 	 * the stats too */
 	__atomic_add_fetch(&w->calls, n, __ATOMIC_RELAXED);
@@ -242,6 +242,8 @@ uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 	for (i = 0; i < n; i++)
 		sw_sqe_copy(&sqes[i], ring_cons_slot(&qp->sq, i));
 	ring_cons_release(&qp->sq, n);
+	/* the client's memory: ordered by the client since our post */
+	teeq_peer_acquire(&qp->hc->core);
 
 	/* every call first, then the completions in one burst: a store to
 	 * a completion slot waits for the line to come back from the

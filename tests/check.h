@@ -20,7 +20,8 @@
 #define T_FAIL 1
 #define T_SKIP 77
 
-/* CLOCK_MONOTONIC in milliseconds, for the timeout guards of tests. */
+/* CLOCK_MONOTONIC in milliseconds, for the timeout guards of tests (the
+ * framework stands alone: programs that link nothing of teeq use it). */
 static inline uint64_t t_now_ms(void)
 {
 	struct timespec ts;

@@ -1,7 +1,11 @@
 #!/bin/bash
 # make install into a staging directory, then build an example against the
 # installed headers, pkg-config file and shared library only, and run it
-# against the installed teeq-sw: what a packager and a user would do.
+# against the installed teeq-sw: what a packager and a user would do. The
+# headers go to <includedir>/teeq/ only, where another libteec's cannot
+# clash with them, and pkg-config points there, so <tee_client_api.h> and
+# <tee_client_api_extensions.h> still work. A plain make (make all) would
+# install no package.
 #   tests/install.sh BUILD_DIR RESULTS_DIR
 set -u
 build=$1 results=$2
@@ -18,6 +22,17 @@ ok=1
 		PKG_CONFIG_SYSROOT_DIR="$stage" pkg-config --cflags --libs teeq \
 		>"$stage/flags" &&
 	echo "pkg-config: $(cat "$stage/flags")" &&
+	grep -q -- "-I$stage$prefix/include/teeq " "$stage/flags" &&
+	! grep -q -- "-I$stage$prefix/include " "$stage/flags" &&
+	[ -f "$stage$prefix/include/teeq/tee_client_api.h" ] &&
+	[ -f "$stage$prefix/include/teeq/tee_client_api_extensions.h" ] &&
+	[ -z "$(find "$stage$prefix/include" -maxdepth 1 -type f)" ] &&
+	printf '#include <tee_client_api_extensions.h>\nint main(void)\n{\n\treturn TEEC_RegisterSharedMemoryFileDescriptor(0, 0, -1) ==\n\t       TEEC_ERROR_BAD_PARAMETERS ? 0 : 1;\n}\n' \
+		>"$stage/ext.c" &&
+	cc -std=c11 -Wall -Wextra -Werror "$stage/ext.c" $(cat "$stage/flags") \
+		-o "$stage/ext" &&
+	LD_LIBRARY_PATH="$stage$prefix/lib" "$stage/ext" &&
+	! make --no-print-directory -n O="$build" all | grep -q deps.sh &&
 	cc -std=c11 -Wall -Wextra -Werror examples/hello_echo.c \
 		$(cat "$stage/flags") -o "$stage/hello_echo" &&
 	TEEQ_SOCKET="$stage/sw.sock" TEEQ_SW="$stage$prefix/bin/teeq-sw" \
@@ -31,7 +46,7 @@ pid=$("$stage$prefix/bin/teeq-sw" --socket "$stage/sw.sock" --stats 2>/dev/null 
 [ -n "$pid" ] && kill "$pid"
 rm -rf "$stage"
 if [ $ok = 1 ]; then
-	echo "  PASS  install (headers, pkg-config, libteeq.so exports only the API)"
+	echo "  PASS  install (headers in include/teeq, pkg-config, libteeq.so exports only the API)"
 	echo "1 0 0" >"$results/install.counts"
 else
 	echo "  FAIL  install"

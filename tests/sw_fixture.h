@@ -9,6 +9,7 @@
 #ifndef TEEQ_TESTS_SW_FIXTURE_H
 #define TEEQ_TESTS_SW_FIXTURE_H
 
+#include "ring/host.h"
 #include "tests/check.h"
 #include "uapi/teeq_host.h"
 
@@ -49,26 +50,13 @@ static inline void sw_fixture_exe(char *out, size_t len)
 	strcat(out, "/secure/teeq-sw");
 }
 
-static inline int sw_fixture_connectable(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), ok;
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&addr, sizeof(addr));
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 /* Starts teeq-sw on the fixture's socket with extra arguments (a NULL
  * terminated list), and waits until it accepts connections. */
 static inline void sw_fixture_start_on(struct sw_fixture *f, ...)
 {
 	char exe[PATH_MAX];
 	const char *argv[32] = { "teeq-sw", "--socket", f->sock };
-	struct timespec step = { 0, 2000000 };
-	int argc = 3, i;
+	int argc = 3;
 	va_list ap;
 
 	va_start(ap, f);
@@ -83,13 +71,7 @@ static inline void sw_fixture_start_on(struct sw_fixture *f, ...)
 		execv(exe, (char **)argv);
 		_exit(127);
 	}
-	for (i = 0; i < 5000 && !sw_fixture_connectable(f->sock); i++) {
-		int status;
-
-		CHECK(waitpid(f->pid, &status, WNOHANG) == 0); /* still up */
-		nanosleep(&step, NULL);
-	}
-	CHECK(sw_fixture_connectable(f->sock));
+	CHECK_EQ(ring_host_await(f->sock, f->pid, 10000), 0);
 }
 
 /* The fixture a failed CHECK (which exits) must take down with it: its

@@ -100,4 +100,41 @@ struct teeq_uuid {
 	__u8 b[16];
 };
 
+/*
+ * The one place that knows the byte order: a UUID's fields (as in
+ * TEEC_UUID) to the wire, and back. The three integers are big-endian;
+ * clock_seq_and_node is copied as it is.
+ */
+static inline void teeq_uuid_pack(struct teeq_uuid *w, __u32 time_low,
+				  __u16 time_mid, __u16 time_hi_and_version,
+				  const __u8 clock_seq_and_node[8])
+{
+	int i;
+
+	w->b[0] = (__u8)(time_low >> 24);
+	w->b[1] = (__u8)(time_low >> 16);
+	w->b[2] = (__u8)(time_low >> 8);
+	w->b[3] = (__u8)time_low;
+	w->b[4] = (__u8)(time_mid >> 8);
+	w->b[5] = (__u8)time_mid;
+	w->b[6] = (__u8)(time_hi_and_version >> 8);
+	w->b[7] = (__u8)time_hi_and_version;
+	for (i = 0; i < 8; i++)
+		w->b[8 + i] = clock_seq_and_node[i];
+}
+
+static inline void teeq_uuid_unpack(const struct teeq_uuid *w, __u32 *time_low,
+				    __u16 *time_mid, __u16 *time_hi_and_version,
+				    __u8 clock_seq_and_node[8])
+{
+	int i;
+
+	*time_low = (__u32)w->b[0] << 24 | (__u32)w->b[1] << 16 |
+		    (__u32)w->b[2] << 8 | w->b[3];
+	*time_mid = (__u16)(w->b[4] << 8 | w->b[5]);
+	*time_hi_and_version = (__u16)(w->b[6] << 8 | w->b[7]);
+	for (i = 0; i < 8; i++)
+		clock_seq_and_node[i] = w->b[8 + i];
+}
+
 #endif /* TEEQ_UAPI_GP_H */

@@ -16,8 +16,9 @@
  * Ownership. The creator of the region (the normal world) writes the region
  * header and the immutable line of each ring header before it hands the
  * region to the secure world. After the handshake each side copies and
- * validates what it needs (teeq_channel_validate()) and never reads those
- * fields again: a peer that rewrites them later changes nothing.
+ * validates what it needs (channel_validate() in ring/channel.c) and never
+ * reads those fields again: a peer that rewrites them later changes
+ * nothing.
  *
  * Each ring is single-producer/single-consumer. The producer owns the tail
  * and the slots between head and tail being filled; the consumer owns the
@@ -33,7 +34,8 @@
  * tail only before sleeping. A freshly formatted ring holds the previous
  * lap's stamps (i + 1 - entries). Producers never write a stamp with the
  * entry's contents: copying a whole entry struct over a slot could show a
- * stale value that happens to match.
+ * stale value that happens to match (ring_fill_slot() in ring/ring.h is
+ * the copy that leaves the stamp alone).
  *
  * The peer is hostile: a side must read each entry once into a private
  * copy before validating it, mask every index, and treat a peer index that
@@ -221,6 +223,18 @@ struct teeq_sqe {
 
 /* Parameters that live in the second line: present when nonzero. */
 #define TEEQ_SQE_LINE2_PARAMS 0xfff0u
+
+/*
+ * The bytes of a submission entry that are part of it, for its
+ * param_types: the first line only, unless parameter 1, 2 or 3 has a
+ * type. Both sides size their copies of an entry by this and nothing else.
+ */
+static inline __u32 teeq_sqe_size(__u16 param_types)
+{
+	return (param_types & TEEQ_SQE_LINE2_PARAMS) ?
+		       (__u32)sizeof(struct teeq_sqe) :
+		       TEEQ_CACHELINE;
+}
 
 TEEQ_PIN_SIZE(struct teeq_sqe, 128);
 TEEQ_PIN(struct teeq_sqe, stamp, 0);

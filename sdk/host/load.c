@@ -50,15 +50,8 @@ static int ta_host_memfd(const void *code, size_t len)
 
 static void ta_host_head_uuid(const TEE_UUID *u, struct teeq_uuid *out)
 {
-	int i;
-
-	for (i = 0; i < 4; i++)
-		out->b[i] = (uint8_t)(u->timeLow >> (24 - 8 * i));
-	out->b[4] = (uint8_t)(u->timeMid >> 8);
-	out->b[5] = (uint8_t)u->timeMid;
-	out->b[6] = (uint8_t)(u->timeHiAndVersion >> 8);
-	out->b[7] = (uint8_t)u->timeHiAndVersion;
-	memcpy(out->b + 8, u->clockSeqAndNode, 8);
+	teeq_uuid_pack(out, u->timeLow, u->timeMid, u->timeHiAndVersion,
+		       u->clockSeqAndNode);
 }
 
 int ta_host_load(const void *buf, size_t len, const struct teeq_uuid *expect,

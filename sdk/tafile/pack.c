@@ -21,15 +21,11 @@
 
 static void pack_uuid(const TEE_UUID *u, uint8_t *out)
 {
-	int i;
+	struct teeq_uuid w;
 
-	for (i = 0; i < 4; i++)
-		out[i] = (uint8_t)(u->timeLow >> (24 - 8 * i));
-	out[4] = (uint8_t)(u->timeMid >> 8);
-	out[5] = (uint8_t)u->timeMid;
-	out[6] = (uint8_t)(u->timeHiAndVersion >> 8);
-	out[7] = (uint8_t)u->timeHiAndVersion;
-	memcpy(out + 8, u->clockSeqAndNode, 8);
+	teeq_uuid_pack(&w, u->timeLow, u->timeMid, u->timeHiAndVersion,
+		       u->clockSeqAndNode);
+	memcpy(out, w.b, sizeof(w.b));
 }
 
 static void pack_le(uint8_t *out, uint64_t v, size_t n)

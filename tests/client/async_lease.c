@@ -4,9 +4,9 @@
  * leased. With TEEQ_QPAIRS=3 two queues open and the third is
  * TEEC_ERROR_BUSY; closing one gives its pair back for the next. A thread
  * whose sync calls find every exclusive pair leased uses the shared pair
- * and works; a thread that leased a pair by calling holds it while it
- * lives (a queue cannot have it meanwhile) and gives it back when it
- * exits, when the pair becomes available to a queue.
+ * and works; a thread's call leases a free pair for the call only, so a
+ * queue can have it as soon as the call has returned, while the thread
+ * that called still lives.
  */
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
@@ -37,7 +37,7 @@ static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static void *caller(void *arg)
 {
 	(void)arg;
-	call(); /* leases a free exclusive pair, if any, for this thread */
+	call(); /* leases a free exclusive pair, if any, for the call */
 	pthread_mutex_lock(&lock);
 	called = 1;
 	pthread_cond_broadcast(&cond);
@@ -96,23 +96,21 @@ int main(void)
 	async_noop(q3);
 	CHECK_EQ(teeq_queue_open(&ctx, &q1), TEEC_ERROR_BUSY);
 
-	/* a thread that calls while a pair is free leases it until it
-	 * exits; then the pair is free again */
+	/* a call takes a free pair for as long as it runs */
 	teeq_queue_close(q2);
 	CHECK(!pthread_create(&t, NULL, caller, NULL));
 	pthread_mutex_lock(&lock);
 	while (!called)
 		pthread_cond_wait(&cond, &lock);
 	pthread_mutex_unlock(&lock);
-	/* the caller is alive and holds the pair */
-	CHECK_EQ(teeq_queue_open(&ctx, &q2), TEEC_ERROR_BUSY);
+	/* the caller is alive, and its call has given the pair back */
+	CHECK_EQ(teeq_queue_open(&ctx, &q2), TEEC_SUCCESS);
+	async_noop(q2);
 	pthread_mutex_lock(&lock);
 	may_exit = 1;
 	pthread_cond_broadcast(&cond);
 	pthread_mutex_unlock(&lock);
 	CHECK(!pthread_join(t, NULL));
-	CHECK_EQ(teeq_queue_open(&ctx, &q2), TEEC_SUCCESS);
-	async_noop(q2);
 	call();
 
 	teeq_queue_close(q2);

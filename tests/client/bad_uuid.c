@@ -43,7 +43,7 @@ int main(void)
 					  &origin),
 			 TEEC_ERROR_ITEM_NOT_FOUND);
 		CHECK_EQ(origin, TEEC_ORIGIN_TEE);
-		CHECK(sess.imp.chan == NULL); /* not a session */
+		CHECK_EQ(sess.imp.ctx_id, 0); /* not a session */
 	}
 	sw_fixture_stats(&fx, &st);
 	CHECK_EQ(st.sessions, 0);

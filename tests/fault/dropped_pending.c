@@ -77,7 +77,7 @@ static void one_hostile(int round)
 	/* this thread's pair is not the waiting thread's */
 	CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_NOOP_CMD_NOOP, NULL, &origin),
 		 TEEC_SUCCESS);
-	qp = teeq_qp_get(ctx.imp);
+	qp = &ctx.imp->qp[teeq_qp_home - 1]; /* this thread's pair */
 	__atomic_store_n(&qp->sq.hdr->tail, qp->sq.local + 100000,
 			 __ATOMIC_RELEASE);
 	CHECK_EQ(write(qp->sq_db, &one, sizeof(one)), sizeof(one));

@@ -86,8 +86,7 @@ static void forge(struct teeq_qp *qp, const struct teeq_cqe *c)
 	uint32_t idx = qp->cq.local;
 	unsigned char *slot = ring_slot_at(&qp->cq, idx);
 
-	memcpy(slot + RING_STAMP_SIZE, (const char *)c + RING_STAMP_SIZE,
-	       sizeof(*c) - RING_STAMP_SIZE);
+	ring_fill_slot(slot, c, sizeof(*c));
 	__atomic_store_n((uint32_t *)slot, idx + 1, __ATOMIC_RELEASE);
 }
 

@@ -93,7 +93,7 @@ static void bad_sq_tail(void)
 	open_noop(&ctx, &sess);
 	CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_NOOP_CMD_NOOP, NULL, &origin),
 		 TEEC_SUCCESS);
-	qp = teeq_qp_get(ctx.imp);
+	qp = &ctx.imp->qp[teeq_qp_home - 1]; /* this thread's pair */
 	__atomic_store_n(&qp->sq.hdr->tail, qp->sq.local + 100000,
 			 __ATOMIC_RELEASE);
 	CHECK_EQ(write(qp->sq_db, &one, sizeof(one)), sizeof(one));
@@ -124,7 +124,7 @@ static void bad_cq_head(uint32_t delta)
 		CHECK_EQ(TEEC_InvokeCommand(&sess, TEEQ_NOOP_CMD_NOOP, NULL,
 					    &origin),
 			 TEEC_SUCCESS);
-	qp = teeq_qp_get(ctx.imp);
+	qp = &ctx.imp->qp[teeq_qp_home - 1]; /* this thread's pair */
 	CHECK_EQ(qp->depth, 2);
 	CHECK_EQ(qp->cq.local, 4);
 	__atomic_store_n(&qp->cq.hdr->head, qp->cq.local + delta,

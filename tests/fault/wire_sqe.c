@@ -37,26 +37,23 @@ static struct teeq_cqe run(const struct teeq_sqe *t)
 {
 	const size_t ud = offsetof(struct teeq_sqe, user_data);
 	const size_t rest = offsetof(struct teeq_sqe, uuid);
-	struct teeq_qp *qp = teeq_qp_get(chan);
+	struct teeq_qp *qp = teeq_qp_acquire(chan);
 	struct teeq_sqe *sqe;
 	struct teeq_cqe cqe;
 	uint64_t user_data;
-	int tag;
+	uint32_t tag;
 
-	teeq_qp_lock(qp);
-	tag = teeq_qp_tag_alloc(qp, TEEQ_PENDING_SYNC);
-	CHECK(tag >= 0);
-	sqe = teeq_qp_prep(qp, (uint32_t)tag);
+	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_SYNC, &tag);
+	CHECK(sqe);
 	user_data = sqe->user_data;
 	memcpy((char *)sqe + RING_STAMP_SIZE, (const char *)t + RING_STAMP_SIZE,
 	       ud - RING_STAMP_SIZE);
 	memcpy((char *)sqe + rest, (const char *)t + rest, sizeof(*t) - rest);
-	qp->pend[tag].state = TEEQ_PENDING_IN_FLIGHT;
-	teeq_qp_commit(qp);
-	teeq_qp_wait_tag(qp, (uint32_t)tag);
+	teeq_qp_publish(qp);
+	teeq_qp_wait_tag(qp, tag);
 	cqe = qp->pend[tag].cqe;
-	teeq_qp_tag_free(qp, (uint32_t)tag);
-	teeq_qp_unlock(qp);
+	teeq_qp_put(qp, tag);
+	teeq_qp_release(qp);
 	CHECK(!teeq_chan_dead(chan));
 	CHECK_EQ(cqe.user_data, user_data);
 	return cqe;

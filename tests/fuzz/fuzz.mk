@@ -26,14 +26,14 @@ FUZZ_DIR := $(O)/fuzz
 FUZZ_OBJ := $(FUZZ_DIR)/obj
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 
-FUZZ_BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c shm/pool.c \
-	shm/ids.c shm/memfd.c
+FUZZ_BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c ring/host.c \
+	shm/pool.c shm/ids.c shm/memfd.c
 FUZZ_SECURE_SRCS := secure/call.c secure/client.c secure/dispatch.c \
 	secure/registry.c $(sort $(wildcard secure/ta/*.c))
 FUZZ_CLIENT_SRCS := $(sort $(wildcard client/*.c))
 
 FUZZ_SRCS_fuzz_sqe := tests/fuzz/targets/fuzz_sqe.c $(FUZZ_SECURE_SRCS) \
-	ring/ring.c ring/channel.c shm/ids.c
+	ring/ring.c ring/channel.c ring/wait.c shm/ids.c
 FUZZ_SRCS_fuzz_region := tests/fuzz/targets/fuzz_region.c ring/ring.c \
 	ring/channel.c
 FUZZ_SRCS_fuzz_cqe := tests/fuzz/targets/fuzz_cqe.c $(FUZZ_CLIENT_SRCS) \

@@ -114,9 +114,7 @@ static void kt_post_n(struct kt_peer *p, const struct teeq_cqe *cqe, int n)
 
 	CHECK(ring_prod_space(&p->cq, n) >= (uint32_t)n);
 	for (i = 0; i < n; i++)
-		memcpy((char *)ring_prod_slot(&p->cq, i) + RING_STAMP_SIZE,
-		       (const char *)cqe + RING_STAMP_SIZE,
-		       sizeof(*cqe) - RING_STAMP_SIZE);
+		ring_prod_fill(&p->cq, i, cqe, sizeof(*cqe));
 	ring_prod_commit(&p->cq, n);
 	/* ring whether asked or not: the driver must look every time */
 	CHECK_EQ(write(p->chan, &one, sizeof(one)), (ssize_t)sizeof(one));

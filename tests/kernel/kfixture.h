@@ -145,15 +145,10 @@ struct kt_uuid_form {
 
 static inline void kt_uuid(const struct kt_uuid_form *u, uint8_t out[16])
 {
-	out[0] = u->time_low >> 24;
-	out[1] = u->time_low >> 16;
-	out[2] = u->time_low >> 8;
-	out[3] = u->time_low;
-	out[4] = u->time_mid >> 8;
-	out[5] = u->time_mid;
-	out[6] = u->time_hi >> 8;
-	out[7] = u->time_hi;
-	memcpy(out + 8, u->node, 8);
+	struct teeq_uuid w;
+
+	teeq_uuid_pack(&w, u->time_low, u->time_mid, u->time_hi, u->node);
+	memcpy(out, w.b, sizeof(w.b));
 }
 
 static const struct kt_uuid_form kt_noop = TEEQ_TA_NOOP_UUID;

@@ -43,8 +43,8 @@
  * in-flight call with its generation and a clean format; a completion the
  * client looks at and refuses kills the channel, and then every call in
  * flight completes with TARGET_DEAD; a poll that does not kill leaves no
- * ready completion behind among as many as it has tags out; the raised
- * result is the secure world's, or COMMUNICATION for an output size past
+ * ready completion behind among as many as it has calls in flight; the
+ * raised result is the secure world's, or COMMUNICATION for an output size past
  * its window (unless SHORT_BUFFER), or TARGET_DEAD; outputs are raised
  * only from a trusted app's completion; exactly min(size, window) bytes
  * are copied back, only on success, and never for a discarded call; the
@@ -267,7 +267,7 @@ static void fz_sw_take(struct fz_call *c, uint32_t tag)
 	FZ_ASSERT(ring_cons_avail(&fz_sw_sq, 1) == 1,
 		  "the submission of tag %u is not in the ring", tag);
 	memcpy(sqe, ring_cons_slot(&fz_sw_sq, 0), TEEQ_CACHELINE);
-	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
+	if (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE)
 		memcpy((char *)sqe + TEEQ_CACHELINE,
 		       (const char *)ring_cons_slot(&fz_sw_sq, 0) +
 			       TEEQ_CACHELINE,
@@ -328,28 +328,27 @@ static void fz_submit(unsigned int setup, unsigned int kind, unsigned int rearm)
 	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
 	struct fz_call *c;
-	TEEC_Result res;
-	int tag;
+	TEEC_Result res = TEEC_SUCCESS;
+	uint32_t tag;
 
 	if (teeq_chan_dead(fz_chan))
 		return;
-	tag = teeq_qp_tag_alloc(qp, kind);
-	if (tag < 0)
+	sqe = teeq_qp_get_sqe(qp, kind, &tag);
+	if (!sqe)
 		return;
 	p = &qp->pend[tag];
 	c = &fz_calls[tag];
 	c->gen = p->gen;
 	c->kind = kind;
 	c->rearm = rearm;
-	fz_call_setup(c, (uint32_t)tag, setup);
-	sqe = teeq_qp_prep(qp, (uint32_t)tag);
-	res = teeq_params_lower(qp, c->opp, sqe, p);
+	fz_call_setup(c, tag, setup);
+	if (c->opp)
+		res = teeq_params_lower(qp, c->opp, sqe, p);
 	if (res != TEEC_SUCCESS) {
 		/* as teeq_call(): nothing was published */
 		FZ_ASSERT(res == TEEC_ERROR_OUT_OF_MEMORY && !p->bounces,
 			  "lowering failed with %#x", res);
-		qp->prepared--;
-		teeq_qp_tag_free(qp, (uint32_t)tag);
+		teeq_qp_unprep(qp, tag);
 		fz_call_free(c);
 		return;
 	}
@@ -358,8 +357,7 @@ static void fz_submit(unsigned int setup, unsigned int kind, unsigned int rearm)
 	sqe->func = setup;
 	p->op = c->opp;
 	p->user_data = (uint64_t)tag;
-	p->state = TEEQ_PENDING_IN_FLIGHT;
-	teeq_qp_commit(qp);
+	teeq_qp_publish(qp);
 	FZ_ASSERT(!teeq_chan_dead(fz_chan), "commit killed the channel");
 	c->live = 1;
 	fz_sw_take(c, (uint32_t)tag);
@@ -560,7 +558,7 @@ static void fz_collect(const uint8_t *was_in_flight, int reap_all)
 			FZ_ASSERT(p->state == TEEQ_PENDING_DONE,
 				  "sync tag %u state %u", tag, p->state);
 			fz_raise(tag);
-			teeq_qp_tag_free(qp, tag);
+			teeq_qp_put(qp, tag);
 		}
 	}
 	/* the done list, as teeq_reap() takes it */
@@ -580,7 +578,7 @@ static void fz_collect(const uint8_t *was_in_flight, int reap_all)
 			qp->done_tail = 0;
 		qp->nr_done--;
 		fz_raise(cur);
-		teeq_qp_tag_free(qp, cur);
+		teeq_qp_put(qp, cur);
 	}
 	while (nr_redo--) {
 		if (fz_resubmits >= 4 * FZ_DEPTH)
@@ -596,13 +594,15 @@ static void fz_poll(void)
 	uint8_t in_flight[FZ_DEPTH], was[FZ_DEPTH], accepted[FZ_DEPTH] = { 0 };
 	uint32_t gen[FZ_DEPTH], start = qp->cq.local, consumed, tag, j;
 	const char *dead0 = fz_chan->dead;
-	/* the client looks for as many completions as it has tags out */
-	uint32_t looked = qp->depth - qp->nr_free;
+	/* the client looks for as many completions as it has calls in
+	 * flight: any more could only be bad ones */
+	uint32_t looked = 0;
 	struct teeq_cqe cqe;
 
 	for (tag = 0; tag < FZ_DEPTH; tag++) {
 		was[tag] = in_flight[tag] = qp->pend[tag].state ==
 					    TEEQ_PENDING_IN_FLIGHT;
+		looked += was[tag];
 		gen[tag] = qp->pend[tag].gen;
 	}
 	teeq_qp_poll(qp);
@@ -679,7 +679,6 @@ static int fz_produce(const unsigned char *in)
 	uint32_t ctl, tag, old, i;
 	unsigned int c0, c1, c2, c3;
 	struct teeq_cqe cqe;
-	void *slot;
 
 	memcpy(&cqe, in, sizeof(cqe));
 	ctl = cqe.stamp;
@@ -711,9 +710,7 @@ static int fz_produce(const unsigned char *in)
 		if (!ring_prod_space(&fz_sw_cq, 1))
 			return 0; /* the client stopped consuming */
 	}
-	slot = ring_prod_slot(&fz_sw_cq, 0);
-	memcpy((char *)slot + RING_STAMP_SIZE, (char *)&cqe + RING_STAMP_SIZE,
-	       sizeof(cqe) - RING_STAMP_SIZE);
+	ring_prod_fill(&fz_sw_cq, 0, &cqe, sizeof(cqe));
 	old = fz_sw_cq.local;
 	ring_prod_commit(&fz_sw_cq, 1);
 	switch (c2 & 7) {
@@ -754,6 +751,7 @@ static void fz_setup(void)
 
 	if (!chan)
 		abort();
+	chan->ops = &teeq_rings_ops;
 	chan->sock = chan->memfd = -1;
 	chan->nr_qp = 1;
 	chan->qp = calloc(1, sizeof(*chan->qp));

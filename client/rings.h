@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host mode's transport: entries go straight into the channel's shared
+ * rings (ring/ring.h), completions come straight out of them, and a
+ * doorbell (an eventfd) is rung only when the secure world's worker has
+ * said it is going to sleep. Waiting spins for the channel's budget, then
+ * sleeps on the completion doorbell and the socket, whose hangup means
+ * teeq-sw is gone.
+ *
+ * These are the ops of teeq_rings_ops (rings.c); the call path inlines
+ * them when a channel uses them (teeq_xport_*() in client/internal.h).
+ */
+#ifndef TEEQ_CLIENT_RINGS_H
+#define TEEQ_CLIENT_RINGS_H
+
+#include "client/internal.h"
+
+#include <errno.h>
+
+TEEQ_ALWAYS_INLINE int
+teeq_rings_submit(struct teeq_qp *qp, const struct teeq_sqe *sqes, uint32_t n)
+{
+	struct ring_batch b;
+	uint32_t i;
+
+	if (teeq_unlikely(ring_prod_space(&qp->sq, n) < n))
+		return -EPROTO; /* credits make room: only a hostile peer */
+	/*
+	 * Entries are staged in private memory and copied here, as NVMe
+	 * drivers copy a command into their SQ: the ring's lines were last
+	 * read by the secure world, so the first store to each waits for
+	 * its line to come back, and stores complete in order. Filled in
+	 * place, every private store of the next preparations would queue
+	 * behind that wait; copied in a burst, the lines of a whole batch
+	 * are fetched together.
+	 */
+	b = ring_batch_of(&qp->sq);
+	for (i = 0; i < n; i++)
+		ring_fill_slot(ring_batch_slot(&b, i), &sqes[i],
+			       teeq_sqe_size(sqes[i].param_types));
+	if (teeq_unlikely(ring_prod_commit(&qp->sq, n))) {
+		ring_doorbell(&qp->sq, qp->sq_db);
+		TEEQ_QP_STAT(qp, doorbells, 1);
+		if (ring_broken(&qp->sq))
+			return -EPROTO;
+	}
+	return 0;
+}
+
+/* One entry of @size bytes (teeq_sqe_size()): the call path's case. */
+TEEQ_ALWAYS_INLINE int teeq_rings_submit_one(struct teeq_qp *qp,
+					     const struct teeq_sqe *sqe,
+					     uint32_t size)
+{
+	if (teeq_unlikely(!ring_prod_space(&qp->sq, 1)))
+		return -EPROTO; /* credits make room: only a hostile peer */
+	ring_prod_fill(&qp->sq, 0, sqe, size);
+	if (teeq_unlikely(ring_prod_commit(&qp->sq, 1))) {
+		ring_doorbell(&qp->sq, qp->sq_db);
+		TEEQ_QP_STAT(qp, doorbells, 1);
+		if (ring_broken(&qp->sq))
+			return -EPROTO;
+	}
+	return 0;
+}
+
+TEEQ_ALWAYS_INLINE int teeq_rings_ready(struct teeq_qp *qp, uint32_t want)
+{
+	uint32_t n = ring_cons_avail(&qp->cq, want);
+
+	if (teeq_unlikely(!n && ring_broken(&qp->cq)))
+		return -EPROTO;
+	return (int)n;
+}
+
+TEEQ_ALWAYS_INLINE const struct teeq_cqe *teeq_rings_cqe(struct teeq_qp *qp,
+							 uint32_t i)
+{
+	return (const struct teeq_cqe *)ring_cons_slot(&qp->cq, i);
+}
+
+TEEQ_ALWAYS_INLINE void teeq_rings_consume(struct teeq_qp *qp, uint32_t n)
+{
+	ring_cons_release(&qp->cq, n);
+}
+
+/* Spin, then sleep on the completion doorbell and the socket. */
+TEEQ_ALWAYS_INLINE int teeq_rings_wait(struct teeq_qp *qp, int64_t timeout_ns)
+{
+	long ret = ring_wait_entries(&qp->cq, &qp->wait, 1, timeout_ns);
+
+	if (teeq_likely(ret >= 0))
+		return 0;
+	return ring_broken(&qp->cq) ? -EPROTO : -EPIPE;
+}
+
+#endif /* TEEQ_CLIENT_RINGS_H */
