@@ -61,7 +61,8 @@ unsigned int teeq_submit(teeq_queue *queue);
 /*
  * Reaps up to @max completions into @out, waiting until at least @min are
  * there or @timeout_ms passes (-1: no limit, 0: just poll). Returns the
- * number reaped (fewer than @min only on timeout).
+ * number reaped: fewer than @min only on timeout, or when no operation is
+ * left in flight (it never waits for completions that cannot come).
  */
 unsigned int teeq_reap(teeq_queue *queue, struct teeq_completion *out,
 		       unsigned int max, unsigned int min, int timeout_ms);

@@ -534,7 +534,10 @@ static void fz_dispatch_one(struct fz_run *run, uint32_t j)
 
 	sw_sqe_copy(&sqe, run->slots[j]);
 	if (sqe.opcode == TEEQ_OP_INVOKE && sqe.func == TEEQ_NOOP_CMD_WAIT &&
-	    TEEQ_PARAM_TYPE_GET(sqe.param_types, 0) == TEEQ_PARAM_VALUE_INPUT &&
+	    /* the only types CMD_WAIT takes: others end BAD_PARAMETERS */
+	    sqe.param_types ==
+		    TEEQ_PARAM_TYPES(TEEQ_PARAM_VALUE_INPUT, TEEQ_PARAM_NONE,
+				     TEEQ_PARAM_NONE, TEEQ_PARAM_NONE) &&
 	    sqe.params[0].value.a <= 60000) {
 		ta = fz_session_ta(sqe.session);
 		if (ta == fz_ta[FZ_TA_NOOP]) {
