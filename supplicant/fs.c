@@ -444,10 +444,10 @@ static int suppl_fs_do_close(struct suppl_fs *fs,
 	struct suppl_fs_handle *h = suppl_fs_handle_get(fs, req->handle);
 	int err = 0;
 
-	if (!h)
-		return -EBADF;
 	if (req->flags & ~TEEQ_RPC_CLOSE_COMMIT)
 		return -EINVAL;
+	if (!h)
+		return -EBADF;
 	if (req->flags & TEEQ_RPC_CLOSE_COMMIT) {
 		if (h->kind != SUPPL_FS_NEW)
 			return -EPERM;
