@@ -437,8 +437,16 @@ static void sw_suppl_accept(void)
 		sw_suppl_conn_free(c);
 		return;
 	}
-	/* nothing from a peer of another uid is even read */
+	/* a peer of another uid: its message is dropped unread, with any
+	 * descriptors it carries (no control buffer: the kernel closes
+	 * them), so that the refusal reaches it instead of a reset */
 	if (c->cred.uid != sw_suppl.opts.uid) {
+		struct pollfd pfd = { .fd = sock, .events = POLLIN };
+		char scratch[64];
+
+		if (poll(&pfd, 1, SW_SUPPL_HELLO_MS) == 1)
+			(void)!recv(sock, scratch, sizeof(scratch),
+				    MSG_DONTWAIT | MSG_TRUNC);
 		status = -EPERM;
 		why = "not the supplicant's uid";
 		goto refuse;
@@ -734,6 +742,21 @@ static int sw_suppl_dir_ok(const char *path)
 	       st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
+/* Only the supplicant's uid (and root) may connect: the socket is theirs,
+ * mode 0600. Unless we cannot give it away (not root): then anyone may
+ * connect, and SO_PEERCRED alone keeps the others out. */
+static int sw_suppl_socket_mode(const char *path)
+{
+	uid_t uid = sw_suppl.opts.uid;
+
+	if (uid == geteuid() || !chown(path, uid, (gid_t)-1))
+		return chmod(path, 0600);
+	sw_suppl_log("%s: cannot hand the socket to uid %u; any uid may "
+		     "connect, only uid %u may attach",
+		     path, (unsigned)uid, (unsigned)uid);
+	return chmod(path, 0666);
+}
+
 static int sw_suppl_listen(void)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -759,7 +782,7 @@ static int sw_suppl_listen(void)
 	unlink(path); /* stale: its owner no longer holds the lock */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    chmod(path, 0600) || listen(fd, 8)) {
+	    sw_suppl_socket_mode(path) || listen(fd, 8)) {
 		sw_suppl_log("cannot listen on %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);

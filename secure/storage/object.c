@@ -342,9 +342,12 @@ void storage_refresh_pobjs(struct storage_ns *ns)
 static struct storage_ns *storage_ns_enter(const struct ta_uuid *uuid,
 					   uint32_t *res)
 {
+	const struct storage_platform *p = &storage_st.plat;
 	struct storage_ns *ns;
 
-	if (!storage_ready()) {
+	/* what the secure world remembers is not the storage: with nobody
+	 * to keep it, every call that would touch it fails alike, at once */
+	if (!storage_ready() || !p->window(p->arg)) {
 		*res = TEEQ_ERROR_STORAGE_NOT_AVAILABLE;
 		return NULL;
 	}

@@ -9,11 +9,13 @@
  *
  * Everything returns a GP result code (TEEQ_SUCCESS or TEEQ_ERROR_*). The
  * ones every call may return:
- *   TEEQ_ERROR_STORAGE_NOT_AVAILABLE  no supplicant is attached, or it went
- *                                     away or stopped answering meanwhile
- *                                     (the call is bounded in time; a
- *                                     change it made is then either wholly
- *                                     done or not at all)
+ *   TEEQ_ERROR_STORAGE_NOT_AVAILABLE  no supplicant is attached (at once,
+ *                                     for every call but those that only
+ *                                     use an open handle's contents), or
+ *                                     it went away or stopped answering
+ *                                     meanwhile (the call is bounded in
+ *                                     time; a change it made is then
+ *                                     either wholly done or not at all)
  *   TEEQ_ERROR_CORRUPT_OBJECT         what the normal world holds was
  *                                     tampered with, truncated, swapped,
  *                                     deleted or rolled back; no data is
