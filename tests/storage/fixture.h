@@ -342,4 +342,30 @@ static inline TEEC_Result st_wait_storage(TEEC_Session *s)
 	return res;
 }
 
+/* After the supplicant died: waits (bounded) until teeq-sw has noticed,
+ * so that a later st_wait_storage() waits for the next one. */
+static inline void st_wait_detached(TEEC_Session *s)
+{
+	char ids[4096];
+	uint32_t count;
+	struct timespec step = { 0, 2000000 };
+	uint64_t end = t_now_ms() + 10000;
+
+	while (st_list(s, ids, sizeof(ids), &count) !=
+	       TEEQ_ERROR_STORAGE_NOT_AVAILABLE) {
+		CHECK(t_now_ms() < end);
+		nanosleep(&step, NULL);
+	}
+}
+
+/* Kills the supplicant, waits until teeq-sw knows, starts a new one and
+ * waits until it serves. */
+static inline void st_restart_suppl(struct st_fixture *f, TEEC_Session *s)
+{
+	st_kill_suppl(f, SIGKILL);
+	st_wait_detached(s);
+	st_start_suppl(f);
+	CHECK_EQ(st_wait_storage(s), TEEC_SUCCESS);
+}
+
 #endif /* TEEQ_TESTS_STORAGE_FIXTURE_H */
