@@ -49,6 +49,8 @@
 
 /* A peer that connects gets this long to send its HELLO. */
 #define SW_SUPPL_HELLO_MS 1000
+/* How long a supplicant we start may take to attach before we serve. */
+#define SW_SUPPL_AUTOSTART_MS 2000
 #define SW_SUPPL_TAG_SHIFT 6 /* tag = seq << 6 | window */
 
 _Static_assert(TEEQ_RPC_MAX_ENTRIES <= (1u << SW_SUPPL_TAG_SHIFT),
@@ -481,6 +483,7 @@ static void sw_suppl_accept(void)
 	c->users = 1; /* the thread's */
 	sw_suppl.conn = c;
 	sw_suppl.watched = c;
+	pthread_cond_broadcast(&sw_suppl.cond);
 	pthread_mutex_unlock(&sw_suppl.lock);
 	sw_suppl_log("supplicant (pid %d uid %u) attached: %u requests in "
 		     "flight, %u-byte windows",
@@ -792,6 +795,24 @@ static int sw_suppl_listen(void)
 	return 0;
 }
 
+/* Clients are served only after this returns: a supplicant we started
+ * gets a moment to attach first, so that storage is there from their
+ * first call. */
+static void sw_suppl_wait_attached(void)
+{
+	uint64_t deadline = sw_suppl_now_ns() + SW_SUPPL_AUTOSTART_MS * 1000000ull;
+	int ret = 0;
+
+	pthread_mutex_lock(&sw_suppl.lock);
+	while (!sw_suppl.conn && !ret)
+		ret = sw_suppl_wait(deadline);
+	if (!sw_suppl.conn)
+		sw_suppl_log("the supplicant did not attach within %d ms; "
+			     "storage waits for it",
+			     SW_SUPPL_AUTOSTART_MS);
+	pthread_mutex_unlock(&sw_suppl.lock);
+}
+
 /* Starts the supplicant, detached from us (double fork), serving one
  * attachment: it exits when we do. */
 static void sw_suppl_spawn(const char *program)
@@ -925,6 +946,7 @@ void sw_suppl_start(const struct sw_suppl_opts *o, const char *client_socket)
 		return;
 	}
 	sw_suppl_spawn(program);
+	sw_suppl_wait_attached();
 }
 
 void sw_suppl_stop(void)

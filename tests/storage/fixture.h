@@ -40,7 +40,8 @@ static inline void st_exe(char *out, size_t len)
 	*strrchr(sw, '/') = 0;
 	*strrchr(sw, '/') = 0;
 	CHECK(strlen(sw) + sizeof("/supplicant/teeq-supplicant") <= len);
-	snprintf(out, len, "%s/supplicant/teeq-supplicant", sw);
+	strcpy(out, sw);
+	strcat(out, "/supplicant/teeq-supplicant");
 }
 
 static inline int st_rm_one(const char *path, const struct stat *st, int flag,
