@@ -78,7 +78,9 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/shm/pool_threads tests/shm/ids_threads tests/client/smoke \
 	tests/client/async_threads tests/client/sync_threads_shared \
 	tests/client/cancel_inflight tests/client/wait_no_stall \
-	tests/fault/sw_killed tests/fault/client_killed
+	tests/fault/sw_killed tests/fault/client_killed \
+	tests/storage/concurrent tests/storage/suppl_hangs \
+	tests/storage/suppl_dies
 
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 

@@ -41,14 +41,15 @@ static void *writer(void *arg)
 			fail_at = t_now_ms();
 			break;
 		}
-		last_done = gen;
+		__atomic_store_n(&last_done, gen, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
 
 int main(void)
 {
-	struct timespec wait = { 0, 300000000 };
+	struct timespec wait = { 0, 20000000 };
+	uint64_t end;
 	TEEC_Context ctx;
 	uint64_t killed;
 	pthread_t t;
@@ -62,12 +63,18 @@ int main(void)
 	st_open_session(&ctx, &s);
 	CHECK_EQ(st_wait_storage(&s), TEEC_SUCCESS);
 	CHECK(!pthread_create(&t, NULL, writer, NULL));
+	/* a write or two done, then into the next one */
+	end = t_now_ms() + 20000;
+	while (__atomic_load_n(&last_done, __ATOMIC_ACQUIRE) < 1) {
+		CHECK(t_now_ms() < end);
+		nanosleep(&wait, NULL);
+	}
 	nanosleep(&wait, NULL);
 	killed = t_now_ms();
 	st_kill_suppl(&fx, SIGKILL);
 	pthread_join(t, NULL);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-	CHECK(last_done >= 0);
+	CHECK(last_done >= 1);
 	CHECK_EQ(fail_res, TEEQ_ERROR_STORAGE_NOT_AVAILABLE);
 	printf("%d writes done; the one in flight failed %llu ms after the "
 	       "kill\n",
