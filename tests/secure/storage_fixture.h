@@ -227,7 +227,8 @@ static inline uint32_t core_put(const struct ta_uuid *ns, const char *id,
 			      data, len, NULL);
 }
 
-/* The whole object: the result; its bytes in @buf, count in *@len. */
+/* The whole object (beside handles that share it): the result; its bytes
+ * in @buf, count in *@len. */
 static inline uint32_t core_get(const struct ta_uuid *ns, const char *id,
 				void *buf, size_t cap, size_t *len)
 {
@@ -235,7 +236,10 @@ static inline uint32_t core_get(const struct ta_uuid *ns, const char *id,
 	uint32_t res;
 
 	*len = 0;
-	res = storage_open(ns, id, strlen(id), STORAGE_ACCESS_READ, &o);
+	res = storage_open(ns, id, strlen(id),
+			   STORAGE_ACCESS_READ | STORAGE_SHARE_READ |
+				   STORAGE_SHARE_WRITE,
+			   &o);
 	if (res)
 		return res;
 	res = storage_read(o, buf, cap, len);
