@@ -566,12 +566,15 @@ static void *sw_suppl_main(void *arg)
 			pthread_mutex_lock(&sw_suppl.lock);
 			if (!c->dead) {
 				why = sw_suppl_consume(c);
+				/* asleep only with NEED_WAKEUP set and the
+				 * ring still empty (and sound: a tail that
+				 * jumped is seen here) */
+				if (!why && ring_cons_prepare_sleep(&c->rsp))
+					idle = 0;
+				else if (!why && ring_broken(&c->rsp))
+					why = "bad reply ring";
 				if (why)
 					sw_suppl_detach(c, why);
-				/* asleep only with NEED_WAKEUP set and the
-				 * ring still empty */
-				else if (ring_cons_prepare_sleep(&c->rsp))
-					idle = 0;
 			}
 			dead = c->dead;
 			pthread_mutex_unlock(&sw_suppl.lock);
@@ -801,7 +804,8 @@ static int sw_suppl_listen(void)
  * first call. */
 static void sw_suppl_wait_attached(void)
 {
-	uint64_t deadline = sw_suppl_now_ns() + SW_SUPPL_AUTOSTART_MS * 1000000ull;
+	uint64_t deadline =
+		sw_suppl_now_ns() + SW_SUPPL_AUTOSTART_MS * 1000000ull;
 	int ret = 0;
 
 	pthread_mutex_lock(&sw_suppl.lock);
