@@ -24,6 +24,7 @@
 
 #include "ring/rpc_region.h"
 #include "ring/wait.h"
+#include "secure/host.h"
 #include "secure/state.h"
 #include "secure/storage/storage.h"
 #include "shm/memfd.h"
@@ -308,22 +309,6 @@ static void sw_suppl_detach(struct sw_suppl_conn *c, const char *why)
 	sw_suppl_wake();
 }
 
-static int sw_suppl_is_eventfd(int fd)
-{
-	char path[64], line[128];
-	int found = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "eventfd-count:", 14);
-	fclose(f);
-	return found;
-}
-
 static void sw_suppl_reply(int sock, int status, uint32_t seq)
 {
 	struct teeq_rpc_hello_reply r = {
@@ -396,7 +381,7 @@ static const char *sw_suppl_setup(struct sw_suppl_conn *c,
 	    size > (64ull << 20))
 		return "region is not a memfd sealed against shrinking, or its "
 		       "size is wrong";
-	if (!sw_suppl_is_eventfd(c->req_db) || !sw_suppl_is_eventfd(c->rsp_db))
+	if (!sw_is_eventfd(c->req_db) || !sw_is_eventfd(c->rsp_db))
 		return "doorbell is not an eventfd";
 	if (shm_map(c->memfd, size, &c->region)) {
 		c->region = NULL;

@@ -368,18 +368,27 @@ static int suppl_fs_do_read(struct suppl_fs *fs, const struct teeq_rpc_req *req,
 	return 0;
 }
 
+/* The handle of a CREATE, which alone may be written: 0 or -errno. */
+static int suppl_fs_new_handle(struct suppl_fs *fs, uint64_t id,
+			       struct suppl_fs_handle **h)
+{
+	*h = suppl_fs_handle_get(fs, id);
+	if (!*h)
+		return -EBADF;
+	return (*h)->kind == SUPPL_FS_NEW ? 0 : -EPERM;
+}
+
 static int suppl_fs_do_write(struct suppl_fs *fs,
 			     const struct teeq_rpc_req *req,
 			     const unsigned char *window, uint32_t window_size)
 {
-	struct suppl_fs_handle *h = suppl_fs_handle_get(fs, req->handle);
+	struct suppl_fs_handle *h;
+	int err = suppl_fs_new_handle(fs, req->handle, &h);
 	uint32_t done = 0;
 	ssize_t n;
 
-	if (!h)
-		return -EBADF;
-	if (h->kind != SUPPL_FS_NEW)
-		return -EPERM;
+	if (err)
+		return err;
 	if (req->len > window_size)
 		return -EINVAL;
 	if (req->offset > fs->max_file || req->len > fs->max_file - req->offset)
@@ -399,12 +408,11 @@ static int suppl_fs_do_write(struct suppl_fs *fs,
 static int suppl_fs_do_truncate(struct suppl_fs *fs,
 				const struct teeq_rpc_req *req)
 {
-	struct suppl_fs_handle *h = suppl_fs_handle_get(fs, req->handle);
+	struct suppl_fs_handle *h;
+	int err = suppl_fs_new_handle(fs, req->handle, &h);
 
-	if (!h)
-		return -EBADF;
-	if (h->kind != SUPPL_FS_NEW)
-		return -EPERM;
+	if (err)
+		return err;
 	if (req->offset > fs->max_file)
 		return -EFBIG;
 	return ftruncate(h->fd, (off_t)req->offset) ? -errno : 0;

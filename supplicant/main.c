@@ -89,26 +89,6 @@ static int suppl_mkdirs(char *path)
 	return 0;
 }
 
-static int suppl_default_dir(char *out, size_t len)
-{
-	const char *env = getenv("TEEQ_STORAGE_DIR");
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (env && *env)
-		n = snprintf(out, len, "%s", env);
-	else if (geteuid() == 0)
-		n = snprintf(out, len, "/var/lib/teeq/storage");
-	else if (state && *state)
-		n = snprintf(out, len, "%s/teeq/storage", state);
-	else if (home && *home)
-		n = snprintf(out, len, "%s/.local/state/teeq/storage", home);
-	else
-		return -1;
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
 static int suppl_parse_u32(const char *s, uint32_t lo, uint32_t hi,
 			   uint32_t *out)
 {
@@ -232,7 +212,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!*dir) {
-		if (suppl_default_dir(dir, sizeof(dir)) || suppl_mkdirs(dir)) {
+		if (teeq_host_state_path("TEEQ_STORAGE_DIR", "storage", dir,
+					 sizeof(dir)) ||
+		    suppl_mkdirs(dir)) {
 			fprintf(stderr,
 				"teeq-supplicant: no usable default "
 				"storage directory; use --storage-dir\n");

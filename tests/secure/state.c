@@ -12,30 +12,14 @@
  */
 #include "secure/state.h"
 #include "tests/check.h"
+#include "tests/tmpdir.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static char root[64];
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void cleanup(void)
-{
-	if (root[0])
-		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static void path_of(char *out, size_t len, const char *dir, const char *name)
 {
@@ -67,9 +51,7 @@ int main(void)
 	struct stat st;
 	int i;
 
-	atexit(cleanup);
-	snprintf(root, sizeof(root), "/tmp/teeq-state-XXXXXX");
-	CHECK(mkdtemp(root));
+	t_tmpdir(root, sizeof(root), "state");
 	path_of(dir, sizeof(dir), root, "state");
 	path_of(key, sizeof(key), dir, "storage.key");
 

@@ -16,8 +16,8 @@
 #include "secure/storage/storage.h"
 #include "supplicant/fs.h"
 #include "tests/check.h"
+#include "tests/tmpdir.h"
 
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -112,22 +112,13 @@ static inline int core_anchor_write(void *arg, const char *name,
 				     buf, len);
 }
 
-static inline int core_rm_one(const char *path, const struct stat *st, int flag,
-			      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
+/* The fixture's directories, gone now rather than at exit. */
 static inline void core_cleanup(void)
 {
 	struct core_fixture *f = core_active;
 
 	if (f && f->root[0])
-		nftw(f->root, core_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		t_tmpdir_remove(f->root);
 }
 
 /* (Re)starts the core over the fixture's directories. */
@@ -152,12 +143,9 @@ static inline void core_init(struct core_fixture *f, uint32_t window_size)
 {
 	const char *why = NULL;
 
-	if (!core_active)
-		atexit(core_cleanup);
 	memset(f, 0, sizeof(*f));
 	core_active = f;
-	snprintf(f->root, sizeof(f->root), "/tmp/teeq-core-XXXXXX");
-	CHECK(mkdtemp(f->root));
+	t_tmpdir(f->root, sizeof(f->root), "core");
 	snprintf(f->storage, sizeof(f->storage), "%s/storage", f->root);
 	snprintf(f->state_dir, sizeof(f->state_dir), "%s/state", f->root);
 	pthread_mutex_init(&f->lock, NULL);

@@ -11,10 +11,10 @@
 #define TEEQ_TESTS_STORAGE_FIXTURE_H
 
 #include "tests/sw_fixture.h"
+#include "tests/tmpdir.h"
 #include "uapi/teeq_gp.h"
 #include "uapi/teeq_tas.h"
 
-#include <ftw.h>
 #include <sys/stat.h>
 #include <tee_client_api.h>
 
@@ -44,16 +44,6 @@ static inline void st_exe(char *out, size_t len)
 	strcat(out, "/supplicant/teeq-supplicant");
 }
 
-static inline int st_rm_one(const char *path, const struct stat *st, int flag,
-			    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static inline void st_kill_suppl(struct st_fixture *f, int sig)
 {
 	if (f->suppl_pid > 0) {
@@ -71,8 +61,6 @@ static inline void st_cleanup(void)
 	if (!f || getpid() != sw_fixture_owner)
 		return;
 	st_kill_suppl(f, SIGKILL);
-	if (f->root[0])
-		nftw(f->root, st_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	snprintf(lock, sizeof(lock), "%s.lock", f->suppl_sock);
 	unlink(lock);
 	unlink(f->suppl_sock);
@@ -84,9 +72,9 @@ static inline void st_init(struct st_fixture *f)
 	memset(f, 0, sizeof(*f));
 	sw_fixture_init(&f->sw);
 	st_active = f;
-	atexit(st_cleanup); /* runs before the sw fixture's */
-	snprintf(f->root, sizeof(f->root), "/tmp/teeq-store-XXXXXX");
-	CHECK(mkdtemp(f->root));
+	t_tmpdir(f->root, sizeof(f->root), "store");
+	/* runs first: the daemons go before their directories do */
+	atexit(st_cleanup);
 	snprintf(f->state, sizeof(f->state), "%s/state", f->root);
 	snprintf(f->storage, sizeof(f->storage), "%s/storage", f->root);
 	snprintf(f->suppl_sock, sizeof(f->suppl_sock), "%s.suppl", f->sw.sock);

@@ -10,9 +10,9 @@
 
 #include "supplicant/fs.h"
 #include "tests/check.h"
+#include "tests/tmpdir.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,33 +26,11 @@ struct fs_fx {
 	struct teeq_rpc_rsp rsp; /* of the last request */
 };
 
-static struct fs_fx *fs_fx_active;
-
-static inline int fs_fx_rm_one(const char *path, const struct stat *st,
-			       int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static inline void fs_fx_cleanup(void)
-{
-	if (fs_fx_active && fs_fx_active->root[0])
-		nftw(fs_fx_active->root, fs_fx_rm_one, 16,
-		     FTW_DEPTH | FTW_PHYS);
-}
-
 /* Directories only; the service is opened by fs_fx_open(). */
 static inline void fs_fx_dirs(struct fs_fx *f)
 {
 	memset(f, 0, sizeof(*f));
-	fs_fx_active = f;
-	atexit(fs_fx_cleanup);
-	snprintf(f->root, sizeof(f->root), "/tmp/teeq-suppl-XXXXXX");
-	CHECK(mkdtemp(f->root));
+	t_tmpdir(f->root, sizeof(f->root), "suppl");
 	snprintf(f->dir, sizeof(f->dir), "%s/storage", f->root);
 }
 

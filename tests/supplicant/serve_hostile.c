@@ -21,16 +21,6 @@
 
 static char root[40], storage[64], sockdir[64], sock_path[96];
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static pid_t child;
 
 static ssize_t read_all(const char *path, char *buf, size_t len)
@@ -51,8 +41,6 @@ static void cleanup(void)
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
-	if (root[0])
-		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 struct peer {
@@ -152,9 +140,8 @@ int main(void)
 	uint64_t h, end;
 	int lfd, status, i;
 
-	atexit(cleanup);
-	snprintf(root, sizeof(root), "/tmp/teeq-serve-XXXXXX");
-	CHECK(mkdtemp(root));
+	t_tmpdir(root, sizeof(root), "serve");
+	atexit(cleanup); /* before the directory goes */
 	snprintf(storage, sizeof(storage), "%s/storage", root);
 	snprintf(sockdir, sizeof(sockdir), "%s/run", root);
 	CHECK(!mkdir(sockdir, 0700));
