@@ -89,12 +89,7 @@ int main(void)
 	size_t n;
 	int i;
 
-	st_init(&fx);
-	st_start_sw(&fx);
-	st_start_suppl(&fx);
-	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
-	st_open_session(&ctx, &s);
-	CHECK_EQ(st_wait_storage(&s), TEEC_SUCCESS);
+	st_up(&fx, &ctx, &s);
 	CHECK_EQ(st_put(&s, "counter", &zero, sizeof(zero)), TEEC_SUCCESS);
 	CHECK_EQ(st_put(&s, "slots", all, sizeof(all)), TEEC_SUCCESS);
 

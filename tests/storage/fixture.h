@@ -312,6 +312,21 @@ static inline TEEC_Result st_list(TEEC_Session *s, char *out, size_t cap,
 	return res;
 }
 
+static inline TEEC_Result st_wait_storage(TEEC_Session *s);
+
+/* Both daemons on fresh directories, a context and a storage session on
+ * it, storage answering. */
+static inline void st_up(struct st_fixture *f, TEEC_Context *ctx,
+			 TEEC_Session *s)
+{
+	st_init(f);
+	st_start_sw(f);
+	st_start_suppl(f);
+	CHECK_EQ(TEEC_InitializeContext(NULL, ctx), TEEC_SUCCESS);
+	st_open_session(ctx, s);
+	CHECK_EQ(st_wait_storage(s), TEEC_SUCCESS);
+}
+
 /* Waits (bounded) until storage answers other than NOT_AVAILABLE: the
  * supplicant has attached. Returns the first such result. */
 static inline TEEC_Result st_wait_storage(TEEC_Session *s)

@@ -93,12 +93,7 @@ int main(void)
 
 	for (i = 0; i < BIG; i++)
 		big[i] = (unsigned char)test_rand(&seed);
-	st_init(&fx);
-	st_start_sw(&fx);
-	st_start_suppl(&fx);
-	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
-	st_open_session(&ctx, &s);
-	CHECK_EQ(st_wait_storage(&s), TEEC_SUCCESS);
+	st_up(&fx, &ctx, &s);
 
 	CHECK_EQ(st_put(&s, "empty", NULL, 0), TEEC_SUCCESS);
 	CHECK_EQ(st_put(&s, "small", "hello, storage", 14), TEEC_SUCCESS);

@@ -56,12 +56,7 @@ int main(void)
 	size_t n;
 	int gen;
 
-	st_init(&fx);
-	st_start_sw(&fx);
-	st_start_suppl(&fx);
-	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
-	st_open_session(&ctx, &s);
-	CHECK_EQ(st_wait_storage(&s), TEEC_SUCCESS);
+	st_up(&fx, &ctx, &s);
 	CHECK(!pthread_create(&t, NULL, writer, NULL));
 	/* a write or two done, then into the next one */
 	end = t_now_ms() + 20000;

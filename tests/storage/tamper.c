@@ -165,12 +165,7 @@ int main(void)
 	char name[256], path[PATH_MAX];
 	size_t offs[4], i;
 
-	st_init(&fx);
-	st_start_sw(&fx);
-	st_start_suppl(&fx);
-	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
-	st_open_session(&ctx, &s);
-	CHECK_EQ(st_wait_storage(&s), TEEC_SUCCESS);
+	st_up(&fx, &ctx, &s);
 
 	CHECK_EQ(st_put(&s, "a", "a, first version", 16), TEEC_SUCCESS);
 	find_file(name, sizeof(name), NULL, 0);
