@@ -28,7 +28,8 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 FUZZ_BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c shm/pool.c \
 	shm/ids.c shm/memfd.c
 FUZZ_SECURE_SRCS := secure/call.c secure/client.c secure/dispatch.c \
-	secure/registry.c $(sort $(wildcard secure/ta/*.c))
+	secure/registry.c $(sort $(wildcard secure/ta/*.c)) \
+	$(sort $(wildcard secure/storage/*.c))
 FUZZ_CLIENT_SRCS := $(sort $(wildcard client/*.c))
 
 FUZZ_SRCS_fuzz_sqe := tests/fuzz/targets/fuzz_sqe.c $(FUZZ_SECURE_SRCS) \
