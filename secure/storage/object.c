@@ -287,20 +287,28 @@ static void storage_pobj_swap(struct storage_pobj *o, unsigned char *body,
 
 void storage_refresh_pobjs(struct storage_ns *ns)
 {
-	struct storage_pobj *pinned[64], *o;
+	struct storage_pobj **pinned, *o;
 	unsigned char *body;
 	uint32_t n = 0, i, res;
 	size_t len;
 
 	/* the open objects of @ns, pinned so a close cannot free them */
 	pthread_mutex_lock(&storage_st.lock);
-	for (o = storage_st.pobjs; o && n < 64; o = o->next) {
+	for (o = storage_st.pobjs; o; o = o->next)
+		n += o->ns == ns;
+	pinned = calloc(n ? n : 1, sizeof(*pinned));
+	n = 0;
+	for (o = storage_st.pobjs; o && pinned; o = o->next) {
 		if (o->ns != ns)
 			continue;
 		o->pins++;
 		pinned[n++] = o;
 	}
 	pthread_mutex_unlock(&storage_st.lock);
+	if (!pinned) {
+		ns->loaded = 0; /* no memory to look: next time */
+		return;
+	}
 
 	for (i = 0; i < n; i++) {
 		const struct storage_dirent *de;
@@ -334,6 +342,7 @@ void storage_refresh_pobjs(struct storage_ns *ns)
 		if (o)
 			storage_pobj_free(o);
 	}
+	free(pinned);
 }
 
 /* ---- opening ----------------------------------------------------------------- */
