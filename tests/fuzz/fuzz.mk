@@ -8,7 +8,7 @@
 # Built with clang only (libFuzzer), from the sources, into $(O)/fuzz; the
 # gcc objects of the other builds are never reused.
 
-FUZZ_TARGETS := fuzz_sqe fuzz_region fuzz_cqe fuzz_ta_file
+FUZZ_TARGETS := fuzz_sqe fuzz_region fuzz_cqe fuzz_ta_file fuzz_suppl
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CC ?= clang
@@ -40,6 +40,7 @@ FUZZ_SRCS_fuzz_cqe := tests/fuzz/targets/fuzz_cqe.c $(FUZZ_CLIENT_SRCS) \
 	$(FUZZ_BASE_SRCS)
 FUZZ_SRCS_fuzz_ta_file := tests/fuzz/targets/fuzz_ta_file.c \
 	sdk/tafile/parse.c sdk/tafile/build.c
+FUZZ_SRCS_fuzz_suppl := tests/fuzz/targets/fuzz_suppl.c supplicant/fs.c
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-merge
 
