@@ -57,8 +57,9 @@ static inline void t_tmpdir_remove(const char *path)
 	}
 }
 
-/* A new directory /tmp/teeq-@what-XXXXXX (mode 0700) in @out. */
-static inline void t_tmpdir(char *out, size_t len, const char *what)
+/* A new directory @base/teeq-@what-XXXXXX (mode 0700) in @out. */
+static inline void t_tmpdir_in(const char *base, char *out, size_t len,
+			       const char *what)
 {
 	int i;
 
@@ -69,11 +70,17 @@ static inline void t_tmpdir(char *out, size_t len, const char *what)
 	for (i = 0; i < T_TMPDIRS && t_tmpdirs[i][0]; i++)
 		;
 	CHECK(i < T_TMPDIRS);
-	snprintf(t_tmpdirs[i], sizeof(t_tmpdirs[i]), "/tmp/teeq-%.20s-XXXXXX",
-		 what);
+	snprintf(t_tmpdirs[i], sizeof(t_tmpdirs[i]), "%.20s/teeq-%.20s-XXXXXX",
+		 base, what);
 	CHECK(mkdtemp(t_tmpdirs[i]));
 	CHECK(strlen(t_tmpdirs[i]) < len);
 	strcpy(out, t_tmpdirs[i]);
+}
+
+/* The same in /tmp. */
+static inline void t_tmpdir(char *out, size_t len, const char *what)
+{
+	t_tmpdir_in("/tmp", out, len, what);
 }
 
 #endif /* TEEQ_TESTS_TMPDIR_H */

@@ -312,6 +312,9 @@ int main(void)
 	}
 	TEEC_CloseSession(&sess);
 	TEEC_FinalizeContext(&ctx);
+	/* nothing of theirs may follow the last line */
+	st_kill_suppl(&fx, SIGKILL);
+	sw_fixture_kill(&fx.sw, SIGKILL);
 	printf("kills: %d of teeq-sw, %d of teeq-supplicant; %d changes "
 	       "survived as done, %d as not done\n",
 	       kills_sw, kills_suppl, done_changes, rounds - done_changes);
