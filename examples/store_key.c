@@ -60,10 +60,9 @@ static TEEC_Result store(TEEC_Session *sess, unsigned char *key)
 		return TEEC_ERROR_GENERIC;
 	/* create (replacing one there), write the key, close */
 	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
-					 TEEC_VALUE_INPUT,
-					 TEEC_MEMREF_TEMP_INPUT,
-					 TEEC_VALUE_OUTPUT);
+	op.paramTypes =
+		TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
+				 TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_OUTPUT);
 	op.params[0].tmpref.buffer = KEY_ID;
 	op.params[0].tmpref.size = strlen(KEY_ID);
 	op.params[1].value.a = TEEQ_STORAGE_ACCESS_READ |
@@ -75,8 +74,8 @@ static TEEC_Result store(TEEC_Session *sess, unsigned char *key)
 		return res;
 	handle = op.params[3].value.a;
 	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE, TEEC_NONE);
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE,
+					 TEEC_NONE);
 	op.params[0].value.a = handle;
 	return TEEC_InvokeCommand(sess, TEEQ_STORAGE_CMD_CLOSE, &op, &origin);
 }
@@ -111,8 +110,8 @@ static TEEC_Result load(TEEC_Session *sess, unsigned char *key)
 		res = TEEC_ERROR_BAD_FORMAT;
 
 	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE, TEEC_NONE);
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE,
+					 TEEC_NONE);
 	op.params[0].value.a = handle;
 	closed = TEEC_InvokeCommand(sess, TEEQ_STORAGE_CMD_CLOSE, &op, &origin);
 	return res != TEEC_SUCCESS ? res : closed;
@@ -127,7 +126,8 @@ int main(int argc, char **argv)
 	uint32_t origin = 0;
 	int storing;
 
-	if (argc != 2 || (strcmp(argv[1], "store") && strcmp(argv[1], "load"))) {
+	if (argc != 2 ||
+	    (strcmp(argv[1], "store") && strcmp(argv[1], "load"))) {
 		fprintf(stderr, "usage: store_key store|load\n");
 		return 2;
 	}
@@ -151,8 +151,8 @@ int main(int argc, char **argv)
 		       storing ? "stored" : "loaded", KEY_ID, KEY_LEN,
 		       check_value(key, KEY_LEN));
 	else
-		fprintf(stderr, "%s \"%s\": 0x%08x: %s\n", argv[1], KEY_ID,
-			res, what(res));
+		fprintf(stderr, "%s \"%s\": 0x%08x: %s\n", argv[1], KEY_ID, res,
+			what(res));
 	memset(key, 0, sizeof(key));
 	TEEC_CloseSession(&sess);
 	TEEC_FinalizeContext(&ctx);

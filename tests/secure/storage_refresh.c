@@ -13,7 +13,7 @@
 
 static struct core_fixture fx;
 
-#define RWS                                                             \
+#define RWS                                                                \
 	(STORAGE_ACCESS_READ | STORAGE_ACCESS_WRITE | STORAGE_SHARE_READ | \
 	 STORAGE_SHARE_WRITE)
 
@@ -68,8 +68,8 @@ int main(void)
 	storage_close(w);
 
 	/* a delete that landed */
-	CHECK_EQ(storage_open(&core_ns, "a", 1, STORAGE_ACCESS_WRITE_META |
-						       STORAGE_ACCESS_READ,
+	CHECK_EQ(storage_open(&core_ns, "a", 1,
+			      STORAGE_ACCESS_WRITE_META | STORAGE_ACCESS_READ,
 			      &m),
 		 TEEQ_SUCCESS);
 	fx.cut_at = fx.requests + 3; /* the directory's CLOSE: no object */
