@@ -66,19 +66,25 @@ static inline void st_cleanup(void)
 	unlink(f->suppl_sock);
 }
 
-/* Fresh directories; nothing started yet. */
-static inline void st_init(struct st_fixture *f)
+/* Fresh directories under @base; nothing started yet. */
+static inline void st_init_in(struct st_fixture *f, const char *base)
 {
 	memset(f, 0, sizeof(*f));
 	sw_fixture_init(&f->sw);
 	st_active = f;
-	t_tmpdir(f->root, sizeof(f->root), "store");
+	t_tmpdir_in(base, f->root, sizeof(f->root), "store");
 	/* runs first: the daemons go before their directories do */
 	atexit(st_cleanup);
 	snprintf(f->state, sizeof(f->state), "%s/state", f->root);
 	snprintf(f->storage, sizeof(f->storage), "%s/storage", f->root);
 	snprintf(f->suppl_sock, sizeof(f->suppl_sock), "%s.suppl", f->sw.sock);
 	snprintf(f->uid, sizeof(f->uid), "%u", (unsigned)geteuid());
+}
+
+/* Fresh directories in /tmp (a disk, here); nothing started yet. */
+static inline void st_init(struct st_fixture *f)
+{
+	st_init_in(f, "/tmp");
 }
 
 /* teeq-sw with storage, no supplicant of its own; extra arguments NULL
