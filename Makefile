@@ -38,6 +38,7 @@ TEEQ_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 
 # ---- the base: ring/ and shm/ ------------------------------------------------
 BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c ring/host.c \
+	ring/rpc_region.c \
 	shm/pool.c shm/ids.c shm/memfd.c
 BASE_OBJS := $(BASE_SRCS:%.c=$(O)/%.o)
 BASE_LIB := $(O)/libteeqbase.a
@@ -45,12 +46,18 @@ BASE_LIB := $(O)/libteeqbase.a
 # ---- the secure world --------------------------------------------------------
 # The portable core and the trusted apps; TA objects are linked directly so
 # that their registry entries (a linker section) are kept.
-SECURE_CORE_SRCS := $(filter-out secure/main.c,$(wildcard secure/*.c))
+SECURE_CORE_SRCS := $(filter-out secure/main.c,$(wildcard secure/*.c \
+	secure/storage/*.c))
 SECURE_TA_SRCS := $(sort $(wildcard secure/ta/*.c))
 SECURE_OBJS := $(SECURE_CORE_SRCS:%.c=$(O)/%.o) $(SECURE_TA_SRCS:%.c=$(O)/%.o)
 CRYPTO_LIBS := -lcrypto
 
 SW_BIN := $(O)/secure/teeq-sw
+
+# ---- teeq-supplicant: the normal world's keeper of the secure world's files --
+SUPPL_SRCS := $(filter-out supplicant/main.c,$(wildcard supplicant/*.c))
+SUPPL_OBJS := $(SUPPL_SRCS:%.c=$(O)/%.o)
+SUPPL_BIN := $(O)/supplicant/teeq-supplicant
 
 # ---- libteeq: the client library ----------------------------------------------
 # Public symbols are marked TEEQ_API and listed in client/libteeq.map.
@@ -79,7 +86,9 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/fault/sw_killed tests/fault/client_killed \
 	tests/client/doorbells tests/client/cancel_open \
 	tests/client/sync_no_busy tests/client/pair_choice \
-	tests/client/pair_lease
+	tests/client/pair_lease \
+	tests/storage/concurrent tests/storage/suppl_hangs \
+	tests/storage/suppl_dies
 
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 
@@ -90,7 +99,7 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 
 all: libs progs tests benches examples
 libs: $(BASE_LIB) $(LIBTEEQ_A) $(LIBTEEQ_SO) $(LIBTEEQ_PC)
-progs: $(SW_BIN)
+progs: $(SW_BIN) $(SUPPL_BIN)
 examples: $(EXAMPLE_BINS)
 tests: $(TEST_BINS)
 benches: bench-build
@@ -144,12 +153,17 @@ $(SW_BIN): $(O)/secure/main.o $(SECURE_OBJS) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) $(CRYPTO_LIBS) -o $@
 
-# Tests link everything: the secure core and TAs (unit tests call them
-# directly), libteeq statically, the base.
-$(O)/tests/%: $(O)/tests/%.o $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB)
+$(SUPPL_BIN): $(O)/supplicant/main.o $(SUPPL_OBJS) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $< $(SECURE_OBJS) $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) \
-		$(CRYPTO_LIBS) -o $@
+	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) -o $@
+
+# Tests link everything: the secure core and TAs (unit tests call them
+# directly), the supplicant's file service, libteeq statically, the base.
+$(O)/tests/%: $(O)/tests/%.o $(SECURE_OBJS) $(SUPPL_OBJS) $(LIBTEEQ_A) \
+		$(BASE_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $< $(SECURE_OBJS) $(SUPPL_OBJS) $(LIBTEEQ_A) $(BASE_LIB) \
+		$(TEEQ_LDFLAGS) $(CRYPTO_LIBS) -o $@
 
 # The steady-load test counts what libteeq calls: allocators, locks and
 # system-call wrappers linked through its counters.
@@ -262,7 +276,7 @@ install: libs progs
 	install -m 644 $(LIBTEEQ_PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 644 client/include/*.h uapi/*.h \
 		$(DESTDIR)$(PREFIX)/include/teeq/
-	install -m 755 $(SW_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(SW_BIN) $(SUPPL_BIN) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf $(O)
@@ -278,5 +292,6 @@ include bench/bench.mk
 include sdk/sdk.mk
 
 -include $(BASE_OBJS:.o=.d) $(SECURE_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) \
-	$(O)/secure/main.d $(TEST_BINS:=.d) $(BENCH_C_OBJS:.o=.d) \
+	$(O)/secure/main.d $(SUPPL_OBJS:.o=.d) $(O)/supplicant/main.d \
+	$(TEST_BINS:=.d) $(BENCH_C_OBJS:.o=.d) \
 	$(BENCH_SHIM_OBJ:.o=.d)

@@ -241,6 +241,11 @@ size_t bench_rpc_defs(struct bench_def *defs, size_t n);
 size_t bench_payload_defs(struct bench_def *defs, size_t n);
 size_t bench_idle_defs(struct bench_def *defs, size_t n);
 size_t bench_kernel_defs(struct bench_def *defs, size_t n);
+/* Secure storage (bench/storage.c): its own teeq-sw (@sw_path) with a
+ * supplicant, started on first use and stopped by bench_storage_fini(). */
+size_t bench_storage_defs(struct bench_def *defs, size_t n);
+void bench_storage_init(const char *sw_path);
+void bench_storage_fini(void);
 /* memcpy of bench_arg() bytes: the payload figures' copy baseline */
 void bench_memcpy(struct bench *b);
 /* NULL when cycles and instructions can be counted, else why not. */

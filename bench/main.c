@@ -198,6 +198,7 @@ static size_t bench_table(struct bench_def *d)
 	n = bench_payload_defs(d, n);
 	n = bench_idle_defs(d, n);
 	n = bench_kernel_defs(d, n);
+	n = bench_storage_defs(d, n);
 	return n;
 }
 
@@ -250,12 +251,14 @@ int main(int argc, char **argv)
 	bench_clock_calibrate();
 	if (bench_env_init(sw_path, bench_data_dir()))
 		return 2;
+	bench_storage_init(sw_path);
 	bench_machine_context(sw_path);
 	bench_args_context(nargs, args);
 
 	n = bench_table(defs);
 	ran = bench_gb_main(nargs, args, defs, n);
 	bad = bench_env_fini();
+	bench_storage_fini();
 	if (ran < 0)
 		return 2;
 	if (bad || bench_failures()) {

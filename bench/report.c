@@ -1248,6 +1248,62 @@ static void md_payload(FILE *o)
 	fprintf(o, "![Payload throughput](payload.svg)\n\n");
 }
 
+/* One storage figure next to its plain file-system baseline. */
+static void md_storage_row(FILE *o, const char *what, const char *teeq_key,
+			   const char *base_key, int throughput)
+{
+	const struct result *t = find("%s", teeq_key),
+			    *b = find("%s", base_key);
+	double tv, bv;
+
+	if (!t || t->error || !b || b->error) {
+		fprintf(o, "| %s | %s | | | | |\n", what,
+			why_missing(!t || t->error ? t : b));
+		return;
+	}
+	if (throughput) {
+		tv = val(t, "bytes_per_second");
+		bv = val(b, "bytes_per_second");
+		fprintf(o, "| %s | %s | | %s | | %s |\n", what, fmt_gbps(tv),
+			fmt_gbps(bv), fmt_x(tv / bv));
+		return;
+	}
+	tv = val(t, "real_time");
+	bv = val(b, "real_time");
+	fprintf(o, "| %s | %s | %s | %s | %s | %s |\n", what, fmt_ns(tv),
+		fmt_ns(val(t, "p99_ns")), fmt_ns(bv), fmt_ns(val(b, "p99_ns")),
+		fmt_x(tv / bv));
+}
+
+static void md_storage(FILE *o)
+{
+	fprintf(o, "## Secure storage\n\nThrough the storage TA: a durable "
+		   "write is one commit (the object's file and the directory, "
+		   "each written whole through teeq-supplicant: write, fsync, "
+		   "rename, fsync the directory; and two fdatasync()ed anchor "
+		   "updates in the secure state), a read is open, read, close "
+		   "(the file fetched through the supplicant's ring, "
+		   "authenticated and decrypted). Baselines: the same done "
+		   "plainly on the same file system (a durable replacement: "
+		   "write, fsync, rename, fsync the directory; a read: open, "
+		   "read, close). Latency: mean and p99; throughput: GB/s = "
+		   "10^9 bytes a second.\n\n");
+	fprintf(o, "| figure | teeq | teeq p99 | baseline (same run) | "
+		   "baseline p99 | ratio |\n|---|---|---|---|---|---|\n");
+	md_storage_row(o, "256 B object, durable write",
+		       "teeq/storage/write/bytes:256",
+		       "baseline/fs_write/bytes:256", 0);
+	md_storage_row(o, "256 B object, read", "teeq/storage/read/bytes:256",
+		       "baseline/fs_read/bytes:256", 0);
+	md_storage_row(o, "1 MiB object, durable write",
+		       "teeq/storage/write/bytes:1048576",
+		       "baseline/fs_write/bytes:1048576", 1);
+	md_storage_row(o, "1 MiB object, read",
+		       "teeq/storage/read/bytes:1048576",
+		       "baseline/fs_read/bytes:1048576", 1);
+	fprintf(o, "\n");
+}
+
 static void md_idle_row(FILE *o, const char *key, const char *who, int gap_us)
 {
 	const struct result *r = find("%s", key);
@@ -1366,6 +1422,7 @@ static int write_report(const struct figures *f, const struct row *rows, int n)
 	md_latency(o, f);
 	md_throughput(o, f);
 	md_payload(o);
+	md_storage(o);
 	md_idle(o, f);
 	md_not_measured(o);
 	fprintf(o, "## Files\n\n`results.json` (Google Benchmark's JSON, "

@@ -82,7 +82,8 @@ smoke)
 		baseline/uring_nop/batch:32 teeq/async/noop_pipelined/batch:32
 		teeq/payload/cipher_pool/bytes:4096
 		teeq/payload/digest_tmpref/bytes:4096
-		teeq/idle/spin50us/gap_us:100 teeq/kernel/ioctl_sync_noop"
+		teeq/idle/spin50us/gap_us:100 teeq/kernel/ioctl_sync_noop
+		teeq/storage/write/bytes:256"
 	filter="^($(echo $benches | tr ' ' '|'))(/|\$)"
 	rc=0
 	BENCH_QUICK=1 BENCH_PAIRED_ROUNDS=4 run_suite "$out" \

@@ -116,7 +116,7 @@ static void sw_close_fds(int *fds, int n)
 
 /* Is @fd an eventfd? A doorbell that is anything else (a pipe that could
  * block us, a file) is refused. */
-static int sw_is_eventfd(int fd)
+int sw_is_eventfd(int fd)
 {
 	char path[64], line[128];
 	int found = 0;

@@ -167,5 +167,7 @@ int sw_host_run(struct sw_host *h);
 void sw_host_client_broken(struct sw_hclient *hc, const char *reason);
 void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Is @fd an eventfd (a doorbell a peer handed over)? */
+int sw_is_eventfd(int fd);
 
 #endif /* TEEQ_SECURE_HOST_H */

@@ -2,6 +2,7 @@
 /* teeq-sw: the secure world as a process. See --help. */
 #include "secure/host.h"
 #include "secure/kernel.h"
+#include "secure/suppl.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -51,9 +52,11 @@ static void usage(FILE *out)
 		"  -h, --help           this text\n"
 		"\n"
 		"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
-		"(AES-CTR, AES-GCM); their commands are in uapi/teeq_tas.h.\n",
+		"(AES-CTR, AES-GCM), storage (persistent objects); their commands are in\n"
+		"uapi/teeq_tas.h.\n",
 		SW_MAX_WORKERS, SW_DEFAULT_CALL_THREADS, SW_MAX_CALL_THREADS,
 		SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV);
+	sw_suppl_usage(out);
 }
 
 static int sw_parse_cpus(const char *list, int *cpus)
@@ -141,15 +144,18 @@ int main(int argc, char **argv)
 		{ "kernel", optional_argument, NULL, OPT_KERNEL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		SW_SUPPL_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct sw_host host;
+	static struct sw_suppl_opts suppl;
 	struct sw_host_opts *o = &host.opts;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *kernel_dev = NULL;
 	int opt, stats = 0, i;
 	char *end;
 
+	sw_suppl_defaults(&suppl);
 	o->workers = ncpu > 0 ? (uint32_t)ncpu : 1;
 	if (o->workers > SW_MAX_WORKERS)
 		o->workers = SW_MAX_WORKERS;
@@ -164,6 +170,11 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "s:w:vh", longopts, NULL)) !=
 	       -1) {
+		if (opt >= SW_SUPPL_OPT_STATE_DIR && opt <= SW_SUPPL_OPT_LAST) {
+			if (sw_suppl_option(&suppl, opt, optarg))
+				return 2;
+			continue;
+		}
 		switch (opt) {
 		case 's':
 			if (strlen(optarg) >= sizeof(o->socket_path)) {
@@ -251,5 +262,11 @@ int main(int argc, char **argv)
 		return sw_print_stats(o->socket_path);
 	if (kernel_dev)
 		return sw_kernel_run(&host, kernel_dev) ? 1 : 0;
-	return sw_host_run(&host) ? 1 : 0;
+	/* storage is host mode's for now: its supplicant attaches beside
+	 * the clients' socket */
+	suppl.verbose = o->verbose;
+	sw_suppl_start(&suppl, o->socket_path);
+	opt = sw_host_run(&host);
+	sw_suppl_stop();
+	return opt ? 1 : 0;
 }

@@ -31,9 +31,14 @@
 #define TEEQ_ERROR_SECURITY 0xFFFF000Fu
 #define TEEQ_ERROR_SHORT_BUFFER 0xFFFF0010u
 #define TEEQ_ERROR_EXTERNAL_CANCEL 0xFFFF0011u
+#define TEEQ_ERROR_OVERFLOW 0xFFFF300Fu
 #define TEEQ_ERROR_TARGET_DEAD 0xFFFF3024u
 #define TEEQ_ERROR_STORAGE_NO_SPACE 0xFFFF3041u
 #define TEEQ_ERROR_MAC_INVALID 0xFFFF3071u
+/* Persistent objects (TEE Internal Core API): what is stored was tampered
+ * with or rolled back; the storage is not reachable now. */
+#define TEEQ_ERROR_CORRUPT_OBJECT 0xF0100001u
+#define TEEQ_ERROR_STORAGE_NOT_AVAILABLE 0xF0100003u
 
 /* Return origins: which layer produced a result code. */
 #define TEEQ_ORIGIN_API 0x00000001u /* the client library */

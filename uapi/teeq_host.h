@@ -156,6 +156,33 @@ static inline int teeq_host_socket_path(char *buf, size_t len)
 			     (unsigned int)getuid());
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
+
+/*
+ * Where a teeq daemon keeps its state unless told otherwise: $@env, else
+ * /var/lib/teeq/@leaf as root, else $XDG_STATE_HOME/teeq/@leaf, else
+ * ~/.local/state/teeq/@leaf. Returns 0, or -1 if there is none or it does
+ * not fit in @len.
+ */
+static inline int teeq_host_state_path(const char *env, const char *leaf,
+				       char *buf, size_t len)
+{
+	const char *dir = getenv(env);
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (dir && *dir)
+		n = snprintf(buf, len, "%s", dir);
+	else if (geteuid() == 0)
+		n = snprintf(buf, len, "/var/lib/teeq/%s", leaf);
+	else if (state && *state)
+		n = snprintf(buf, len, "%s/teeq/%s", state, leaf);
+	else if (home && *home)
+		n = snprintf(buf, len, "%s/.local/state/teeq/%s", home, leaf);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
 #endif
 
 TEEQ_PIN_SIZE(struct teeq_host_hdr, 16);

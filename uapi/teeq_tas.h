@@ -96,4 +96,68 @@
 #define TEEQ_CIPHER_CMD_GCM_ENCRYPT 2
 #define TEEQ_CIPHER_CMD_GCM_DECRYPT 3
 
+/* ---- storage: GlobalPlatform persistent objects ------------------------ */
+/*
+ * Objects in the storage TA's own namespace, encrypted and authenticated
+ * inside the secure world and kept by teeq-supplicant (docs/storage.md).
+ * Every command may also answer TEEQ_ERROR_STORAGE_NOT_AVAILABLE (no
+ * supplicant attached, or it failed to answer in time) and
+ * TEEQ_ERROR_CORRUPT_OBJECT (what it keeps was tampered with or rolled
+ * back). Handles belong to the session (at most TEEQ_STORAGE_HANDLES open;
+ * closing the session closes them).
+ */
+#define TEEQ_TA_STORAGE_UUID                                           \
+	{                                                              \
+		0x74656571, 0x0000, 0x4000,                            \
+		{                                                      \
+			0x80, 0x00, 0x73, 0x74, 0x6f, 0x72, 0x00, 0x05 \
+		}                                                      \
+	}
+#define TEEQ_STORAGE_HANDLES 16
+#define TEEQ_STORAGE_ID_MAX 64
+/* Handle flags: GP's TEE_DATA_FLAG_* values. WRITE_META (may rename and
+ * delete) is exclusive: no other handle may be open with it. */
+#define TEEQ_STORAGE_ACCESS_READ 0x00000001u
+#define TEEQ_STORAGE_ACCESS_WRITE 0x00000002u
+#define TEEQ_STORAGE_ACCESS_WRITE_META 0x00000004u
+#define TEEQ_STORAGE_SHARE_READ 0x00000010u
+#define TEEQ_STORAGE_SHARE_WRITE 0x00000020u
+#define TEEQ_STORAGE_OVERWRITE 0x00000400u /* CREATE: replace one there */
+#define TEEQ_STORAGE_SEEK_SET 0u
+#define TEEQ_STORAGE_SEEK_CUR 1u
+#define TEEQ_STORAGE_SEEK_END 2u
+/* p0 MEMREF_INPUT id (1..64 bytes); p1 VALUE_INPUT a = flags; p2
+ * MEMREF_INPUT initial data (may be empty); p3 VALUE_OUTPUT a = handle.
+ * ACCESS_CONFLICT if the object exists (without OVERWRITE) or is open. */
+#define TEEQ_STORAGE_CMD_CREATE 0
+/* p0 MEMREF_INPUT id; p1 VALUE_INPUT a = flags; p2 NONE; p3 VALUE_OUTPUT
+ * a = handle. ITEM_NOT_FOUND; ACCESS_CONFLICT when the share flags of
+ * the handles open on it (or of this one) forbid it. */
+#define TEEQ_STORAGE_CMD_OPEN 1
+/* p0 VALUE_INPUT a = handle. */
+#define TEEQ_STORAGE_CMD_CLOSE 2
+/* p0 VALUE_INPUT a = handle; p1 MEMREF_OUTPUT buf, size := bytes read
+ * from the handle's position, which advances. */
+#define TEEQ_STORAGE_CMD_READ 3
+/* p0 VALUE_INPUT a = handle; p1 MEMREF_INPUT data, written at the
+ * position, which advances (a gap before it reads as zeros). */
+#define TEEQ_STORAGE_CMD_WRITE 4
+/* p0 VALUE_INPUT a = handle, b = TEEQ_STORAGE_SEEK_*; p1 VALUE_INPUT
+ * (a, b) = the offset, a signed 64-bit number, low and high halves; p2
+ * VALUE_OUTPUT (a, b) = the new position, low and high halves. */
+#define TEEQ_STORAGE_CMD_SEEK 5
+/* p0 VALUE_INPUT a = handle, b = the new data size. */
+#define TEEQ_STORAGE_CMD_TRUNCATE 6
+/* p0 VALUE_INPUT a = handle (WRITE_META); p1 MEMREF_INPUT new id. */
+#define TEEQ_STORAGE_CMD_RENAME 7
+/* p0 VALUE_INPUT a = handle (WRITE_META): the object is deleted and the
+ * handle closed. */
+#define TEEQ_STORAGE_CMD_DELETE 8
+/* p0 VALUE_INPUT a = handle; p1 VALUE_OUTPUT a = data size, b =
+ * position; p2 VALUE_OUTPUT a = the handle's flags. */
+#define TEEQ_STORAGE_CMD_INFO 9
+/* p0 MEMREF_OUTPUT every object's id, each as one length byte and the id
+ * (SHORT_BUFFER with the size needed); p1 VALUE_OUTPUT a = how many. */
+#define TEEQ_STORAGE_CMD_LIST 10
+
 #endif /* TEEQ_UAPI_TAS_H */

@@ -9,7 +9,7 @@
 # gcc objects of the other builds are never reused.
 
 FUZZ_TARGETS := fuzz_sqe fuzz_region fuzz_cqe fuzz_ta_file fuzz_drain \
-	fuzz_client
+	fuzz_client fuzz_suppl
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CC ?= clang
@@ -29,7 +29,8 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 FUZZ_BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c ring/host.c \
 	shm/pool.c shm/ids.c shm/memfd.c
 FUZZ_SECURE_SRCS := secure/call.c secure/client.c secure/dispatch.c \
-	secure/registry.c $(sort $(wildcard secure/ta/*.c))
+	secure/registry.c $(sort $(wildcard secure/ta/*.c)) \
+	$(sort $(wildcard secure/storage/*.c))
 FUZZ_CLIENT_SRCS := $(sort $(wildcard client/*.c))
 
 FUZZ_SRCS_fuzz_sqe := tests/fuzz/targets/fuzz_sqe.c $(FUZZ_SECURE_SRCS) \
@@ -46,6 +47,7 @@ FUZZ_SRCS_fuzz_client := tests/fuzz/targets/fuzz_client.c \
 # the worker and the control thread's files too: their call threads run
 FUZZ_SRCS_fuzz_drain := tests/fuzz/targets/fuzz_drain.c $(FUZZ_SECURE_SRCS) \
 	secure/worker.c secure/host.c $(FUZZ_BASE_SRCS)
+FUZZ_SRCS_fuzz_suppl := tests/fuzz/targets/fuzz_suppl.c supplicant/fs.c
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-merge
 
