@@ -193,7 +193,7 @@ int main(void)
 	/* ... and neither will teeq-sw */
 	snprintf(fx.suppl_sock, sizeof(fx.suppl_sock), "%s", bad_sock);
 	st_start_sw(&fx, "--supplicant-socket", bad_sock);
-	CHECK(!sw_fixture_connectable(bad_sock));
+	CHECK(ring_host_await(bad_sock, 0, 200) == -ETIMEDOUT);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	st_open_session(&ctx, &s);
 	CHECK_EQ(st_put(&s, "k", "y", 1), TEEQ_ERROR_STORAGE_NOT_AVAILABLE);
