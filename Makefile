@@ -83,6 +83,7 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/shm/pool_threads tests/shm/ids_threads tests/client/smoke \
 	tests/client/async_threads tests/client/sync_threads_shared \
 	tests/client/cancel_inflight tests/client/wait_no_stall \
+	tests/secure/session_lock \
 	tests/fault/sw_killed tests/fault/client_killed \
 	tests/client/doorbells tests/client/cancel_open \
 	tests/client/sync_no_busy tests/client/pair_choice \

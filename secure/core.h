@@ -31,7 +31,11 @@ struct sw_ext_buf {
 
 struct sw_session {
 	const struct teeq_ta *ta;
-	pthread_mutex_t lock; /* serialises calls into the TA */
+	/* serialises calls into the TA: free, held, or held and waited for
+	 * (dispatch.c); atomic */
+	uint32_t busy;
+	pthread_mutex_t wait_lock; /* for the threads that wait for it */
+	pthread_cond_t wait_cond;
 	struct ta_identity who;
 	unsigned char state[] __attribute__((aligned(16)));
 };

@@ -28,7 +28,7 @@ static void sw_result(struct teeq_cqe *cqe, uint32_t result, uint32_t origin)
 	cqe->origin = origin;
 }
 
-/* Word at a time: this runs on every entry, over reserved fields. */
+/* Rare paths only (whole parameter arrays of entries that take none). */
 static int sw_all_zero(const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -41,6 +41,17 @@ static int sw_all_zero(const void *p, size_t n)
 	while (n--)
 		acc |= *b++;
 	return !acc;
+}
+
+/* The bits of 16 bytes ORed together: two loads, no loop, for the fields
+ * every entry has (uuid, reserved, one parameter). */
+static inline uint64_t sw_or16(const void *p)
+{
+	uint64_t lo, hi;
+
+	memcpy(&lo, p, sizeof(lo));
+	memcpy(&hi, (const unsigned char *)p + sizeof(lo), sizeof(hi));
+	return lo | hi;
 }
 
 static void sw_params_release_held(struct sw_client *c, struct sw_params *sp)
@@ -105,66 +116,86 @@ static uint32_t sw_memref(struct sw_client *c, unsigned int type,
 	return 0;
 }
 
-static uint32_t sw_params_decode(struct sw_client *c,
-				 const struct teeq_sqe *sqe,
-				 struct sw_params *sp)
+/* All NONE and zero. Not a memset, nor a loop gcc would turn into one:
+ * it makes that a rep stos, a microcoded string instruction, where these
+ * are six vector stores. */
+static inline void sw_params_clear(struct ta_param p[TEEQ_NUM_PARAMS])
 {
+	typedef uint64_t sw_v2
+		__attribute__((vector_size(16), aligned(8), may_alias));
+	sw_v2 *v = (sw_v2 *)p;
+	const sw_v2 zero = { 0, 0 };
+
+	_Static_assert(TEEQ_NUM_PARAMS * sizeof(*p) == 6 * sizeof(zero),
+		       "six stores clear the parameters");
+	v[0] = zero;
+	v[1] = zero;
+	v[2] = zero;
+	v[3] = zero;
+	v[4] = zero;
+	v[5] = zero;
+}
+
+/*
+ * The trusted app's view of the parameters: each typed one decoded and
+ * checked, every other one NONE and zero. Only the lines the entry uses
+ * are read (without a type in params 1..3, line 2 is not part of it).
+ */
+static inline uint32_t sw_params_decode(struct sw_client *c,
+					const struct teeq_sqe *sqe,
+					struct sw_params *sp)
+{
+	unsigned int types = sqe->param_types, type;
 	uint32_t ret;
 	int i;
 
 	sp->held_mask = 0;
-	if (!sqe->param_types) {
-		/* the common call without parameters: all NONE, all zero
-		 * (field by field: gcc turned a memset of the array into
-		 * rep stos, a microcoded string instruction) */
-		for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
-			sp->p[i].type = TEEQ_PARAM_NONE;
-			sp->p[i].memref.buffer = NULL;
-			sp->p[i].memref.size = 0;
-		}
-		return sw_all_zero(sqe->params, sizeof(sqe->params)) ?
-			       0 :
-			       TEEQ_ERROR_BAD_PARAMETERS;
-	}
+	sw_params_clear(sp->p);
+	if (!types) /* the common call: a NONE parameter's bytes are zero */
+		return sw_or16(&sqe->params[0]) ? TEEQ_ERROR_BAD_PARAMETERS : 0;
+#pragma GCC unroll 4
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
-		unsigned int type = TEEQ_PARAM_TYPE_GET(sqe->param_types, i);
 		const union teeq_param *wire = &sqe->params[i];
 
+		type = TEEQ_PARAM_TYPE_GET(types, i);
 		sp->p[i].type = type;
-		sp->p[i].memref.buffer = NULL;
-		sp->p[i].memref.size = 0;
-		if (!teeq_param_type_valid(type))
-			return TEEQ_ERROR_BAD_PARAMETERS;
-		if (type == TEEQ_PARAM_NONE) {
-			if (!sw_all_zero(wire, sizeof(*wire)))
-				return TEEQ_ERROR_BAD_PARAMETERS;
-		} else if (teeq_param_is_value(type)) {
+		if (teeq_param_is_value(type)) {
 			if (wire->value.pad)
 				return TEEQ_ERROR_BAD_PARAMETERS;
 			sp->p[i].value.a = wire->value.a;
 			sp->p[i].value.b = wire->value.b;
-		} else {
+		} else if (type == TEEQ_PARAM_NONE) {
+			if (sw_or16(wire))
+				return TEEQ_ERROR_BAD_PARAMETERS;
+		} else if (teeq_param_is_memref(type)) {
 			ret = sw_memref(c, type, wire, sp, i);
 			if (ret)
 				return ret;
+		} else {
+			return TEEQ_ERROR_BAD_PARAMETERS;
 		}
 	}
 	return 0;
 }
 
-static void sw_params_encode(const struct sw_params *sp, uint16_t types,
-			     struct teeq_cqe *cqe)
+/* The outputs into the completion, by the types as submitted (which
+ * decoding checked), not as the trusted app may have left them. */
+static inline void sw_params_encode(const struct sw_params *sp, uint16_t types,
+				    struct teeq_cqe *cqe)
 {
+	unsigned int type;
 	int i;
 
 	if (!types) /* nothing to write back; the completion is zeroed */
 		return;
+#pragma GCC unroll 4
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		const struct ta_param *p = &sp->p[i];
 
-		if (!teeq_param_is_output(p->type))
+		type = TEEQ_PARAM_TYPE_GET(types, i);
+		if (!teeq_param_is_output(type))
 			continue;
-		if (teeq_param_is_value(p->type)) {
+		if (teeq_param_is_value(type)) {
 			cqe->params[i].value.a = p->value.a;
 			cqe->params[i].value.b = p->value.b;
 		} else {
@@ -243,21 +274,69 @@ static void sw_call_init(struct sw_call *call, struct sw_client *c,
 	call->session = sqe->session;
 	call->peek = peek;
 	call->peek_arg = peek_arg;
+	/* acquire: the requests this generation announces are visible */
+	call->seen_gen = __atomic_load_n(&c->cancel_gen, __ATOMIC_ACQUIRE);
 	/* requests from before this call started count: an operation
 	 * cancelled while still queued never reaches its trusted app */
-	if (call->cancel_id &&
-	    __atomic_load_n(&c->cancel_gen, __ATOMIC_ACQUIRE))
+	if (call->cancel_id && call->seen_gen)
 		sw_call_claim_cancel(call);
-	call->seen_gen = __atomic_load_n(&c->cancel_gen, __ATOMIC_ACQUIRE);
 }
 
 /* ---- sessions ------------------------------------------------------------- */
+
+/*
+ * A session runs one call at a time. The word s->busy is the lock on the
+ * hot path: one compare-and-swap to take it, one exchange to give it
+ * back, where a pthread mutex costs a function call and more each way. A
+ * thread that must wait for it (a call thread, never a worker) sleeps on
+ * wait_cond, and marks the word so that the holder knows to wake it.
+ */
+#define SW_SESSION_FREE 0u
+#define SW_SESSION_HELD 1u
+#define SW_SESSION_WAITED 2u /* held, and someone sleeps for it */
+
+static inline int sw_session_trylock(struct sw_session *s)
+{
+	uint32_t free_word = SW_SESSION_FREE;
+
+	/* acquire: the previous call's stores to the session state are
+	 * visible to this one, which reads them after taking the word */
+	return __atomic_compare_exchange_n(&s->busy, &free_word,
+					   SW_SESSION_HELD, 0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static void sw_session_lock(struct sw_session *s)
+{
+	if (sw_session_trylock(s))
+		return;
+	pthread_mutex_lock(&s->wait_lock);
+	/* acquire: as in sw_session_trylock(); whoever gives the word back
+	 * after this exchange sees WAITED and wakes us under wait_lock */
+	while (__atomic_exchange_n(&s->busy, SW_SESSION_WAITED,
+				   __ATOMIC_ACQUIRE) != SW_SESSION_FREE)
+		pthread_cond_wait(&s->wait_cond, &s->wait_lock);
+	pthread_mutex_unlock(&s->wait_lock);
+}
+
+static inline void sw_session_unlock(struct sw_session *s)
+{
+	/* release: this call's stores to the session state are visible
+	 * before the next call can take the word */
+	if (__atomic_exchange_n(&s->busy, SW_SESSION_FREE, __ATOMIC_RELEASE) ==
+	    SW_SESSION_WAITED) {
+		pthread_mutex_lock(&s->wait_lock);
+		pthread_cond_broadcast(&s->wait_cond);
+		pthread_mutex_unlock(&s->wait_lock);
+	}
+}
 
 void sw_session_destroy(struct sw_session *s)
 {
 	if (s->ta->close_session)
 		s->ta->close_session(s->state);
-	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wait_cond);
+	pthread_mutex_destroy(&s->wait_lock);
 	free(s);
 }
 
@@ -312,7 +391,13 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 		goto out_params;
 
 	s = calloc(1, sizeof(*s) + ta->session_size);
-	if (!s || pthread_mutex_init(&s->lock, NULL)) {
+	if (!s || pthread_mutex_init(&s->wait_lock, NULL)) {
+		free(s);
+		ret = TEEQ_ERROR_OUT_OF_MEMORY;
+		goto out_params;
+	}
+	if (pthread_cond_init(&s->wait_cond, NULL)) {
+		pthread_mutex_destroy(&s->wait_lock);
 		free(s);
 		ret = TEEQ_ERROR_OUT_OF_MEMORY;
 		goto out_params;
@@ -324,7 +409,8 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 		ret = ta->open_session(s->state, &s->who, sqe->param_types,
 				       sp.p);
 		if (ret) {
-			pthread_mutex_destroy(&s->lock);
+			pthread_cond_destroy(&s->wait_cond);
+			pthread_mutex_destroy(&s->wait_lock);
 			free(s);
 			sw_params_encode(&sp, sqe->param_types, cqe);
 			sw_params_release(c, &sp);
@@ -384,8 +470,8 @@ sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 		goto out_params;
 	}
 	if (!(flags & SW_DISPATCH_MAY_DEFER)) {
-		pthread_mutex_lock(&s->lock);
-	} else if (pthread_mutex_trylock(&s->lock)) {
+		sw_session_lock(s);
+	} else if (!sw_session_trylock(s)) {
 		/* the session is busy with another call, maybe one that
 		 * waits: neither is this one for this thread */
 		res = SW_DEFERRED;
@@ -393,7 +479,7 @@ sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 	}
 	ret = s->ta->invoke(s->state, &call.ta, sqe->func, sqe->param_types,
 			    sp.p);
-	pthread_mutex_unlock(&s->lock);
+	sw_session_unlock(s);
 	sw_params_encode(&sp, sqe->param_types, cqe);
 	sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
 out_params:
@@ -459,22 +545,28 @@ void sw_peek_cancel(struct sw_client *c, const void *slot)
 
 /* ---- the entry point -------------------------------------------------------- */
 
-static int sw_sqe_reserved_clear(const struct teeq_sqe *sqe)
-{
-	return sw_all_zero(sqe->reserved, sizeof(sqe->reserved));
-}
-
-/* Only OPEN_SESSION carries a UUID and login data. */
-static int sw_sqe_open_fields_clear(const struct teeq_sqe *sqe)
-{
-	return !sqe->login_data && sw_all_zero(&sqe->uuid, sizeof(sqe->uuid));
-}
-
 /* Only OPEN_SESSION and INVOKE carry parameters. */
 static int sw_sqe_params_clear(const struct teeq_sqe *sqe)
 {
 	return !sqe->param_types &&
 	       sw_all_zero(sqe->params, sizeof(sqe->params));
+}
+
+/*
+ * Nonzero if the entry sets a field its opcode does not use, or a
+ * reserved one. The reserved words are in line 2, which is part of the
+ * entry only when a parameter there has a type (else it reads as zeros).
+ */
+static inline uint64_t sw_sqe_stray(const struct teeq_sqe *sqe)
+{
+	uint64_t stray = 0;
+
+	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
+		stray = sw_or16(sqe->reserved);
+	/* only OPEN_SESSION carries a UUID and login data */
+	if (sqe->opcode != TEEQ_OP_OPEN_SESSION)
+		stray |= sqe->login_data | sw_or16(&sqe->uuid);
+	return stray;
 }
 
 enum sw_dispatch_result sw_dispatch(struct sw_client *c,
@@ -489,9 +581,7 @@ enum sw_dispatch_result sw_dispatch(struct sw_client *c,
 		sw_result(cqe, TEEQ_ERROR_NOT_SUPPORTED, TEEQ_ORIGIN_TEE);
 		return SW_DISPATCHED;
 	}
-	if (!sw_sqe_reserved_clear(sqe) ||
-	    (sqe->opcode != TEEQ_OP_OPEN_SESSION &&
-	     !sw_sqe_open_fields_clear(sqe)) ||
+	if (sw_sqe_stray(sqe) ||
 	    (sqe->opcode != TEEQ_OP_OPEN_SESSION &&
 	     sqe->opcode != TEEQ_OP_INVOKE && !sw_sqe_params_clear(sqe))) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);

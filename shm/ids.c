@@ -5,10 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHM_IDS_SLOT(id) ((id)&0xffffu)
-#define SHM_IDS_STATE_ID(state) ((uint32_t)((state) >> 32))
-#define SHM_IDS_STATE_REFS(state) ((uint32_t)(state))
-
 int shm_ids_init(struct shm_ids *t, uint32_t cap)
 {
 	uint32_t i;
@@ -50,28 +46,6 @@ static void shm_ids_buf_store(struct shm_buf *dst, const struct shm_buf *src)
 	__atomic_store_n(&dst->kind, src->kind, __ATOMIC_RELAXED);
 	__atomic_store_n(&dst->flags, src->flags, __ATOMIC_RELAXED);
 	__atomic_store_n(&dst->cookie, src->cookie, __ATOMIC_RELAXED);
-}
-
-/* Acquire loads: a later re-check of the slot's state cannot be reordered
- * before them (free on x86, and no fence, which ThreadSanitizer could not
- * follow). */
-static void shm_ids_buf_load(struct shm_buf *dst, const struct shm_buf *src)
-{
-	dst->offset = __atomic_load_n(&src->offset, __ATOMIC_ACQUIRE);
-	dst->size = __atomic_load_n(&src->size, __ATOMIC_ACQUIRE);
-	dst->kind = __atomic_load_n(&src->kind, __ATOMIC_ACQUIRE);
-	dst->flags = __atomic_load_n(&src->flags, __ATOMIC_ACQUIRE);
-	dst->cookie = __atomic_load_n(&src->cookie, __ATOMIC_ACQUIRE);
-}
-
-/* The slot of a live-looking @id, or NULL. */
-static struct shm_id_slot *shm_ids_slot(struct shm_ids *t, uint32_t id)
-{
-	uint32_t idx = SHM_IDS_SLOT(id);
-
-	if (id == 0 || idx == 0 || idx >= t->cap)
-		return NULL;
-	return &t->slots[idx];
 }
 
 /* Caller holds the lock; the slot's state is 0. */
@@ -155,44 +129,12 @@ int shm_ids_lookup(struct shm_ids *t, uint32_t id, struct shm_buf *out)
 	return 0;
 }
 
-int shm_ids_get(struct shm_ids *t, uint32_t id, struct shm_buf *out)
+/* The last reference of a removed id is gone: its slot is free again. */
+void shm_ids_put_last(struct shm_ids *t, uint32_t id)
 {
-	struct shm_id_slot *slot = shm_ids_slot(t, id);
-	uint64_t state;
-
-	if (!slot)
-		return -ENOENT;
-	state = __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
-	do {
-		if (SHM_IDS_STATE_ID(state) != id ||
-		    SHM_IDS_STATE_REFS(state) == UINT32_MAX)
-			return -ENOENT;
-		/* acquire: the fields below are loaded after our reference
-		 * pinned the slot to this id */
-	} while (!__atomic_compare_exchange_n(&slot->state, &state, state + 1,
-					      0, __ATOMIC_ACQUIRE,
-					      __ATOMIC_ACQUIRE));
-	shm_ids_buf_load(out, &slot->buf);
-	return 0;
-}
-
-int shm_ids_put(struct shm_ids *t, uint32_t id)
-{
-	struct shm_id_slot *slot = shm_ids_slot(t, id);
-	uint64_t state;
-
-	if (!slot)
-		return 0;
-	/* release: our uses of the buffer complete before the reference is
-	 * seen gone */
-	state = __atomic_sub_fetch(&slot->state, 1, __ATOMIC_ACQ_REL);
-	if (state != 0)
-		return 0;
-	/* the id was removed and we were its last user */
 	pthread_mutex_lock(&t->lock);
 	shm_ids_reclaim(t, SHM_IDS_SLOT(id));
 	pthread_mutex_unlock(&t->lock);
-	return 1;
 }
 
 int shm_ids_check(struct shm_ids *t, uint32_t id, uint64_t offset, uint64_t len,

@@ -17,6 +17,7 @@
 #ifndef TEEQ_SHM_IDS_H
 #define TEEQ_SHM_IDS_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 
@@ -62,12 +63,6 @@ int64_t shm_ids_add(struct shm_ids *t, const struct shm_buf *buf);
 int shm_ids_remove(struct shm_ids *t, uint32_t id, struct shm_buf *out);
 /* Copies the buffer @id names, without a reference. -ENOENT if not live. */
 int shm_ids_lookup(struct shm_ids *t, uint32_t id, struct shm_buf *out);
-/* Like lookup, and takes a reference that keeps the slot (and whatever the
- * caller releases on removal) alive until shm_ids_put(). */
-int shm_ids_get(struct shm_ids *t, uint32_t id, struct shm_buf *out);
-/* Drops a reference from shm_ids_get(). Returns 1 when it was the last one
- * of an id removed meanwhile: the caller releases what it named. */
-int shm_ids_put(struct shm_ids *t, uint32_t id);
 /*
  * Looks @id up and checks that the window [@offset, @offset + @len) lies
  * inside it, with no overflow whatever the inputs. Returns 0, -ENOENT for a
@@ -80,6 +75,79 @@ uint32_t shm_ids_live(struct shm_ids *t);
 /* Walks the live ids: start with *@cursor = 0; returns the next live id,
  * or 0 at the end. Ids added or removed meanwhile may or may not show. */
 uint32_t shm_ids_next(struct shm_ids *t, uint32_t *cursor);
+
+/* ---- the hot path, inline: one atomic operation each way ---------------- */
+
+#define SHM_IDS_SLOT(id) ((id)&0xffffu)
+#define SHM_IDS_STATE_ID(state) ((uint32_t)((state) >> 32))
+#define SHM_IDS_STATE_REFS(state) ((uint32_t)(state))
+
+/* Acquire loads: a later re-check of the slot's state cannot be reordered
+ * before them (free on x86, and no fence, which ThreadSanitizer could not
+ * follow). */
+static inline void shm_ids_buf_load(struct shm_buf *dst,
+				    const struct shm_buf *src)
+{
+	dst->offset = __atomic_load_n(&src->offset, __ATOMIC_ACQUIRE);
+	dst->size = __atomic_load_n(&src->size, __ATOMIC_ACQUIRE);
+	dst->kind = __atomic_load_n(&src->kind, __ATOMIC_ACQUIRE);
+	dst->flags = __atomic_load_n(&src->flags, __ATOMIC_ACQUIRE);
+	dst->cookie = __atomic_load_n(&src->cookie, __ATOMIC_ACQUIRE);
+}
+
+/* The slot of a live-looking @id, or NULL. */
+static inline struct shm_id_slot *shm_ids_slot(struct shm_ids *t, uint32_t id)
+{
+	uint32_t idx = SHM_IDS_SLOT(id);
+
+	/* idx 0 also catches id 0 */
+	if (idx == 0 || idx >= t->cap)
+		return NULL;
+	return &t->slots[idx];
+}
+
+/* Like lookup, and takes a reference that keeps the slot (and whatever the
+ * caller releases on removal) alive until shm_ids_put(). */
+static inline int shm_ids_get(struct shm_ids *t, uint32_t id,
+			      struct shm_buf *out)
+{
+	struct shm_id_slot *slot = shm_ids_slot(t, id);
+	uint64_t state;
+
+	if (!slot)
+		return -ENOENT;
+	state = __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
+	do {
+		if (SHM_IDS_STATE_ID(state) != id ||
+		    SHM_IDS_STATE_REFS(state) == UINT32_MAX)
+			return -ENOENT;
+		/* acquire: the fields below are loaded after our reference
+		 * pinned the slot to this id */
+	} while (!__atomic_compare_exchange_n(&slot->state, &state, state + 1,
+					      0, __ATOMIC_ACQUIRE,
+					      __ATOMIC_ACQUIRE));
+	shm_ids_buf_load(out, &slot->buf);
+	return 0;
+}
+
+void shm_ids_put_last(struct shm_ids *t, uint32_t id);
+
+/* Drops a reference from shm_ids_get(). Returns 1 when it was the last one
+ * of an id removed meanwhile: the caller releases what it named. */
+static inline int shm_ids_put(struct shm_ids *t, uint32_t id)
+{
+	struct shm_id_slot *slot = shm_ids_slot(t, id);
+
+	if (!slot)
+		return 0;
+	/* release: our uses of the buffer complete before the reference is
+	 * seen gone */
+	if (__atomic_sub_fetch(&slot->state, 1, __ATOMIC_ACQ_REL) != 0)
+		return 0;
+	/* the id was removed and we were its last user */
+	shm_ids_put_last(t, id);
+	return 1;
+}
 
 /* Overflow-safe: is [off, off + len) inside [0, size)? */
 static inline int shm_window_ok(uint64_t size, uint64_t off, uint64_t len)
