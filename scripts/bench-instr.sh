@@ -1,12 +1,16 @@
 #!/bin/sh
 # Instructions per call on teeq's hot paths, counted by callgrind: the
-# figures repeat where timings do not. Writes $1/instr.md (default
-# build/report) and prints it. Run by `make bench-instr`.
+# figures repeat where timings do not. Writes $1/instr.md and
+# $1/instr.json (default build/report) and prints the table. Run by
+# `make bench-instr`.
 #
 #   client  libteeq's side of each call, the wait for the secure world
 #           left out (collection stops inside ring_wait_entries())
-#   secure  sw_dispatch() of each call: validation, session lookup and
-#           the trusted app, in a teeq-sw run under callgrind
+#   secure  everything teeq-sw's worker does for a call once it has seen
+#           the entry (sw_worker_run(): the copy out of the ring,
+#           validation, session lookup, the trusted app, the completion
+#           and its publication), in a teeq-sw run under callgrind; and
+#           of that, sw_dispatch() alone
 #   ring    producing and consuming one 64-byte entry, batches of 32
 #
 # Environment: BENCH_INSTR_BIN, TEEQ_SW (bench.mk sets them); INSTR_CALLS.
@@ -84,7 +88,7 @@ stop_sw
 spin=0
 for kind in $kinds; do
 	start_sw valgrind --tool=callgrind --collect-atstart=no \
-		--toggle-collect=sw_dispatch \
+		--toggle-collect=sw_worker_run \
 		--callgrind-out-file="$out/secure-$kind.%p"
 	taskset -c 0 "$BENCH_INSTR_BIN" drive "$sock" "$kind" "$calls"
 	stop_sw
@@ -104,6 +108,12 @@ ring_file() {
 	grep -l "^desc: Trigger: Client Request: $1\$" "$out"/ring.* | head -n 1
 }
 
+# Instructions of @2 and what it calls, in the callgrind file @1.
+ir_inclusive() {
+	callgrind_annotate --inclusive=yes --show-percs=no "$1" 2>/dev/null |
+		awk -v fn="$2" 'NF == 2 && $2 ~ ("^/.*:" fn "$") { gsub(",", "", $1); print $1; exit }'
+}
+
 describe() {
 	case "$1" in
 	noop) echo "TEEC_InvokeCommand, noop, no operation" ;;
@@ -115,32 +125,60 @@ describe() {
 	esac
 }
 
+# The stable names in instr.json.
+json_name() {
+	case "$1" in
+	noop) echo sync_noop ;;
+	values) echo sync_values3 ;;
+	memref4k) echo sync_memref4k ;;
+	tmpref4k) echo sync_tmpref4k ;;
+	*) echo "$1" ;;
+	esac
+}
+
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+json="$dir/instr.json"
+{
+	echo "{"
+	echo "  \"commit\": \"$commit\","
+	echo "  \"valgrind\": \"$(valgrind --version)\","
+	echo "  \"calls\": $calls,"
+} >"$json"
 {
 	echo "# teeq instructions per call (callgrind)"
 	echo
-	echo "$(valgrind --version), commit $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)," \
+	echo "$(valgrind --version), commit $commit," \
 		"$calls calls of each kind. Instruction counts repeat from run to" \
 		"run where timings do not; a handful of instructions may move" \
 		"with how often a call finds its completion already there."
 	echo
-	echo "| path | client (libteeq), waiting excluded | secure (sw_dispatch + TA) |"
-	echo "|---|---|---|"
+	echo "| path | client (libteeq), waiting excluded | secure (teeq-sw worker, from the entry seen to the completion published) | of which sw_dispatch + TA |"
+	echo "|---|---|---|---|"
 	for kind in $kinds; do
 		n=$calls
 		c=$(client_file "$kind")
 		s=$(ls "$out"/secure-"$kind".* | head -n 1)
 		client=$(per_call "$(ir "$c")" "$n")
-		# the secure run also dispatched one open and one close
 		secure=$(per_call "$(ir "$s")" "$n")
-		echo "| $(describe "$kind") | $client | $secure |"
+		dispatch=$(per_call "$(ir_inclusive "$s" sw_dispatch)" "$n")
+		echo "| $(describe "$kind") | $client | $secure | $dispatch |"
+		name=$(json_name "$kind")
+		printf '  "%s_client_instr": %s,\n  "%s_secure_instr": %s,\n  "%s_secure_dispatch_instr": %s,\n' \
+			"$name" "$client" "$name" "$secure" "$name" "$dispatch" >>"$json"
 	done
+	produce=$(per_call "$(ir "$(ring_file ring_produce)")" "$calls")
+	consume=$(per_call "$(ir "$(ring_file ring_consume)")" "$calls")
 	echo
 	echo "| ring | instructions per 64-byte entry, batches of 32 |"
 	echo "|---|---|"
-	echo "| produce: space, fill one word, commit (with its full barrier) | $(per_call "$(ir "$(ring_file ring_produce)")" "$calls") |"
-	echo "| consume: stamps, read one word, release | $(per_call "$(ir "$(ring_file ring_consume)")" "$calls") |"
+	echo "| produce: space, fill one word, commit (with its full barrier) | $produce |"
+	echo "| consume: stamps, read one word, release | $consume |"
 	echo
 	echo "Secure-side counts include one session open and close spread" \
-		"over the $calls calls. Command: \`make bench-instr\`."
+		"over the $calls calls; a sync call is a batch of one for the" \
+		"worker, async32 a batch of 32. Machine-readable: instr.json." \
+		"Command: \`make bench-instr\`."
+	printf '  "ring_produce_instr": %s,\n  "ring_consume_instr": %s\n}\n' \
+		"$produce" "$consume" >>"$json"
 } >"$dir/instr.md"
 cat "$dir/instr.md"

@@ -29,15 +29,22 @@ struct sw_ext_buf {
 	uint32_t flags; /* TEEQ_HOST_REG_READ / _WRITE */
 };
 
+/* A session: its word in secure/session.h, its lifetime in client.c. */
+#define SW_SESSION_HELD 1ull
+#define SW_SESSION_WAITED 2ull
+#define SW_SESSION_CLOSING 4ull
+
 struct sw_session {
+	uint64_t state; /* see above; atomic */
+	/* written before the id is published in state, stable after */
 	const struct teeq_ta *ta;
-	/* serialises calls into the TA: free, held, or held and waited for
-	 * (dispatch.c); atomic */
-	uint32_t busy;
-	pthread_mutex_t wait_lock; /* for the threads that wait for it */
-	pthread_cond_t wait_cond;
+	void *ta_state; /* ta->session_size bytes, or NULL for none */
 	struct ta_identity who;
-	unsigned char state[] __attribute__((aligned(16)));
+	/* the client's lists, under c->session_lock */
+	struct sw_session *next_free, *next_all;
+	/* for the threads that wait for the session (never a worker) */
+	pthread_mutex_t wait_lock;
+	pthread_cond_t wait_cond;
 };
 
 /* A cancellation request the client sent that no call has claimed yet. */
@@ -62,6 +69,9 @@ struct sw_client {
 	struct channel_layout layout; /* validated copy */
 	unsigned char *heap;
 	struct shm_ids sessions; /* cookie: struct sw_session * */
+	/* opening and closing sessions; their objects, recycled */
+	pthread_mutex_t session_lock;
+	struct sw_session *free_sessions, *all_sessions;
 	struct shm_ids ext_bufs; /* cookie: struct sw_ext_buf * */
 	pthread_mutex_t cancel_lock;
 	uint32_t cancel_gen; /* bumped per new request; atomic */
@@ -75,10 +85,10 @@ struct sw_client {
 
 /* The state of one call while it runs, for cancellation. */
 struct sw_call {
-	struct ta_call ta; /* ta.core points back here */
+	struct ta_call ta; /* first: a ta_call is its sw_call */
 	struct sw_client *client;
-	uint32_t cancel_id;
-	uint32_t session;
+	/* the caller's private copy, alive for the call */
+	const struct teeq_sqe *sqe;
 	uint32_t seen_gen;
 	int cancelled;
 	/* optional: look at not-yet-consumed entries for cancellations
@@ -140,7 +150,5 @@ enum sw_dispatch_result sw_dispatch(struct sw_client *c,
 				    void *peek_arg, unsigned int flags);
 
 uint32_t sw_client_sessions(struct sw_client *c);
-/* Closes the session in the TA and frees it; nobody may hold it. */
-void sw_session_destroy(struct sw_session *s);
 
 #endif /* TEEQ_SECURE_CORE_H */

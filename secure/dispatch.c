@@ -8,7 +8,7 @@
  * buffer it names (overflow-safe). Errors found here carry origin
  * TEEQ_ORIGIN_TEE; a trusted app's own results carry TEEQ_ORIGIN_TRUSTED_APP.
  */
-#include "secure/core.h"
+#include "secure/session.h"
 
 #include "uapi/teeq_host.h"
 
@@ -141,6 +141,11 @@ static inline void sw_params_clear(struct ta_param p[TEEQ_NUM_PARAMS])
  * checked, every other one NONE and zero. Only the lines the entry uses
  * are read (without a type in params 1..3, line 2 is not part of it).
  */
+/*
+ * The trusted app's view of the parameters: each typed one decoded and
+ * checked, every other one NONE and zero. Only the lines the entry uses
+ * are read (without a type in params 1..3, line 2 is not part of it).
+ */
 static inline uint32_t sw_params_decode(struct sw_client *c,
 					const struct teeq_sqe *sqe,
 					struct sw_params *sp)
@@ -162,8 +167,9 @@ static inline uint32_t sw_params_decode(struct sw_client *c,
 		if (teeq_param_is_value(type)) {
 			if (wire->value.pad)
 				return TEEQ_ERROR_BAD_PARAMETERS;
-			sp->p[i].value.a = wire->value.a;
-			sp->p[i].value.b = wire->value.b;
+			/* a and b, in one 8-byte move */
+			memcpy(&sp->p[i].value, &wire->value,
+			       sizeof(sp->p[i].value));
 		} else if (type == TEEQ_PARAM_NONE) {
 			if (sw_or16(wire))
 				return TEEQ_ERROR_BAD_PARAMETERS;
@@ -177,6 +183,11 @@ static inline uint32_t sw_params_decode(struct sw_client *c,
 	}
 	return 0;
 }
+
+_Static_assert((TEEQ_PARAM_VALUE_OUTPUT & TEEQ_PARAM_VALUE_INOUT &
+		TEEQ_PARAM_MEMREF_OUTPUT & TEEQ_PARAM_MEMREF_INOUT &
+		2) && !((TEEQ_PARAM_VALUE_INPUT | TEEQ_PARAM_MEMREF_INPUT) & 2),
+	       "output parameter types have bit 1, input ones not");
 
 /* The outputs into the completion, by the types as submitted (which
  * decoding checked), not as the trusted app may have left them. */
@@ -193,11 +204,12 @@ static inline void sw_params_encode(const struct sw_params *sp, uint16_t types,
 		const struct ta_param *p = &sp->p[i];
 
 		type = TEEQ_PARAM_TYPE_GET(types, i);
-		if (!teeq_param_is_output(type))
+		/* of the valid types, the outputs are those with bit 1 */
+		if (!(type & 2))
 			continue;
 		if (teeq_param_is_value(type)) {
-			cqe->params[i].value.a = p->value.a;
-			cqe->params[i].value.b = p->value.b;
+			memcpy(&cqe->params[i].value, &p->value,
+			       sizeof(cqe->params[i].value));
 		} else {
 			cqe->params[i].memref.size =
 				p->memref.size > UINT32_MAX ?
@@ -218,8 +230,8 @@ static int sw_call_claim_cancel(struct sw_call *call)
 	for (i = 0; i < SW_CANCEL_SLOTS; i++) {
 		struct sw_cancel *k = &c->cancels[i];
 
-		if (k->cancel_id == call->cancel_id &&
-		    (!k->session || k->session == call->session)) {
+		if (k->cancel_id == call->sqe->cancel_id &&
+		    (!k->session || k->session == call->sqe->session)) {
 			k->cancel_id = 0;
 			call->cancelled = 1;
 			break;
@@ -231,12 +243,13 @@ static int sw_call_claim_cancel(struct sw_call *call)
 
 static int sw_call_is_cancelled(struct ta_call *tc)
 {
-	struct sw_call *call = tc->core;
+	/* ta is the first member: no need for ta.core, which we leave unset */
+	struct sw_call *call = (struct sw_call *)tc;
 	uint32_t gen;
 
 	if (__atomic_load_n(&call->client->dying, __ATOMIC_RELAXED))
 		call->cancelled = 1;
-	if (call->cancelled || !call->cancel_id)
+	if (call->cancelled || !call->sqe->cancel_id)
 		return call->cancelled;
 	if (call->peek)
 		call->peek(call->peek_arg);
@@ -262,83 +275,25 @@ void sw_client_cancel(struct sw_client *c, uint32_t cancel_id, uint32_t session)
 	pthread_mutex_unlock(&c->cancel_lock);
 }
 
-static void sw_call_init(struct sw_call *call, struct sw_client *c,
-			 const struct teeq_sqe *sqe, void (*peek)(void *),
-			 void *peek_arg)
+/* Returns nonzero if the call was cancelled before it started. */
+static inline int sw_call_init(struct sw_call *call, struct sw_client *c,
+			       const struct teeq_sqe *sqe, void (*peek)(void *),
+			       void *peek_arg)
 {
 	call->cancelled = 0;
 	call->ta.is_cancelled = sw_call_is_cancelled;
-	call->ta.core = call;
 	call->client = c;
-	call->cancel_id = sqe->cancel_id;
-	call->session = sqe->session;
+	call->sqe = sqe;
 	call->peek = peek;
 	call->peek_arg = peek_arg;
 	/* acquire: the requests this generation announces are visible */
 	call->seen_gen = __atomic_load_n(&c->cancel_gen, __ATOMIC_ACQUIRE);
 	/* requests from before this call started count: an operation
 	 * cancelled while still queued never reaches its trusted app */
-	if (call->cancel_id && call->seen_gen)
-		sw_call_claim_cancel(call);
+	return sqe->cancel_id && call->seen_gen && sw_call_claim_cancel(call);
 }
 
 /* ---- sessions ------------------------------------------------------------- */
-
-/*
- * A session runs one call at a time. The word s->busy is the lock on the
- * hot path: one compare-and-swap to take it, one exchange to give it
- * back, where a pthread mutex costs a function call and more each way. A
- * thread that must wait for it (a call thread, never a worker) sleeps on
- * wait_cond, and marks the word so that the holder knows to wake it.
- */
-#define SW_SESSION_FREE 0u
-#define SW_SESSION_HELD 1u
-#define SW_SESSION_WAITED 2u /* held, and someone sleeps for it */
-
-static inline int sw_session_trylock(struct sw_session *s)
-{
-	uint32_t free_word = SW_SESSION_FREE;
-
-	/* acquire: the previous call's stores to the session state are
-	 * visible to this one, which reads them after taking the word */
-	return __atomic_compare_exchange_n(&s->busy, &free_word,
-					   SW_SESSION_HELD, 0, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
-}
-
-static void sw_session_lock(struct sw_session *s)
-{
-	if (sw_session_trylock(s))
-		return;
-	pthread_mutex_lock(&s->wait_lock);
-	/* acquire: as in sw_session_trylock(); whoever gives the word back
-	 * after this exchange sees WAITED and wakes us under wait_lock */
-	while (__atomic_exchange_n(&s->busy, SW_SESSION_WAITED,
-				   __ATOMIC_ACQUIRE) != SW_SESSION_FREE)
-		pthread_cond_wait(&s->wait_cond, &s->wait_lock);
-	pthread_mutex_unlock(&s->wait_lock);
-}
-
-static inline void sw_session_unlock(struct sw_session *s)
-{
-	/* release: this call's stores to the session state are visible
-	 * before the next call can take the word */
-	if (__atomic_exchange_n(&s->busy, SW_SESSION_FREE, __ATOMIC_RELEASE) ==
-	    SW_SESSION_WAITED) {
-		pthread_mutex_lock(&s->wait_lock);
-		pthread_cond_broadcast(&s->wait_cond);
-		pthread_mutex_unlock(&s->wait_lock);
-	}
-}
-
-void sw_session_destroy(struct sw_session *s)
-{
-	if (s->ta->close_session)
-		s->ta->close_session(s->state);
-	pthread_cond_destroy(&s->wait_cond);
-	pthread_mutex_destroy(&s->wait_lock);
-	free(s);
-}
 
 static uint32_t sw_login_check(struct sw_client *c, const struct teeq_sqe *sqe)
 {
@@ -390,38 +345,26 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	if (ret)
 		goto out_params;
 
-	s = calloc(1, sizeof(*s) + ta->session_size);
-	if (!s || pthread_mutex_init(&s->wait_lock, NULL)) {
-		free(s);
+	s = sw_session_new(c, ta);
+	if (!s) {
 		ret = TEEQ_ERROR_OUT_OF_MEMORY;
 		goto out_params;
 	}
-	if (pthread_cond_init(&s->wait_cond, NULL)) {
-		pthread_mutex_destroy(&s->wait_lock);
-		free(s);
-		ret = TEEQ_ERROR_OUT_OF_MEMORY;
-		goto out_params;
-	}
-	s->ta = ta;
 	s->who = c->who;
 	s->who.login = sqe->func;
 	if (ta->open_session) {
-		ret = ta->open_session(s->state, &s->who, sqe->param_types,
+		ret = ta->open_session(s->ta_state, &s->who, sqe->param_types,
 				       sp.p);
 		if (ret) {
-			pthread_cond_destroy(&s->wait_cond);
-			pthread_mutex_destroy(&s->wait_lock);
-			free(s);
+			sw_session_discard(c, s);
 			sw_params_encode(&sp, sqe->param_types, cqe);
 			sw_params_release(c, &sp);
 			sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
 			return;
 		}
 	}
-	id = shm_ids_add(&c->sessions,
-			 &(struct shm_buf){ .cookie = (uintptr_t)s });
+	id = sw_session_publish(c, s);
 	if (id < 0) {
-		sw_session_destroy(s);
 		ret = TEEQ_ERROR_OUT_OF_MEMORY;
 		goto out_params;
 	}
@@ -441,74 +384,58 @@ static enum sw_dispatch_result
 sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 	  void (*peek)(void *), void *peek_arg, unsigned int flags)
 {
-	struct sw_session *s;
+	struct sw_session *s = sw_session_find(c, sqe->session);
 	struct sw_params sp;
-	struct shm_buf buf;
 	struct sw_call call;
-	enum sw_dispatch_result res = SW_DISPATCHED;
 	uint32_t ret;
+	int err;
 
-	if (shm_ids_get(&c->sessions, sqe->session, &buf)) {
+	if (!s) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
 		return SW_DISPATCHED;
 	}
-	s = (struct sw_session *)(uintptr_t)buf.cookie;
+	err = flags & SW_DISPATCH_MAY_DEFER ?
+		      sw_session_trylock(s, sqe->session) :
+		      sw_session_lock(s, sqe->session);
+	if (err == -EBUSY) /* busy with another call, maybe one that waits */
+		return SW_DEFERRED;
+	if (err) { /* closed, or never opened under this id */
+		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
+		return SW_DISPATCHED;
+	}
 	/* a command that may wait: not on this thread */
 	if ((flags & SW_DISPATCH_MAY_DEFER) &&
 	    ta_cmd_blocks(s->ta, sqe->func)) {
-		res = SW_DEFERRED;
-		goto out;
+		sw_session_unlock(c, s, sqe->session);
+		return SW_DEFERRED;
 	}
 	ret = sw_params_decode(c, sqe, &sp);
 	if (ret) {
 		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
-		goto out_params;
+		goto out;
 	}
-	sw_call_init(&call, c, sqe, peek, peek_arg);
-	if (call.cancelled) {
+	if (sw_call_init(&call, c, sqe, peek, peek_arg)) {
 		sw_result(cqe, TEEQ_ERROR_CANCEL, TEEQ_ORIGIN_TEE);
-		goto out_params;
+		goto out;
 	}
-	if (!(flags & SW_DISPATCH_MAY_DEFER)) {
-		sw_session_lock(s);
-	} else if (!sw_session_trylock(s)) {
-		/* the session is busy with another call, maybe one that
-		 * waits: neither is this one for this thread */
-		res = SW_DEFERRED;
-		goto out_params;
-	}
-	ret = s->ta->invoke(s->state, &call.ta, sqe->func, sqe->param_types,
+	ret = s->ta->invoke(s->ta_state, &call.ta, sqe->func, sqe->param_types,
 			    sp.p);
-	sw_session_unlock(s);
 	sw_params_encode(&sp, sqe->param_types, cqe);
 	sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
-out_params:
-	sw_params_release(c, &sp);
 out:
-	/* a close that raced with this call left the teardown to us (or,
-	 * for one deferred, wins: the call finds no session then) */
-	if (shm_ids_put(&c->sessions, sqe->session) == 1)
-		sw_session_destroy(s);
-	return res;
+	/* a close that came meanwhile closes it here */
+	sw_session_unlock(c, s, sqe->session);
+	sw_params_release(c, &sp);
+	return SW_DISPATCHED;
 }
 
 static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
 			     struct teeq_cqe *cqe)
 {
-	struct shm_buf buf;
-	int ret;
-
-	if (sqe->cancel_id) {
+	if (sqe->cancel_id || sw_session_close(c, sqe->session)) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
 		return;
 	}
-	ret = shm_ids_remove(&c->sessions, sqe->session, &buf);
-	if (ret < 0) {
-		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
-		return;
-	}
-	if (ret == 0)
-		sw_session_destroy((struct sw_session *)(uintptr_t)buf.cookie);
 	sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
 }
 
@@ -569,14 +496,12 @@ static inline uint64_t sw_sqe_stray(const struct teeq_sqe *sqe)
 	return stray;
 }
 
-enum sw_dispatch_result sw_dispatch(struct sw_client *c,
-				    const struct teeq_sqe *sqe,
-				    struct teeq_cqe *cqe, void (*peek)(void *),
-				    void *peek_arg, unsigned int flags)
+/* Every entry but a well-formed invocation: each check in its order. */
+static __attribute__((noinline)) enum sw_dispatch_result
+sw_dispatch_checked(struct sw_client *c, const struct teeq_sqe *sqe,
+		    struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg,
+		    unsigned int flags)
 {
-	memset(cqe, 0, sizeof(*cqe));
-	cqe->user_data = sqe->user_data;
-
 	if (sqe->flags & ~TEEQ_SQE_FLAGS_ALL) {
 		sw_result(cqe, TEEQ_ERROR_NOT_SUPPORTED, TEEQ_ORIGIN_TEE);
 		return SW_DISPATCHED;
@@ -613,4 +538,19 @@ enum sw_dispatch_result sw_dispatch(struct sw_client *c,
 		sw_result(cqe, TEEQ_ERROR_NOT_SUPPORTED, TEEQ_ORIGIN_TEE);
 		return SW_DISPATCHED;
 	}
+}
+
+enum sw_dispatch_result sw_dispatch(struct sw_client *c,
+				    const struct teeq_sqe *sqe,
+				    struct teeq_cqe *cqe, void (*peek)(void *),
+				    void *peek_arg, unsigned int flags)
+{
+	memset(cqe, 0, sizeof(*cqe));
+	cqe->user_data = sqe->user_data;
+	/* the common entry straight on: an invocation with nothing stray */
+	if (teeq_likely(
+		    sqe->opcode == TEEQ_OP_INVOKE &&
+		    !((sqe->flags & ~TEEQ_SQE_FLAGS_ALL) | sw_sqe_stray(sqe))))
+		return sw_invoke(c, sqe, cqe, peek, peek_arg, flags);
+	return sw_dispatch_checked(c, sqe, cqe, peek, peek_arg, flags);
 }

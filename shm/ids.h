@@ -130,6 +130,23 @@ static inline int shm_ids_get(struct shm_ids *t, uint32_t id,
 	return 0;
 }
 
+/*
+ * The cookie last stored in @id's slot, whether or not @id is live (0 if
+ * the slot was never used): one load. Only for tables whose cookies name
+ * objects that are never freed while the table lives and that carry their
+ * own id, checked by the caller (as teeq-sw's sessions do).
+ */
+static inline uint64_t shm_ids_peek_cookie(struct shm_ids *t, uint32_t id)
+{
+	uint32_t idx = SHM_IDS_SLOT(id);
+
+	/* slot 0 is never used: its cookie stays 0, no need to test for it;
+	 * acquire: what the cookie points to was written before it */
+	return idx < t->cap ? __atomic_load_n(&t->slots[idx].buf.cookie,
+					      __ATOMIC_ACQUIRE) :
+			      0;
+}
+
 void shm_ids_put_last(struct shm_ids *t, uint32_t id);
 
 /* Drops a reference from shm_ids_get(). Returns 1 when it was the last one

@@ -8,7 +8,7 @@
  * once. Afterwards the session takes calls as before, and closing it with
  * nobody inside frees it.
  */
-#include "secure/core.h"
+#include "secure/session.h"
 #include "tests/check.h"
 #include "uapi/teeq_tas.h"
 
@@ -127,7 +127,8 @@ int main(void)
 	running.session = busy_id;
 	CHECK_EQ(pthread_create(&running.thread, NULL, run_wait, &running), 0);
 	deadline = t_now_ms() + 10000;
-	while (!__atomic_load_n(&s->busy, __ATOMIC_ACQUIRE)) {
+	while (!(__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) &
+		 SW_SESSION_HELD)) {
 		CHECK(t_now_ms() < deadline);
 		sched_yield();
 	}
@@ -161,7 +162,8 @@ int main(void)
 	}
 
 	/* free again: a deferrable call runs, and the word says so */
-	CHECK_EQ(__atomic_load_n(&s->busy, __ATOMIC_ACQUIRE), 0);
+	CHECK_EQ(__atomic_load_n(&s->state, __ATOMIC_ACQUIRE),
+		 SW_SESSION_OPEN(busy_id));
 	CHECK_EQ(noop(busy_id, SW_DISPATCH_MAY_DEFER, &cqe), SW_DISPATCHED);
 	CHECK_EQ(cqe.result, TEEQ_SUCCESS);
 
