@@ -45,7 +45,9 @@ static void shm_ids_buf_store(struct shm_buf *dst, const struct shm_buf *src)
 	__atomic_store_n(&dst->size, src->size, __ATOMIC_RELAXED);
 	__atomic_store_n(&dst->kind, src->kind, __ATOMIC_RELAXED);
 	__atomic_store_n(&dst->flags, src->flags, __ATOMIC_RELAXED);
-	__atomic_store_n(&dst->cookie, src->cookie, __ATOMIC_RELAXED);
+	/* release: what the cookie names was set up before it is stored
+	 * (shm_ids_peek_cookie() reads it without the id's state) */
+	__atomic_store_n(&dst->cookie, src->cookie, __ATOMIC_RELEASE);
 }
 
 /* Caller holds the lock; the slot's state is 0. */
