@@ -54,7 +54,6 @@ struct sw_cancel {
 };
 
 struct sw_client_stats {
-	uint64_t calls; /* entries completed; atomic */
 	uint64_t sessions_total;
 };
 

@@ -157,9 +157,11 @@ static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 	 * submission of it is concerned */
 	teeq_peer_release(&qp->hc->core);
 	/* counted before publishing: whoever sees a completion sees it in
-	 * the stats too */
-	__atomic_add_fetch(&w->calls, n, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&qp->hc->core.stats.calls, n, __ATOMIC_RELAXED);
+	 * the stats too; this thread is the count's only writer, so no
+	 * locked add */
+	__atomic_store_n(&w->calls,
+			 __atomic_load_n(&w->calls, __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
 	if (ring_prod_commit(&qp->cq, n)) {
 		ring_doorbell(&qp->cq, qp->cq_db);
 		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
