@@ -62,9 +62,11 @@ $(BENCH_BIN): $(BENCH_C_OBJS) $(BENCH_SHIM_OBJ) $(LIBTEEQ_A) $(BASE_LIB)
 	$(Q)$(BENCH_CXX) $(BENCH_C_OBJS) $(BENCH_SHIM_OBJ) $(LIBTEEQ_A) \
 		$(BASE_LIB) $(TEEQ_LDFLAGS) $(BENCH_LIBS) -o $@
 
-$(BENCH_REPORT_BIN): $(O)/bench/report.o $(O)/bench/json.o
+# Google Benchmark's JSON is read with json-c (libjson-c-dev).
+$(O)/bench/report.o: TEEQ_CFLAGS += $(shell pkg-config --cflags json-c)
+$(BENCH_REPORT_BIN): $(O)/bench/report.o
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) -lm -o $@
+	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) $(shell pkg-config --libs json-c) -lm -o $@
 
 $(BENCH_INSTR_BIN): $(O)/bench/instr.o $(LIBTEEQ_A) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -84,4 +86,4 @@ bench-instr: $(BENCH_INSTR_BIN) $(SW_BIN)
 	$(Q)$(BENCH_SCRIPT_ENV) scripts/bench-report.sh instr
 
 -include $(BENCH_C_OBJS:.o=.d) $(BENCH_SHIM_OBJ:.o=.d) \
-	$(O)/bench/report.d $(O)/bench/json.d $(O)/bench/instr.d
+	$(O)/bench/report.d $(O)/bench/instr.d

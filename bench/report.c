@@ -15,9 +15,8 @@
  * pass of as many calls, each timed, so each holds one reading of the
  * clock (baseline/timer says what that costs).
  */
-#include "bench/json.h"
-
 #include <errno.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,9 +29,9 @@
 
 struct result {
 	char key[256]; /* run name without /real_time, /iterations:N */
-	const struct json *median; /* or the only repetition */
-	const struct json *stddev;
-	const struct json *reps[MAX_REPS];
+	struct json_object *median; /* or the only repetition */
+	struct json_object *stddev;
+	struct json_object *reps[MAX_REPS];
 	int nreps;
 	const char *error; /* why not measured, or how it failed */
 	const char *label;
@@ -40,7 +39,38 @@ struct result {
 
 static struct result results[MAX_RESULTS];
 static int nresults;
-static const struct json *context;
+static struct json_object *context;
+
+/* ---- Google Benchmark's JSON, through json-c ------------------------------- */
+
+/* Member @key of object @o, or NULL. */
+static struct json_object *report_get(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* A number (or a boolean, 0 or 1); @dflt for anything else. Google
+ * Benchmark writes NaN and Infinity, which json-c reads. */
+static double report_num(struct json_object *o, double dflt)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_double:
+	case json_type_int:
+	case json_type_boolean:
+		return json_object_get_double(o);
+	default:
+		return dflt;
+	}
+}
+
+static const char *report_str(struct json_object *o, const char *dflt)
+{
+	return json_object_is_type(o, json_type_string) ?
+		       json_object_get_string(o) :
+		       dflt;
+}
 static const char *out_dir;
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -79,20 +109,22 @@ static struct result *result_for(const char *key, int create)
 	return &results[nresults++];
 }
 
-static int load(const struct json *root)
+static int load(struct json_object *root)
 {
-	const struct json *list = json_get(root, "benchmarks");
+	struct json_object *list = report_get(root, "benchmarks");
 	size_t i;
 
-	context = json_get(root, "context");
-	if (!list || list->type != JSON_ARR)
+	context = report_get(root, "context");
+	if (!json_object_is_type(list, json_type_array))
 		return -1;
-	for (i = 0; i < list->count; i++) {
-		const struct json *b = &list->kids[i];
-		const char *run = json_str(json_get(b, "run_name"),
-					   json_str(json_get(b, "name"), ""));
-		const char *type = json_str(json_get(b, "run_type"), "");
-		const char *agg = json_str(json_get(b, "aggregate_name"), "");
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *b = json_object_array_get_idx(list, i);
+		const char *run =
+			report_str(report_get(b, "run_name"),
+				   report_str(report_get(b, "name"), ""));
+		const char *type = report_str(report_get(b, "run_type"), "");
+		const char *agg =
+			report_str(report_get(b, "aggregate_name"), "");
 		struct result *r;
 		char key[256];
 
@@ -101,11 +133,12 @@ static int load(const struct json *root)
 		if (!r)
 			return -1;
 		if (!r->label)
-			r->label = json_str(json_get(b, "label"), NULL);
-		if (json_num(json_get(b, "error_occurred"), 0)) {
+			r->label = report_str(report_get(b, "label"), NULL);
+		if (report_num(report_get(b, "error_occurred"), 0)) {
 			if (!r->error)
-				r->error = json_str(
-					json_get(b, "error_message"), "failed");
+				r->error = report_str(
+					report_get(b, "error_message"),
+					"failed");
 			continue;
 		}
 		if (!strcmp(type, "aggregate")) {
@@ -137,14 +170,14 @@ static struct result *find(const char *fmt, ...)
 	return result_for(key, 0);
 }
 
-static double field_of(const struct json *b, const char *field)
+static double field_of(struct json_object *b, const char *field)
 {
-	double v = json_num(json_get(b, field), NAN);
+	double v = report_num(report_get(b, field), NAN);
 	const char *unit;
 
 	if (strcmp(field, "real_time") && strcmp(field, "cpu_time"))
 		return v;
-	unit = json_str(json_get(b, "time_unit"), "ns");
+	unit = report_str(report_get(b, "time_unit"), "ns");
 	if (!strcmp(unit, "us"))
 		v *= 1e3;
 	else if (!strcmp(unit, "ms"))
@@ -171,7 +204,7 @@ static double sdev(const struct result *r, const char *field)
 
 static const char *ctx(const char *key)
 {
-	return json_str(json_get(context, key), "unknown");
+	return report_str(report_get(context, key), "unknown");
 }
 
 static int repetitions(void)
@@ -1032,10 +1065,21 @@ static void md_context_row(FILE *o, const char *what, const char *key)
 	fprintf(o, "| %s | %s |\n", what, ctx(key));
 }
 
+/* The load average over @minutes (1, 5, 15) when the run started, as
+ * Google Benchmark's context says, or -1. */
+static double load_avg(int minutes)
+{
+	struct json_object *load = report_get(context, "load_avg");
+	int i = minutes == 1 ? 0 : minutes == 5 ? 1 : 2;
+
+	if (!json_object_is_type(load, json_type_array) ||
+	    json_object_array_length(load) != 3)
+		return -1;
+	return report_num(json_object_array_get_idx(load, (size_t)i), -1);
+}
+
 static void md_machine(FILE *o, const struct figures *f)
 {
-	const struct json *load = json_get(context, "load_avg");
-
 	fprintf(o, "## Machine and method\n\n| | |\n|---|---|\n");
 	fprintf(o, "| CPU | %s, %s |\n", ctx("teeq_cpu_model"),
 		ctx("teeq_cpus"));
@@ -1065,10 +1109,9 @@ static void md_machine(FILE *o, const struct figures *f)
 		       "teeq_hw_counters");
 	md_context_row(o, "kernel mode (/dev/teeq0)", "teeq_kernel_mode");
 	md_context_row(o, "arguments", "teeq_args");
-	if (load && load->type == JSON_ARR && load->count == 3)
+	if (load_avg(1) >= 0)
 		fprintf(o, "| load average at start | %.2f %.2f %.2f |\n",
-			load->kids[0].num, load->kids[1].num,
-			load->kids[2].num);
+			load_avg(1), load_avg(5), load_avg(15));
 	fprintf(o,
 		"\nEvery figure is the median over %d repetitions "
 		"(Google Benchmark aggregates); baselines ran in the same "
@@ -1076,14 +1119,13 @@ static void md_machine(FILE *o, const struct figures *f)
 		"Percentiles come from a second pass that times every "
 		"call; each sample includes one reading of the clock.\n\n",
 		repetitions());
-	if (load && load->type == JSON_ARR && load->count == 3 &&
-	    load->kids[0].num > 0.7)
+	if (load_avg(1) > 0.7)
 		fprintf(o,
 			"**Warning:** the load average was %.2f when the "
 			"run started: other processes were using this "
 			"machine's CPUs, and may have disturbed the "
 			"figures.\n\n",
-			load->kids[0].num);
+			load_avg(1));
 }
 
 /* A latency row; the ratio is the round trip over the floor's. */
@@ -1437,35 +1479,11 @@ static int write_report(const struct figures *f, const struct row *rows, int n)
 
 /* ---- main ------------------------------------------------------------------------------ */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long len;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 &&
-	    !fseek(f, 0, SEEK_SET)) {
-		buf = malloc((size_t)len + 1);
-		if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf)
-			buf[len] = 0;
-	}
-	fclose(f);
-	return buf;
-}
-
 int main(int argc, char **argv)
 {
 	struct row rows[MAX_ROWS];
 	struct figures f;
-	struct json *root;
-	char err[256];
-	char *text;
+	struct json_object *root;
 	int n;
 
 	if (argc != 3) {
@@ -1474,18 +1492,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	out_dir = argv[2];
-	text = slurp(argv[1]);
-	if (!text) {
-		fprintf(stderr, "teeq-bench-report: %s: %s\n", argv[1],
-			strerror(errno));
-		return 1;
-	}
-	root = json_parse(text, err, sizeof(err));
-	free(text);
+	root = json_object_from_file(argv[1]);
 	if (!root || load(root)) {
 		fprintf(stderr, "teeq-bench-report: %s: %s\n", argv[1],
-			root ? "not Google Benchmark's JSON" : err);
-		json_free(root);
+			root ? "not Google Benchmark's JSON" :
+			       json_util_get_last_err());
+		json_object_put(root);
 		return 1;
 	}
 	figures(&f);
@@ -1494,10 +1506,10 @@ int main(int argc, char **argv)
 	if (write_summary(&f) || write_report(&f, rows, n)) {
 		fprintf(stderr, "teeq-bench-report: cannot write to %s\n",
 			out_dir);
-		json_free(root);
+		json_object_put(root);
 		return 1;
 	}
 	print_console(&f, rows, n);
-	json_free(root);
+	json_object_put(root);
 	return 0;
 }

@@ -14,8 +14,9 @@ BUILD="$BUILD libssl-dev"
 TEST="clang libclang-rt-14-dev"
 # Benchmarks: Google Benchmark, liburing (io_uring NOP baseline), gnuplot
 # for the SVG charts, valgrind for callgrind instruction counts, jq for
-# bench-smoke's checks of the JSON results.
-BENCH="libbenchmark-dev liburing-dev gnuplot-nox valgrind jq"
+# bench-smoke's checks of the JSON results, json-c for the report to read
+# Google Benchmark's JSON back.
+BENCH="libbenchmark-dev liburing-dev gnuplot-nox valgrind jq libjson-c-dev"
 # Kernel module tests: Debian's own kernel booted in QEMU with a busybox
 # initramfs, and the matching headers to build the module against; the
 # DRM uapi headers (libdrm) for the vgem test.
