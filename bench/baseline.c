@@ -13,9 +13,9 @@
 #include "bench/bench.h"
 #include "bench/env.h"
 #include "bench/peer.h"
+#include "bench/uring.h"
 
 #include <errno.h>
-#include <liburing.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,31 +210,6 @@ static void bm_socket_rpc(struct bench *b)
 
 /* ---- io_uring NOP ------------------------------------------------------------ */
 
-/* @batch NOPs submitted and waited for with one io_uring_enter. */
-static inline void uring_nop_batch(struct bench *b, struct io_uring *ring,
-				   uint32_t batch)
-{
-	struct io_uring_cqe *cqe;
-	uint32_t i, seen = 0, bad = 0;
-	unsigned int head;
-	int ret;
-
-	for (i = 0; i < batch; i++)
-		io_uring_prep_nop(io_uring_get_sqe(ring));
-	ret = io_uring_submit_and_wait(ring, batch);
-	io_uring_for_each_cqe(ring, head, cqe)
-	{
-		bad += cqe->res < 0;
-		seen++;
-	}
-	io_uring_cq_advance(ring, seen);
-	if (ret != (int)batch || seen != batch || bad)
-		bench_fail(b,
-			   "io_uring: submitted %d, %u of %u completed, "
-			   "%u failed",
-			   ret, seen, batch, bad);
-}
-
 static void bm_uring_nop(struct bench *b)
 {
 	uint32_t batch = (uint32_t)bench_arg(b);
@@ -259,6 +234,43 @@ static void bm_uring_nop(struct bench *b)
 	bench_items(b, bench_iterations(b));
 	bench_label(b, "submit %u, wait for %u, one io_uring_enter", batch,
 		    batch);
+}
+
+/* ---- io_uring NOP with SQPOLL: a kernel poller on the other CPU --------------- */
+
+/* The same shape as teeq's async batches, pipelined (uring.h); the
+ * poller idles after 1 s, as the teeq-sw worker it is set against. */
+static void bm_uring_sqpoll(struct bench *b)
+{
+	uint32_t batch = (uint32_t)bench_arg(b);
+	struct uring_sqpoll u;
+	int ret;
+
+	bench_env_none();
+	ret = uring_sqpoll_open(&u, batch, 1000);
+	if (ret == -ESRCH) {
+		bench_fail(b, "io_uring SQPOLL: no poller thread found");
+		return;
+	}
+	if (ret < 0) {
+		bench_not_measured(b, "io_uring SQPOLL: %s", strerror(-ret));
+		return;
+	}
+	bench_set_peer_thread(b, u.tid);
+	while (bench_run_batch(b, batch)) {
+		if (uring_sqpoll_batch(b, &u))
+			break;
+		/* the run ends, timed, when everything has completed */
+		if (bench_iterations(b) >= bench_max_iterations(b) &&
+		    uring_sqpoll_drain(b, &u))
+			break;
+	}
+	uring_sqpoll_close(&u);
+	bench_items(b, bench_iterations(b));
+	bench_label(b,
+		    "pipelined, batch %u, depth %u, SQPOLL thread on CPU %d, "
+		    "idle after 1 s",
+		    batch, URING_SQPOLL_DEPTH, BENCH_PEER_CPU);
 }
 
 /* ---- memcpy ---------------------------------------------------------------------- */
@@ -318,6 +330,8 @@ size_t bench_batch_baseline_defs(struct bench_def *d, size_t n)
 	d[n++] = BENCH_DEF("baseline/pingpong_throughput", bm_pingpong);
 	d[n++] = BENCH_DEF_ARG("baseline/uring_nop", bm_uring_nop, "batch", 1);
 	d[n++] = BENCH_DEF_ARG("baseline/uring_nop", bm_uring_nop, "batch", 32);
+	d[n++] = BENCH_DEF_ARG("baseline/uring_sqpoll_nop", bm_uring_sqpoll,
+			       "batch", 32);
 	d[n++] = BENCH_DEF_ARG("baseline/ring_pipelined", bm_ring_pipelined,
 			       "batch", 32);
 	return n;

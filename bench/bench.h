@@ -103,8 +103,10 @@ struct bench {
 	/* software (and hardware, where there are any) perf counters of the
 	 * calling thread, enabled between the first and the last iteration */
 	int perf_fd[BENCH_MAX_PERF];
-	/* the other side of the measurement (teeq-sw, a forked peer) */
+	/* the other side of the measurement (teeq-sw, a forked peer, a
+	 * kernel thread of this process) */
 	pid_t peer;
+	int peer_is_thread;
 	uint64_t peer_cpu0;
 	double peer_cpu_ns;
 };
@@ -126,6 +128,8 @@ void bench_label(struct bench *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Also measure the CPU time @pid uses during the run (peer_cpu_ns/op). */
 void bench_set_peer(struct bench *b, pid_t pid);
+/* The same for thread @tid of this process (a kernel poller). */
+void bench_set_peer_thread(struct bench *b, pid_t tid);
 /* The run failed: reported as an error, and teeq-bench exits non-zero. */
 void bench_fail(struct bench *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -181,12 +181,29 @@ static void bench_perf_ctl(struct bench *b, unsigned long req)
 			ioctl(b->perf_fd[i], req, 0);
 }
 
-static uint64_t bench_peer_cpu(pid_t pid)
+/* CPU time of the peer: a process (its CPU clock), or a thread of this
+ * process (the time on a CPU that /proc/self/task/TID/schedstat counts,
+ * for the kernel's own threads, which have no clock id we may read). */
+static uint64_t bench_peer_cpu(struct bench *b)
 {
+	unsigned long long ns = 0;
 	struct timespec ts;
+	char path[64];
 	clockid_t clk;
+	FILE *f;
 
-	if (clock_getcpuclockid(pid, &clk) || clock_gettime(clk, &ts))
+	if (b->peer_is_thread) {
+		snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat",
+			 (int)b->peer);
+		f = fopen(path, "r");
+		if (!f)
+			return 0;
+		if (fscanf(f, "%llu", &ns) != 1)
+			ns = 0;
+		fclose(f);
+		return ns;
+	}
+	if (clock_getcpuclockid(b->peer, &clk) || clock_gettime(clk, &ts))
 		return 0;
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
@@ -195,7 +212,7 @@ static void bench_start(struct bench *b)
 {
 	b->started = 1;
 	if (b->peer > 0)
-		b->peer_cpu0 = bench_peer_cpu(b->peer);
+		b->peer_cpu0 = bench_peer_cpu(b);
 	bench_perf_ctl(b, PERF_EVENT_IOC_RESET);
 	bench_perf_ctl(b, PERF_EVENT_IOC_ENABLE);
 }
@@ -208,7 +225,7 @@ static void bench_stop(struct bench *b)
 	bench_perf_ctl(b, PERF_EVENT_IOC_DISABLE);
 	b->stopped = 1;
 	if (b->peer > 0) {
-		uint64_t now = bench_peer_cpu(b->peer);
+		uint64_t now = bench_peer_cpu(b);
 
 		b->peer_cpu_ns =
 			now > b->peer_cpu0 ? (double)(now - b->peer_cpu0) : 0;
@@ -327,6 +344,13 @@ void bench_label(struct bench *b, const char *fmt, ...)
 void bench_set_peer(struct bench *b, pid_t pid)
 {
 	b->peer = pid;
+	b->peer_is_thread = 0;
+}
+
+void bench_set_peer_thread(struct bench *b, pid_t tid)
+{
+	b->peer = tid;
+	b->peer_is_thread = 1;
 }
 
 static void bench_skip(struct bench *b, const char *prefix, const char *fmt,
