@@ -13,31 +13,49 @@
  *	a synchronous noop TEEC_InvokeCommand (teeq/sync/noop),
  *	async noop invocations at batch 32, pipelined, on a deep context
  *	(teeq/async/noop_pipelined/batch:32),
+ *	io_uring NOPs at batch 32, submit-wait (baseline/uring_nop/batch:32),
+ *	io_uring NOPs at batch 32 with SQPOLL, pipelined
+ *	(baseline/uring_sqpoll_nop/batch:32; its poller set up for the
+ *	window and gone before the next),
  *
  * each with the code of the benchmark named (bench/peer.h, bench/calls.h,
- * and its Google Benchmark loop: see PAIRED_ITERATIONS), an untimed
- * warm-up first, then calls for PAIRED_WINDOW_NS; a window's figure is
- * its mean. A round's ratios divide figures taken within a few
- * milliseconds of each other.
+ * bench/uring.h, and its Google Benchmark loop: see PAIRED_ITERATIONS),
+ * an untimed warm-up first, then calls for PAIRED_WINDOW_NS; a window's
+ * figure is its mean. A round's ratios divide figures taken within a few
+ * milliseconds of each other: sync over ring (and over the floor), async
+ * over each io_uring figure.
  *
- * A round is unsteady if one of its round-trip windows ran at more than
- * PAIRED_STEADY times the pace of its fastest PAIRED_CHECK_EVERY calls:
- * a side lost its CPU, or the placement changed, during the window.
- * Unsteady rounds are counted and written out, not grouped. The steady
- * ones are grouped by their floor: if the largest is more than
- * PAIRED_SPLIT_RATIO times the smallest, they split at the geometric mean
- * of the two into near (the lower floors) and far; else they are one
- * group. A group whose median floor is under PAIRED_NEAR_MAX_NS is near,
- * else far, and two groups that come out the same are one: a few odd
- * floors (the near placement itself ranges 50-100 ns) do not make a
- * second placement.
+ * A round is left out only for a cause that does not depend on how fast
+ * teeq's own windows ran, so that leaving rounds out cannot favour teeq:
  *
- * Counters (plain): per placement seen, rounds_P, floor_P_ns, ring_P_ns,
- * sync_P_ns, ring_ratio_P, sync_ratio_P, async32_P_ops (P: near or far;
- * medians over its rounds, a ratio the median of the rounds' ratios);
- * over all rounds, rounds, ring_ratio, sync_ratio, async32_ops; and
- * rounds_unsteady, floor_split_ns (when the rounds split). Every round
- * goes to paired_rounds.csv in the report directory.
+ *	the floor's window was unsteady: its mean was more than
+ *	PAIRED_STEADY times the pace of its fastest PAIRED_CHECK_EVERY
+ *	calls (the placement changed, or a side lost its CPU, while the
+ *	floor was measured);
+ *	CPU time was lost in any window: this thread or the window's peer
+ *	(the peer process, teeq-sw, the SQPOLL thread) was switched out
+ *	involuntarily, or the hypervisor reported stolen time on a CPU.
+ *
+ * Every figure is reported twice, over the rounds kept and over all
+ * rounds. Rounds are grouped by their floor: if the largest floor of the
+ * kept rounds (of all, when none is kept) is more than PAIRED_SPLIT_RATIO
+ * times the smallest, they split at the geometric mean of the two into
+ * near (the lower floors) and far; else they are one group. A group whose
+ * median floor is under PAIRED_NEAR_MAX_NS is near, else far, and two
+ * groups that come out the same are one: a few odd floors (the near
+ * placement itself ranges 50-100 ns) do not make a second placement.
+ *
+ * Counters (plain), per placement seen (P: near or far; medians over its
+ * kept rounds, a ratio the median of the rounds' ratios; _all: over all
+ * its rounds): rounds_P, rounds_P_all, floor_P_ns, ring_P_ns, sync_P_ns,
+ * async32_P_ops, uring32_P_ops, sqpoll32_P_ops, ring_ratio_P,
+ * sync_ratio_P, and sync_to_ring_P, async_to_uring_P, async_to_sqpoll_P
+ * with their _all; over every placement: rounds, rounds_kept,
+ * rounds_left_out, left_out_floor, left_out_lost_cpu, sync_to_ring,
+ * async_to_uring, async_to_sqpoll (kept rounds) with their _all, and
+ * ring_ratio, sync_ratio, async32_ops (all rounds); floor_split_ns when
+ * the rounds split. Every round goes to paired_rounds.csv in the report
+ * directory.
  *
  * The secure world is BENCH_ENV_IDLE's teeq-sw (its one worker on CPU 1
  * sleeps 50 us after its last call; the others are stopped), so that it
@@ -45,18 +63,22 @@
  * window starts PAIRED_GAP_NS after the last one ended.
  *
  * ~100 rounds (30 with BENCH_QUICK; BENCH_PAIRED_ROUNDS=N says how many),
- * about 25 ms each, in one Google Benchmark run whose time and iteration
+ * about 35 ms each, in one Google Benchmark run whose time and iteration
  * count mean nothing (see PAIRED_ITERATIONS).
  */
 #include "bench/bench.h"
 #include "bench/calls.h"
 #include "bench/env.h"
 #include "bench/peer.h"
+#include "bench/uring.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define PAIRED_ROUNDS 100
@@ -68,25 +90,38 @@
 #define PAIRED_WARMUP_BATCHES 16 /* async batches before a window */
 #define PAIRED_CHECK_EVERY 64 /* calls between readings of the clock */
 #define PAIRED_BATCH 32
-/* A window's mean over its fastest calls' pace, at most (steady windows
- * measured 1.02-1.35 on the development VM). */
+/* The floor window's mean over its fastest calls' pace, at most (steady
+ * windows measured 1.02-1.35 on the development VM). */
 #define PAIRED_STEADY 1.5
 /* Rounds split into two groups when their floors differ this much. */
 #define PAIRED_SPLIT_RATIO 2.0
 /* A group of rounds is the near placement if its median floor is under
  * this (50-100 ns on the development VM; far is 350-420 ns). */
 #define PAIRED_NEAR_MAX_NS 200.0
+/* The SQPOLL thread sleeps this long after its last entry (it is set up
+ * and torn down around its window anyway). */
+#define PAIRED_SQPOLL_IDLE_MS 10
 
 enum paired_fig {
 	PAIRED_FLOOR, /* ns per round trip */
 	PAIRED_RING, /* ns per round trip */
 	PAIRED_SYNC, /* ns per round trip */
 	PAIRED_ASYNC, /* ops per second */
+	PAIRED_URING, /* ops per second */
+	PAIRED_SQPOLL, /* ops per second */
 	PAIRED_NR_FIGS,
 };
 
+/* What a round says beyond its figures: ratios within the round. */
+enum paired_ratio {
+	PAIRED_RING_RATIO = PAIRED_NR_FIGS, /* ring / floor */
+	PAIRED_SYNC_RATIO, /* sync / floor */
+	PAIRED_SYNC_TO_RING, /* sync / ring */
+	PAIRED_ASYNC_TO_URING, /* async / io_uring submit-wait */
+	PAIRED_ASYNC_TO_SQPOLL, /* async / io_uring SQPOLL */
+};
+
 enum paired_place {
-	PAIRED_UNSTEADY = -1,
 	PAIRED_NEAR,
 	PAIRED_FAR,
 	PAIRED_NR_PLACES,
@@ -97,10 +132,18 @@ static const char *const paired_place_names[PAIRED_NR_PLACES] = {
 	[PAIRED_FAR] = "far",
 };
 
+/* Why a round was left out (bits). */
+#define PAIRED_OUT_FLOOR 1u /* the floor's window was unsteady */
+#define PAIRED_OUT_LOST_CPU 2u /* a window lost CPU time */
+
 struct paired_round {
 	double fig[PAIRED_NR_FIGS];
 	double at_ms; /* when the round started, from the first one */
-	int steady; /* every round-trip window was */
+	unsigned int left_out; /* PAIRED_OUT_* */
+	/* bit (1 << fig): a round-trip window whose pace wandered as the
+	 * floor's must not; the round is kept (its own speed is no reason
+	 * to leave it out) and the CSV says so */
+	unsigned int wandered;
 	int place; /* enum paired_place */
 };
 
@@ -161,8 +204,8 @@ static int paired_steady(const struct paired_window *w)
 /*
  * @call, a round trip, PAIRED_WARMUP_CALLS times untimed, then in
  * stretches of PAIRED_CHECK_EVERY for PAIRED_WINDOW_NS; @mean gets the
- * mean nanoseconds per call, and @steady is cleared if the window was not
- * steady. Between two calls, the loop does what baseline/pingpong's does
+ * mean nanoseconds per call, @steady whether the window was steady.
+ * Between two calls, the loop does what baseline/pingpong's does
  * (bench_run(), and a test of what it returns), and no more but a count.
  */
 #define PAIRED_WINDOW(b, call, mean, steady)                                  \
@@ -180,7 +223,32 @@ static int paired_steady(const struct paired_window *w)
 			}                                                     \
 		} while (paired_next(&w_, k_));                               \
 		(mean) = paired_mean_ns(&w_);                                 \
-		(steady) &= paired_steady(&w_);                               \
+		(steady) = paired_steady(&w_);                                \
+	} while (0)
+
+/* The same for batches of @batch: @step is one batch (0, or -1 with @b
+ * failed), @drain waits for all; @ops gets operations per second. Like a
+ * run of the pipelined benchmark, the window starts with an empty queue
+ * and ends, timed, when everything it submitted has completed. */
+#define PAIRED_BATCH_WINDOW(b, batch, step, drain, ops)                  \
+	do {                                                             \
+		struct paired_window w_;                                 \
+		int k_, bad_ = 0;                                        \
+		for (k_ = 0; k_ < PAIRED_WARMUP_BATCHES && !bad_; k_++)  \
+			bad_ = (step);                                   \
+		if (bad_ || (drain))                                     \
+			break;                                           \
+		paired_begin(b, &w_);                                    \
+		do {                                                     \
+			for (k_ = 0; k_ < PAIRED_CHECK_EVERY && !bad_ && \
+				     bench_run_batch(b, (batch));        \
+			     k_++)                                       \
+				bad_ = (step);                           \
+		} while (!bad_ && paired_next(&w_, k_));                 \
+		if (bad_ || (drain))                                     \
+			break;                                           \
+		(ops) = (double)(w_.calls * (batch)) * 1e9 /             \
+			bench_tsc_to_ns(bench_tsc() - w_.t0);            \
 	} while (0)
 
 static void paired_gap(void)
@@ -191,84 +259,237 @@ static void paired_gap(void)
 		;
 }
 
+/* ---- lost CPU time ----------------------------------------------------------- */
+
+/* Involuntary context switches of one task (/proc/PATH/status). */
+static unsigned long long paired_task_switches(const char *status_path)
+{
+	unsigned long long n = 0;
+	char line[128];
+	FILE *f = fopen(status_path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "nonvoluntary_ctxt_switches: %llu", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* ... of every thread of process @pid, or of thread @tid of this one. */
+static unsigned long long paired_switches(pid_t pid, pid_t tid)
+{
+	unsigned long long n = 0;
+	char path[320];
+	struct dirent *d;
+	DIR *dir;
+
+	if (tid) {
+		snprintf(path, sizeof(path), "/proc/self/task/%d/status",
+			 (int)tid);
+		return paired_task_switches(path);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
+			 (int)pid, d->d_name);
+		n += paired_task_switches(path);
+	}
+	if (dir)
+		closedir(dir);
+	return n;
+}
+
+/* Time the hypervisor stole from this VM's CPUs, in ticks (/proc/stat). */
+static unsigned long long paired_steal(void)
+{
+	unsigned long long v[8], steal = 0;
+	char line[256];
+	FILE *f = fopen("/proc/stat", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "cpu", 3) || line[3] == ' ')
+			continue;
+		if (sscanf(line, "%*s %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) == 8)
+			steal += v[7];
+	}
+	if (f)
+		fclose(f);
+	return steal;
+}
+
+/* A window's peer, and what it and this thread had lost before it. */
+struct paired_cpu {
+	pid_t pid, tid; /* the peer: a process, or a thread of this one */
+	long mine;
+	unsigned long long peer, steal;
+};
+
+static long paired_my_switches(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? 0 : ru.ru_nivcsw;
+}
+
+static void paired_cpu_mark(struct paired_cpu *c, pid_t pid, pid_t tid)
+{
+	c->pid = pid;
+	c->tid = tid;
+	c->mine = paired_my_switches();
+	c->peer = pid || tid ? paired_switches(pid, tid) : 0;
+	c->steal = paired_steal();
+}
+
+/* Leaves @r out if this thread or the peer was switched out against its
+ * will, or time was stolen, since paired_cpu_mark(). */
+static void paired_cpu_check(const struct paired_cpu *c, struct paired_round *r)
+{
+	if (paired_my_switches() != c->mine ||
+	    ((c->pid || c->tid) &&
+	     paired_switches(c->pid, c->tid) != c->peer) ||
+	    paired_steal() != c->steal)
+		r->left_out |= PAIRED_OUT_LOST_CPU;
+}
+
+/* ---- the windows ------------------------------------------------------------- */
+
 static void paired_floor(struct bench *b, struct paired_round *r)
 {
+	struct paired_cpu cpu;
 	struct peer p;
 	uint64_t i = 0;
+	int steady;
 
 	if (peer_start(b, &p, pingpong_child))
 		return;
-	PAIRED_WINDOW(b, pingpong_once(&p, ++i), r->fig[PAIRED_FLOOR],
-		      r->steady);
+	paired_cpu_mark(&cpu, p.pid, 0);
+	PAIRED_WINDOW(b, pingpong_once(&p, ++i), r->fig[PAIRED_FLOOR], steady);
+	paired_cpu_check(&cpu, r);
+	if (!steady)
+		r->left_out |= PAIRED_OUT_FLOOR;
 	peer_stop_pingpong(&p);
 	peer_finish(b, &p);
 }
 
 static void paired_ring(struct bench *b, struct paired_round *r)
 {
+	struct paired_cpu cpu;
 	struct ring req, resp;
 	struct peer p;
 	uint64_t i = 0;
+	int steady;
 
 	if (peer_start_ring_rtt(b, &p, &req, &resp))
 		return;
+	paired_cpu_mark(&cpu, p.pid, 0);
 	PAIRED_WINDOW(b, ring_rtt_once(b, &req, &resp, i++),
-		      r->fig[PAIRED_RING], r->steady);
+		      r->fig[PAIRED_RING], steady);
+	paired_cpu_check(&cpu, r);
+	if (!steady)
+		r->wandered |= 1u << PAIRED_RING;
 	peer_stop_ring(&req);
 	peer_finish(b, &p);
 }
 
 static void paired_sync(struct bench *b, struct paired_round *r,
-			TEEC_Session *sess)
+			TEEC_Session *sess, pid_t sw)
 {
+	struct paired_cpu cpu;
+	int steady;
+
+	paired_cpu_mark(&cpu, sw, 0);
 	PAIRED_WINDOW(b, bench_noop_invoke(b, sess, NULL), r->fig[PAIRED_SYNC],
-		      r->steady);
+		      steady);
+	paired_cpu_check(&cpu, r);
+	if (!steady)
+		r->wandered |= 1u << PAIRED_SYNC;
 }
 
-/* Ops per second; like a run of teeq/async/noop_pipelined, the window
- * starts with an empty queue and ends, timed, when everything it
- * submitted has completed. */
 static void paired_async(struct bench *b, struct paired_round *r,
-			 struct bench_async *a)
+			 struct bench_async *a, pid_t sw)
 {
-	struct paired_window w;
-	int k;
+	struct paired_cpu cpu;
 
-	for (k = 0; k < PAIRED_WARMUP_BATCHES; k++)
-		if (bench_async_batch(b, a, 1))
-			return;
-	if (bench_async_drain(b, a))
-		return;
-	paired_begin(b, &w);
-	do {
-		for (k = 0;
-		     k < PAIRED_CHECK_EVERY && bench_run_batch(b, a->batch);
-		     k++)
-			if (bench_async_batch(b, a, 1))
-				return;
-	} while (paired_next(&w, k));
-	if (bench_async_drain(b, a))
-		return;
-	r->fig[PAIRED_ASYNC] = (double)(w.calls * a->batch) * 1e9 /
-			       bench_tsc_to_ns(bench_tsc() - w.t0);
+	paired_cpu_mark(&cpu, sw, 0);
+	PAIRED_BATCH_WINDOW(b, a->batch, bench_async_batch(b, a, 1),
+			    bench_async_drain(b, a), r->fig[PAIRED_ASYNC]);
+	paired_cpu_check(&cpu, r);
 }
+
+static int paired_uring_step(struct bench *b, struct io_uring *ring)
+{
+	uring_nop_batch(b, ring, PAIRED_BATCH);
+	return b->failed ? -1 : 0;
+}
+
+static void paired_uring(struct bench *b, struct paired_round *r,
+			 struct io_uring *ring)
+{
+	struct paired_cpu cpu;
+
+	paired_cpu_mark(&cpu, 0, 0);
+	PAIRED_BATCH_WINDOW(b, PAIRED_BATCH, paired_uring_step(b, ring), 0,
+			    r->fig[PAIRED_URING]);
+	paired_cpu_check(&cpu, r);
+}
+
+static void paired_sqpoll(struct bench *b, struct paired_round *r)
+{
+	struct paired_cpu cpu;
+	struct uring_sqpoll u;
+	int ret = uring_sqpoll_open(&u, PAIRED_BATCH, PAIRED_SQPOLL_IDLE_MS);
+
+	if (ret) {
+		/* not measured here, as baseline/uring_sqpoll_nop says */
+		if (ret == -ESRCH)
+			bench_fail(b,
+				   "io_uring SQPOLL: no poller thread found");
+		return;
+	}
+	paired_cpu_mark(&cpu, 0, u.tid);
+	PAIRED_BATCH_WINDOW(b, PAIRED_BATCH, uring_sqpoll_batch(b, &u),
+			    uring_sqpoll_drain(b, &u), r->fig[PAIRED_SQPOLL]);
+	paired_cpu_check(&cpu, r);
+	uring_sqpoll_close(&u);
+}
+
+struct paired_sides {
+	TEEC_Session *sess;
+	struct bench_async async;
+	struct io_uring uring;
+	int uring_ok;
+	pid_t sw;
+};
 
 static void paired_round(struct bench *b, struct paired_round *r,
-			 TEEC_Session *sess, struct bench_async *a)
+			 struct paired_sides *sides)
 {
 	int i;
 
 	for (i = 0; i < PAIRED_NR_FIGS; i++)
 		r->fig[i] = NAN;
-	r->steady = 1;
+	r->left_out = 0;
+	r->wandered = 0;
 	paired_gap();
 	paired_floor(b, r);
 	paired_gap();
 	paired_ring(b, r);
 	paired_gap();
-	paired_sync(b, r, sess);
+	paired_sync(b, r, sides->sess, sides->sw);
 	paired_gap();
-	paired_async(b, r, a);
+	paired_async(b, r, &sides->async, sides->sw);
+	if (sides->uring_ok) {
+		paired_gap();
+		paired_uring(b, r, &sides->uring);
+	}
+	paired_gap();
+	paired_sqpoll(b, r);
 }
 
 static int paired_rounds_wanted(void)
@@ -283,18 +504,22 @@ static int paired_rounds_wanted(void)
 
 /* ---- analysis ---------------------------------------------------------------- */
 
-/* What a round says: its figures, and its ratios, a round trip over the
- * same round's floor. */
-#define PAIRED_RING_RATIO PAIRED_NR_FIGS
-#define PAIRED_SYNC_RATIO (PAIRED_NR_FIGS + 1)
-
 static double paired_value(const struct paired_round *r, int what)
 {
-	if (what == PAIRED_RING_RATIO)
+	switch (what) {
+	case PAIRED_RING_RATIO:
 		return r->fig[PAIRED_RING] / r->fig[PAIRED_FLOOR];
-	if (what == PAIRED_SYNC_RATIO)
+	case PAIRED_SYNC_RATIO:
 		return r->fig[PAIRED_SYNC] / r->fig[PAIRED_FLOOR];
-	return r->fig[what];
+	case PAIRED_SYNC_TO_RING:
+		return r->fig[PAIRED_SYNC] / r->fig[PAIRED_RING];
+	case PAIRED_ASYNC_TO_URING:
+		return r->fig[PAIRED_ASYNC] / r->fig[PAIRED_URING];
+	case PAIRED_ASYNC_TO_SQPOLL:
+		return r->fig[PAIRED_ASYNC] / r->fig[PAIRED_SQPOLL];
+	default:
+		return r->fig[what];
+	}
 }
 
 static int paired_cmp(const void *a, const void *b)
@@ -304,22 +529,41 @@ static int paired_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The median of @what over the rounds in @place (-2: every round), or
- * NAN if there are none; @tmp has room for @n values. */
-#define PAIRED_ALL (-2)
+/* Which rounds a median is over. */
+#define PAIRED_ALL_PLACES (-1)
 
+/* The median of @what over the rounds in @place (or all places), only
+ * the kept ones unless @all, or NAN if there are none (a figure that was
+ * not measured, NAN, counts as none); @tmp has room for @n values. */
 static double paired_median(const struct paired_round *r, size_t n, int place,
-			    int what, double *tmp)
+			    int all, int what, double *tmp)
 {
 	size_t i, m = 0;
+	double v;
 
-	for (i = 0; i < n; i++)
-		if (place == PAIRED_ALL || r[i].place == place)
-			tmp[m++] = paired_value(&r[i], what);
+	for (i = 0; i < n; i++) {
+		if ((place != PAIRED_ALL_PLACES && r[i].place != place) ||
+		    (!all && r[i].left_out))
+			continue;
+		v = paired_value(&r[i], what);
+		if (!isnan(v))
+			tmp[m++] = v;
+	}
 	if (!m)
 		return NAN;
 	qsort(tmp, m, sizeof(*tmp), paired_cmp);
 	return m % 2 ? tmp[m / 2] : (tmp[m / 2 - 1] + tmp[m / 2]) / 2;
+}
+
+static size_t paired_count(const struct paired_round *r, size_t n, int place,
+			   int all)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		m += (place == PAIRED_ALL_PLACES || r[i].place == place) &&
+		     (all || !r[i].left_out);
+	return m;
 }
 
 /* Names the rounds' placements (see the top); returns the floor they
@@ -327,12 +571,12 @@ static double paired_median(const struct paired_round *r, size_t n, int place,
 static double paired_group(struct paired_round *r, size_t n, double *tmp)
 {
 	double lo = INFINITY, hi = 0, split = NAN, med;
-	int place[2], g;
+	int place[2], g, all = paired_count(r, n, PAIRED_ALL_PLACES, 0) == 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		r[i].place = r[i].steady ? 0 : PAIRED_UNSTEADY;
-		if (!r[i].steady)
+		r[i].place = 0;
+		if ((r[i].left_out && !all) || isnan(r[i].fig[PAIRED_FLOOR]))
 			continue;
 		lo = fmin(lo, r[i].fig[PAIRED_FLOOR]);
 		hi = fmax(hi, r[i].fig[PAIRED_FLOOR]);
@@ -340,19 +584,17 @@ static double paired_group(struct paired_round *r, size_t n, double *tmp)
 	if (hi > PAIRED_SPLIT_RATIO * lo) {
 		split = sqrt(lo * hi);
 		for (i = 0; i < n; i++)
-			if (r[i].steady)
-				r[i].place = r[i].fig[PAIRED_FLOOR] >= split;
+			r[i].place = r[i].fig[PAIRED_FLOOR] >= split;
 	}
 	/* groups 0 and 1 (lower and higher floors) named by their floor */
 	for (g = 0; g < 2; g++) {
-		med = paired_median(r, n, g, PAIRED_FLOOR, tmp);
+		med = paired_median(r, n, g, all, PAIRED_FLOOR, tmp);
 		place[g] = isnan(med)		    ? g :
 			   med < PAIRED_NEAR_MAX_NS ? PAIRED_NEAR :
 						      PAIRED_FAR;
 	}
 	for (i = 0; i < n; i++)
-		if (r[i].place != PAIRED_UNSTEADY)
-			r[i].place = place[r[i].place];
+		r[i].place = place[r[i].place];
 	return place[0] != place[1] ? split : NAN;
 }
 
@@ -371,43 +613,88 @@ static void paired_counters(struct bench *b, const struct paired_round *r,
 	static const struct {
 		const char *name; /* %s: the placement */
 		int what;
+		int with_all; /* also over all rounds: name_all */
 	} stats[] = {
-		{ "floor_%s_ns", PAIRED_FLOOR },
-		{ "ring_%s_ns", PAIRED_RING },
-		{ "sync_%s_ns", PAIRED_SYNC },
-		{ "ring_ratio_%s", PAIRED_RING_RATIO },
-		{ "sync_ratio_%s", PAIRED_SYNC_RATIO },
-		{ "async32_%s_ops", PAIRED_ASYNC },
+		{ "floor_%s_ns", PAIRED_FLOOR, 0 },
+		{ "ring_%s_ns", PAIRED_RING, 0 },
+		{ "sync_%s_ns", PAIRED_SYNC, 0 },
+		{ "async32_%s_ops", PAIRED_ASYNC, 0 },
+		{ "uring32_%s_ops", PAIRED_URING, 0 },
+		{ "sqpoll32_%s_ops", PAIRED_SQPOLL, 0 },
+		{ "ring_ratio_%s", PAIRED_RING_RATIO, 0 },
+		{ "sync_ratio_%s", PAIRED_SYNC_RATIO, 0 },
+		{ "sync_to_ring_%s", PAIRED_SYNC_TO_RING, 1 },
+		{ "async_to_uring_%s", PAIRED_ASYNC_TO_URING, 1 },
+		{ "async_to_sqpoll_%s", PAIRED_ASYNC_TO_SQPOLL, 1 },
 	};
-	size_t i, count[PAIRED_NR_PLACES] = { 0 }, unsteady = 0;
+	static const struct {
+		const char *name;
+		int what;
+	} overall[] = {
+		{ "sync_to_ring", PAIRED_SYNC_TO_RING },
+		{ "async_to_uring", PAIRED_ASYNC_TO_URING },
+		{ "async_to_sqpoll", PAIRED_ASYNC_TO_SQPOLL },
+	};
+	size_t i, floor_out = 0, cpu_out = 0;
+	char name[64];
 	int p;
 
-	for (i = 0; i < n; i++) {
-		if (r[i].place == PAIRED_UNSTEADY)
-			unsteady++;
-		else
-			count[r[i].place]++;
-	}
 	for (p = 0; p < PAIRED_NR_PLACES; p++) {
-		if (!count[p])
+		if (!paired_count(r, n, p, 1))
 			continue;
-		paired_counter(b, "rounds_%s", p, (double)count[p]);
-		for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
+		paired_counter(b, "rounds_%s", p,
+			       (double)paired_count(r, n, p, 0));
+		paired_counter(b, "rounds_%s_all", p,
+			       (double)paired_count(r, n, p, 1));
+		for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
 			paired_counter(b, stats[i].name, p,
-				       paired_median(r, n, p, stats[i].what,
+				       paired_median(r, n, p, 0, stats[i].what,
 						     tmp));
+			if (!stats[i].with_all)
+				continue;
+			snprintf(name, sizeof(name), "%s_all", stats[i].name);
+			paired_counter(b, name, p,
+				       paired_median(r, n, p, 1, stats[i].what,
+						     tmp));
+		}
+	}
+	for (i = 0; i < sizeof(overall) / sizeof(overall[0]); i++) {
+		bench_counter(b, overall[i].name,
+			      paired_median(r, n, PAIRED_ALL_PLACES, 0,
+					    overall[i].what, tmp),
+			      BENCH_COUNTER_PLAIN);
+		snprintf(name, sizeof(name), "%s_all", overall[i].name);
+		bench_counter(b, name,
+			      paired_median(r, n, PAIRED_ALL_PLACES, 1,
+					    overall[i].what, tmp),
+			      BENCH_COUNTER_PLAIN);
+	}
+	for (i = 0; i < n; i++) {
+		floor_out += !!(r[i].left_out & PAIRED_OUT_FLOOR);
+		cpu_out += !!(r[i].left_out & PAIRED_OUT_LOST_CPU);
 	}
 	bench_counter(b, "rounds", (double)n, BENCH_COUNTER_PLAIN);
-	bench_counter(b, "rounds_unsteady", (double)unsteady,
+	bench_counter(b, "rounds_kept",
+		      (double)paired_count(r, n, PAIRED_ALL_PLACES, 0),
+		      BENCH_COUNTER_PLAIN);
+	bench_counter(b, "rounds_left_out",
+		      (double)(n - paired_count(r, n, PAIRED_ALL_PLACES, 0)),
+		      BENCH_COUNTER_PLAIN);
+	bench_counter(b, "left_out_floor", (double)floor_out,
+		      BENCH_COUNTER_PLAIN);
+	bench_counter(b, "left_out_lost_cpu", (double)cpu_out,
 		      BENCH_COUNTER_PLAIN);
 	bench_counter(b, "ring_ratio",
-		      paired_median(r, n, PAIRED_ALL, PAIRED_RING_RATIO, tmp),
+		      paired_median(r, n, PAIRED_ALL_PLACES, 1,
+				    PAIRED_RING_RATIO, tmp),
 		      BENCH_COUNTER_PLAIN);
 	bench_counter(b, "sync_ratio",
-		      paired_median(r, n, PAIRED_ALL, PAIRED_SYNC_RATIO, tmp),
+		      paired_median(r, n, PAIRED_ALL_PLACES, 1,
+				    PAIRED_SYNC_RATIO, tmp),
 		      BENCH_COUNTER_PLAIN);
 	bench_counter(b, "async32_ops",
-		      paired_median(r, n, PAIRED_ALL, PAIRED_ASYNC, tmp),
+		      paired_median(r, n, PAIRED_ALL_PLACES, 1, PAIRED_ASYNC,
+				    tmp),
 		      BENCH_COUNTER_PLAIN);
 }
 
@@ -431,18 +718,40 @@ static void paired_write(const struct paired_round *r, size_t n, double split)
 	else
 		fprintf(f, "near and far, split at a floor of %.1f ns\n",
 			split);
+	fprintf(f, "# left_out: floor (its window unsteady), lost_cpu (a "
+		   "side switched out involuntarily, or time stolen); "
+		   "wandered: round-trip windows as unsteady as a floor's "
+		   "must not be (kept)\n");
 	fprintf(f, "round,start_ms,floor_ns,ring_ns,sync_ns,async32_ops_per_s,"
-		   "ring_ratio,sync_ratio,placement\n");
+		   "uring32_ops_per_s,sqpoll32_ops_per_s,ring_ratio,sync_ratio,"
+		   "sync_to_ring,async_to_uring,async_to_sqpoll,placement,"
+		   "left_out,wandered\n");
 	for (i = 0; i < n; i++)
-		fprintf(f, "%zu,%.1f,%.1f,%.1f,%.1f,%.0f,%.3f,%.3f,%s\n", i,
-			r[i].at_ms, r[i].fig[PAIRED_FLOOR],
+		fprintf(f,
+			"%zu,%.1f,%.1f,%.1f,%.1f,%.0f,%.0f,%.0f,%.3f,%.3f,"
+			"%.3f,%.3f,%.3f,%s,%s%s%s,%s%s%s\n",
+			i, r[i].at_ms, r[i].fig[PAIRED_FLOOR],
 			r[i].fig[PAIRED_RING], r[i].fig[PAIRED_SYNC],
-			r[i].fig[PAIRED_ASYNC],
+			r[i].fig[PAIRED_ASYNC], r[i].fig[PAIRED_URING],
+			r[i].fig[PAIRED_SQPOLL],
 			paired_value(&r[i], PAIRED_RING_RATIO),
 			paired_value(&r[i], PAIRED_SYNC_RATIO),
-			r[i].place == PAIRED_UNSTEADY ?
-				"unsteady" :
-				paired_place_names[r[i].place]);
+			paired_value(&r[i], PAIRED_SYNC_TO_RING),
+			paired_value(&r[i], PAIRED_ASYNC_TO_URING),
+			paired_value(&r[i], PAIRED_ASYNC_TO_SQPOLL),
+			paired_place_names[r[i].place],
+			r[i].left_out & PAIRED_OUT_FLOOR ? "floor" : "",
+			r[i].left_out == (PAIRED_OUT_FLOOR |
+					  PAIRED_OUT_LOST_CPU) ?
+				"+" :
+				"",
+			r[i].left_out & PAIRED_OUT_LOST_CPU ? "lost_cpu" : "",
+			r[i].wandered & 1u << PAIRED_RING ? "ring" : "",
+			r[i].wandered == (1u << PAIRED_RING |
+					  1u << PAIRED_SYNC) ?
+				"+" :
+				"",
+			r[i].wandered & 1u << PAIRED_SYNC ? "sync" : "");
 	fclose(f);
 }
 
@@ -450,12 +759,11 @@ static void paired_write(const struct paired_round *r, size_t n, double split)
 
 static void bm_paired(struct bench *b)
 {
-	size_t rounds = (size_t)paired_rounds_wanted(), n;
+	size_t rounds = (size_t)paired_rounds_wanted(), n = 0;
 	struct paired_round *r = calloc(rounds, sizeof(*r));
 	double *tmp = calloc(rounds, sizeof(*tmp)), split;
-	struct bench_async a;
+	struct paired_sides sides = { 0 };
 	struct bench_env *env;
-	TEEC_Session *sess;
 	uint64_t start;
 	int64_t left;
 
@@ -465,21 +773,26 @@ static void bm_paired(struct bench *b)
 	}
 	/* the others stopped: no worker polls CPU 1 but this one's */
 	env = bench_env_use(b, BENCH_ENV_IDLE);
-	sess = env ? bench_env_session(b, env, BENCH_TA_NOOP) : NULL;
-	if (!sess || !bench_env_deep_noop(b, env) ||
-	    bench_async_open(b, &a, &env->deep_ctx, &env->deep_noop,
+	sides.sess = env ? bench_env_session(b, env, BENCH_TA_NOOP) : NULL;
+	if (!sides.sess || !bench_env_deep_noop(b, env) ||
+	    bench_async_open(b, &sides.async, &env->deep_ctx, &env->deep_noop,
 			     PAIRED_BATCH))
 		goto out;
+	sides.sw = env->pid;
+	/* a kernel that has no io_uring leaves its figures not measured */
+	sides.uring_ok = io_uring_queue_init(64, &sides.uring, 0) == 0;
 	start = bench_clock_ns();
 	for (n = 0; n < rounds && !b->failed; n++) {
 		r[n].at_ms = (double)(bench_clock_ns() - start) / 1e6;
-		paired_round(b, &r[n], sess, &a);
+		paired_round(b, &r[n], &sides);
 	}
 	/* the iterations the windows left, in one batch: the run is over */
 	left = bench_max_iterations(b) - bench_iterations(b);
 	while (bench_run_batch(b, left > 0 ? left : 1))
 		;
-	bench_async_close(&a);
+	bench_async_close(&sides.async);
+	if (sides.uring_ok)
+		io_uring_queue_exit(&sides.uring);
 	if (b->failed)
 		goto out;
 	split = paired_group(r, n, tmp);
@@ -489,7 +802,8 @@ static void bm_paired(struct bench *b)
 	paired_write(r, n, split);
 	bench_label(b,
 		    "%zu rounds of %.0f ms windows: ping-pong, bare ring, "
-		    "sync noop, async noop b32; teeq-sw --spin-us 50",
+		    "sync noop, async noop b32, io_uring NOP b32 submit-wait "
+		    "and SQPOLL; teeq-sw --spin-us 50",
 		    n, PAIRED_WINDOW_NS / 1e6);
 out:
 	free(r);

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,7 +220,7 @@ static int repetitions(void)
 
 /* ---- formatting ------------------------------------------------------------------ */
 
-#define NBUF 512 /* formatted strings live until 512 more are made */
+#define NBUF 4096 /* formatted strings live until 4096 more are made */
 static char fmt_bufs[NBUF][64];
 static int fmt_next;
 
@@ -328,19 +329,27 @@ static const char *why_missing(const struct result *r)
 /* ---- the figures ------------------------------------------------------------------ */
 
 /* The paired rounds (teeq/paired), per placement: medians over the
- * rounds of each (a ratio is the median of the rounds' ratios); NAN
- * where a placement was not seen. */
+ * rounds kept (a ratio is the median of the rounds' ratios), and over all
+ * rounds (_all); NAN where a placement was not seen. */
 enum { NEAR, FAR, NR_PLACES };
 
 static const char *const place_names[NR_PLACES] = { "near", "far" };
 
 struct paired {
 	const struct result *r;
-	double rounds[NR_PLACES], floor[NR_PLACES], ring[NR_PLACES];
-	double sync[NR_PLACES], ring_ratio[NR_PLACES], sync_ratio[NR_PLACES];
-	double async32[NR_PLACES];
-	double all_rounds, all_ring_ratio, all_sync_ratio, all_async32;
-	double unsteady; /* rounds left out: a window was disturbed */
+	double rounds[NR_PLACES], rounds_all[NR_PLACES], floor[NR_PLACES];
+	double ring[NR_PLACES], sync[NR_PLACES], ring_ratio[NR_PLACES];
+	double sync_ratio[NR_PLACES], async32[NR_PLACES];
+	double uring32[NR_PLACES], sqpoll32[NR_PLACES];
+	double sync_to_ring[NR_PLACES], sync_to_ring_all[NR_PLACES];
+	double async_to_uring[NR_PLACES], async_to_uring_all[NR_PLACES];
+	double async_to_sqpoll[NR_PLACES], async_to_sqpoll_all[NR_PLACES];
+	/* every placement */
+	double all_rounds, kept, left_out, left_out_floor, left_out_lost_cpu;
+	double sync_to_ring_kept, sync_to_ring_every;
+	double async_to_uring_kept, async_to_uring_every;
+	double async_to_sqpoll_kept, async_to_sqpoll_every;
+	double all_ring_ratio, all_sync_ratio, all_async32;
 	double split; /* the floor the rounds split at, or NAN */
 };
 
@@ -350,11 +359,26 @@ struct figures {
 	double sync, sync_ratio;
 	double ring, ring_ratio, ring_tput;
 	double uring_b1, uring_b32, batch32, batch32_ratio, batch32_sw;
+	double sqpoll_b32, batch32_sqpoll_ratio;
+	/* CPU time per operation, each side */
+	double batch32_client_cpu, batch32_secure_cpu;
+	double sqpoll_client_cpu, sqpoll_kernel_cpu;
 	double socket;
-	double zc_cipher, copy_cipher, inproc_cipher;
+	double zc_cipher, copy_cipher, inproc_cipher, zc_ratio, copy_ratio;
 	double idle_first, idle_hot;
 	struct paired paired;
 };
+
+/* The targets of the headline figures. */
+#define TARGET_SYNC_TO_RING 1.3 /* at most, every placement */
+#define TARGET_SYNC_TO_FLOOR 2.0 /* at most */
+#define TARGET_RING_TO_FLOOR 1.5 /* at most */
+#define TARGET_RING_TPUT 30e6 /* at least, messages per second */
+#define TARGET_ASYNC32 10e6 /* at least, operations per second */
+#define TARGET_ASYNC_TO_URING 2.0 /* at least */
+#define TARGET_ASYNC_TO_SQPOLL 1.0 /* at least */
+#define TARGET_ZEROCOPY 0.97 /* at least, of in-process */
+#define TARGET_COPY 0.5 /* at least, of in-process */
 
 /* The mean round trip of a run of calls made back to back. */
 static double round_trip(const struct result *r)
@@ -377,25 +401,46 @@ static void paired_figures(struct paired *p)
 	p->r = find("teeq/paired");
 	for (i = 0; i < NR_PLACES; i++) {
 		p->rounds[i] = paired_val(p, "rounds_%s", i);
+		p->rounds_all[i] = paired_val(p, "rounds_%s_all", i);
 		p->floor[i] = paired_val(p, "floor_%s_ns", i);
 		p->ring[i] = paired_val(p, "ring_%s_ns", i);
 		p->sync[i] = paired_val(p, "sync_%s_ns", i);
 		p->ring_ratio[i] = paired_val(p, "ring_ratio_%s", i);
 		p->sync_ratio[i] = paired_val(p, "sync_ratio_%s", i);
 		p->async32[i] = paired_val(p, "async32_%s_ops", i);
+		p->uring32[i] = paired_val(p, "uring32_%s_ops", i);
+		p->sqpoll32[i] = paired_val(p, "sqpoll32_%s_ops", i);
+		p->sync_to_ring[i] = paired_val(p, "sync_to_ring_%s", i);
+		p->sync_to_ring_all[i] =
+			paired_val(p, "sync_to_ring_%s_all", i);
+		p->async_to_uring[i] = paired_val(p, "async_to_uring_%s", i);
+		p->async_to_uring_all[i] =
+			paired_val(p, "async_to_uring_%s_all", i);
+		p->async_to_sqpoll[i] = paired_val(p, "async_to_sqpoll_%s", i);
+		p->async_to_sqpoll_all[i] =
+			paired_val(p, "async_to_sqpoll_%s_all", i);
 	}
 	p->all_rounds = val(p->r, "rounds");
+	p->kept = val(p->r, "rounds_kept");
+	p->left_out = val(p->r, "rounds_left_out");
+	p->left_out_floor = val(p->r, "left_out_floor");
+	p->left_out_lost_cpu = val(p->r, "left_out_lost_cpu");
+	p->sync_to_ring_kept = val(p->r, "sync_to_ring");
+	p->sync_to_ring_every = val(p->r, "sync_to_ring_all");
+	p->async_to_uring_kept = val(p->r, "async_to_uring");
+	p->async_to_uring_every = val(p->r, "async_to_uring_all");
+	p->async_to_sqpoll_kept = val(p->r, "async_to_sqpoll");
+	p->async_to_sqpoll_every = val(p->r, "async_to_sqpoll_all");
 	p->all_ring_ratio = val(p->r, "ring_ratio");
 	p->all_sync_ratio = val(p->r, "sync_ratio");
 	p->all_async32 = val(p->r, "async32_ops");
-	p->unsteady = val(p->r, "rounds_unsteady");
 	p->split = val(p->r, "floor_split_ns");
 }
 
-/* Was placement @i seen in the paired rounds? */
+/* Was placement @i seen in the paired rounds (kept or not)? */
 static int paired_seen(const struct paired *p, int i)
 {
-	return !isnan(p->rounds[i]) && p->rounds[i] > 0;
+	return !isnan(p->rounds_all[i]) && p->rounds_all[i] > 0;
 }
 
 static void figures(struct figures *f)
@@ -417,6 +462,18 @@ static void figures(struct figures *f)
 	f->batch32_ratio = f->batch32 / f->uring_b32;
 	f->batch32_sw = val(find("teeq/async/noop_submit_wait/batch:32"),
 			    "items_per_second");
+	f->sqpoll_b32 = val(find("baseline/uring_sqpoll_nop/batch:32"),
+			    "items_per_second");
+	f->batch32_sqpoll_ratio = f->batch32 / f->sqpoll_b32;
+	/* per iteration, and an iteration is an operation */
+	f->batch32_client_cpu =
+		val(find("teeq/async/noop_pipelined/batch:32"), "cpu_ns");
+	f->batch32_secure_cpu =
+		val(find("teeq/async/noop_pipelined/batch:32"), "peer_cpu_ns");
+	f->sqpoll_client_cpu =
+		val(find("baseline/uring_sqpoll_nop/batch:32"), "cpu_ns");
+	f->sqpoll_kernel_cpu =
+		val(find("baseline/uring_sqpoll_nop/batch:32"), "peer_cpu_ns");
 	f->socket = round_trip(find("baseline/socket_rpc"));
 	f->zc_cipher = val(find("teeq/payload/cipher_pool/bytes:%d", 1 << 20),
 			   "bytes_per_second");
@@ -425,6 +482,8 @@ static void figures(struct figures *f)
 		    "bytes_per_second");
 	f->inproc_cipher = val(find("baseline/inproc_cipher/bytes:%d", 1 << 20),
 			       "bytes_per_second");
+	f->zc_ratio = f->zc_cipher / f->inproc_cipher;
+	f->copy_ratio = f->copy_cipher / f->inproc_cipher;
 	/* first calls: medians as timed (microseconds, where one reading of
 	 * the clock does not matter) */
 	f->idle_first = val(find("teeq/idle/spin50us/gap_us:1000"), "p50_ns");
@@ -444,10 +503,10 @@ static const struct {
 	const char *prefix;
 	int peer_only;
 } polling[] = {
-	{ "baseline/pingpong", 0 },  { "baseline/ring_", 0 },
-	{ "teeq/sync/", 0 },	     { "teeq/async/", 0 },
-	{ "baseline/inproc_", 0 },   { "baseline/memcpy", 0 },
-	{ "baseline/uring_nop", 0 }, { "teeq/payload/", 1 },
+	{ "baseline/pingpong", 0 }, { "baseline/ring_", 0 },
+	{ "teeq/sync/", 0 },	    { "teeq/async/", 0 },
+	{ "baseline/inproc_", 0 },  { "baseline/memcpy", 0 },
+	{ "baseline/uring_", 0 },   { "teeq/payload/", 1 },
 };
 
 #define DISTURBED_SHARE 0.9
@@ -523,6 +582,7 @@ static void json_text(FILE *o, const char *name, const char *s)
 
 static int write_summary(const struct figures *f)
 {
+	const struct paired *p = &f->paired;
 	char path[4096], name[64];
 	FILE *o;
 	int i;
@@ -547,10 +607,21 @@ static int write_summary(const struct figures *f)
 	json_val(o, "uring_nop_b32_ops_per_s", f->uring_b32, 0);
 	json_val(o, "batch32_noop_ops_per_s", f->batch32, 0);
 	json_val(o, "batch32_ratio_to_uring_nop", f->batch32_ratio, 0);
+	json_val(o, "uring_sqpoll_nop_b32_ops_per_s", f->sqpoll_b32, 0);
+	json_val(o, "batch32_ratio_to_uring_sqpoll", f->batch32_sqpoll_ratio,
+		 0);
+	json_val(o, "batch32_client_cpu_ns_per_op", f->batch32_client_cpu, 0);
+	json_val(o, "batch32_secure_cpu_ns_per_op", f->batch32_secure_cpu, 0);
+	json_val(o, "uring_sqpoll_b32_client_cpu_ns_per_op",
+		 f->sqpoll_client_cpu, 0);
+	json_val(o, "uring_sqpoll_b32_kernel_cpu_ns_per_op",
+		 f->sqpoll_kernel_cpu, 0);
 	json_val(o, "socket_rpc_rtt_ns", f->socket, 0);
 	json_val(o, "zerocopy_1mib_cipher_gbps", f->zc_cipher / 1e9, 0);
 	json_val(o, "copy_1mib_cipher_gbps", f->copy_cipher / 1e9, 0);
 	json_val(o, "inprocess_1mib_cipher_gbps", f->inproc_cipher / 1e9, 0);
+	json_val(o, "zerocopy_to_inprocess_ratio", f->zc_ratio, 0);
+	json_val(o, "copy_to_inprocess_ratio", f->copy_ratio, 0);
 	json_val(o, "idle_first_call_us", f->idle_first / 1e3, 0);
 	json_val(o, "timer_overhead_ns", f->timer, 0);
 	json_val(o, "ring_rtt_ns", f->ring, 0);
@@ -562,22 +633,59 @@ static int write_summary(const struct figures *f)
 		 round_trip(find("baseline/pingpong_recheck")), 0);
 	json_val(o, "floor_at_throughput_rtt_ns",
 		 round_trip(find("baseline/pingpong_throughput")), 0);
+	json_val(o, "paired_sync_to_ring_ratio", p->sync_to_ring_kept, 0);
+	json_val(o, "paired_sync_to_ring_ratio_all", p->sync_to_ring_every, 0);
+	json_val(o, "paired_async32_to_uring_ratio", p->async_to_uring_kept, 0);
+	json_val(o, "paired_async32_to_uring_ratio_all",
+		 p->async_to_uring_every, 0);
+	json_val(o, "paired_async32_to_uring_sqpoll_ratio",
+		 p->async_to_sqpoll_kept, 0);
+	json_val(o, "paired_async32_to_uring_sqpoll_ratio_all",
+		 p->async_to_sqpoll_every, 0);
 	for (i = 0; i < NR_PLACES; i++) {
-		const char *w = place_names[i];
-		const struct paired *p = &f->paired;
+		static const struct {
+			const char *name; /* %s: the placement */
+			size_t off; /* of a double[NR_PLACES] in struct paired */
+		} per_place[] = {
+#define PLACE_FIG(n, m) { n, offsetof(struct paired, m) }
+			PLACE_FIG("paired_rounds_%s", rounds),
+			PLACE_FIG("paired_rounds_%s_all", rounds_all),
+			PLACE_FIG("paired_floor_%s_ns", floor),
+			PLACE_FIG("paired_sync_ratio_%s", sync_ratio),
+			PLACE_FIG("paired_ring_ratio_%s", ring_ratio),
+			PLACE_FIG("paired_sync_to_ring_ratio_%s", sync_to_ring),
+			PLACE_FIG("paired_sync_to_ring_ratio_%s_all",
+				  sync_to_ring_all),
+			PLACE_FIG("paired_async32_%s_ops_per_s", async32),
+			PLACE_FIG("paired_uring32_%s_ops_per_s", uring32),
+			PLACE_FIG("paired_uring_sqpoll32_%s_ops_per_s",
+				  sqpoll32),
+			PLACE_FIG("paired_async32_to_uring_ratio_%s",
+				  async_to_uring),
+			PLACE_FIG("paired_async32_to_uring_ratio_%s_all",
+				  async_to_uring_all),
+			PLACE_FIG("paired_async32_to_uring_sqpoll_ratio_%s",
+				  async_to_sqpoll),
+			PLACE_FIG("paired_async32_to_uring_sqpoll_ratio_%s_all",
+				  async_to_sqpoll_all),
+#undef PLACE_FIG
+		};
+		size_t j;
 
-		snprintf(name, sizeof(name), "paired_rounds_%s", w);
-		json_val(o, name, p->rounds[i], 0);
-		snprintf(name, sizeof(name), "paired_floor_%s_ns", w);
-		json_val(o, name, p->floor[i], 0);
-		snprintf(name, sizeof(name), "paired_sync_ratio_%s", w);
-		json_val(o, name, p->sync_ratio[i], 0);
-		snprintf(name, sizeof(name), "paired_ring_ratio_%s", w);
-		json_val(o, name, p->ring_ratio[i], 0);
-		snprintf(name, sizeof(name), "paired_async32_%s_ops_per_s", w);
-		json_val(o, name, p->async32[i], 0);
+		for (j = 0; j < sizeof(per_place) / sizeof(per_place[0]); j++) {
+			const double *v = (const double *)((const char *)p +
+							   per_place[j].off);
+
+			snprintf(name, sizeof(name), per_place[j].name,
+				 place_names[i]);
+			json_val(o, name, v[i], 0);
+		}
 	}
-	json_val(o, "paired_rounds_unsteady", f->paired.unsteady, 1);
+	json_val(o, "paired_rounds", p->all_rounds, 0);
+	json_val(o, "paired_rounds_kept", p->kept, 0);
+	json_val(o, "paired_rounds_left_out_floor", p->left_out_floor, 0);
+	json_val(o, "paired_rounds_left_out_lost_cpu", p->left_out_lost_cpu, 0);
+	json_val(o, "paired_rounds_left_out", p->left_out, 1);
 	fprintf(o, "}\n");
 	return fclose(o);
 }
@@ -785,7 +893,7 @@ struct row {
 	const char *ratio, *target;
 };
 
-#define MAX_ROWS 24
+#define MAX_ROWS 40
 
 static void add_row(struct row *rows, int *n, const char *figure,
 		    const char *teeq, const char *base_name,
@@ -795,62 +903,106 @@ static void add_row(struct row *rows, int *n, const char *figure,
 				     baseline, ratio, target };
 }
 
-/* The paired rounds' rows: each placement seen, each ratio from one. */
+/* "T: met" or "T: MISSED": the target, and the verdict on @v. */
+static const char *target_of(const char *what, double v, double limit,
+			     int at_most)
+{
+	char *b = fmt_buf();
+
+	snprintf(b, 64, "%s: %s", what, verdict(v, limit, at_most));
+	return b;
+}
+
+/* A ratio over the kept rounds, with the all-rounds one beside it. */
+static const char *fmt_x_all(double kept, double all)
+{
+	char *b = fmt_buf();
+
+	snprintf(b, 64, "%s (all: %s)", fmt_x(kept), fmt_x(all));
+	return b;
+}
+
+/* The paired rounds' rows: each placement seen, each ratio from one
+ * round's windows, over the kept rounds (all rounds beside it). */
 static int paired_rows(const struct paired *p, struct row *rows)
 {
-	static char fig[NR_PLACES][3][64], target[NR_PLACES][3][64];
+	static char fig[NR_PLACES][6][64];
 	int i, n = 0;
 
 	for (i = 0; i < NR_PLACES; i++) {
+		const char *w = place_names[i];
+
 		if (!paired_seen(p, i))
 			continue;
-		snprintf(fig[i][0], 64, "sync noop round trip, paired %s",
-			 place_names[i]);
-		snprintf(fig[i][1], 64, "bare ring round trip, paired %s",
-			 place_names[i]);
-		snprintf(fig[i][2], 64, "async noop b32, paired %s",
-			 place_names[i]);
-		snprintf(target[i][0], 64, "<= 2x: %s",
-			 verdict(p->sync_ratio[i], 2.0, 1));
-		snprintf(target[i][1], 64, "<= 1.5x: %s",
-			 verdict(p->ring_ratio[i], 1.5, 1));
-		snprintf(target[i][2], 64, ">= 10 M/s: %s",
-			 verdict(p->async32[i], 10e6, 0));
+		snprintf(fig[i][0], 64, "sync noop round trip, paired %s", w);
+		snprintf(fig[i][1], 64, "sync noop vs floor, paired %s", w);
+		snprintf(fig[i][2], 64, "bare ring round trip, paired %s", w);
+		snprintf(fig[i][3], 64, "async noop b32, paired %s", w);
+		snprintf(fig[i][4], 64, "async b32 vs io_uring, paired %s", w);
+		snprintf(fig[i][5], 64, "async b32 vs SQPOLL, paired %s", w);
 		add_row(rows, &n, fig[i][0], fmt_ns(p->sync[i]),
+			"paired bare ring", fmt_ns(p->ring[i]),
+			fmt_x_all(p->sync_to_ring[i], p->sync_to_ring_all[i]),
+			target_of("<= 1.3x", p->sync_to_ring[i],
+				  TARGET_SYNC_TO_RING, 1));
+		add_row(rows, &n, fig[i][1], fmt_ns(p->sync[i]),
 			"paired ping-pong", fmt_ns(p->floor[i]),
-			fmt_x(p->sync_ratio[i]), target[i][0]);
-		add_row(rows, &n, fig[i][1], fmt_ns(p->ring[i]),
+			fmt_x(p->sync_ratio[i]),
+			target_of("<= 2x", p->sync_ratio[i],
+				  TARGET_SYNC_TO_FLOOR, 1));
+		add_row(rows, &n, fig[i][2], fmt_ns(p->ring[i]),
 			"paired ping-pong", fmt_ns(p->floor[i]),
-			fmt_x(p->ring_ratio[i]), target[i][1]);
-		add_row(rows, &n, fig[i][2], fmt_rate(p->async32[i], "ops"), "",
-			"-", "-", target[i][2]);
+			fmt_x(p->ring_ratio[i]),
+			target_of("<= 1.5x", p->ring_ratio[i],
+				  TARGET_RING_TO_FLOOR, 1));
+		add_row(rows, &n, fig[i][3], fmt_rate(p->async32[i], "ops"), "",
+			"-", "-",
+			target_of(">= 10 M/s", p->async32[i], TARGET_ASYNC32,
+				  0));
+		add_row(rows, &n, fig[i][4], fmt_rate(p->async32[i], "ops"),
+			"paired io_uring NOP b32",
+			fmt_rate(p->uring32[i], "ops"),
+			fmt_x_all(p->async_to_uring[i],
+				  p->async_to_uring_all[i]),
+			target_of(">= 2x", p->async_to_uring[i],
+				  TARGET_ASYNC_TO_URING, 0));
+		add_row(rows, &n, fig[i][5], fmt_rate(p->async32[i], "ops"),
+			"paired SQPOLL NOP b32",
+			fmt_rate(p->sqpoll32[i], "ops"),
+			fmt_x_all(p->async_to_sqpoll[i],
+				  p->async_to_sqpoll_all[i]),
+			target_of(">= 1x", p->async_to_sqpoll[i],
+				  TARGET_ASYNC_TO_SQPOLL, 0));
 	}
 	return n;
 }
 
 static int headline_rows(const struct figures *f, struct row *rows)
 {
-	static char target[8][64];
 	int n = 0;
 
-	snprintf(target[0], sizeof(target[0]), "<= 2x: %s",
-		 verdict(f->sync_ratio, 2.0, 1));
-	snprintf(target[1], sizeof(target[1]), "<= 1.5x: %s",
-		 verdict(f->ring_ratio, 1.5, 1));
-	snprintf(target[2], sizeof(target[2]), ">= 30 M/s: %s",
-		 verdict(f->ring_tput, 30e6, 0));
-	snprintf(target[3], sizeof(target[3]), ">= 10 M/s: %s",
-		 verdict(f->batch32, 10e6, 0));
 	add_row(rows, &n, "sync noop call round trip", fmt_ns(f->sync),
-		"ping-pong", fmt_ns(f->floor), fmt_x(f->sync_ratio), target[0]);
+		"ping-pong", fmt_ns(f->floor), fmt_x(f->sync_ratio),
+		target_of("<= 2x", f->sync_ratio, TARGET_SYNC_TO_FLOOR, 1));
+	add_row(rows, &n, "sync noop vs bare ring", fmt_ns(f->sync),
+		"bare ring", fmt_ns(f->ring), fmt_x(f->sync / f->ring),
+		target_of("<= 1.3x", f->sync / f->ring, TARGET_SYNC_TO_RING,
+			  1));
 	add_row(rows, &n, "bare ring round trip", fmt_ns(f->ring), "ping-pong",
-		fmt_ns(f->floor), fmt_x(f->ring_ratio), target[1]);
+		fmt_ns(f->floor), fmt_x(f->ring_ratio),
+		target_of("<= 1.5x", f->ring_ratio, TARGET_RING_TO_FLOOR, 1));
 	add_row(rows, &n, "bare ring 64 B pipelined, batch 32",
-		fmt_rate(f->ring_tput, "msgs"), "", "-", "-", target[2]);
+		fmt_rate(f->ring_tput, "msgs"), "", "-", "-",
+		target_of(">= 30 M/s", f->ring_tput, TARGET_RING_TPUT, 0));
 	add_row(rows, &n, "async noop, batch 32, pipelined",
 		fmt_rate(f->batch32, "ops"), "io_uring NOP b32",
 		fmt_rate(f->uring_b32, "ops"), fmt_x(f->batch32_ratio),
-		target[3]);
+		target_of(">= 2x", f->batch32_ratio, TARGET_ASYNC_TO_URING, 0));
+	add_row(rows, &n, "async noop, batch 32, pipelined, vs SQPOLL",
+		fmt_rate(f->batch32, "ops"), "SQPOLL NOP b32 pipelined",
+		fmt_rate(f->sqpoll_b32, "ops"), fmt_x(f->batch32_sqpoll_ratio),
+		target_of(">= 1x", f->batch32_sqpoll_ratio,
+			  TARGET_ASYNC_TO_SQPOLL, 0));
 	add_row(rows, &n, "async noop, batch 32, submit-wait",
 		fmt_rate(f->batch32_sw, "ops"), "io_uring NOP b32",
 		fmt_rate(f->uring_b32, "ops"),
@@ -860,11 +1012,12 @@ static int headline_rows(const struct figures *f, struct row *rows)
 		"-");
 	add_row(rows, &n, "AES-128-CTR 1 MiB, zero-copy",
 		fmt_gbps(f->zc_cipher), "in process, no TEE",
-		fmt_gbps(f->inproc_cipher),
-		fmt_x(f->zc_cipher / f->inproc_cipher), "-");
+		fmt_gbps(f->inproc_cipher), fmt_x(f->zc_ratio),
+		target_of(">= 0.97x", f->zc_ratio, TARGET_ZEROCOPY, 0));
 	add_row(rows, &n, "AES-128-CTR 1 MiB, copied", fmt_gbps(f->copy_cipher),
 		"in process, no TEE", fmt_gbps(f->inproc_cipher),
-		fmt_x(f->copy_cipher / f->inproc_cipher), "-");
+		fmt_x(f->copy_ratio),
+		target_of(">= 0.5x", f->copy_ratio, TARGET_COPY, 0));
 	add_row(rows, &n, "first call after 1 ms idle, median",
 		fmt_ns(f->idle_first), "secure world polling",
 		fmt_ns(f->idle_hot), fmt_x(f->idle_first / f->idle_hot), "-");
@@ -899,15 +1052,19 @@ static void paired_note(FILE *o, const struct paired *p, const char *prefix)
 	for (i = 0; i < NR_PLACES; i++) {
 		if (!paired_seen(p, i))
 			continue;
-		fprintf(o, "%s %s %s (floor %s)", any ? "," : "",
+		fprintf(o, "%s %s %s of %s kept (floor %s)", any ? "," : "",
 			fmt_num(p->rounds[i], 0), place_names[i],
-			fmt_ns(p->floor[i]));
+			fmt_num(p->rounds_all[i], 0), fmt_ns(p->floor[i]));
 		any = 1;
 	}
-	if (p->unsteady > 0)
-		fprintf(o, "%s %s unsteady (left out)", any ? "," : "",
-			fmt_num(p->unsteady, 0));
-	fprintf(o, "%s\n", any || p->unsteady > 0 ? "" : " no result");
+	if (p->left_out > 0)
+		fprintf(o,
+			"%s %s left out (%s: the floor's window unsteady, %s: "
+			"CPU time lost)",
+			any ? ";" : "", fmt_num(p->left_out, 0),
+			fmt_num(p->left_out_floor, 0),
+			fmt_num(p->left_out_lost_cpu, 0));
+	fprintf(o, "%s\n", any || p->left_out > 0 ? "" : " no result");
 }
 
 /* What makes this run's figures doubtful, said plainly. */
@@ -982,23 +1139,44 @@ static void print_console(const struct figures *f, const struct row *rows,
 
 static void md_paired_place(FILE *o, const struct paired *p, int i)
 {
-	fprintf(o, "**%s placement**: %s of %s rounds\n\n", place_names[i],
-		fmt_num(p->rounds[i], 0), fmt_num(p->all_rounds, 0));
-	fprintf(o, "| figure | value | vs floor | target |\n"
-		   "|---|---|---|---|\n");
-	fprintf(o, "| floor (ping-pong round trip) | %s | 1x | |\n",
-		fmt_ns(p->floor[i]));
-	fprintf(o, "| bare ring round trip | %s | %s | <= 1.5x floor: %s |\n",
-		fmt_ns(p->ring[i]), fmt_x(p->ring_ratio[i]),
-		verdict(p->ring_ratio[i], 1.5, 1));
-	fprintf(o, "| sync noop round trip | %s | %s | <= 2x floor: %s |\n",
-		fmt_ns(p->sync[i]), fmt_x(p->sync_ratio[i]),
-		verdict(p->sync_ratio[i], 2.0, 1));
 	fprintf(o,
-		"| async noop, batch 32, pipelined | %s | | >= 10 M/s: %s |\n",
+		"**%s placement**: %s rounds kept of its %s (of %s in "
+		"all)\n\n",
+		place_names[i], fmt_num(p->rounds[i], 0),
+		fmt_num(p->rounds_all[i], 0), fmt_num(p->all_rounds, 0));
+	fprintf(o, "| figure | value | ratio, kept rounds | ratio, all rounds "
+		   "| target |\n|---|---|---|---|---|\n");
+	fprintf(o, "| floor (ping-pong round trip) | %s | | | |\n",
+		fmt_ns(p->floor[i]));
+	fprintf(o, "| bare ring round trip | %s | %s of the floor | | %s |\n",
+		fmt_ns(p->ring[i]), fmt_x(p->ring_ratio[i]),
+		target_of("<= 1.5x", p->ring_ratio[i], TARGET_RING_TO_FLOOR,
+			  1));
+	fprintf(o, "| sync noop round trip | %s | %s of the floor | | %s |\n",
+		fmt_ns(p->sync[i]), fmt_x(p->sync_ratio[i]),
+		target_of("<= 2x", p->sync_ratio[i], TARGET_SYNC_TO_FLOOR, 1));
+	fprintf(o,
+		"| sync noop round trip | %s | %s of the bare ring | %s | "
+		"%s |\n",
+		fmt_ns(p->sync[i]), fmt_x(p->sync_to_ring[i]),
+		fmt_x(p->sync_to_ring_all[i]),
+		target_of("<= 1.3x", p->sync_to_ring[i], TARGET_SYNC_TO_RING,
+			  1));
+	fprintf(o, "| async noop, batch 32, pipelined | %s | | | %s |\n",
 		fmt_rate(p->async32[i], "ops"),
-		verdict(p->async32[i], 10e6, 0));
-	fprintf(o, "| rounds | %s | | |\n\n", fmt_num(p->rounds[i], 0));
+		target_of(">= 10 M/s", p->async32[i], TARGET_ASYNC32, 0));
+	fprintf(o,
+		"| io_uring NOP, batch 32, submit-wait | %s | async: %s | %s "
+		"| async >= 2x: %s |\n",
+		fmt_rate(p->uring32[i], "ops"), fmt_x(p->async_to_uring[i]),
+		fmt_x(p->async_to_uring_all[i]),
+		verdict(p->async_to_uring[i], TARGET_ASYNC_TO_URING, 0));
+	fprintf(o,
+		"| io_uring NOP, batch 32, SQPOLL, pipelined | %s | async: %s "
+		"| %s | async >= 1x: %s |\n\n",
+		fmt_rate(p->sqpoll32[i], "ops"), fmt_x(p->async_to_sqpoll[i]),
+		fmt_x(p->async_to_sqpoll_all[i]),
+		verdict(p->async_to_sqpoll[i], TARGET_ASYNC_TO_SQPOLL, 0));
 }
 
 static void md_paired(FILE *o, const struct paired *p)
@@ -1012,34 +1190,43 @@ static void md_paired(FILE *o, const struct paired *p)
 		   "from the other. `teeq/paired` makes rounds instead: each "
 		   "measures, back to back, a few milliseconds of the "
 		   "ping-pong floor, the bare ring round trip, the sync noop "
-		   "round trip and async noop invocations at batch 32 "
+		   "round trip, async noop invocations at batch 32, and "
+		   "io_uring NOPs at batch 32, submit-wait and with SQPOLL "
 		   "(the code of `baseline/pingpong`, `baseline/ring_rtt`, "
-		   "`teeq/sync/noop`, `teeq/async/noop_pipelined/batch:32`; "
-		   "teeq-sw `--spin-us 50`, asleep while a peer process "
-		   "has CPU 1). Each ratio is taken within a round. The "
-		   "steady rounds are then grouped by their floor: in two "
-		   "when the largest floor is more than twice the smallest, "
-		   "split at the geometric mean of the two; a group is "
-		   "*near* if its median floor is under 200 ns, else *far* "
-		   "(two groups of the same name are one). Values are "
-		   "medians over a placement's rounds, a ratio the median "
-		   "of the rounds' ratios. Every round: "
+		   "`teeq/sync/noop`, `teeq/async/noop_pipelined/batch:32`, "
+		   "`baseline/uring_nop/batch:32`, "
+		   "`baseline/uring_sqpoll_nop/batch:32`; teeq-sw "
+		   "`--spin-us 50`, asleep while a peer process has CPU 1). "
+		   "Each ratio is taken within a round.\n\n"
+		   "A round is left out only for a cause that does not "
+		   "depend on how fast teeq's own windows ran: the floor's "
+		   "window was unsteady (its mean over 1.5x the pace of its "
+		   "fastest 64 calls: the placement changed, or a side lost "
+		   "its CPU, while the floor was measured), or CPU time was "
+		   "lost in any window (this thread or the window's peer "
+		   "was switched out involuntarily, or the hypervisor "
+		   "reported stolen time). Every ratio is given over the "
+		   "rounds kept and over all rounds.\n\n"
+		   "Rounds are grouped by their floor: in two when the "
+		   "largest floor of the kept rounds is more than twice the "
+		   "smallest, split at the geometric mean of the two; a "
+		   "group is *near* if its median floor is under 200 ns, "
+		   "else *far* (two groups of the same name are one). "
+		   "Values are medians over a placement's rounds, a ratio "
+		   "the median of the rounds' ratios. Every round: "
 		   "`paired_rounds.csv`.\n\n");
 	if (!p->r || p->r->error || !(p->all_rounds > 0)) {
 		fprintf(o, "Not measured: %s.\n\n", why_missing(p->r));
 		return;
 	}
-	if (p->unsteady > 0)
-		fprintf(o,
-			"Unsteady rounds, left out of the placements: %s of "
-			"%s (in one of their round-trip windows the mean was "
-			"over 1.5x the pace of its fastest 64 calls: a side "
-			"lost its CPU, or the placement changed, during the "
-			"window). They are in the all-rounds medians and in "
-			"`paired_rounds.csv`.\n\n",
-			fmt_num(p->unsteady, 0), fmt_num(p->all_rounds, 0));
+	fprintf(o,
+		"Rounds left out: %s of %s (%s: the floor's window unsteady; "
+		"%s: CPU time lost; a round may have both).\n\n",
+		fmt_num(p->left_out, 0), fmt_num(p->all_rounds, 0),
+		fmt_num(p->left_out_floor, 0),
+		fmt_num(p->left_out_lost_cpu, 0));
 	if (!paired_seen(p, NEAR) && !paired_seen(p, FAR))
-		fprintf(o, "No steady round: no figure per placement.\n\n");
+		fprintf(o, "No round: no figure per placement.\n\n");
 	else if (!isnan(p->split))
 		fprintf(o,
 			"Both placements were seen; the rounds split at a "
@@ -1051,9 +1238,14 @@ static void md_paired(FILE *o, const struct paired *p)
 		if (paired_seen(p, i))
 			md_paired_place(o, p, i);
 	fprintf(o,
-		"All %s rounds: ring ratio %s, sync ratio %s, async batch 32 "
-		"%s (medians; mixed placements when more than one was seen, "
-		"unsteady rounds included).\n\n",
+		"Every placement: sync over bare ring %s (kept rounds), %s "
+		"(all); async b32 over io_uring NOP b32 %s, %s; over SQPOLL "
+		"%s, %s. All %s rounds: ring over floor %s, sync over floor "
+		"%s, async batch 32 %s (mixed placements when more than one "
+		"was seen).\n\n",
+		fmt_x(p->sync_to_ring_kept), fmt_x(p->sync_to_ring_every),
+		fmt_x(p->async_to_uring_kept), fmt_x(p->async_to_uring_every),
+		fmt_x(p->async_to_sqpoll_kept), fmt_x(p->async_to_sqpoll_every),
 		fmt_num(p->all_rounds, 0), fmt_x(p->all_ring_ratio),
 		fmt_x(p->all_sync_ratio), fmt_rate(p->all_async32, "ops"));
 }
@@ -1196,13 +1388,15 @@ static void md_tput_row(FILE *o, const struct figures *f, const char *key)
 	double ops = val(r, "items_per_second");
 
 	if (!r || r->error) {
-		fprintf(o, "| `%s` | %s | | | | | | |\n", key, why_missing(r));
+		fprintf(o, "| `%s` | %s | | | | | | | | |\n", key,
+			why_missing(r));
 		return;
 	}
-	fprintf(o, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", key,
-		r->label ? r->label : "", fmt_rate(ops, "ops"),
+	fprintf(o, "| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		key, r->label ? r->label : "", fmt_rate(ops, "ops"),
 		fmt_ns(1e9 / ops), fmt_x(ops / f->uring_b32),
-		fmt_g(val(r, "doorbells")), fmt_g(val(r, "client_sleeps")),
+		fmt_x(ops / f->sqpoll_b32), fmt_g(val(r, "doorbells")),
+		fmt_g(val(r, "client_sleeps")), fmt_ns(val(r, "cpu_ns")),
 		fmt_ns(val(r, "peer_cpu_ns")));
 }
 
@@ -1216,13 +1410,21 @@ static void md_throughput(FILE *o, const struct figures *f)
 	fprintf(o, "## Throughput\n\nPipelined: the queue is kept full "
 		   "(submit a batch whenever there is room, reap what is "
 		   "done, block only when full). Submit-wait: submit a "
-		   "batch, wait for all of it. io_uring NOPs complete "
-		   "inside the one system call that submits them.\n\n");
+		   "batch, wait for all of it. io_uring NOPs submit-wait "
+		   "complete inside the one system call that submits them, "
+		   "on this CPU; with SQPOLL, the kernel's poller thread on "
+		   "the other CPU takes them from the ring, the same shape "
+		   "as teeq's worker. *client CPU / op*: this thread's CPU "
+		   "time; *peer CPU / op*: teeq-sw's, or the SQPOLL "
+		   "thread's; both spin when they wait, so on a quiet "
+		   "machine each is about the time per op.\n\n");
 	fprintf(o, "| benchmark | what | ops/s | time / op | vs io_uring NOP "
-		   "batch 32 | doorbells / op | client sleeps / op | "
-		   "peer CPU / op |\n|---|---|---|---|---|---|---|---|\n");
+		   "b32 | vs SQPOLL NOP b32 | doorbells / op | client sleeps "
+		   "/ op | client CPU / op | peer CPU / op |\n"
+		   "|---|---|---|---|---|---|---|---|---|---|\n");
 	md_tput_row(o, f, "baseline/uring_nop/batch:1");
 	md_tput_row(o, f, "baseline/uring_nop/batch:32");
+	md_tput_row(o, f, "baseline/uring_sqpoll_nop/batch:32");
 	md_tput_row(o, f, "baseline/ring_pipelined/batch:32");
 	for (t = 1; t <= 2; t++) {
 		for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {

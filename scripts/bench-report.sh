@@ -78,10 +78,15 @@ smoke)
 	out="$dir/smoke"
 	# one of each kind, briefly (a few paired rounds); the report tool
 	# must read it back
-	benches="baseline/timer baseline/pingpong teeq/sync/noop teeq/paired
-		baseline/uring_nop/batch:32 teeq/async/noop_pipelined/batch:32
+	benches="baseline/timer baseline/pingpong baseline/ring_rtt
+		teeq/sync/noop teeq/paired baseline/uring_nop/batch:32
+		baseline/uring_sqpoll_nop/batch:32
+		teeq/async/noop_pipelined/batch:32
 		teeq/payload/cipher_pool/bytes:4096
 		teeq/payload/digest_tmpref/bytes:4096
+		baseline/inproc_cipher/bytes:1048576
+		teeq/payload/cipher_pool/bytes:1048576
+		teeq/payload/cipher_tmpref/bytes:1048576
 		teeq/idle/spin50us/gap_us:100 teeq/kernel/ioctl_sync_noop
 		teeq/storage/write/bytes:256"
 	filter="^($(echo $benches | tr ' ' '|'))(/|\$)"
@@ -117,7 +122,8 @@ smoke)
 			[ -e /dev/teeq0 ] || ok=1 ;;
 		"teeq/kernel/"*":not measured: libteeq has no kernel-mode path"*)
 			ok=1 ;;
-		"baseline/uring_nop/"*":not measured: io_uring_queue_init:"*)
+		"baseline/uring_nop/"*":not measured: io_uring_queue_init:"* | \
+		"baseline/uring_sqpoll_nop/"*":not measured: io_uring SQPOLL:"*)
 			# only where the kernel turned io_uring off
 			[ "$(cat /proc/sys/kernel/io_uring_disabled \
 				2>/dev/null || echo 0)" != 0 ] && ok=1 ;;
@@ -132,20 +138,35 @@ smoke)
 	rm -f "$out/skips"
 	# the headline figures those benchmarks give
 	for name in floor_rtt_ns sync_noop_rtt_ns batch32_noop_ops_per_s \
-		uring_nop_b32_ops_per_s timer_overhead_ns; do
+		uring_nop_b32_ops_per_s timer_overhead_ns ring_rtt_ns \
+		uring_sqpoll_nop_b32_ops_per_s batch32_ratio_to_uring_sqpoll \
+		batch32_client_cpu_ns_per_op batch32_secure_cpu_ns_per_op \
+		uring_sqpoll_b32_client_cpu_ns_per_op \
+		uring_sqpoll_b32_kernel_cpu_ns_per_op \
+		copy_to_inprocess_ratio zerocopy_to_inprocess_ratio; do
 		if ! jq -e --arg n "$name" '.[$n] | type == "number"' \
 		    "$out/summary.json" >/dev/null; then
 			say "bench-smoke: FAILED: $name not measured in summary.json"
 			failed=1
 		fi
 	done
-	# the paired rounds ran (whether a placement was steady enough to
-	# be named depends on the machine's load, not on the code)
-	if ! jq -e '.paired_rounds_unsteady | type == "number"' \
-	    "$out/summary.json" >/dev/null; then
-		say "bench-smoke: FAILED: no paired rounds in summary.json"
-		failed=1
-	fi
+	# the paired rounds ran (how many were kept, and which placement
+	# they saw, depends on the machine's load, not on the code)
+	for name in paired_rounds paired_rounds_left_out; do
+		if ! jq -e --arg n "$name" '.[$n] | type == "number"' \
+		    "$out/summary.json" >/dev/null; then
+			say "bench-smoke: FAILED: no paired rounds in summary.json"
+			failed=1
+		fi
+	done
+	# named, null when no round was kept
+	for name in paired_sync_to_ring_ratio paired_sync_to_ring_ratio_all; do
+		if ! jq -e --arg n "$name" 'has($n)' "$out/summary.json" \
+		    >/dev/null; then
+			say "bench-smoke: FAILED: $name missing from summary.json"
+			failed=1
+		fi
+	done
 	[ "$failed" = 0 ] || exit 1
 	say "bench-smoke: ok ($(jq '[.benchmarks[] |
 		select(.run_type == "iteration")] | length' \
