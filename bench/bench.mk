@@ -5,7 +5,10 @@
 #                       (BENCH_QUICK=1: the ~30-second version)
 #   make bench-smoke    a few seconds of the suite; non-zero on failure
 #   make bench-instr    callgrind instruction counts per call on the hot
-#                       paths, into $(BENCH_REPORT_DIR)/instr.md
+#                       paths, into $(BENCH_REPORT_DIR)/instr.md and
+#                       instr.json (bench-run makes them too)
+#   make bench-readme   the README's benchmark block from the last full
+#                       bench-run of the current code
 #
 # Uses the top Makefile's O, Q, CC, OPT, TEEQ_CFLAGS, TEEQ_LDFLAGS,
 # BASE_LIB, LIBTEEQ_A, SW_BIN and CRYPTO_LIBS. The C files compile with the
@@ -29,7 +32,7 @@ BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow $(OPT) \
 	$(SANFLAGS) -I. -Iclient/include -MMD -MP $(CXXFLAGS)
 BENCH_LIBS = -lbenchmark -luring $(CRYPTO_LIBS) -lm
 
-.PHONY: bench-build bench-run bench-smoke bench-instr _bench_force
+.PHONY: bench-build bench-run bench-smoke bench-instr bench-readme _bench_force
 
 bench-build: $(BENCH_BIN) $(BENCH_REPORT_BIN) $(SW_BIN)
 
@@ -77,7 +80,7 @@ BENCH_SCRIPT_ENV = BENCH_BIN=$(BENCH_BIN) BENCH_REPORT_BIN=$(BENCH_REPORT_BIN) \
 	BENCH_INSTR_BIN=$(BENCH_INSTR_BIN) TEEQ_SW=$(SW_BIN) \
 	BENCH_REPORT_DIR=$(BENCH_REPORT_DIR)
 
-bench-run: bench-build
+bench-run: bench-build $(BENCH_INSTR_BIN)
 	$(Q)$(BENCH_SCRIPT_ENV) scripts/bench-report.sh run
 
 bench-smoke: bench-build
@@ -85,6 +88,9 @@ bench-smoke: bench-build
 
 bench-instr: $(BENCH_INSTR_BIN) $(SW_BIN)
 	$(Q)$(BENCH_SCRIPT_ENV) scripts/bench-report.sh instr
+
+bench-readme:
+	$(Q)$(BENCH_SCRIPT_ENV) scripts/bench-report.sh readme
 
 -include $(BENCH_C_OBJS:.o=.d) $(BENCH_SHIM_OBJ:.o=.d) \
 	$(O)/bench/report.d $(O)/bench/instr.d

@@ -1114,25 +1114,32 @@ static void warnings(FILE *o, const struct figures *f, const char *bullet,
 				"");
 }
 
-static void print_console(const struct figures *f, const struct row *rows,
-			  int n)
+/* The headline table as plain text, and what to read it with. */
+static void print_table(FILE *o, const struct figures *f,
+			const struct row *rows, int n)
 {
 	int i;
 
+	fprintf(o, "%-44s %-15s %-36s %-18s %s\n", "figure", "teeq",
+		"baseline (same run)", "ratio", "target");
+	for (i = 0; i < n; i++)
+		fprintf(o, "%-44s %-15s %-36s %-18s %s\n", rows[i].figure,
+			rows[i].teeq, row_base(&rows[i]), rows[i].ratio,
+			rows[i].target);
+	fprintf(o, "\n");
+	paired_note(o, &f->paired, "note: ");
+	warnings(o, f, "WARNING: ", 4);
+}
+
+static void print_console(const struct figures *f, const struct row *rows,
+			  int n)
+{
 	printf("\nteeq benchmark: %s, %s CPUs, %s; %s\n", ctx("teeq_cpu_model"),
 	       ctx("teeq_cpus"), ctx("teeq_kernel"), ctx("teeq_commit"));
 	printf("medians of %d repetitions; a round trip is the mean of calls "
 	       "made back to back\n\n",
 	       repetitions());
-	printf("%-35s %-15s %-31s %-8s %s\n", "figure", "teeq",
-	       "baseline (same run)", "ratio", "target");
-	for (i = 0; i < n; i++)
-		printf("%-35s %-15s %-31s %-8s %s\n", rows[i].figure,
-		       rows[i].teeq, row_base(&rows[i]), rows[i].ratio,
-		       rows[i].target);
-	printf("\n");
-	paired_note(stdout, &f->paired, "note: ");
-	warnings(stdout, f, "WARNING: ", 4);
+	print_table(stdout, f, rows, n);
 }
 
 /* ---- the paired rounds ------------------------------------------------------------ */
@@ -1628,6 +1635,140 @@ static void md_not_measured(FILE *o)
 	fprintf(o, "\n");
 }
 
+/* ---- instructions per call (make bench-instr's instr.json) ------------------ */
+
+#define TARGET_CLIENT_NOOP_INSTR 200.0 /* at most, libteeq, sync noop */
+#define TARGET_SECURE_NOOP_INSTR 120.0 /* at most, sw_dispatch + TA */
+#define TARGET_ASYNC32_CLIENT_INSTR 120.0 /* at most, per call */
+#define TARGET_VALUES3_OVER_NOOP 1.5 /* at most */
+
+static struct {
+	struct json_object *root;
+	const char *commit; /* NULL: no instr.json */
+	int same; /* its commit is this run's */
+} instr;
+
+static void instr_load(void)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/instr.json", out_dir);
+	instr.root = json_object_from_file(path);
+	instr.commit = report_str(report_get(instr.root, "commit"), NULL);
+	/* uncommitted changes may differ between the two */
+	instr.same = instr.commit &&
+		     !strcmp(instr.commit, ctx("teeq_commit")) &&
+		     !strstr(instr.commit, "uncommitted");
+}
+
+static double instr_val(const char *name)
+{
+	return report_num(report_get(instr.root, name), NAN);
+}
+
+static void md_instr_row(FILE *o, const char *what, const char *name,
+			 const char *client_target, const char *secure_target)
+{
+	char key[96];
+	double c, s, d;
+
+	snprintf(key, sizeof(key), "%s_client_instr", name);
+	c = instr_val(key);
+	snprintf(key, sizeof(key), "%s_secure_dispatch_instr", name);
+	d = instr_val(key);
+	snprintf(key, sizeof(key), "%s_secure_instr", name);
+	s = instr_val(key);
+	fprintf(o, "| %s | %s | %s | %s | %s | %s |\n", what, fmt_num(c, 1),
+		client_target, fmt_num(d, 1), secure_target, fmt_num(s, 1));
+}
+
+/* Instructions per call, with the targets, when instr.json is this
+ * run's; otherwise why not. */
+static void md_instr(FILE *o, const char *heading)
+{
+	double nc = instr_val("sync_noop_client_instr");
+	double nd = instr_val("sync_noop_secure_dispatch_instr");
+	double vc = instr_val("sync_values3_client_instr");
+	double vd = instr_val("sync_values3_secure_dispatch_instr");
+	double ac = instr_val("async32_client_instr");
+
+	fprintf(o, "%s", heading);
+	if (!instr.commit) {
+		fprintf(o, "Not measured in this run: `make bench-instr` "
+			   "writes instr.json.\n\n");
+		return;
+	}
+	if (!instr.same) {
+		fprintf(o,
+			"instr.json is of commit %s, not of this run's (%s): "
+			"not shown.\n\n",
+			instr.commit, ctx("teeq_commit"));
+		return;
+	}
+	fprintf(o,
+		"callgrind (`make bench-instr`, %s, commit %s), instructions "
+		"per call. *client*: libteeq, the wait for the secure world "
+		"left out. *secure, dispatch*: `sw_dispatch()` and the "
+		"trusted app, what the secure-side target is set on. "
+		"*secure, whole*: everything the teeq-sw worker does for the "
+		"call once it has seen the entry (its copy out of the ring, "
+		"the dispatch, the completion and its publication; a sync "
+		"call is a batch of one). Details: `instr.md`.\n\n",
+		report_str(report_get(instr.root, "valgrind"), "valgrind"),
+		instr.commit);
+	fprintf(o, "| call | client | target | secure, dispatch | target | "
+		   "secure, whole |\n|---|---|---|---|---|---|\n");
+	md_instr_row(o, "sync noop", "sync_noop",
+		     target_of("<= 200", nc, TARGET_CLIENT_NOOP_INSTR, 1),
+		     target_of("<= 120", nd, TARGET_SECURE_NOOP_INSTR, 1));
+	md_instr_row(o, "sync, 3 values", "sync_values3",
+		     target_of("<= 1.5x noop", vc / nc,
+			       TARGET_VALUES3_OVER_NOOP, 1),
+		     target_of("<= 1.5x noop", vd / nd,
+			       TARGET_VALUES3_OVER_NOOP, 1));
+	md_instr_row(o, "async, batch 32, per call", "async32",
+		     target_of("<= 120", ac, TARGET_ASYNC32_CLIENT_INSTR, 1),
+		     "-");
+	md_instr_row(o, "sync, 4 KiB zero-copy memref", "sync_memref4k", "-",
+		     "-");
+	md_instr_row(o, "sync, 4 KiB temporary memref", "sync_tmpref4k", "-",
+		     "-");
+	fprintf(o,
+		"\n3 values over noop: client %s, secure (dispatch) %s, "
+		"secure (whole) %s.\n\n",
+		fmt_x(vc / nc), fmt_x(vd / nd),
+		fmt_x(instr_val("sync_values3_secure_instr") /
+		      instr_val("sync_noop_secure_instr")));
+}
+
+/* ---- readme.md: the README's benchmark block ---------------------------- */
+
+/* What the README shows of this run, for scripts/bench-report.sh readme
+ * to put between its markers: every figure from this one run (and its
+ * commit's instr.json), none written by hand. */
+static int write_readme(const struct figures *f, const struct row *rows, int n)
+{
+	char path[4096];
+	FILE *o;
+
+	snprintf(path, sizeof(path), "%s/readme.md", out_dir);
+	o = fopen(path, "w");
+	if (!o)
+		return -1;
+	fprintf(o,
+		"Printed by `make bench` of commit %s on %s (%s, %s CPUs, %s; "
+		"load average %.2f when it started; %s run, medians of %d "
+		"repetitions):\n\n```\n",
+		ctx("teeq_commit"), ctx("date"), ctx("teeq_cpu_model"),
+		ctx("teeq_cpus"), ctx("teeq_kernel"), load_avg(1),
+		strcmp(ctx("teeq_quick"), "1") ? "full" : "quick",
+		repetitions());
+	print_table(o, f, rows, n);
+	fprintf(o, "```\n\n");
+	md_instr(o, "Instructions per call of the same commit:\n\n");
+	return fclose(o);
+}
+
 static int write_report(const struct figures *f, const struct row *rows, int n)
 {
 	char path[4096];
@@ -1663,6 +1804,7 @@ static int write_report(const struct figures *f, const struct row *rows, int n)
 		"idling is a median.\n\n");
 	md_machine(o, f);
 	md_paired(o, &f->paired);
+	md_instr(o, "## Instructions per call\n\n");
 	md_latency(o, f);
 	md_throughput(o, f);
 	md_payload(o);
@@ -1703,15 +1845,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	figures(&f);
+	instr_load();
 	n = headline_rows(&f, rows);
 	write_chart_data();
-	if (write_summary(&f) || write_report(&f, rows, n)) {
+	if (write_summary(&f) || write_report(&f, rows, n) ||
+	    write_readme(&f, rows, n)) {
 		fprintf(stderr, "teeq-bench-report: cannot write to %s\n",
 			out_dir);
 		json_object_put(root);
 		return 1;
 	}
 	print_console(&f, rows, n);
+	json_object_put(instr.root);
 	json_object_put(root);
 	return 0;
 }

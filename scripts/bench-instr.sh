@@ -136,7 +136,12 @@ json_name() {
 	esac
 }
 
+# as teeq-bench names it, so that the report knows whether this is its
+# commit's
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null | head -n 1)" ]; then
+	commit="$commit (with uncommitted changes)"
+fi
 json="$dir/instr.json"
 {
 	echo "{"

@@ -1,10 +1,14 @@
 #!/bin/sh
 # Runs teeq's benchmark suite and makes its report; bench/bench.mk calls it.
 #
-#   scripts/bench-report.sh run     the suite (BENCH_QUICK=1: ~30 s), then
-#                                   report.md, summary.json and the charts
+#   scripts/bench-report.sh run     instruction counts per call, then the
+#                                   suite (BENCH_QUICK=1: ~30 s), then
+#                                   report.md, summary.json, readme.md and
+#                                   the charts
 #   scripts/bench-report.sh smoke   a few seconds of it; non-zero on failure
 #   scripts/bench-report.sh instr   instruction counts per call (callgrind)
+#   scripts/bench-report.sh readme  the README's benchmark block, from the
+#                                   last run's readme.md (see readme_block)
 #
 # Environment (bench.mk sets them): BENCH_BIN, BENCH_REPORT_BIN,
 # BENCH_INSTR_BIN, TEEQ_SW, BENCH_REPORT_DIR; BENCH_ARGS adds Google
@@ -28,7 +32,8 @@ run_suite() {
 	shift
 	rm -rf "$out/lat" "$out/data"
 	rm -f "$out/results.json" "$out/report.md" "$out/summary.json" \
-		"$out"/*.svg "$out/console.txt" "$out/paired_rounds.csv"
+		"$out"/*.svg "$out/console.txt" "$out/paired_rounds.csv" \
+		"$out/readme.md"
 	mkdir -p "$out"
 	status_file="$out/.status"
 	# shellcheck disable=SC2086
@@ -54,6 +59,40 @@ report() {
 	fi
 }
 
+# Puts $dir/readme.md between the README's markers. Only a run of the
+# current code counts: a full run, of a commit whose code (everything but
+# the README) is HEAD's, without uncommitted changes.
+readme_block() {
+	block="$dir/readme.md"
+	readme="$here/README.md"
+	[ -s "$block" ] || { say "bench-readme: no $block: run make bench"; exit 1; }
+	commit=$(sed -n 's/^Printed by `make bench` of commit \([0-9a-f]*\) .*/\1/p' "$block")
+	if [ -z "$commit" ] || grep -q "uncommitted changes" "$block"; then
+		say "bench-readme: $block is of uncommitted code"
+		exit 1
+	fi
+	if ! git -C "$here" diff --quiet "$commit" HEAD -- . ':!README.md'; then
+		say "bench-readme: the code changed since commit $commit: run make bench again"
+		exit 1
+	fi
+	if grep -q "; quick run," "$block"; then
+		say "bench-readme: $block is of a quick run (BENCH_QUICK): run make bench"
+		exit 1
+	fi
+	begin='<!-- bench-readme: begin -->'
+	end='<!-- bench-readme: end -->'
+	grep -q "^$begin\$" "$readme" && grep -q "^$end\$" "$readme" || {
+		say "bench-readme: no markers in README.md"
+		exit 1
+	}
+	awk -v begin="$begin" -v end="$end" -v block="$block" '
+		$0 == begin { print; while ((getline line < block) > 0) print line; skip = 1; next }
+		$0 == end { skip = 0 }
+		!skip { print }' "$readme" >"$readme.tmp"
+	mv "$readme.tmp" "$readme"
+	say "bench-readme: README.md now shows the run of commit $commit"
+}
+
 case "$mode" in
 run)
 	if [ "${BENCH_QUICK:-0}" != 0 ]; then
@@ -63,6 +102,11 @@ run)
 	fi
 	start=$(date +%s)
 	rc=0
+	# first, so that the report shows them: instr.json of this commit
+	"$here/scripts/bench-instr.sh" "$dir" >/dev/null || {
+		say "bench: make bench-instr failed"
+		exit 1
+	}
 	run_suite "$dir" || rc=$?
 	if [ -s "$dir/results.json" ]; then
 		report "$dir"
@@ -175,8 +219,11 @@ smoke)
 instr)
 	exec "$here/scripts/bench-instr.sh" "$dir"
 	;;
+readme)
+	readme_block
+	;;
 *)
-	say "usage: $0 run|smoke|instr"
+	say "usage: $0 run|smoke|instr|readme"
 	exit 2
 	;;
 esac
