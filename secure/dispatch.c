@@ -141,11 +141,6 @@ static inline void sw_params_clear(struct ta_param p[TEEQ_NUM_PARAMS])
  * checked, every other one NONE and zero. Only the lines the entry uses
  * are read (without a type in params 1..3, line 2 is not part of it).
  */
-/*
- * The trusted app's view of the parameters: each typed one decoded and
- * checked, every other one NONE and zero. Only the lines the entry uses
- * are read (without a type in params 1..3, line 2 is not part of it).
- */
 static inline uint32_t sw_params_decode(struct sw_client *c,
 					const struct teeq_sqe *sqe,
 					struct sw_params *sp)
@@ -275,7 +270,9 @@ void sw_client_cancel(struct sw_client *c, uint32_t cancel_id, uint32_t session)
 	pthread_mutex_unlock(&c->cancel_lock);
 }
 
-/* Returns nonzero if the call was cancelled before it started. */
+/* Returns nonzero if the call was cancelled before it started. A call
+ * without a cancel id can be cancelled only by its client's death: the
+ * rest is set for the others alone. */
 static inline int sw_call_init(struct sw_call *call, struct sw_client *c,
 			       const struct teeq_sqe *sqe, void (*peek)(void *),
 			       void *peek_arg)
@@ -284,13 +281,15 @@ static inline int sw_call_init(struct sw_call *call, struct sw_client *c,
 	call->ta.is_cancelled = sw_call_is_cancelled;
 	call->client = c;
 	call->sqe = sqe;
+	if (!sqe->cancel_id)
+		return 0;
 	call->peek = peek;
 	call->peek_arg = peek_arg;
 	/* acquire: the requests this generation announces are visible */
 	call->seen_gen = __atomic_load_n(&c->cancel_gen, __ATOMIC_ACQUIRE);
 	/* requests from before this call started count: an operation
 	 * cancelled while still queued never reaches its trusted app */
-	return sqe->cancel_id && call->seen_gen && sw_call_claim_cancel(call);
+	return call->seen_gen && sw_call_claim_cancel(call);
 }
 
 /* ---- sessions ------------------------------------------------------------- */
