@@ -580,15 +580,23 @@ static void json_text(FILE *o, const char *name, const char *s)
 	fprintf(o, "\",\n");
 }
 
+/* @name in the output directory, opened for writing, or NULL. */
+static FILE *out_file(const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", out_dir, name);
+	return fopen(path, "w");
+}
+
 static int write_summary(const struct figures *f)
 {
 	const struct paired *p = &f->paired;
-	char path[4096], name[64];
+	char name[64];
 	FILE *o;
 	int i;
 
-	snprintf(path, sizeof(path), "%s/summary.json", out_dir);
-	o = fopen(path, "w");
+	o = out_file("summary.json");
 	if (!o)
 		return -1;
 	fprintf(o, "{\n");
@@ -1748,11 +1756,9 @@ static void md_instr(FILE *o, const char *heading)
  * commit's instr.json), none written by hand. */
 static int write_readme(const struct figures *f, const struct row *rows, int n)
 {
-	char path[4096];
 	FILE *o;
 
-	snprintf(path, sizeof(path), "%s/readme.md", out_dir);
-	o = fopen(path, "w");
+	o = out_file("readme.md");
 	if (!o)
 		return -1;
 	fprintf(o,
@@ -1771,12 +1777,10 @@ static int write_readme(const struct figures *f, const struct row *rows, int n)
 
 static int write_report(const struct figures *f, const struct row *rows, int n)
 {
-	char path[4096];
 	FILE *o;
 	int i;
 
-	snprintf(path, sizeof(path), "%s/report.md", out_dir);
-	o = fopen(path, "w");
+	o = out_file("report.md");
 	if (!o)
 		return -1;
 	fprintf(o,
