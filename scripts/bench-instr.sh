@@ -108,10 +108,12 @@ ring_file() {
 	grep -l "^desc: Trigger: Client Request: $1\$" "$out"/ring.* | head -n 1
 }
 
-# Instructions of @2 and what it calls, in the callgrind file @1.
+# Instructions of @2 and what it calls, in the callgrind file @1 (as the
+# callers' records count them; 0 if it was not called).
 ir_inclusive() {
 	callgrind_annotate --inclusive=yes --show-percs=no "$1" 2>/dev/null |
-		awk -v fn="$2" 'NF == 2 && $2 ~ ("^/.*:" fn "$") { gsub(",", "", $1); print $1; exit }'
+		awk -v fn="$2" 'NF == 2 && $2 ~ ("^/.*:" fn "$") { gsub(",", "", $1); n = $1 }
+			END { print n + 0 }'
 }
 
 describe() {
