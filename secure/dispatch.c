@@ -487,7 +487,7 @@ static inline uint64_t sw_sqe_stray(const struct teeq_sqe *sqe)
 {
 	uint64_t stray = 0;
 
-	if (sqe->param_types & TEEQ_SQE_LINE2_PARAMS)
+	if (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE)
 		stray = sw_or16(sqe->reserved);
 	/* only OPEN_SESSION carries a UUID and login data */
 	if (sqe->opcode != TEEQ_OP_OPEN_SESSION)
