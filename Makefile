@@ -205,13 +205,14 @@ KTEST_SRCS := $(sort $(wildcard tests/kernel/*.c))
 KTEST_BINS := $(KTEST_SRCS:tests/kernel/%.c=$(O)/kernel/tests/%)
 KSW_BIN := $(O)/kernel/teeq-sw
 
-$(O)/kernel/tests/%: tests/kernel/%.c tests/kernel/kfixture.h tests/check.h \
-		$(wildcard uapi/*.h) $(LIBTEEQ_A)
+$(O)/kernel/tests/%: tests/kernel/%.c tests/kernel/kfixture.h \
+		tests/kernel/kuring.h tests/check.h $(wildcard uapi/*.h) \
+		$(LIBTEEQ_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -Iclient/include \
 		$(shell pkg-config --cflags libdrm 2>/dev/null) -static $< \
-		$(LIBTEEQ_A) -pthread -o $@
+		$(LIBTEEQ_A) -luring -pthread -o $@
 
 $(KSW_BIN): $(O)/secure/main.o $(SECURE_OBJS) $(BASE_LIB)
 	@mkdir -p $(dir $@)

@@ -18,6 +18,7 @@
  * checked before they are delivered; anything else is counted and dropped.
  */
 #include <linux/anon_inodes.h>
+#include <linux/blkdev.h>
 #include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -130,6 +131,8 @@ static int teeq_qp_init(struct teeq_chan *chan, struct teeq_qp *qp, u32 index)
 	spin_lock_init(&qp->cq_lock);
 	init_waitqueue_head(&qp->credit_wq);
 	INIT_LIST_HEAD(&qp->zombies);
+	INIT_LIST_HEAD(&qp->backlog);
+	atomic_set(&qp->wakers, 0);
 	ret = channel_attach_qpair(chan->rings, &chan->layout, index, &qp->sq,
 				   RING_PRODUCER, &qp->cq, RING_CONSUMER);
 	if (ret)
@@ -141,7 +144,7 @@ static int teeq_qp_init(struct teeq_chan *chan, struct teeq_qp *qp, u32 index)
 		return -ENOMEM;
 	for (i = 0; i < qp->nr_reqs; i++) {
 		init_waitqueue_head(&qp->reqs[i].wq);
-		INIT_LIST_HEAD(&qp->reqs[i].zombie);
+		INIT_LIST_HEAD(&qp->reqs[i].link);
 		qp->free[i] = qp->nr_reqs - 1 - i;
 	}
 	qp->nr_free = qp->nr_reqs;
@@ -344,6 +347,243 @@ struct file *teeq_chan_file(struct teeq_chan *chan)
 	return file;
 }
 
+/* ---- publishing ------------------------------------------------------------------------- */
+
+/*
+ * NEED_WAKEUP on the completion ring: set while a waiter sleeps or an
+ * asynchronous call is in flight (nobody polls for those), clear
+ * otherwise. cq_lock held.
+ */
+static void teeq_qp_cq_wake_update(struct teeq_qp *qp)
+{
+	bool want = qp->sleepers || atomic_read(&qp->wakers);
+
+	if (want == qp->cq_wake)
+		return;
+	qp->cq_wake = want;
+	if (want)
+		teeq_store_relaxed(&qp->cq.hdr->flags, TEEQ_RING_NEED_WAKEUP);
+	else
+		ring_cons_end_sleep(&qp->cq);
+}
+
+/* Writes the entry into pending slot @i: everything but the stamp, and
+ * the second line only when a parameter lives there. sq_lock held. */
+static void teeq_qp_write_sqe(struct teeq_qp *qp, u32 i,
+			      const struct teeq_sqe *sqe)
+{
+	ring_prod_fill(&qp->sq, i, sqe, teeq_sqe_size(sqe->param_types));
+}
+
+/*
+ * Writes @req's call (in req->call) as the next pending entry; it goes
+ * out with the next teeq_qp_publish(). false when the ring cannot take it:
+ * the channel is dead, or a secure side holds more entries than the
+ * credits allow (broken). sq_lock held.
+ */
+static bool teeq_qp_post(struct teeq_qp *qp, struct teeq_req *req)
+{
+	struct teeq_chan *chan = qp->chan;
+	u32 slot = req - qp->reqs;
+
+	if (READ_ONCE(chan->state) == TEEQ_CHAN_DEAD ||
+	    ring_prod_space(&qp->sq, qp->sq_pending + 1) < qp->sq_pending + 1)
+		return false;
+	req->gen++;
+	if (req->call.cancellable) {
+		u32 id;
+
+		/* the wire's cancel ids are the channel's own, so that one
+		 * context's cancel can never name another's call */
+		do
+			id = (u32)atomic_inc_return(&chan->next_cancel_id);
+		while (!id);
+		req->call.sqe.cancel_id = id;
+	}
+	req->call.sqe.user_data = (u64)req->gen << 32 | slot;
+	teeq_qp_write_sqe(qp, qp->sq_pending, &req->call.sqe);
+	/* before the entry is published: its completion may follow at once */
+	WRITE_ONCE(req->state, TEEQ_REQ_IN_FLIGHT);
+	teeq_stat_inc(in_flight);
+	if (req->acall) {
+		req->wakes = true;
+		atomic_inc(&qp->wakers);
+		qp->sq_wake_check = true;
+	}
+	qp->sq_pending++;
+	return true;
+}
+
+/* Publishes the pending entries; true when the secure side sleeps and
+ * must be rung (teeq_qp_ring(), once the lock is dropped). sq_lock held. */
+static bool teeq_qp_publish(struct teeq_qp *qp)
+{
+	bool ring;
+
+	if (!qp->sq_pending)
+		return false;
+	if (qp->sq_wake_check) {
+		/* NEED_WAKEUP on the CQ before the entries are out; the
+		 * release of their stamps in ring_prod_commit() orders this
+		 * flag store before them, so a secure side that sees an entry
+		 * sees the flag when it posts the completion */
+		qp->sq_wake_check = false;
+		spin_lock(&qp->cq_lock);
+		teeq_qp_cq_wake_update(qp);
+		spin_unlock(&qp->cq_lock);
+	}
+	ring = ring_prod_commit(&qp->sq, qp->sq_pending);
+	qp->sq_pending = 0;
+	teeq_stat_inc(sq_publishes);
+	return ring;
+}
+
+static void teeq_qp_ring(struct teeq_qp *qp, bool ring)
+{
+	if (!ring)
+		return;
+	teeq_eventfd_signal(qp->sq_db);
+	teeq_stat_inc(sq_doorbells);
+}
+
+/* A CANCEL entry for @target in slot @req (an internal call nobody waits
+ * for). sq_lock held. */
+static bool teeq_qp_post_cancel(struct teeq_qp *qp, struct teeq_req *req,
+				const struct teeq_req *target)
+{
+	memset(&req->call, 0, sizeof(req->call));
+	req->call.sqe.opcode = TEEQ_OP_CANCEL;
+	req->call.sqe.session = target->call.sqe.session;
+	req->call.sqe.cancel_id = target->call.sqe.cancel_id;
+	req->abandoned = true;
+	req->acall = NULL;
+	return teeq_qp_post(qp, req);
+}
+
+/* Moves @acall's call into slot @req and writes it. sq_lock held. */
+static bool teeq_qp_post_acall(struct teeq_qp *qp, struct teeq_req *req,
+			       struct teeq_acall *acall)
+{
+	req->call = *acall->call;
+	/* the references are the request's while it is out */
+	memset(acall->call->shm, 0, sizeof(acall->call->shm));
+	req->abandoned = false;
+	req->acall = acall;
+	if (!teeq_qp_post(qp, req)) {
+		*acall->call = req->call;
+		req->acall = NULL;
+		return false;
+	}
+	acall->where = TEEQ_ACALL_POSTED;
+	WRITE_ONCE(acall->qp, qp);
+	acall->slot = req - qp->reqs;
+	acall->gen = req->gen;
+	return true;
+}
+
+/*
+ * A slot is free again: it goes first to a CANCEL waiting for one, then
+ * to the oldest call in the backlog, else to the free stack. sq_lock held;
+ * the caller publishes. false when the ring could not take an entry on a
+ * live channel (a secure side that holds more than the credits): the
+ * caller kills the channel.
+ */
+static bool teeq_qp_free_slot(struct teeq_qp *qp, struct teeq_req *req)
+{
+	struct teeq_acall *acall;
+	u32 i;
+
+	WRITE_ONCE(req->state, TEEQ_REQ_FREE);
+	if (req->cancel_wanted) {
+		req->cancel_wanted = false;
+		qp->cancels_wanted--;
+	}
+	if (READ_ONCE(qp->chan->state) == TEEQ_CHAN_DEAD)
+		goto free;
+	for (i = 0; qp->cancels_wanted && i < qp->nr_reqs; i++) {
+		struct teeq_req *target = &qp->reqs[i];
+
+		if (!target->cancel_wanted)
+			continue;
+		target->cancel_wanted = false;
+		qp->cancels_wanted--;
+		if (READ_ONCE(target->state) != TEEQ_REQ_IN_FLIGHT)
+			continue;
+		if (teeq_qp_post_cancel(qp, req, target))
+			return true;
+		goto stalled;
+	}
+	acall = list_first_entry_or_null(&qp->backlog, struct teeq_acall,
+					 link);
+	if (acall) {
+		list_del_init(&acall->link);
+		if (teeq_qp_post_acall(qp, req, acall))
+			return true;
+		list_add(&acall->link, &qp->backlog);
+		goto stalled;
+	}
+free:
+	qp->free[qp->nr_free++] = req - qp->reqs;
+	return true;
+stalled:
+	qp->free[qp->nr_free++] = req - qp->reqs;
+	return false;
+}
+
+/* Asks the secure side to cancel @target, in a free slot now or in the
+ * next one freed. sq_lock held; the caller publishes. */
+static void teeq_qp_cancel_req(struct teeq_qp *qp, struct teeq_req *target)
+{
+	struct teeq_req *req;
+
+	if (target->cancel_wanted || !target->call.cancellable ||
+	    READ_ONCE(target->state) != TEEQ_REQ_IN_FLIGHT)
+		return;
+	if (qp->nr_free) {
+		req = &qp->reqs[qp->free[--qp->nr_free]];
+		if (teeq_qp_post_cancel(qp, req, target))
+			return;
+		qp->free[qp->nr_free++] = req - qp->reqs;
+		return;
+	}
+	target->cancel_wanted = true;
+	qp->cancels_wanted++;
+}
+
+/*
+ * The end of the submitter's batch: io_uring plugs its submissions
+ * (blk_start_plug()) when it has more than two to issue, and this runs
+ * when it unplugs, after the last one, or when the submitter blocks in
+ * between. So the commands of one io_uring_enter go out together, with
+ * one doorbell at most.
+ *
+ * The queue pair outlives this: a command issued in this batch is in
+ * flight, its io_uring request holds the context's file (so the context
+ * and its channel), and it cannot complete before the batch ends, as its
+ * completion runs as task work of this very submitter.
+ */
+static void teeq_qp_unplug(struct blk_plug_cb *cb, bool from_schedule)
+{
+	struct teeq_qp *qp = cb->data;
+	bool ring;
+
+	kfree(cb);
+	spin_lock(&qp->sq_lock);
+	ring = teeq_qp_publish(qp);
+	spin_unlock(&qp->sq_lock);
+	teeq_qp_ring(qp, ring);
+}
+
+/* A secure side that holds more entries than the credits allow broke the
+ * protocol: its channel dies. */
+static void teeq_qp_stalled(struct teeq_qp *qp, bool live)
+{
+	if (live || READ_ONCE(qp->chan->state) == TEEQ_CHAN_DEAD)
+		return;
+	teeq_stat_inc(broken);
+	teeq_chan_kill(qp->chan, TEEQ_ERROR_COMMUNICATION);
+}
+
 /* ---- completions ---------------------------------------------------------------------- */
 
 static bool teeq_req_done(struct teeq_req *req)
@@ -360,8 +600,13 @@ static void teeq_req_end(struct teeq_qp *qp, struct teeq_req *req,
 	/* release: the completion is written before the state says so */
 	smp_store_release(&req->state, TEEQ_REQ_DONE);
 	teeq_stat_dec(in_flight);
-	if (req->abandoned)
-		list_add_tail(&req->zombie, &qp->zombies);
+	if (req->wakes) {
+		req->wakes = false;
+		if (atomic_dec_and_test(&qp->wakers))
+			teeq_qp_cq_wake_update(qp);
+	}
+	if (req->acall || req->abandoned)
+		list_add_tail(&req->link, &qp->zombies);
 	else if (wq_has_sleeper(&req->wq))
 		wake_up(&req->wq);
 }
@@ -399,32 +644,55 @@ static void teeq_qp_complete(struct teeq_qp *qp, struct teeq_cqe *cqe)
 	teeq_req_end(qp, req, cqe);
 }
 
-static void teeq_qp_put_slot(struct teeq_qp *qp, struct teeq_req *req)
+/*
+ * Calls that ended and that nobody waits on: an abandoned one's references
+ * go, an asynchronous one goes back to its acall (done()); their slots go
+ * to whoever waits for one, and what that wrote is published.
+ */
+static void teeq_qp_bury(struct teeq_qp *qp, struct list_head *ended)
 {
+	struct teeq_acall *acall, *next_acall;
+	struct teeq_req *req, *next;
+	bool ring, live = true;
+	LIST_HEAD(done);
+
+	if (list_empty(ended))
+		return;
+	/* unlocked: dropping a buffer's last reference may sleep, and these
+	 * requests are no one else's until their slots are put back */
+	list_for_each_entry(req, ended, link) {
+		if (req->acall)
+			*req->acall->call = req->call;
+		else
+			teeq_call_release(&req->call);
+	}
 	spin_lock(&qp->sq_lock);
-	WRITE_ONCE(req->state, TEEQ_REQ_FREE);
-	qp->free[qp->nr_free++] = req - qp->reqs;
+	list_for_each_entry_safe(req, next, ended, link) {
+		list_del_init(&req->link);
+		acall = req->acall;
+		if (acall) {
+			req->acall = NULL;
+			acall->where = TEEQ_ACALL_ENDED;
+			list_add_tail(&acall->link, &done);
+		}
+		live &= teeq_qp_free_slot(qp, req);
+	}
+	ring = teeq_qp_publish(qp);
 	spin_unlock(&qp->sq_lock);
+	teeq_qp_ring(qp, ring);
+	list_for_each_entry_safe(acall, next_acall, &done, link) {
+		list_del_init(&acall->link);
+		acall->done(acall);
+	}
 	if (wq_has_sleeper(&qp->credit_wq))
 		wake_up(&qp->credit_wq);
-}
-
-/* Abandoned calls that are over: their references go, their slots too. */
-static void teeq_qp_bury(struct teeq_qp *qp, struct list_head *zombies)
-{
-	struct teeq_req *req, *next;
-
-	list_for_each_entry_safe(req, next, zombies, zombie) {
-		list_del_init(&req->zombie);
-		teeq_call_release(&req->call);
-		teeq_qp_put_slot(qp, req);
-	}
+	teeq_qp_stalled(qp, live);
 }
 
 static void teeq_qp_reap(struct teeq_qp *qp, bool wait_for_lock)
 {
 	struct teeq_cqe cqe;
-	LIST_HEAD(zombies);
+	LIST_HEAD(ended);
 	bool broken;
 	u32 n, i;
 
@@ -440,10 +708,10 @@ static void teeq_qp_reap(struct teeq_qp *qp, bool wait_for_lock)
 		}
 		ring_cons_release(&qp->cq, n);
 	}
-	broken = ring_broken(&qp->cq);
-	list_splice_init(&qp->zombies, &zombies);
+	broken = ring_broken(&qp->cq) || ring_broken(&qp->sq);
+	list_splice_init(&qp->zombies, &ended);
 	spin_unlock(&qp->cq_lock);
-	teeq_qp_bury(qp, &zombies);
+	teeq_qp_bury(qp, &ended);
 	if (broken && READ_ONCE(qp->chan->state) != TEEQ_CHAN_DEAD) {
 		teeq_stat_inc(broken);
 		teeq_chan_kill(qp->chan, TEEQ_ERROR_COMMUNICATION);
@@ -458,8 +726,8 @@ static void teeq_qp_reap(struct teeq_qp *qp, bool wait_for_lock)
 static void teeq_qp_sleep_begin(struct teeq_qp *qp)
 {
 	spin_lock(&qp->cq_lock);
-	if (qp->sleepers++ == 0)
-		teeq_store_relaxed(&qp->cq.hdr->flags, TEEQ_RING_NEED_WAKEUP);
+	qp->sleepers++;
+	teeq_qp_cq_wake_update(qp);
 	spin_unlock(&qp->cq_lock);
 	/* full barrier: the flag store is visible before we look at the
 	 * stamps again; pairs with the barrier in ring_prod_commit() */
@@ -470,8 +738,8 @@ static void teeq_qp_sleep_begin(struct teeq_qp *qp)
 static void teeq_qp_sleep_end(struct teeq_qp *qp)
 {
 	spin_lock(&qp->cq_lock);
-	if (--qp->sleepers == 0)
-		ring_cons_end_sleep(&qp->cq);
+	qp->sleepers--;
+	teeq_qp_cq_wake_update(qp);
 	spin_unlock(&qp->cq_lock);
 }
 
@@ -504,7 +772,9 @@ void teeq_chan_kill(struct teeq_chan *chan, u32 result)
 {
 	const struct teeq_cqe dead = { .result = result,
 				       .origin = TEEQ_ORIGIN_COMMS };
-	LIST_HEAD(zombies);
+	struct teeq_acall *acall, *next;
+	LIST_HEAD(backlog);
+	LIST_HEAD(ended);
 	u32 q, i;
 
 	WRITE_ONCE(chan->dead_result, result);
@@ -516,16 +786,29 @@ void teeq_chan_kill(struct teeq_chan *chan, u32 result)
 		spin_lock(&qp->sq_lock);
 		spin_lock(&qp->cq_lock);
 		for (i = 0; i < qp->nr_reqs; i++) {
+			qp->reqs[i].cancel_wanted = false;
 			if (qp->reqs[i].state != TEEQ_REQ_IN_FLIGHT)
 				continue;
 			teeq_stat_inc(calls_dead);
 			teeq_req_end(qp, &qp->reqs[i], &dead);
 		}
-		list_splice_init(&qp->zombies, &zombies);
+		/* written, never published: the ring is dead */
+		qp->sq_pending = 0;
+		qp->sq_wake_check = false;
+		qp->cancels_wanted = 0;
+		list_splice_init(&qp->zombies, &ended);
+		list_splice_tail_init(&qp->backlog, &backlog);
 		spin_unlock(&qp->cq_lock);
 		spin_unlock(&qp->sq_lock);
-		teeq_qp_bury(qp, &zombies);
+		teeq_qp_bury(qp, &ended);
 		wake_up_all(&qp->credit_wq);
+	}
+	list_for_each_entry_safe(acall, next, &backlog, link) {
+		list_del_init(&acall->link);
+		acall->where = TEEQ_ACALL_ENDED;
+		teeq_stat_inc(calls_dead);
+		teeq_call_end(acall->call, result);
+		acall->done(acall);
 	}
 	complete_all(&chan->opened);
 }
@@ -544,64 +827,61 @@ static int teeq_qp_take(struct teeq_qp *qp)
 	return slot;
 }
 
-/* Writes the entry into the next slot: everything but the stamp, and the
- * second line only when a parameter lives there. sq_lock held. */
-static void teeq_qp_write_sqe(struct teeq_qp *qp, const struct teeq_sqe *sqe)
+static void teeq_qp_put_slot(struct teeq_qp *qp, struct teeq_req *req)
 {
-	ring_prod_fill(&qp->sq, 0, sqe, teeq_sqe_size(sqe->param_types));
+	bool ring, live;
+
+	spin_lock(&qp->sq_lock);
+	live = teeq_qp_free_slot(qp, req);
+	ring = teeq_qp_publish(qp);
+	spin_unlock(&qp->sq_lock);
+	teeq_qp_ring(qp, ring);
+	if (wq_has_sleeper(&qp->credit_wq))
+		wake_up(&qp->credit_wq);
+	teeq_qp_stalled(qp, live);
+}
+
+static struct teeq_qp *teeq_chan_qp(struct teeq_chan *chan)
+{
+	return &chan->qp[raw_smp_processor_id() % chan->nr_qpairs];
 }
 
 /*
  * Puts @call in flight on a queue pair, moving its references into the
- * request; waits (killable) for a credit. Returns the request, NULL with
- * @call ended when the channel is dead, or an ERR_PTR.
+ * request, and publishes it; waits (killable) for a credit. Returns the
+ * request, NULL with @call ended when the channel is dead, or an ERR_PTR.
  */
 static struct teeq_req *teeq_chan_submit(struct teeq_chan *chan,
 					 struct teeq_call *call,
-					 struct teeq_qp **qpp, bool abandoned)
+					 struct teeq_qp **qpp)
 {
-	struct teeq_qp *qp =
-		&chan->qp[raw_smp_processor_id() % chan->nr_qpairs];
+	struct teeq_qp *qp = teeq_chan_qp(chan);
 	struct teeq_req *req;
-	bool ring, broken;
-	int slot;
+	bool ring = false, posted;
+	int slot = teeq_qp_take(qp);
 
-	if (wait_event_killable(qp->credit_wq, (slot = teeq_qp_take(qp)) != -1))
-		return ERR_PTR(-EINTR);
+	if (slot == -1) {
+		teeq_stat_inc(credit_waits);
+		if (wait_event_killable(qp->credit_wq,
+					(slot = teeq_qp_take(qp)) != -1))
+			return ERR_PTR(-EINTR);
+	}
 	if (slot < 0) {
 		teeq_call_end(call, READ_ONCE(chan->dead_result));
 		return NULL;
 	}
 	req = &qp->reqs[slot];
-	req->gen++;
-	req->abandoned = abandoned;
+	req->abandoned = false;
+	req->acall = NULL;
 	req->call = *call;
 	memset(call->shm, 0, sizeof(call->shm));
-	if (call->cancel_id) {
-		u32 id;
-
-		/* the wire's cancel ids are the channel's own, so that one
-		 * context's cancel can never name another's call */
-		do
-			id = (u32)atomic_inc_return(&chan->next_cancel_id);
-		while (!id);
-		req->call.sqe.cancel_id = id;
-	}
-	req->call.sqe.user_data = (u64)req->gen << 32 | (u32)slot;
 
 	spin_lock(&qp->sq_lock);
-	broken = READ_ONCE(chan->state) == TEEQ_CHAN_DEAD ||
-		 !ring_prod_space(&qp->sq, 1);
-	if (!broken) {
-		teeq_qp_write_sqe(qp, &req->call.sqe);
-		/* before the entry is published: its completion may follow
-		 * at once */
-		WRITE_ONCE(req->state, TEEQ_REQ_IN_FLIGHT);
-		teeq_stat_inc(in_flight);
-		ring = ring_prod_commit(&qp->sq, 1);
-	}
+	posted = teeq_qp_post(qp, req);
+	if (posted)
+		ring = teeq_qp_publish(qp);
 	spin_unlock(&qp->sq_lock);
-	if (broken) {
+	if (!posted) {
 		/* dead, or a secure side that took more than the credits */
 		if (READ_ONCE(chan->state) != TEEQ_CHAN_DEAD) {
 			teeq_stat_inc(broken);
@@ -610,16 +890,26 @@ static struct teeq_req *teeq_chan_submit(struct teeq_chan *chan,
 		*call = req->call;
 		teeq_call_end(call, READ_ONCE(chan->dead_result));
 		teeq_qp_put_slot(qp, req);
-		if (abandoned)
-			teeq_call_release(call);
 		return NULL;
 	}
-	if (ring) {
-		teeq_eventfd_signal(qp->sq_db);
-		teeq_stat_inc(sq_doorbells);
-	}
+	teeq_qp_ring(qp, ring);
 	*qpp = qp;
 	return req;
+}
+
+/* The channel ready for calls: 0, -TEEQ_ENOTARGET (dead, or no secure
+ * side), -EAGAIN if that needs a wait and !@may_wait, or -EINTR. */
+static int teeq_chan_ready(struct teeq_chan *chan, bool may_wait)
+{
+	int state = READ_ONCE(chan->state);
+
+	if (state == TEEQ_CHAN_READY)
+		return 0;
+	if (state == TEEQ_CHAN_DEAD || state == TEEQ_CHAN_CLOSING)
+		return -TEEQ_ENOTARGET;
+	if (!may_wait)
+		return -EAGAIN;
+	return teeq_chan_bind(chan);
 }
 
 int teeq_chan_call(struct teeq_ctx *ctx, struct teeq_call *call)
@@ -629,16 +919,14 @@ int teeq_chan_call(struct teeq_ctx *ctx, struct teeq_call *call)
 	struct teeq_qp *qp;
 	int ret;
 
-	if (READ_ONCE(chan->state) != TEEQ_CHAN_READY) {
-		ret = teeq_chan_bind(chan);
-		if (ret == -TEEQ_ENOTARGET) {
-			teeq_call_end(call, TEEQ_ERROR_TARGET_DEAD);
-			return 0;
-		}
-		if (ret)
-			return ret;
+	ret = teeq_chan_ready(chan, true);
+	if (ret == -TEEQ_ENOTARGET) {
+		teeq_call_end(call, TEEQ_ERROR_TARGET_DEAD);
+		return 0;
 	}
-	req = teeq_chan_submit(chan, call, &qp, false);
+	if (ret)
+		return ret;
+	req = teeq_chan_submit(chan, call, &qp);
 	if (IS_ERR_OR_NULL(req))
 		return PTR_ERR_OR_ZERO(req);
 	ret = teeq_req_wait(qp, req);
@@ -657,44 +945,177 @@ int teeq_chan_call(struct teeq_ctx *ctx, struct teeq_call *call)
 	return 0;
 }
 
-/* Sends TEEQ_OP_CANCEL for each call in flight the client's (cancel_id,
- * session) names; the cancels complete on their own. */
+/*
+ * Queues @acall without waiting: into a free slot if there is one and no
+ * earlier call waits for one, else into the backlog, whose calls take
+ * slots as they free up. A call issued inside a plugged batch (io_uring's
+ * submission of several commands) is published when the batch ends.
+ */
+int teeq_chan_submit_async(struct teeq_ctx *ctx, struct teeq_acall *acall,
+			   bool may_wait)
+{
+	struct teeq_chan *chan = ctx->backend;
+	struct teeq_call *call = acall->call;
+	struct blk_plug_cb *plug;
+	struct teeq_req *req;
+	struct teeq_qp *qp;
+	bool ring = false;
+	int ret;
+
+	ret = teeq_chan_ready(chan, may_wait);
+	if (ret == -TEEQ_ENOTARGET) {
+		teeq_call_end(call, TEEQ_ERROR_TARGET_DEAD);
+		return 1;
+	}
+	if (ret)
+		return ret;
+	qp = teeq_chan_qp(chan);
+	plug = blk_check_plugged(teeq_qp_unplug, qp, sizeof(*plug));
+
+	spin_lock(&qp->sq_lock);
+	if (READ_ONCE(chan->state) == TEEQ_CHAN_DEAD) {
+		spin_unlock(&qp->sq_lock);
+		teeq_call_end(call, READ_ONCE(chan->dead_result));
+		return 1;
+	}
+	if (list_empty(&qp->backlog) && qp->nr_free) {
+		req = &qp->reqs[qp->free[--qp->nr_free]];
+		if (!teeq_qp_post_acall(qp, req, acall)) {
+			qp->free[qp->nr_free++] = req - qp->reqs;
+			spin_unlock(&qp->sq_lock);
+			/* a secure side that took more than the credits */
+			teeq_stat_inc(broken);
+			teeq_chan_kill(chan, TEEQ_ERROR_COMMUNICATION);
+			teeq_call_end(call, READ_ONCE(chan->dead_result));
+			return 1;
+		}
+		if (!plug)
+			ring = teeq_qp_publish(qp);
+	} else {
+		acall->where = TEEQ_ACALL_BACKLOG;
+		WRITE_ONCE(acall->qp, qp);
+		list_add_tail(&acall->link, &qp->backlog);
+		teeq_stat_inc(credit_waits);
+	}
+	spin_unlock(&qp->sq_lock);
+	teeq_qp_ring(qp, ring);
+	return 0;
+}
+
+/* The request carrying @acall, if it is still out; sq_lock held. */
+static struct teeq_req *teeq_acall_req(struct teeq_qp *qp,
+				       struct teeq_acall *acall)
+{
+	struct teeq_req *req;
+
+	if (acall->where != TEEQ_ACALL_POSTED)
+		return NULL;
+	req = &qp->reqs[acall->slot];
+	return req->acall == acall && req->gen == acall->gen ? req : NULL;
+}
+
+void teeq_chan_cancel_async(struct teeq_ctx *ctx, struct teeq_acall *acall)
+{
+	struct teeq_qp *qp = READ_ONCE(acall->qp);
+	struct teeq_req *req;
+	bool ring, ended = false;
+
+	if (!qp)
+		return;
+	spin_lock(&qp->sq_lock);
+	if (acall->where == TEEQ_ACALL_BACKLOG) {
+		list_del_init(&acall->link);
+		acall->where = TEEQ_ACALL_ENDED;
+		ended = true;
+	} else {
+		req = teeq_acall_req(qp, acall);
+		if (req)
+			teeq_qp_cancel_req(qp, req);
+	}
+	ring = teeq_qp_publish(qp);
+	spin_unlock(&qp->sq_lock);
+	teeq_qp_ring(qp, ring);
+	if (ended) {
+		/* it never reached the secure side */
+		teeq_call_end(acall->call, TEEQ_ERROR_CANCEL);
+		acall->done(acall);
+	}
+}
+
+bool teeq_chan_abandon(struct teeq_ctx *ctx, struct teeq_acall *acall)
+{
+	struct teeq_qp *qp = READ_ONCE(acall->qp);
+	struct teeq_req *req;
+	bool ring, let_go = false;
+
+	if (!qp)
+		return false;
+	spin_lock(&qp->sq_lock);
+	if (acall->where == TEEQ_ACALL_BACKLOG) {
+		list_del_init(&acall->link);
+		let_go = true;
+	} else if ((req = teeq_acall_req(qp, acall))) {
+		spin_lock(&qp->cq_lock);
+		if (req->state == TEEQ_REQ_IN_FLIGHT) {
+			/* the reaper buries it, references and all */
+			req->acall = NULL;
+			req->abandoned = true;
+			let_go = true;
+		}
+		spin_unlock(&qp->cq_lock);
+		if (let_go)
+			teeq_qp_cancel_req(qp, req);
+	}
+	if (let_go)
+		acall->where = TEEQ_ACALL_ENDED;
+	ring = teeq_qp_publish(qp);
+	spin_unlock(&qp->sq_lock);
+	teeq_qp_ring(qp, ring);
+	return let_go;
+}
+
+/*
+ * Cancels each call of the context that carries the client's @cancel_id
+ * (and @session, if not 0): one at the secure side gets a CANCEL entry (in
+ * a free slot, or the next one freed: this never waits), one still in the
+ * backlog ends at once.
+ */
 void teeq_chan_cancel(struct teeq_ctx *ctx, u32 cancel_id, u32 session)
 {
 	struct teeq_chan *chan = ctx->backend;
-	u32 q, i, ids[TEEQ_REAP_BATCH], sessions[TEEQ_REAP_BATCH], n;
+	struct teeq_acall *acall, *next;
+	LIST_HEAD(ended);
+	bool ring;
+	u32 q, i;
 
 	if (READ_ONCE(chan->state) != TEEQ_CHAN_READY)
 		return;
 	for (q = 0; q < chan->nr_qpairs; q++) {
 		struct teeq_qp *qp = &chan->qp[q];
 
-		n = 0;
 		spin_lock(&qp->sq_lock);
-		for (i = 0; i < qp->nr_reqs && n < ARRAY_SIZE(ids); i++) {
+		for (i = 0; i < qp->nr_reqs; i++) {
 			struct teeq_req *req = &qp->reqs[i];
 
-			if (req->state != TEEQ_REQ_IN_FLIGHT ||
-			    req->call.cancel_id != cancel_id ||
-			    (session && req->call.sqe.session != session))
+			if (req->state == TEEQ_REQ_IN_FLIGHT &&
+			    req->call.cancel_id == cancel_id &&
+			    (!session || req->call.sqe.session == session))
+				teeq_qp_cancel_req(qp, req);
+		}
+		list_for_each_entry_safe(acall, next, &qp->backlog, link) {
+			if (acall->call->cancel_id != cancel_id ||
+			    (session && acall->call->sqe.session != session))
 				continue;
-			ids[n] = req->call.sqe.cancel_id;
-			sessions[n++] = req->call.sqe.session;
+			list_move_tail(&acall->link, &ended);
+			acall->where = TEEQ_ACALL_ENDED;
 		}
+		ring = teeq_qp_publish(qp);
 		spin_unlock(&qp->sq_lock);
-		for (i = 0; i < n; i++) {
-			struct teeq_call cancel = {
-				.sqe = { .opcode = TEEQ_OP_CANCEL,
-					 .session = sessions[i],
-					 .cancel_id = ids[i] },
-			};
-			struct teeq_qp *unused;
-			struct teeq_req *req;
-
-			/* cancel_id stays 0 in @cancel: not cancellable */
-			req = teeq_chan_submit(chan, &cancel, &unused, true);
-			if (IS_ERR(req))
-				return;
-		}
+		teeq_qp_ring(qp, ring);
+	}
+	list_for_each_entry_safe(acall, next, &ended, link) {
+		list_del_init(&acall->link);
+		teeq_call_end(acall->call, TEEQ_ERROR_CANCEL);
+		acall->done(acall);
 	}
 }

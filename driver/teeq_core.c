@@ -58,6 +58,7 @@ static int teeq_open(struct inode *inode, struct file *filp)
 	kref_init(&ctx->ref);
 	mutex_init(&ctx->lock);
 	INIT_LIST_HEAD(&ctx->sessions);
+	teeq_uring_ctx_init(ctx);
 	do
 		ctx->id = (u32)atomic_inc_return(&teeq_ctx_next);
 	while (!ctx->id);
@@ -93,6 +94,7 @@ static int teeq_release(struct inode *inode, struct file *filp)
 	struct teeq_ctx *ctx = filp->private_data;
 	struct teeq_session *sess, *next;
 
+	teeq_uring_ctx_release(ctx);
 	if (ctx->privileged)
 		teeq_supp_release(ctx);
 	mutex_lock(&ctx->lock);
@@ -131,30 +133,26 @@ static u32 teeq_session_wire_id(struct teeq_ctx *ctx, u32 id)
 
 /*
  * Copies the argument struct of an OPEN_SESSION or INVOKE (@fixed bytes,
- * num_params at @np_off) and its parameters; every size is checked
- * against the buffer the caller described.
+ * num_params at @np_off) from @buf_ptr and its parameters; every size is
+ * checked against the @buf_len the caller gave.
  */
-static int teeq_arg_read(void __user *ubuf, void *arg, size_t fixed,
+static int teeq_arg_read(u64 buf_ptr, u64 buf_len, void *arg, size_t fixed,
 			 size_t np_off, struct teeq_ioctl_param *params,
-			 void __user **uarg)
+			 u32 *num_params)
 {
-	struct teeq_ioctl_buf_data buf;
-	u32 num_params;
+	void __user *uarg = u64_to_user_ptr(buf_ptr);
 
-	if (copy_from_user(&buf, ubuf, sizeof(buf)))
-		return -EFAULT;
-	if (buf.buf_len > TEEQ_MAX_ARG_SIZE || buf.buf_len < fixed)
+	if (buf_len > TEEQ_MAX_ARG_SIZE || buf_len < fixed)
 		return -EINVAL;
-	*uarg = u64_to_user_ptr(buf.buf_ptr);
-	if (copy_from_user(arg, *uarg, fixed))
+	if (copy_from_user(arg, uarg, fixed))
 		return -EFAULT;
-	memcpy(&num_params, (char *)arg + np_off, sizeof(num_params));
+	memcpy(num_params, (char *)arg + np_off, sizeof(*num_params));
 	/* the wire carries four: more is refused, never cut */
-	if (num_params > TEEQ_NUM_PARAMS ||
-	    fixed + num_params * sizeof(*params) != buf.buf_len)
+	if (*num_params > TEEQ_NUM_PARAMS ||
+	    fixed + *num_params * sizeof(*params) != buf_len)
 		return -EINVAL;
-	if (copy_from_user(params, (char __user *)*uarg + fixed,
-			   num_params * sizeof(*params)))
+	if (copy_from_user(params, (char __user *)uarg + fixed,
+			   *num_params * sizeof(*params)))
 		return -EFAULT;
 	return 0;
 }
@@ -177,18 +175,6 @@ void teeq_call_end(struct teeq_call *call, u32 result)
 				       .origin = TEEQ_ORIGIN_COMMS };
 }
 
-/* The call to make once the parameters are on the wire; a secure side
- * that is not there ends it TARGET_DEAD, as upstream's communication
- * errors end a call with a result rather than an errno. */
-static int teeq_call(struct teeq_ctx *ctx, struct teeq_call *call, int ret)
-{
-	if (ret == -TEEQ_ENOTARGET) {
-		teeq_call_end(call, TEEQ_ERROR_TARGET_DEAD);
-		return 0;
-	}
-	return ret ? ret : teeq_dev.ops->call(ctx, call);
-}
-
 void teeq_call_release(struct teeq_call *call)
 {
 	int i;
@@ -200,10 +186,11 @@ void teeq_call_release(struct teeq_call *call)
 	}
 }
 
-/* One memref parameter onto the wire; takes a reference to its shm. */
+/* One memref parameter onto the wire; takes a reference to its shm.
+ * -EAGAIN if its buffer is yet to be registered and !@may_wait. */
 static int teeq_param_memref(struct teeq_ctx *ctx, struct teeq_call *call,
 			     int i, const struct teeq_ioctl_param *p,
-			     unsigned int type)
+			     unsigned int type, bool may_wait)
 {
 	union teeq_param *wire = &call->sqe.params[i];
 	struct teeq_shm *shm;
@@ -244,7 +231,9 @@ static int teeq_param_memref(struct teeq_ctx *ctx, struct teeq_call *call,
 	call->shm[i] = shm;
 	if (p->a > shm->size || p->b > shm->size - p->a)
 		return -EINVAL;
-	if (!shm->wire_id) {
+	if (!READ_ONCE(shm->wire_id)) {
+		if (!may_wait)
+			return -EAGAIN;
 		ret = teeq_dev.ops->shm_register(ctx, shm);
 		if (ret)
 			return ret;
@@ -258,7 +247,8 @@ static int teeq_param_memref(struct teeq_ctx *ctx, struct teeq_call *call,
 
 /* The client's parameters onto the wire entry of @call. */
 static int teeq_params_in(struct teeq_ctx *ctx, struct teeq_call *call,
-			  const struct teeq_ioctl_param *params, u32 num)
+			  const struct teeq_ioctl_param *params, u32 num,
+			  bool may_wait)
 {
 	u16 types = 0;
 	u32 i;
@@ -291,7 +281,8 @@ static int teeq_params_in(struct teeq_ctx *ctx, struct teeq_call *call,
 			wire->value.b = (u32)p->b;
 			break;
 		default:
-			ret = teeq_param_memref(ctx, call, i, p, type);
+			ret = teeq_param_memref(ctx, call, i, p, type,
+						may_wait);
 			if (ret)
 				return ret;
 		}
@@ -371,7 +362,8 @@ static long teeq_ioctl_version(struct teeq_ctx *ctx, void __user *uarg)
 	struct teeq_ioctl_version_data v = {
 		.impl_id = TEEQ_IMPL_ID_TEEQ,
 		.impl_caps = TEEQ_IMPL_CAP_TEMP_MEMREF |
-			     TEEQ_IMPL_CAP_REGISTER_FD,
+			     TEEQ_IMPL_CAP_REGISTER_FD |
+			     TEEQ_IMPL_CAP_URING_CMD,
 		.gen_caps = TEEQ_GEN_CAP_GP | TEEQ_GEN_CAP_REG_MEM |
 			    TEEQ_GEN_CAP_MEMREF_NULL,
 	};
@@ -415,27 +407,23 @@ static int teeq_login(const struct teeq_ioctl_open_session_arg *arg,
 	}
 }
 
-static long teeq_ioctl_open_session(struct teeq_ctx *ctx, void __user *ubuf)
+/* ---- a client request's life ------------------------------------------------------- */
+
+static int teeq_op_prepare_open(struct teeq_ctx *ctx, struct teeq_op *op)
 {
-	struct teeq_ioctl_param params[TEEQ_NUM_PARAMS];
-	struct teeq_ioctl_open_session_arg arg;
-	struct teeq_call call = {};
+	struct teeq_ioctl_open_session_arg *arg = &op->arg.open;
 	struct teeq_session *sess;
-	void __user *uarg;
 	u32 id;
 	int ret;
 
-	ret = teeq_arg_read(ubuf, &arg, sizeof(arg),
-			    offsetof(typeof(arg), num_params), params, &uarg);
+	ret = teeq_login(arg, &op->call.sqe.login_data);
 	if (ret)
 		return ret;
-	ret = teeq_login(&arg, &call.sqe.login_data);
-	if (ret)
-		return ret;
-	call.sqe.opcode = TEEQ_OP_OPEN_SESSION;
-	call.sqe.func = arg.clnt_login;
-	memcpy(call.sqe.uuid.b, arg.uuid, sizeof(call.sqe.uuid.b));
-	call.cancel_id = arg.cancel_id;
+	op->call.sqe.opcode = TEEQ_OP_OPEN_SESSION;
+	op->call.sqe.func = arg->clnt_login;
+	memcpy(op->call.sqe.uuid.b, arg->uuid, sizeof(op->call.sqe.uuid.b));
+	op->call.cancel_id = arg->cancel_id;
+	op->call.cancellable = arg->cancel_id != 0;
 
 	/* the id first, so an opened session always finds a place */
 	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
@@ -450,95 +438,195 @@ static long teeq_ioctl_open_session(struct teeq_ctx *ctx, void __user *ubuf)
 		return ret;
 	}
 	sess->id = id;
+	op->sess = sess;
+	return 0;
+}
 
-	ret = teeq_call(ctx, &call,
-			teeq_params_in(ctx, &call, params, arg.num_params));
-	if (ret)
-		goto out_free;
-	ret = teeq_params_out(&call, params, arg.num_params);
-	arg.ret = call.cqe.result;
-	arg.ret_origin = call.cqe.origin;
-	arg.session = 0;
-	if (call.cqe.result == TEEQ_SUCCESS) {
-		mutex_lock(&ctx->lock);
-		WRITE_ONCE(sess->wire_id, call.cqe.session);
-		list_add(&sess->link, &ctx->sessions);
-		mutex_unlock(&ctx->lock);
-		teeq_stat_inc(sessions);
-		arg.session = id;
-		sess = NULL;
+static int teeq_op_prepare_invoke(struct teeq_ctx *ctx, struct teeq_op *op)
+{
+	struct teeq_ioctl_invoke_arg *arg = &op->arg.invoke;
+
+	op->call.sqe.opcode = TEEQ_OP_INVOKE;
+	op->call.sqe.func = arg->func;
+	op->call.sqe.session = teeq_session_wire_id(ctx, arg->session);
+	if (!op->call.sqe.session)
+		return -EINVAL;
+	op->call.session = arg->session;
+	op->call.cancel_id = arg->cancel_id;
+	op->call.cancellable = arg->cancel_id != 0;
+	return 0;
+}
+
+void teeq_op_abort(struct teeq_op *op)
+{
+	teeq_call_release(&op->call);
+	if (op->sess) {
+		xa_erase(&teeq_dev.session_ids, op->sess->id);
+		kfree(op->sess);
+		op->sess = NULL;
+	}
+}
+
+int teeq_op_prepare(struct teeq_ctx *ctx, struct teeq_op *op, u8 opcode,
+		    u64 buf_ptr, u64 buf_len, bool may_wait)
+{
+	int ret;
+
+	op->opcode = opcode;
+	op->ended = false;
+	op->uarg = u64_to_user_ptr(buf_ptr);
+	op->sess = NULL;
+	memset(&op->call, 0, sizeof(op->call));
+	if (opcode == TEEQ_OP_OPEN_SESSION) {
+		ret = teeq_arg_read(buf_ptr, buf_len, &op->arg.open,
+				    sizeof(op->arg.open),
+				    offsetof(typeof(op->arg.open), num_params),
+				    op->params, &op->num_params);
+		if (!ret)
+			ret = teeq_op_prepare_open(ctx, op);
+	} else {
+		ret = teeq_arg_read(buf_ptr, buf_len, &op->arg.invoke,
+				    sizeof(op->arg.invoke),
+				    offsetof(typeof(op->arg.invoke), num_params),
+				    op->params, &op->num_params);
+		if (!ret)
+			ret = teeq_op_prepare_invoke(ctx, op);
 	}
 	if (!ret)
-		ret = teeq_arg_write(uarg, &arg, sizeof(arg), params,
-				     arg.num_params);
-out_free:
-	teeq_call_release(&call);
-	if (sess) {
-		xa_erase(&teeq_dev.session_ids, id);
-		kfree(sess);
+		ret = teeq_params_in(ctx, &op->call, op->params,
+				     op->num_params, may_wait);
+	if (ret == -TEEQ_ENOTARGET) {
+		/* no secure side to register a buffer with: the call ends
+		 * TARGET_DEAD, as upstream's communication errors end a
+		 * call with a result rather than an errno */
+		teeq_call_end(&op->call, TEEQ_ERROR_TARGET_DEAD);
+		op->ended = true;
+		ret = 0;
 	}
+	if (ret)
+		teeq_op_abort(op);
 	return ret;
 }
 
-static long teeq_ioctl_invoke(struct teeq_ctx *ctx, void __user *ubuf)
+int teeq_op_prepare_close(struct teeq_ctx *ctx, struct teeq_op *op,
+			  u32 session)
 {
-	struct teeq_ioctl_param params[TEEQ_NUM_PARAMS];
-	struct teeq_ioctl_invoke_arg arg;
-	struct teeq_call call = {};
-	void __user *uarg;
-	int ret;
-
-	ret = teeq_arg_read(ubuf, &arg, sizeof(arg),
-			    offsetof(typeof(arg), num_params), params, &uarg);
-	if (ret)
-		return ret;
-	call.sqe.opcode = TEEQ_OP_INVOKE;
-	call.sqe.func = arg.func;
-	call.sqe.session = teeq_session_wire_id(ctx, arg.session);
-	if (!call.sqe.session)
-		return -EINVAL;
-	call.session = arg.session;
-	call.cancel_id = arg.cancel_id;
-	ret = teeq_call(ctx, &call,
-			teeq_params_in(ctx, &call, params, arg.num_params));
-	if (!ret)
-		ret = teeq_params_out(&call, params, arg.num_params);
-	teeq_call_release(&call);
-	if (ret)
-		return ret;
-	arg.ret = call.cqe.result;
-	arg.ret_origin = call.cqe.origin;
-	return teeq_arg_write(uarg, &arg, sizeof(arg), params, arg.num_params);
-}
-
-static long teeq_ioctl_close_session(struct teeq_ctx *ctx, void __user *uarg)
-{
-	struct teeq_ioctl_close_session_arg arg;
-	struct teeq_call call = {};
 	struct teeq_session *sess;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
 	mutex_lock(&ctx->lock);
-	sess = xa_load(&teeq_dev.session_ids, arg.session);
+	sess = xa_load(&teeq_dev.session_ids, session);
 	if (!sess || sess->ctx != ctx || !sess->wire_id) {
 		mutex_unlock(&ctx->lock);
 		return -EINVAL;
 	}
 	/* gone for the client before the secure side hears of it */
-	xa_erase(&teeq_dev.session_ids, arg.session);
+	xa_erase(&teeq_dev.session_ids, session);
 	list_del(&sess->link);
 	mutex_unlock(&ctx->lock);
 	teeq_stat_dec(sessions);
 
-	call.sqe.opcode = TEEQ_OP_CLOSE_SESSION;
-	call.sqe.session = sess->wire_id;
-	call.session = arg.session;
+	op->opcode = TEEQ_OP_CLOSE_SESSION;
+	op->ended = false;
+	op->uarg = NULL;
+	op->num_params = 0;
+	op->sess = NULL;
+	memset(&op->call, 0, sizeof(op->call));
+	op->call.sqe.opcode = TEEQ_OP_CLOSE_SESSION;
+	op->call.sqe.session = sess->wire_id;
+	op->call.session = session;
 	kfree_rcu(sess, rcu);
-	/* the session is closed for the client whatever the secure side
-	 * answers; a dead one has closed it already */
-	teeq_dev.ops->call(ctx, &call);
 	return 0;
+}
+
+static int teeq_op_finish_open(struct teeq_ctx *ctx, struct teeq_op *op,
+			       bool to_user)
+{
+	struct teeq_ioctl_open_session_arg *arg = &op->arg.open;
+	struct teeq_session *sess = op->sess;
+	int ret = 0;
+
+	if (to_user)
+		ret = teeq_params_out(&op->call, op->params, op->num_params);
+	arg->ret = op->call.cqe.result;
+	arg->ret_origin = op->call.cqe.origin;
+	arg->session = 0;
+	if (op->call.cqe.result == TEEQ_SUCCESS) {
+		/* opened: it is the context's even if the client never
+		 * learns its id (it is closed with the context) */
+		mutex_lock(&ctx->lock);
+		WRITE_ONCE(sess->wire_id, op->call.cqe.session);
+		list_add(&sess->link, &ctx->sessions);
+		mutex_unlock(&ctx->lock);
+		teeq_stat_inc(sessions);
+		arg->session = sess->id;
+		op->sess = NULL;
+	}
+	if (!ret && to_user)
+		ret = teeq_arg_write(op->uarg, arg, sizeof(*arg), op->params,
+				     op->num_params);
+	return ret;
+}
+
+int teeq_op_finish(struct teeq_ctx *ctx, struct teeq_op *op, bool to_user)
+{
+	struct teeq_ioctl_invoke_arg *arg = &op->arg.invoke;
+	int ret = 0;
+
+	switch (op->opcode) {
+	case TEEQ_OP_OPEN_SESSION:
+		ret = teeq_op_finish_open(ctx, op, to_user);
+		break;
+	case TEEQ_OP_INVOKE:
+		if (!to_user)
+			break;
+		ret = teeq_params_out(&op->call, op->params, op->num_params);
+		if (ret)
+			break;
+		arg->ret = op->call.cqe.result;
+		arg->ret_origin = op->call.cqe.origin;
+		ret = teeq_arg_write(op->uarg, arg, sizeof(*arg), op->params,
+				     op->num_params);
+		break;
+	default:
+		/* CLOSE_SESSION: closed for the client whatever the secure
+		 * side answers; a dead one has closed it already */
+		break;
+	}
+	teeq_op_abort(op);
+	return ret;
+}
+
+/* ---- the ioctls, continued --------------------------------------------------------------- */
+
+/* OPEN_SESSION, INVOKE, CLOSE_SESSION: the request, waited for. */
+static long teeq_ioctl_call(struct teeq_ctx *ctx, u8 opcode, void __user *ubuf)
+{
+	struct teeq_ioctl_close_session_arg close;
+	struct teeq_ioctl_buf_data buf;
+	struct teeq_op op;
+	int ret;
+
+	if (opcode == TEEQ_OP_CLOSE_SESSION) {
+		if (copy_from_user(&close, ubuf, sizeof(close)))
+			return -EFAULT;
+		ret = teeq_op_prepare_close(ctx, &op, close.session);
+	} else {
+		if (copy_from_user(&buf, ubuf, sizeof(buf)))
+			return -EFAULT;
+		ret = teeq_op_prepare(ctx, &op, opcode, buf.buf_ptr,
+				      buf.buf_len, true);
+	}
+	if (ret)
+		return ret;
+	if (!op.ended) {
+		ret = teeq_dev.ops->call(ctx, &op.call);
+		if (ret) {
+			teeq_op_abort(&op);
+			/* the session is closed for the client regardless */
+			return opcode == TEEQ_OP_CLOSE_SESSION ? 0 : ret;
+		}
+	}
+	return teeq_op_finish(ctx, &op, true);
 }
 
 static long teeq_ioctl_cancel(struct teeq_ctx *ctx, void __user *uarg)
@@ -573,13 +661,15 @@ static long teeq_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case TEEQ_IOC_SHM_REGISTER_FD:
 		return teeq_shm_ioctl_register_fd(ctx, uarg);
 	case TEEQ_IOC_OPEN_SESSION:
-		return teeq_ioctl_open_session(ctx, uarg);
+		return teeq_ioctl_call(ctx, TEEQ_OP_OPEN_SESSION, uarg);
 	case TEEQ_IOC_INVOKE:
-		return teeq_ioctl_invoke(ctx, uarg);
+		return teeq_ioctl_call(ctx, TEEQ_OP_INVOKE, uarg);
 	case TEEQ_IOC_CANCEL:
 		return teeq_ioctl_cancel(ctx, uarg);
 	case TEEQ_IOC_CLOSE_SESSION:
-		return teeq_ioctl_close_session(ctx, uarg);
+		return teeq_ioctl_call(ctx, TEEQ_OP_CLOSE_SESSION, uarg);
+	case TEEQ_IOC_URING_INFO:
+		return teeq_uring_ioctl_info(ctx, uarg);
 	case TEEQ_IOC_SUPPL_RECV:
 		return ctx->privileged ? teeq_supp_ioctl_recv(ctx, uarg) :
 					 -EINVAL;
@@ -597,6 +687,7 @@ static const struct file_operations teeq_fops = {
 	.release = teeq_release,
 	.unlocked_ioctl = teeq_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.uring_cmd = teeq_uring_cmd,
 };
 
 /* ---- the module ------------------------------------------------------------------------- */
@@ -625,9 +716,12 @@ static int __init teeq_init(void)
 		ret = -ENOMEM;
 		goto err_caches;
 	}
-	ret = teeq_sw_init();
+	ret = teeq_uring_init();
 	if (ret)
 		goto err_caches;
+	ret = teeq_sw_init();
+	if (ret)
+		goto err_uring;
 	ret = teeq_node_add(&teeq_dev.client_node, "teeq0", 0666);
 	if (ret)
 		goto err_sw;
@@ -655,6 +749,8 @@ err_client:
 	misc_deregister(&teeq_dev.client_node);
 err_sw:
 	teeq_sw_exit();
+err_uring:
+	teeq_uring_exit();
 err_caches:
 	kmem_cache_destroy(teeq_dev.shm_cache);
 	kmem_cache_destroy(teeq_dev.ctx_cache);
@@ -672,6 +768,7 @@ static void __exit teeq_exit(void)
 	}
 	misc_deregister(&teeq_dev.client_node);
 	teeq_sw_exit();
+	teeq_uring_exit();
 	/* sessions are freed after a grace period */
 	rcu_barrier();
 	WARN_ON(!xa_empty(&teeq_dev.shm_ids));

@@ -5,7 +5,10 @@
  * secure world through, in the shape of drivers/tee's tee_driver_ops.
  *
  *   teeq_core.c     /dev/teeq0 (and /dev/tee0): contexts, sessions, the
- *                   ioctls and their validation, parameters
+ *                   ioctls and their validation, parameters; a client
+ *                   request's life (struct teeq_op)
+ *   teeq_uring.c    the same requests as io_uring commands (uring_cmd):
+ *                   queued without waiting, completed in the submitter
  *   teeq_shm.c      shared-memory objects: allocated, registered user
  *                   pages, imported dma-bufs; ids and lifetimes
  *   teeq_dmabuf.c   the dma-buf exporter over a page array
@@ -23,21 +26,25 @@
 
 #include <linux/completion.h>
 #include <linux/dma-buf.h>
+#include <linux/io_uring.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/version.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "uapi/teeq_ioctl.h"
 #include "uapi/teeq_ring.h"
 #include "uapi/teeq_swdev.h"
+#include "uapi/teeq_uring.h"
 
 struct teeq_ctx;
 struct teeq_shm;
 struct teeq_call;
+struct teeq_acall;
 
 /* ---- the few kernel APIs that moved after 6.1 ------------------------------ */
 
@@ -84,8 +91,29 @@ struct teeq_backend_ops {
 	 */
 	int (*call)(struct teeq_ctx *ctx, struct teeq_call *call);
 	/* Ask the secure side to cancel the context's calls in flight that
-	 * carry @cancel_id (and @session, if not 0). */
+	 * carry @cancel_id (and @session, if not 0). Never waits. */
 	void (*cancel)(struct teeq_ctx *ctx, u32 cancel_id, u32 session);
+	/*
+	 * An asynchronous call whose parameters the core checked: queue it
+	 * without waiting, for a credit neither. Returns 0 when queued: the
+	 * backend then calls acall->done() once, from any context, when the
+	 * call ended (references and completion back in *acall->call);
+	 * 1 when it ended at once (a secure side that is not there), done()
+	 * not called; -EAGAIN when queuing it would have to wait for the
+	 * secure side and @may_wait is false; another -errno when it never
+	 * reached the backend.
+	 */
+	int (*submit)(struct teeq_ctx *ctx, struct teeq_acall *acall,
+		      bool may_wait);
+	/* Cancel @acall: one still waiting in the backend ends at once
+	 * (TEEQ_ERROR_CANCEL, done() called), one at the secure side is
+	 * cancelled there. Never waits; any context. */
+	void (*cancel_async)(struct teeq_ctx *ctx, struct teeq_acall *acall);
+	/* Nobody waits for @acall any more: true when the backend let go of
+	 * it (done() will not be called, and the references are the
+	 * backend's to drop if it sent the call); false when done() was or
+	 * will be called. Cancels what it let go of. Any context. */
+	bool (*abandon)(struct teeq_ctx *ctx, struct teeq_acall *acall);
 };
 
 /* ---- the device ---------------------------------------------------------------- */
@@ -104,6 +132,8 @@ struct teeq_stats {
 	atomic64_t calls, calls_dead, cqe_forged, cqe_duplicate, cqe_late;
 	atomic64_t cqe_malformed, sq_doorbells, cq_doorbells;
 	atomic64_t sw_sessions_closed, broken, supp_requests, attaches;
+	atomic64_t uring_cmds, uring_in_flight, uring_cancels, uring_orphaned;
+	atomic64_t credit_waits, sq_publishes;
 };
 
 struct teeq_device {
@@ -117,6 +147,7 @@ struct teeq_device {
 	u32 session_next;
 	struct teeq_supp supp;
 	struct teeq_stats stats;
+	u32 qp_credits, qpairs; /* the backend's, for TEEQ_IOC_URING_INFO */
 	struct kmem_cache *ctx_cache, *shm_cache;
 };
 
@@ -138,6 +169,10 @@ struct teeq_ctx {
 	struct mutex lock; /* sessions list; the backend's binding */
 	struct list_head sessions;
 	void *backend; /* the backend's per-context state */
+	/* io_uring commands in flight (teeq_uring.c) */
+	spinlock_t ucmd_lock;
+	struct list_head ucmds;
+	struct delayed_work orphan_work; /* ends those whose ring is gone */
 };
 
 struct teeq_session {
@@ -229,9 +264,59 @@ struct teeq_call {
 	struct teeq_cqe cqe; /* the validated completion */
 	struct teeq_shm *shm[TEEQ_NUM_PARAMS]; /* references held */
 	u32 window[TEEQ_NUM_PARAMS]; /* memref sizes submitted */
-	u32 cancel_id; /* the client's (0: not cancellable) */
+	u32 cancel_id; /* the client's (0: none) */
 	u32 session; /* the client's session id, 0 for OPEN_SESSION */
+	/* the secure side can cancel it (a client's cancel_id, or any
+	 * asynchronous call, which may be cancelled by its user_data) */
+	bool cancellable;
 };
+
+/*
+ * A call the core does not wait for (an io_uring command): it holds the
+ * call while the backend queues it, and the backend hands it back with
+ * done(). The rest is the backend's bookkeeping.
+ */
+struct teeq_acall {
+	struct teeq_call *call;
+	void (*done)(struct teeq_acall *acall);
+	/* the backend's */
+	struct list_head link; /* in a queue pair's backlog, or done */
+	void *qp;
+	u32 slot, gen; /* where it is at the secure side */
+	u8 where; /* the backend's TEEQ_ACALL_* */
+};
+
+/*
+ * One client request (OPEN_SESSION, INVOKE, CLOSE_SESSION) from its
+ * argument to its answer, whether the ioctl waits for it or an io_uring
+ * command does not: teeq_op_prepare() reads and checks the argument and
+ * builds the call; teeq_op_finish() writes the answer back and lets go of
+ * everything the request held.
+ */
+struct teeq_op {
+	u8 opcode; /* TEEQ_OP_* */
+	bool ended; /* the call ended before it reached the backend */
+	void __user *uarg; /* the argument struct, written back */
+	union {
+		struct teeq_ioctl_open_session_arg open;
+		struct teeq_ioctl_invoke_arg invoke;
+	} arg;
+	u32 num_params;
+	struct teeq_ioctl_param params[TEEQ_NUM_PARAMS];
+	struct teeq_session *sess; /* OPEN_SESSION: the session to be */
+	struct teeq_call call;
+};
+
+/* -EAGAIN if it would have to wait for the secure side and !@may_wait. */
+int teeq_op_prepare(struct teeq_ctx *ctx, struct teeq_op *op, u8 opcode,
+		    u64 buf_ptr, u64 buf_len, bool may_wait);
+int teeq_op_prepare_close(struct teeq_ctx *ctx, struct teeq_op *op,
+			  u32 session);
+/* The call ended (op->call.cqe): the answer to the client, if @to_user
+ * (else the client is gone), and everything released. 0 or -errno. */
+int teeq_op_finish(struct teeq_ctx *ctx, struct teeq_op *op, bool to_user);
+/* Lets go of a prepared op whose call never went out. */
+void teeq_op_abort(struct teeq_op *op);
 
 /* Drops the references a call holds (the backend, for an abandoned one). */
 void teeq_call_release(struct teeq_call *call);
@@ -240,6 +325,16 @@ void teeq_call_end(struct teeq_call *call, u32 result);
 /* Checks a completion against its call; false: refuse it. */
 bool teeq_call_cqe_valid(const struct teeq_call *call,
 			 const struct teeq_cqe *cqe);
+
+/* ---- io_uring commands (teeq_uring.c) ------------------------------------------ */
+
+void teeq_uring_ctx_init(struct teeq_ctx *ctx);
+/* The context's file is going: no command is in flight any more. */
+void teeq_uring_ctx_release(struct teeq_ctx *ctx);
+int teeq_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+long teeq_uring_ioctl_info(struct teeq_ctx *ctx, void __user *uarg);
+int teeq_uring_init(void);
+void teeq_uring_exit(void);
 
 /* ---- the supplicant ---------------------------------------------------------------- */
 

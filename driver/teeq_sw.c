@@ -266,6 +266,9 @@ const struct teeq_backend_ops teeq_sw_ops = {
 	.shm_unregister = teeq_sw_shm_unregister,
 	.call = teeq_chan_call,
 	.cancel = teeq_chan_cancel,
+	.submit = teeq_chan_submit_async,
+	.cancel_async = teeq_chan_cancel_async,
+	.abandon = teeq_chan_abandon,
 };
 
 /* ---- the node: attach and detach --------------------------------------------------- */
@@ -640,6 +643,12 @@ static long teeq_sw_stats(void __user *uarg)
 		.sw_sessions_closed = atomic64_read(&s->sw_sessions_closed),
 		.broken = atomic64_read(&s->broken),
 		.supp_requests = atomic64_read(&s->supp_requests),
+		.uring_cmds = atomic64_read(&s->uring_cmds),
+		.uring_in_flight = atomic64_read(&s->uring_in_flight),
+		.uring_cancels = atomic64_read(&s->uring_cancels),
+		.uring_orphaned = atomic64_read(&s->uring_orphaned),
+		.credit_waits = atomic64_read(&s->credit_waits),
+		.sq_publishes = atomic64_read(&s->sq_publishes),
 	};
 
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
@@ -681,6 +690,8 @@ int teeq_sw_init(void)
 
 	if (ret)
 		return ret;
+	teeq_dev.qp_credits = teeq_sq_entries;
+	teeq_dev.qpairs = teeq_qpairs;
 	mutex_init(&teeq_sw.lock);
 	spin_lock_init(&teeq_sw.ev_lock);
 	INIT_LIST_HEAD(&teeq_sw.events);

@@ -24,25 +24,49 @@ struct teeq_event {
 
 enum teeq_req_state {
 	TEEQ_REQ_FREE,
-	TEEQ_REQ_IN_FLIGHT, /* its entry is published */
+	TEEQ_REQ_IN_FLIGHT, /* its entry is written (published, or about to be) */
 	TEEQ_REQ_DONE, /* call.cqe holds its end */
 };
 
-/* A call in flight: one per credit of its queue pair. */
+/* Where an asynchronous call is (teeq_acall.where), under its qp's
+ * sq_lock. */
+enum teeq_acall_where {
+	TEEQ_ACALL_BACKLOG = 1, /* waiting for a slot, in qp->backlog */
+	TEEQ_ACALL_POSTED, /* in slot acall->slot, generation acall->gen */
+	TEEQ_ACALL_ENDED, /* handed back, or let go */
+};
+
+/*
+ * A call in flight: one per credit of its queue pair. Nobody waits on an
+ * abandoned one (its waiter was killed, or it is an internal CANCEL): the
+ * reaper buries it. An asynchronous one is handed back to its acall.
+ */
 struct teeq_req {
 	u32 gen; /* bumped per call; with the index, the user_data */
 	u8 state; /* enum teeq_req_state; written under a qp lock */
-	bool abandoned; /* its waiter was killed: the reaper buries it */
+	bool abandoned;
+	bool wakes; /* counted in qp->wakers until it ends (cq_lock) */
+	bool cancel_wanted; /* a CANCEL for it waits for a slot (sq_lock) */
 	wait_queue_head_t wq;
-	struct list_head zombie; /* abandoned and done, to bury */
+	struct list_head link; /* ended: to bury or hand back */
+	/* the asynchronous call it carries; set under sq_lock, cleared
+	 * under sq_lock, or both locks when abandoned */
+	struct teeq_acall *acall;
 	struct teeq_call call; /* the backend's copy, references included */
 };
 
 /*
- * One queue pair. The submission side (credits, the SQ's tail) is under
- * sq_lock; the completion side (the CQ's head, completing calls, the
- * sleepers' NEED_WAKEUP) under cq_lock. When both are taken, sq_lock
- * comes first.
+ * One queue pair. The submission side (credits, the SQ's tail, entries
+ * written but not yet published, the backlog) is under sq_lock; the
+ * completion side (the CQ's head, completing calls, NEED_WAKEUP on the CQ)
+ * under cq_lock. When both are taken, sq_lock comes first.
+ *
+ * Entries are written as calls come and published in batches: at once for
+ * a call someone waits for, at the end of the submitter's batch for io_uring
+ * commands (teeq_qp_unplug()), and after a reap that refilled slots from the
+ * backlog. NEED_WAKEUP stays set on the CQ while anyone sleeps or an
+ * asynchronous call is in flight: nobody polls for those, so the secure
+ * side's doorbell (one per batch it posts) is what reaps them.
  */
 struct teeq_qp {
 	struct teeq_chan *chan;
@@ -50,13 +74,19 @@ struct teeq_qp {
 	struct ring sq; /* producer */
 	u32 *free; /* stack of free request slots */
 	u32 nr_free;
+	u32 sq_pending; /* entries written, not yet published */
+	bool sq_wake_check; /* one of them needs NEED_WAKEUP on the CQ */
+	struct list_head backlog; /* asynchronous calls waiting for a slot */
+	u32 cancels_wanted; /* requests with cancel_wanted */
 	wait_queue_head_t credit_wq; /* submitters waiting for a slot */
 	struct eventfd_ctx *sq_db; /* the secure side's doorbell */
 
 	spinlock_t cq_lock;
 	struct ring cq; /* consumer */
-	u32 sleepers; /* waiters asleep: NEED_WAKEUP stays set */
-	struct list_head zombies;
+	u32 sleepers; /* waiters asleep */
+	atomic_t wakers; /* asynchronous calls in flight */
+	bool cq_wake; /* NEED_WAKEUP is set on the CQ */
+	struct list_head zombies; /* ended calls to bury or hand back */
 
 	struct teeq_req *reqs;
 	u32 nr_reqs;
@@ -145,6 +175,10 @@ struct file *teeq_chan_file(struct teeq_chan *chan);
 u64 teeq_chan_region_size(struct teeq_chan *chan);
 int teeq_chan_call(struct teeq_ctx *ctx, struct teeq_call *call);
 void teeq_chan_cancel(struct teeq_ctx *ctx, u32 cancel_id, u32 session);
+int teeq_chan_submit_async(struct teeq_ctx *ctx, struct teeq_acall *acall,
+			   bool may_wait);
+void teeq_chan_cancel_async(struct teeq_ctx *ctx, struct teeq_acall *acall);
+bool teeq_chan_abandon(struct teeq_ctx *ctx, struct teeq_acall *acall);
 int teeq_chan_shm_alloc(struct teeq_ctx *ctx, struct teeq_shm *shm);
 void teeq_chan_shm_free(struct teeq_shm *shm);
 

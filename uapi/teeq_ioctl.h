@@ -39,6 +39,7 @@
  */
 #define TEEQ_IMPL_CAP_TEMP_MEMREF (1 << 0) /* TEEQ_IOCTL_PARAM_ATTR_TEMP */
 #define TEEQ_IMPL_CAP_REGISTER_FD (1 << 1) /* TEEQ_IOC_SHM_REGISTER_FD */
+#define TEEQ_IMPL_CAP_URING_CMD (1 << 2) /* uapi/teeq_uring.h */
 
 /* A memref param whose shm id is this is a NULL memref. */
 #define TEEQ_MEMREF_NULL ((__u64)(-1))

@@ -216,7 +216,19 @@ struct teeq_swdev_stats {
 				     CTX_CLOSE */
 	__u64 broken; /* channels whose rings broke */
 	__u64 supp_requests;
-	__u64 reserved[13];
+	/* io_uring commands (uapi/teeq_uring.h) */
+	__u64 uring_cmds; /* issued */
+	__u64 uring_in_flight; /* gauge: issued, not yet completed */
+	__u64 uring_cancels; /* TEEQ_URING_CMD_CANCEL commands */
+	/* ended -ECANCELED because their ring or submitter went away */
+	__u64 uring_orphaned;
+	/* calls that found no credit and waited for one (an io_uring
+	 * command in the driver's backlog, an ioctl asleep) */
+	__u64 credit_waits;
+	/* times submission entries were published to the secure side (one
+	 * per ioctl call; one per io_uring_enter batch of commands) */
+	__u64 sq_publishes;
+	__u64 reserved[7];
 };
 
 TEEQ_PIN_SIZE(struct teeq_swdev_stats, 32 * 8);

@@ -14,8 +14,9 @@ static void kt_version(int fd)
 	CHECK_EQ(v.impl_id, TEEQ_IMPL_ID_TEEQ);
 	CHECK_EQ(v.gen_caps, TEEQ_GEN_CAP_GP | TEEQ_GEN_CAP_REG_MEM |
 				     TEEQ_GEN_CAP_MEMREF_NULL);
-	CHECK_EQ(v.impl_caps,
-		 TEEQ_IMPL_CAP_TEMP_MEMREF | TEEQ_IMPL_CAP_REGISTER_FD);
+	CHECK_EQ(v.impl_caps, TEEQ_IMPL_CAP_TEMP_MEMREF |
+				      TEEQ_IMPL_CAP_REGISTER_FD |
+				      TEEQ_IMPL_CAP_URING_CMD);
 	/* an unknown request, and a known one of the wrong size */
 	CHECK(ioctl(fd, _IO(TEEQ_IOC_MAGIC, 0x1f)) < 0 && errno == EINVAL);
 	CHECK(ioctl(fd, _IOR(TEEQ_IOC_MAGIC, 0, uint64_t), &v) < 0 &&
