@@ -132,6 +132,7 @@ static int teeq_qp_init(struct teeq_chan *chan, struct teeq_qp *qp, u32 index)
 	init_waitqueue_head(&qp->credit_wq);
 	INIT_LIST_HEAD(&qp->zombies);
 	INIT_LIST_HEAD(&qp->backlog);
+	INIT_LIST_HEAD(&qp->cancels);
 	atomic_set(&qp->wakers, 0);
 	ret = channel_attach_qpair(chan->rings, &chan->layout, index, &qp->sq,
 				   RING_PRODUCER, &qp->cq, RING_CONSUMER);
@@ -145,6 +146,7 @@ static int teeq_qp_init(struct teeq_chan *chan, struct teeq_qp *qp, u32 index)
 	for (i = 0; i < qp->nr_reqs; i++) {
 		init_waitqueue_head(&qp->reqs[i].wq);
 		INIT_LIST_HEAD(&qp->reqs[i].link);
+		INIT_LIST_HEAD(&qp->reqs[i].cancel_link);
 		qp->free[i] = qp->nr_reqs - 1 - i;
 	}
 	qp->nr_free = qp->nr_reqs;
@@ -367,6 +369,17 @@ static void teeq_qp_cq_wake_update(struct teeq_qp *qp)
 		ring_cons_end_sleep(&qp->cq);
 }
 
+/*
+ * Whether a call may take a free slot: all but one are the calls' credits,
+ * the last is kept for CANCEL entries, so that a cancellation reaches the
+ * secure side even while every credit is held by a call that waits for it.
+ * sq_lock held.
+ */
+static bool teeq_qp_call_credit(const struct teeq_qp *qp)
+{
+	return qp->nr_free > 1;
+}
+
 /* Writes the entry into pending slot @i: everything but the stamp, and
  * the second line only when a parameter lives there. sq_lock held. */
 static void teeq_qp_write_sqe(struct teeq_qp *qp, u32 i,
@@ -405,7 +418,9 @@ static bool teeq_qp_post(struct teeq_qp *qp, struct teeq_req *req)
 	/* before the entry is published: its completion may follow at once */
 	WRITE_ONCE(req->state, TEEQ_REQ_IN_FLIGHT);
 	teeq_stat_inc(in_flight);
-	if (req->acall) {
+	if (req->acall || req->abandoned) {
+		/* nobody polls for it: the doorbell reaps it, and its slot
+		 * comes back at once for the calls waiting for one */
 		req->wakes = true;
 		atomic_inc(&qp->wakers);
 		qp->sq_wake_check = true;
@@ -490,32 +505,26 @@ static bool teeq_qp_post_acall(struct teeq_qp *qp, struct teeq_req *req,
  */
 static bool teeq_qp_free_slot(struct teeq_qp *qp, struct teeq_req *req)
 {
+	struct teeq_req *target;
 	struct teeq_acall *acall;
-	u32 i;
 
 	WRITE_ONCE(req->state, TEEQ_REQ_FREE);
-	if (req->cancel_wanted) {
-		req->cancel_wanted = false;
-		qp->cancels_wanted--;
-	}
+	/* its call is over: nothing to cancel any more */
+	list_del_init(&req->cancel_link);
 	if (READ_ONCE(qp->chan->state) == TEEQ_CHAN_DEAD)
 		goto free;
-	for (i = 0; qp->cancels_wanted && i < qp->nr_reqs; i++) {
-		struct teeq_req *target = &qp->reqs[i];
-
-		if (!target->cancel_wanted)
-			continue;
-		target->cancel_wanted = false;
-		qp->cancels_wanted--;
-		if (READ_ONCE(target->state) != TEEQ_REQ_IN_FLIGHT)
-			continue;
+	target = list_first_entry_or_null(&qp->cancels, struct teeq_req,
+					  cancel_link);
+	if (target) {
+		list_del_init(&target->cancel_link);
 		if (teeq_qp_post_cancel(qp, req, target))
 			return true;
 		goto stalled;
 	}
 	acall = list_first_entry_or_null(&qp->backlog, struct teeq_acall,
 					 link);
-	if (acall) {
+	/* a call never takes the last free slot: it is the cancels' */
+	if (acall && qp->nr_free) {
 		list_del_init(&acall->link);
 		if (teeq_qp_post_acall(qp, req, acall))
 			return true;
@@ -536,18 +545,17 @@ static void teeq_qp_cancel_req(struct teeq_qp *qp, struct teeq_req *target)
 {
 	struct teeq_req *req;
 
-	if (target->cancel_wanted || !target->call.cancellable ||
+	if (!list_empty(&target->cancel_link) || !target->call.cancellable ||
 	    READ_ONCE(target->state) != TEEQ_REQ_IN_FLIGHT)
 		return;
-	if (qp->nr_free) {
+	if (qp->nr_free && list_empty(&qp->cancels)) {
 		req = &qp->reqs[qp->free[--qp->nr_free]];
 		if (teeq_qp_post_cancel(qp, req, target))
 			return;
 		qp->free[qp->nr_free++] = req - qp->reqs;
 		return;
 	}
-	target->cancel_wanted = true;
-	qp->cancels_wanted++;
+	list_add_tail(&target->cancel_link, &qp->cancels);
 }
 
 /*
@@ -786,7 +794,7 @@ void teeq_chan_kill(struct teeq_chan *chan, u32 result)
 		spin_lock(&qp->sq_lock);
 		spin_lock(&qp->cq_lock);
 		for (i = 0; i < qp->nr_reqs; i++) {
-			qp->reqs[i].cancel_wanted = false;
+			list_del_init(&qp->reqs[i].cancel_link);
 			if (qp->reqs[i].state != TEEQ_REQ_IN_FLIGHT)
 				continue;
 			teeq_stat_inc(calls_dead);
@@ -795,7 +803,6 @@ void teeq_chan_kill(struct teeq_chan *chan, u32 result)
 		/* written, never published: the ring is dead */
 		qp->sq_pending = 0;
 		qp->sq_wake_check = false;
-		qp->cancels_wanted = 0;
 		list_splice_init(&qp->zombies, &ended);
 		list_splice_tail_init(&qp->backlog, &backlog);
 		spin_unlock(&qp->cq_lock);
@@ -813,7 +820,7 @@ void teeq_chan_kill(struct teeq_chan *chan, u32 result)
 	complete_all(&chan->opened);
 }
 
-/* A free slot, or -1; -2 once the channel is dead. */
+/* A free slot for a call, or -1; -2 once the channel is dead. */
 static int teeq_qp_take(struct teeq_qp *qp)
 {
 	int slot = -1;
@@ -821,7 +828,7 @@ static int teeq_qp_take(struct teeq_qp *qp)
 	spin_lock(&qp->sq_lock);
 	if (READ_ONCE(qp->chan->state) == TEEQ_CHAN_DEAD)
 		slot = -2;
-	else if (qp->nr_free)
+	else if (teeq_qp_call_credit(qp))
 		slot = qp->free[--qp->nr_free];
 	spin_unlock(&qp->sq_lock);
 	return slot;
@@ -978,7 +985,7 @@ int teeq_chan_submit_async(struct teeq_ctx *ctx, struct teeq_acall *acall,
 		teeq_call_end(call, READ_ONCE(chan->dead_result));
 		return 1;
 	}
-	if (list_empty(&qp->backlog) && qp->nr_free) {
+	if (list_empty(&qp->backlog) && teeq_qp_call_credit(qp)) {
 		req = &qp->reqs[qp->free[--qp->nr_free]];
 		if (!teeq_qp_post_acall(qp, req, acall)) {
 			qp->free[qp->nr_free++] = req - qp->reqs;

@@ -690,7 +690,8 @@ int teeq_sw_init(void)
 
 	if (ret)
 		return ret;
-	teeq_dev.qp_credits = teeq_sq_entries;
+	/* one slot of each queue pair is kept for cancellations */
+	teeq_dev.qp_credits = teeq_sq_entries - 1;
 	teeq_dev.qpairs = teeq_qpairs;
 	mutex_init(&teeq_sw.lock);
 	spin_lock_init(&teeq_sw.ev_lock);

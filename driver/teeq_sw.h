@@ -46,8 +46,9 @@ struct teeq_req {
 	u8 state; /* enum teeq_req_state; written under a qp lock */
 	bool abandoned;
 	bool wakes; /* counted in qp->wakers until it ends (cq_lock) */
-	bool cancel_wanted; /* a CANCEL for it waits for a slot (sq_lock) */
 	wait_queue_head_t wq;
+	/* in qp->cancels: a CANCEL for it waits for a slot (sq_lock) */
+	struct list_head cancel_link;
 	struct list_head link; /* ended: to bury or hand back */
 	/* the asynchronous call it carries; set under sq_lock, cleared
 	 * under sq_lock, or both locks when abandoned */
@@ -77,7 +78,10 @@ struct teeq_qp {
 	u32 sq_pending; /* entries written, not yet published */
 	bool sq_wake_check; /* one of them needs NEED_WAKEUP on the CQ */
 	struct list_head backlog; /* asynchronous calls waiting for a slot */
-	u32 cancels_wanted; /* requests with cancel_wanted */
+	/* calls whose CANCEL waits for a slot, oldest request first: the
+	 * secure world remembers a bounded number of cancellations for calls
+	 * it has not started, so the ones most likely running go first */
+	struct list_head cancels;
 	wait_queue_head_t credit_wq; /* submitters waiting for a slot */
 	struct eventfd_ctx *sq_db; /* the secure side's doorbell */
 

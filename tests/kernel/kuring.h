@@ -99,8 +99,12 @@ struct ku_cqe {
 	uint64_t big0; /* big_cqe[0], on a ring with IORING_SETUP_CQE32 */
 };
 
-/* Waits for one completion (at most @ms) and consumes it. */
-static inline struct ku_cqe ku_reap(struct io_uring *ring, int ms)
+/* Waits for one completion (at most @ms) and consumes it; the caller's
+ * line is named if none comes. */
+#define ku_reap(ring, ms) ku_reap_at(ring, ms, __LINE__)
+
+static inline struct ku_cqe ku_reap_at(struct io_uring *ring, int ms,
+				       int line)
 {
 	struct __kernel_timespec ts = { .tv_sec = ms / 1000,
 					.tv_nsec = (ms % 1000) * 1000000ll };
@@ -111,7 +115,17 @@ static inline struct ku_cqe ku_reap(struct io_uring *ring, int ms)
 	do
 		ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
 	while (ret == -EINTR);
-	CHECK_EQ(ret, 0);
+	if (ret) {
+		struct teeq_swdev_stats st;
+
+		kt_stats(&st);
+		fprintf(stderr,
+			"line %d: no completion in %d ms (%d): %llu calls and "
+			"%llu commands in flight\n",
+			line, ms, ret, (unsigned long long)st.in_flight,
+			(unsigned long long)st.uring_in_flight);
+		exit(T_FAIL);
+	}
 	copy.user_data = cqe->user_data;
 	copy.res = cqe->res;
 	copy.flags = cqe->flags;
