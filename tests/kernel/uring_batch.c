@@ -236,6 +236,41 @@ static void ku_refused(struct io_uring *ring, int fd, uint32_t session)
 	}
 }
 
+/* With 32-byte CQEs, the result and its origin come in the completion. */
+static void ku_cqe32(int fd, uint32_t session)
+{
+	struct teeq_ioctl_param p[3] = { kt_value(KT_VIN, 5, 6),
+					 kt_value(KT_VOUT, 0, 0),
+					 kt_value(KT_VINOUT, 7, 8) };
+	struct io_uring ring;
+	struct ku_arg a[2];
+	struct ku_cqe c;
+
+	ku_ring(&ring, 8, IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
+	ku_prep_invoke(ku_sqe(&ring), fd, &a[0], session, TEEQ_ECHO_CMD_VALUES,
+		       p, 3, 11);
+	ku_prep_invoke(ku_sqe(&ring), fd, &a[1], session, 99, NULL, 0, 12);
+	CHECK_EQ(io_uring_submit(&ring), 2);
+	c = ku_reap(&ring, 10000);
+	if (c.user_data == 11) {
+		CHECK_EQ(c.res, 0);
+		CHECK_EQ(c.big0, TEEQ_SUCCESS |
+					 (uint64_t)TEEQ_ORIGIN_TRUSTED_APP << 32);
+		c = ku_reap(&ring, 10000);
+	} else {
+		CHECK_EQ(ku_reap(&ring, 10000).big0,
+			 TEEQ_SUCCESS |
+				 (uint64_t)TEEQ_ORIGIN_TRUSTED_APP << 32);
+	}
+	CHECK_EQ(c.user_data, 12);
+	CHECK_EQ(c.res, 0);
+	CHECK_EQ(a[1].u.invoke.ret, TEEQ_ERROR_NOT_SUPPORTED);
+	CHECK_EQ(c.big0, a[1].u.invoke.ret |
+				 (uint64_t)a[1].u.invoke.ret_origin << 32);
+	CHECK_EQ(a[0].u.invoke.params[2].a, 12);
+	io_uring_queue_exit(&ring);
+}
+
 int main(void)
 {
 	struct io_uring ring;
@@ -251,6 +286,7 @@ int main(void)
 	ku_open3(&ring, fd, s);
 	ku_mixed_batch(&ring, fd, s);
 	ku_refused(&ring, fd, s[0]);
+	ku_cqe32(fd, s[1]);
 
 	/* closed by uring_cmd: the id is stale for both paths after */
 	ku_prep_close(ku_sqe(&ring), fd, s[1], 9);
