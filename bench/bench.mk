@@ -9,6 +9,9 @@
 #                       instr.json (bench-run makes them too)
 #   make bench-readme   the README's benchmark block from the last full
 #                       bench-run of the current code
+#   make bench-kernel   the kernel rows (bench/kernel.c) inside the QEMU
+#                       stage of the kernel tests, into
+#                       $(BENCH_KERNEL_DIR) (BENCH_QUICK=1: shorter)
 #
 # Uses the top Makefile's O, Q, CC, OPT, TEEQ_CFLAGS, TEEQ_LDFLAGS,
 # BASE_LIB, LIBTEEQ_A, SW_BIN and CRYPTO_LIBS. The C files compile with the
@@ -16,6 +19,7 @@
 
 BENCH_CXX ?= g++
 BENCH_REPORT_DIR ?= $(O)/report
+BENCH_KERNEL_DIR ?= $(O)/report-kernel
 
 BENCH_C_SRCS := bench/core.c bench/env.c bench/peer.c bench/uring.c \
 	bench/baseline.c bench/sync.c bench/async.c bench/paired.c \
@@ -26,13 +30,15 @@ BENCH_SHIM_OBJ := $(O)/bench/shim.o
 BENCH_BIN := $(O)/bench/teeq-bench
 BENCH_REPORT_BIN := $(O)/bench/teeq-bench-report
 BENCH_INSTR_BIN := $(O)/bench/teeq-bench-instr
+BENCH_KREPORT_BIN := $(O)/bench/teeq-bench-kreport
 BENCH_BUILDINFO := $(O)/bench/buildinfo.h
 
 BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow $(OPT) \
 	$(SANFLAGS) -I. -Iclient/include -MMD -MP $(CXXFLAGS)
 BENCH_LIBS = -lbenchmark -luring $(CRYPTO_LIBS) -lm
 
-.PHONY: bench-build bench-run bench-smoke bench-instr bench-readme _bench_force
+.PHONY: bench-build bench-run bench-smoke bench-instr bench-readme \
+	bench-kernel _bench_force
 
 bench-build: $(BENCH_BIN) $(BENCH_REPORT_BIN) $(SW_BIN)
 
@@ -53,6 +59,9 @@ $(BENCH_BUILDINFO): _bench_force
 
 _bench_force:
 
+# the kernel rows' vgem buffers: DRM's uapi headers (libdrm-dev)
+$(O)/bench/kernel.o: TEEQ_CFLAGS += $(shell pkg-config --cflags libdrm)
+
 $(O)/bench/main.o: $(BENCH_BUILDINFO)
 $(O)/bench/main.o: TEEQ_CFLAGS += -I$(O)/bench
 
@@ -69,6 +78,13 @@ $(BENCH_BIN): $(BENCH_C_OBJS) $(BENCH_SHIM_OBJ) $(LIBTEEQ_A) $(BASE_LIB)
 # Google Benchmark's JSON is read with json-c (libjson-c-dev).
 $(O)/bench/report.o: TEEQ_CFLAGS += $(shell pkg-config --cflags json-c)
 $(BENCH_REPORT_BIN): $(O)/bench/report.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) $(shell pkg-config --libs json-c) -lm -o $@
+
+# The kernel-mode report (make bench-kernel); Google Benchmark's JSON is
+# read with json-c (libjson-c-dev).
+$(O)/bench/kreport.o: TEEQ_CFLAGS += $(shell pkg-config --cflags json-c)
+$(BENCH_KREPORT_BIN): $(O)/bench/kreport.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) $(shell pkg-config --libs json-c) -lm -o $@
 
@@ -92,5 +108,13 @@ bench-instr: $(BENCH_INSTR_BIN) $(SW_BIN)
 bench-readme:
 	$(Q)$(BENCH_SCRIPT_ENV) scripts/bench-report.sh readme
 
+# teeq.ko, the guest's static teeq-sw and the suite, booted in QEMU
+bench-kernel:
+	$(Q)scripts/deps.sh kernel
+	$(Q)$(MAKE) --no-print-directory driver $(KSW_BIN) bench-build \
+		$(BENCH_KREPORT_BIN)
+	$(Q)BENCH_KREPORT_BIN=$(BENCH_KREPORT_BIN) \
+		scripts/bench-kernel.sh $(O) $(BENCH_KERNEL_DIR)
+
 -include $(BENCH_C_OBJS:.o=.d) $(BENCH_SHIM_OBJ:.o=.d) \
-	$(O)/bench/report.d $(O)/bench/instr.d
+	$(O)/bench/report.d $(O)/bench/instr.d $(O)/bench/kreport.d

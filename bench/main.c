@@ -157,8 +157,8 @@ static void bench_machine_context(const char *sw_path)
 	bench_gb_context("teeq_hw_counters", hw ? hw : "available");
 	bench_gb_context("teeq_kernel_mode",
 			 access("/dev/teeq0", F_OK) ?
-				 "not measured: /dev/teeq0 absent" :
-				 "not measured: libteeq has no kernel path");
+				 "not measured here: see make bench-kernel" :
+				 "the teeq/kernel rows, through /dev/teeq0");
 	bench_gb_context("teeq_sw", sw_path);
 	bench_gb_context("teeq_quick", bench_quick() ? "1" : "0");
 	bench_env_describe();

@@ -1,7 +1,8 @@
 #!/bin/busybox sh
-# /init of the kernel stage's initramfs (tests/kernel/run.sh packs it):
+# /init of the kernel stage's initramfs (tests/kernel/qemu.sh packs it):
 # load vgem and teeq.ko, run each kernel test, print results and logs on
-# the serial console, then the kernel log, and power off.
+# the serial console, then the kernel log, and power off. With a
+# /teeq/bench.sh (make bench-kernel), that runs instead of the tests.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -16,7 +17,8 @@ insmod /teeq/teeq.ko compat_nodes=1 || echo "KTEST-SETUP insmod teeq failed"
 export TEEQ_SW=/teeq/teeq-sw TEEQ_KO=/teeq/teeq.ko PATH=/bin
 uptime_ds() { cut -d' ' -f1 /proc/uptime | tr -d .; }
 echo "KTEST-BEGIN"
-for t in $(cat /teeq/tests.list); do
+[ -f /teeq/bench.sh ] && sh /teeq/bench.sh
+for t in $(cat /teeq/tests.list 2>/dev/null); do
 	t0=$(uptime_ds)
 	timeout -s KILL 300 /teeq/tests/$t >/tmp/log 2>&1
 	rc=$?

@@ -23,46 +23,18 @@ fail_all() {
 	exit 1
 }
 
-ko=$build/kernel/teeq.ko
-kver=$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)
-[ -n "$kver" ] || fail_all "no module at $ko"
-kernel=/boot/vmlinuz-$kver
-[ -r "$kernel" ] || fail_all "no $kernel (scripts/deps.sh kernel)"
-command -v qemu-system-x86_64 >/dev/null || fail_all "no QEMU (scripts/deps.sh kernel)"
-
-root=$build/kernel/initramfs
-rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,teeq/tests,lib/modules}
-cp "$(command -v busybox)" "$root/bin/busybox"
-for m in drm drm_shmem_helper vgem; do
-	path=$(modinfo -k "$kver" -n "$m" 2>/dev/null) || fail_all "no module $m for $kver"
-	case $path in
-	*.ko) cp "$path" "$root/lib/modules/$m.ko" ;;
-	*.ko.xz) xz -dc "$path" >"$root/lib/modules/$m.ko" ;;
-	*.ko.zst) zstd -qdc "$path" >"$root/lib/modules/$m.ko" ;;
-	*) fail_all "cannot unpack $path" ;;
-	esac
-done
-cp "$ko" "$build/kernel/teeq-sw" "$root/teeq/"
-: >"$root/teeq/tests.list"
+. tests/kernel/qemu.sh
+kq_fail() { fail_all "$@"; }
+kq_setup "$build"
+mkdir -p "$kq_root/teeq/tests"
+: >"$kq_root/teeq/tests.list"
 for t in "$@"; do
-	cp "$t" "$root/teeq/tests/"
-	basename "$t" >>"$root/teeq/tests.list"
+	cp "$t" "$kq_root/teeq/tests/"
+	basename "$t" >>"$kq_root/teeq/tests.list"
 done
-cp tests/kernel/guest-init.sh "$root/init"
-chmod +x "$root/init"
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$build/kernel/initramfs.cpio.gz"
-
-accel=tcg,thread=multi
-[ -w /dev/kvm ] && accel=kvm
+kq_pack "$build"
 console=$logdir/console.log
-timeout -k 10 "${TEEQ_KERNEL_TIMEOUT:-900}" qemu-system-x86_64 \
-	-nodefaults -display none -no-reboot -serial stdio \
-	-accel "$accel" -m 1536 -smp 2 \
-	-kernel "$kernel" -initrd "$build/kernel/initramfs.cpio.gz" \
-	-append "console=ttyS0 quiet loglevel=4 panic=-1" \
-	</dev/null >"$console" 2>&1
-tr -d '\r' <"$console" >"$console.txt"
+kq_boot "$build" "$console"
 grep -q '^KTEST-END' "$console.txt" ||
 	fail_all "the guest did not finish (see $console.txt)"
 
@@ -84,11 +56,10 @@ done <"$console.txt"
 
 # the kernel's own verdict on what the tests did to it
 sed -n '/^KDMESG-BEGIN/,/^KDMESG-END/p' "$console.txt" >"$logdir/dmesg.log"
-bad='WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|refcount_t|corruption|Bad rss-counter|Bad page|soft lockup|blocked for more than|kmem_cache_destroy|still has objects'
-if grep -Eq "$bad" "$logdir/dmesg.log"; then
+if kq_dmesg_bad "$console.txt" >/dev/null; then
 	fail=$((fail + 1))
 	echo "  FAIL  kernel/dmesg: the kernel complained"
-	grep -E -m 10 "$bad" "$logdir/dmesg.log" | sed 's/^/        | /'
+	kq_dmesg_bad "$console.txt" | head -n 10 | sed 's/^/        | /'
 else
 	pass=$((pass + 1))
 	printf '  PASS  %-40s\n' "kernel/dmesg (no warning, oops or BUG)"
