@@ -84,7 +84,7 @@ static int kernel_open(struct bench *b)
 
 	if (access(KERNEL_DEV, F_OK)) {
 		bench_not_measured(b, KERNEL_DEV " absent: not measured "
-				      "here, see make bench-kernel");
+						 "here, see make bench-kernel");
 		return -1;
 	}
 	if (kernel_stats(&st) || !st.attached) {
@@ -146,8 +146,9 @@ static int kernel_invoke(struct bench *b, int fd, struct kernel_arg *a)
 {
 	struct teeq_ioctl_buf_data buf = {
 		.buf_ptr = (uintptr_t)&a->u,
-		.buf_len = sizeof(a->u.invoke) +
-			   a->u.invoke.num_params * sizeof(a->u.invoke.params[0]),
+		.buf_len =
+			sizeof(a->u.invoke) +
+			a->u.invoke.num_params * sizeof(a->u.invoke.params[0]),
 	};
 
 	if (ioctl(fd, TEEQ_IOC_INVOKE, &buf) ||
@@ -167,8 +168,9 @@ static void bm_kernel_null_ioctl(struct bench *b)
 
 	if (fd < 0)
 		return;
-	BENCH_ROUND_TRIPS(b, if (ioctl(fd, _IO(TEEQ_IOC_MAGIC, 0x1f)) == 0)
-			     bench_fail(b, "an unknown ioctl succeeded"));
+	BENCH_ROUND_TRIPS(b,
+			  if (ioctl(fd, _IO(TEEQ_IOC_MAGIC, 0x1f)) == 0)
+				  bench_fail(b, "an unknown ioctl succeeded"));
 	bench_label(b, "an unknown request on " KERNEL_DEV ": EINVAL");
 	close(fd);
 }
@@ -288,10 +290,8 @@ static int kernel_uring_batch(struct bench *b, struct kernel_uring *u, int fd,
 	}
 	u->in_flight += batch;
 	/* the batch after this one needs room for itself */
-	ret = io_uring_submit_and_wait(&u->ring,
-				       room - batch < batch ?
-					       batch - (room - batch) :
-					       0);
+	ret = io_uring_submit_and_wait(
+		&u->ring, room - batch < batch ? batch - (room - batch) : 0);
 	u->enters++;
 	if (ret != (int)batch) {
 		bench_fail(b, "io_uring_submit: %d of %u", ret, batch);
@@ -350,8 +350,9 @@ static void bm_kernel_uring(struct bench *b)
 	bench_counter(b, "doorbells_from_sw",
 		      (double)(st1.cq_doorbells - st0.cq_doorbells),
 		      BENCH_COUNTER_PER_ITER);
-	bench_label(b, "INVOKE noop by uring_cmd, batch %u per "
-		       "io_uring_enter, up to %u in flight",
+	bench_label(b,
+		    "INVOKE noop by uring_cmd, batch %u per "
+		    "io_uring_enter, up to %u in flight",
 		    batch, u.depth);
 out:
 	kernel_uring_fini(&u);
@@ -370,9 +371,8 @@ static const uint8_t kernel_iv[16] = { 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5,
 static const uint8_t kernel_plain[16] = { 0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40,
 					  0x9f, 0x96, 0xe9, 0x3d, 0x7e, 0x11,
 					  0x73, 0x93, 0x17, 0x2a };
-static const uint8_t kernel_cipher[16] = { 0x87, 0x4d, 0x61, 0x91,
-					   0xb6, 0x20, 0xe3, 0x26,
-					   0x1b, 0xef, 0x68, 0x64,
+static const uint8_t kernel_cipher[16] = { 0x87, 0x4d, 0x61, 0x91, 0xb6, 0x20,
+					   0xe3, 0x26, 0x1b, 0xef, 0x68, 0x64,
 					   0x99, 0x0d, 0xb6, 0xce };
 
 /* The first vgem device, or -1. */
@@ -447,10 +447,13 @@ static void kernel_cipher_run(struct bench *b, enum kernel_mem mem)
 	s = kernel_session(b, fd, &cipher);
 	if (!s)
 		goto out;
-	p[0] = (struct teeq_ioctl_param){ .attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT,
-					  .a = TEEQ_CIPHER_MODE_CTR };
+	p[0] = (struct teeq_ioctl_param){
+		.attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT,
+		.a = TEEQ_CIPHER_MODE_CTR
+	};
 	p[1] = (struct teeq_ioctl_param){
-		.attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT | TEEQ_IOCTL_PARAM_ATTR_TEMP,
+		.attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT |
+			TEEQ_IOCTL_PARAM_ATTR_TEMP,
 		.a = (uintptr_t)kernel_key,
 		.b = sizeof(kernel_key),
 	};
@@ -486,14 +489,18 @@ static void kernel_cipher_run(struct bench *b, enum kernel_mem mem)
 	memcpy(src, kernel_plain, sizeof(kernel_plain));
 	memset(dst, 0, len);
 	if (mem == KERNEL_VGEM) {
-		p[0] = (struct teeq_ioctl_param){ .attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT,
-						  .a = 0,
-						  .b = sizeof(kernel_iv),
-						  .c = (uint64_t)reg.id };
-		p[1] = (struct teeq_ioctl_param){ .attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT,
-						  .a = 4096,
-						  .b = len,
-						  .c = (uint64_t)reg.id };
+		p[0] = (struct teeq_ioctl_param){
+			.attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT,
+			.a = 0,
+			.b = sizeof(kernel_iv),
+			.c = (uint64_t)reg.id
+		};
+		p[1] = (struct teeq_ioctl_param){
+			.attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT,
+			.a = 4096,
+			.b = len,
+			.c = (uint64_t)reg.id
+		};
 		p[2] = (struct teeq_ioctl_param){
 			.attr = TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT,
 			.a = 4096 + len,
@@ -567,8 +574,8 @@ size_t bench_kernel_defs(struct bench_def *d, size_t n)
 	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++)
 		d[n++] = BENCH_DEF_ARG("teeq/kernel/uring_cmd_noop_pipelined",
 				       bm_kernel_uring, "batch", batches[i]);
-	d[n++] = BENCH_DEF_ARG("teeq/kernel/cipher_vgem",
-			       bm_kernel_cipher_vgem, "bytes", KERNEL_MIB);
+	d[n++] = BENCH_DEF_ARG("teeq/kernel/cipher_vgem", bm_kernel_cipher_vgem,
+			       "bytes", KERNEL_MIB);
 	d[n++] = BENCH_DEF_ARG("teeq/kernel/cipher_tmpref",
 			       bm_kernel_cipher_tmpref, "bytes", KERNEL_MIB);
 	return n;

@@ -204,14 +204,11 @@ static int kr_rows(const struct kr_figures *f, struct kr_row *r)
 {
 	int n = 0;
 
-	r[n++] = (struct kr_row){ "sync ioctl INVOKE, round trip",
-				  f->ioctl_ns,
-				  "ns",
-				  "a failing ioctl (null syscall)",
-				  f->null_ns,
-				  "ns",
-				  f->ioctl_ns / f->null_ns,
-				  NAN };
+	r[n++] = (struct kr_row){
+		"sync ioctl INVOKE, round trip",  f->ioctl_ns, "ns",
+		"a failing ioctl (null syscall)", f->null_ns,  "ns",
+		f->ioctl_ns / f->null_ns,	  NAN
+	};
 	r[n++] = (struct kr_row){ "uring_cmd INVOKE, batch 32, pipelined",
 				  f->uring_b32,
 				  "ops/s",
@@ -260,9 +257,9 @@ static FILE *kr_open(const char *name)
 /* A figure, or null when it was not measured. */
 static void kr_json_val(struct json_object *s, const char *name, double v)
 {
-	json_object_object_add(s, name,
-			       isnan(v) || isinf(v) ? NULL :
-						      json_object_new_double(v));
+	json_object_object_add(
+		s, name,
+		isnan(v) || isinf(v) ? NULL : json_object_new_double(v));
 }
 
 static int kr_summary(const struct kr_figures *f)
@@ -273,14 +270,13 @@ static int kr_summary(const struct kr_figures *f)
 
 	if (!s)
 		return -1;
-	json_object_object_add(
-		s, "commit", json_object_new_string(kr_commit));
+	json_object_object_add(s, "commit", json_object_new_string(kr_commit));
 	json_object_object_add(s, "date",
 			       json_object_new_string(kr_context("date")));
 	json_object_object_add(s, "where", json_object_new_string(kr_guest));
-	json_object_object_add(
-		s, "quick",
-		json_object_new_boolean(!strcmp(kr_context("teeq_quick"), "1")));
+	json_object_object_add(s, "quick",
+			       json_object_new_boolean(
+				       !strcmp(kr_context("teeq_quick"), "1")));
 	kr_json_val(s, "kernel_null_ioctl_ns", f->null_ns);
 	kr_json_val(s, "kernel_ioctl_noop_rtt_ns", f->ioctl_ns);
 	kr_json_val(s, "kernel_uring_b1_ops_per_s", f->uring[0]);
@@ -295,8 +291,8 @@ static int kr_summary(const struct kr_figures *f)
 	kr_json_val(s, "kernel_copy_1mib_gbps", f->copy_gbps);
 	kr_json_val(s, "kernel_vgem_to_copy_ratio", f->vgem_to_copy);
 	snprintf(path, sizeof(path), "%s/summary.json", kr_out);
-	ret = json_object_to_file_ext(path, s, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED);
+	ret = json_object_to_file_ext(
+		path, s, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
 	json_object_put(s);
 	return ret;
 }
@@ -325,8 +321,9 @@ static int kr_chart_data(const struct kr_figures *f)
 	o = kr_open("data/kernel_cipher.dat");
 	if (!o)
 		return -1;
-	fprintf(o, "# path GB/s\n\"vgem dma-buf, in place\" %.6g\n"
-		   "\"temporary memref, copied\" %.6g\n",
+	fprintf(o,
+		"# path GB/s\n\"vgem dma-buf, in place\" %.6g\n"
+		"\"temporary memref, copied\" %.6g\n",
 		isnan(f->vgem_gbps) ? 0 : f->vgem_gbps,
 		isnan(f->copy_gbps) ? 0 : f->copy_gbps);
 	return fclose(o);
@@ -391,8 +388,8 @@ static void kr_md_all(FILE *o)
 	for (i = 0; i < n; i++) {
 		struct json_object *r = json_object_array_get_idx(list, i);
 
-		if (!kr_failed(r) || strcmp(kr_string(r, "run_type"),
-					    "iteration"))
+		if (!kr_failed(r) ||
+		    strcmp(kr_string(r, "run_type"), "iteration"))
 			continue;
 		fprintf(o, "- `%s`: %s\n", kr_string(r, "run_name"),
 			kr_string(r, "error_message"));
@@ -440,14 +437,15 @@ static int kr_report(const struct kr_figures *f, const struct kr_row *rows,
 	}
 	fprintf(o, "\n");
 	kr_md_batches(o);
-	fprintf(o, "## Zero-copy\n\n1 MiB of AES-128-CTR per call by the "
-		   "cipher TA: in place in a vgem buffer registered with "
-		   "SHM_REGISTER_FD, against temporary memrefs the driver "
-		   "copies into its heap and back: %s against %s (%s).\n\n"
-		   "![1 MiB AES-CTR](kernel_cipher.svg)\n\n",
-		   kr_fmt(t, sizeof(t), f->vgem_gbps, "GB/s"),
-		   kr_fmt(b, sizeof(b), f->copy_gbps, "GB/s"),
-		   kr_fmt(r, sizeof(r), f->vgem_to_copy, "x"));
+	fprintf(o,
+		"## Zero-copy\n\n1 MiB of AES-128-CTR per call by the "
+		"cipher TA: in place in a vgem buffer registered with "
+		"SHM_REGISTER_FD, against temporary memrefs the driver "
+		"copies into its heap and back: %s against %s (%s).\n\n"
+		"![1 MiB AES-CTR](kernel_cipher.svg)\n\n",
+		kr_fmt(t, sizeof(t), f->vgem_gbps, "GB/s"),
+		kr_fmt(b, sizeof(b), f->copy_gbps, "GB/s"),
+		kr_fmt(r, sizeof(r), f->vgem_to_copy, "x"));
 	fprintf(o, "## The guest\n\n%s: kernel %s, %s CPUs (%s); %s.\n\n",
 		kr_guest, kr_context("teeq_kernel"), kr_context("teeq_cpus"),
 		kr_context("teeq_cpu_model"), kr_context("teeq_placement"));

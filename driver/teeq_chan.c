@@ -521,8 +521,7 @@ static bool teeq_qp_free_slot(struct teeq_qp *qp, struct teeq_req *req)
 			return true;
 		goto stalled;
 	}
-	acall = list_first_entry_or_null(&qp->backlog, struct teeq_acall,
-					 link);
+	acall = list_first_entry_or_null(&qp->backlog, struct teeq_acall, link);
 	/* a call never takes the last free slot: it is the cancels' */
 	if (acall && qp->nr_free) {
 		list_del_init(&acall->link);
@@ -659,10 +658,9 @@ static void teeq_qp_complete(struct teeq_qp *qp, struct teeq_cqe *cqe)
  */
 static void teeq_qp_bury(struct teeq_qp *qp, struct list_head *ended)
 {
-	struct teeq_acall *acall, *next_acall;
-	struct teeq_req *req, *next;
+	struct teeq_acall *acall, *done = NULL, **last = &done;
+	struct teeq_req *req;
 	bool ring, live = true;
-	LIST_HEAD(done);
 
 	if (list_empty(ended))
 		return;
@@ -674,22 +672,26 @@ static void teeq_qp_bury(struct teeq_qp *qp, struct list_head *ended)
 		else
 			teeq_call_release(&req->call);
 	}
+	/* the lists are dropped whole, not entry by entry: an entry's link
+	 * is written again before it is read */
 	spin_lock(&qp->sq_lock);
-	list_for_each_entry_safe(req, next, ended, link) {
-		list_del_init(&req->link);
+	list_for_each_entry(req, ended, link) {
 		acall = req->acall;
 		if (acall) {
 			req->acall = NULL;
 			acall->where = TEEQ_ACALL_ENDED;
-			list_add_tail(&acall->link, &done);
+			acall->next_done = NULL;
+			*last = acall;
+			last = &acall->next_done;
 		}
 		live &= teeq_qp_free_slot(qp, req);
 	}
 	ring = teeq_qp_publish(qp);
 	spin_unlock(&qp->sq_lock);
 	teeq_qp_ring(qp, ring);
-	list_for_each_entry_safe(acall, next_acall, &done, link) {
-		list_del_init(&acall->link);
+	/* in order; done() hands the call back: not ours after that */
+	while ((acall = done)) {
+		done = acall->next_done;
 		acall->done(acall);
 	}
 	if (wq_has_sleeper(&qp->credit_wq))

@@ -134,13 +134,18 @@ static u32 teeq_session_wire_id(struct teeq_ctx *ctx, u32 id)
 /*
  * Copies the argument struct of an OPEN_SESSION or INVOKE (@fixed bytes,
  * num_params at @np_off) from @buf_ptr and its parameters; every size is
- * checked against the @buf_len the caller gave.
+ * checked against the @buf_len the caller gave. Inlined, and the
+ * parameters copied one by one, so that every copy has a size known at
+ * compile time: the hardened usercopy checks then cost nothing per call.
  */
-static int teeq_arg_read(u64 buf_ptr, u64 buf_len, void *arg, size_t fixed,
-			 size_t np_off, struct teeq_ioctl_param *params,
-			 u32 *num_params)
+static __always_inline int teeq_arg_read(u64 buf_ptr, u64 buf_len, void *arg,
+					 size_t fixed, size_t np_off,
+					 struct teeq_ioctl_param *params,
+					 u32 *num_params)
 {
+	const struct teeq_ioctl_param __user *uparams;
 	void __user *uarg = u64_to_user_ptr(buf_ptr);
+	u32 i;
 
 	if (buf_len > TEEQ_MAX_ARG_SIZE || buf_len < fixed)
 		return -EINVAL;
@@ -151,19 +156,27 @@ static int teeq_arg_read(u64 buf_ptr, u64 buf_len, void *arg, size_t fixed,
 	if (*num_params > TEEQ_NUM_PARAMS ||
 	    fixed + *num_params * sizeof(*params) != buf_len)
 		return -EINVAL;
-	if (copy_from_user(params, (char __user *)uarg + fixed,
-			   *num_params * sizeof(*params)))
-		return -EFAULT;
+	uparams = (const void __user *)((char __user *)uarg + fixed);
+	for (i = 0; i < *num_params; i++)
+		if (copy_from_user(&params[i], &uparams[i], sizeof(*params)))
+			return -EFAULT;
 	return 0;
 }
 
-static int teeq_arg_write(void __user *uarg, const void *arg, size_t fixed,
-			  const struct teeq_ioctl_param *params, u32 num_params)
+static __always_inline int teeq_arg_write(void __user *uarg, const void *arg,
+					  size_t fixed,
+					  const struct teeq_ioctl_param *params,
+					  u32 num_params)
 {
-	if (copy_to_user(uarg, arg, fixed) ||
-	    copy_to_user((char __user *)uarg + fixed, params,
-			 num_params * sizeof(*params)))
+	struct teeq_ioctl_param __user *uparams =
+		(void __user *)((char __user *)uarg + fixed);
+	u32 i;
+
+	if (copy_to_user(uarg, arg, fixed))
 		return -EFAULT;
+	for (i = 0; i < num_params; i++)
+		if (copy_to_user(&uparams[i], &params[i], sizeof(*params)))
+			return -EFAULT;
 	return 0;
 }
 
@@ -487,14 +500,15 @@ int teeq_op_prepare(struct teeq_ctx *ctx, struct teeq_op *op, u8 opcode,
 	} else {
 		ret = teeq_arg_read(buf_ptr, buf_len, &op->arg.invoke,
 				    sizeof(op->arg.invoke),
-				    offsetof(typeof(op->arg.invoke), num_params),
+				    offsetof(typeof(op->arg.invoke),
+					     num_params),
 				    op->params, &op->num_params);
 		if (!ret)
 			ret = teeq_op_prepare_invoke(ctx, op);
 	}
 	if (!ret)
-		ret = teeq_params_in(ctx, &op->call, op->params,
-				     op->num_params, may_wait);
+		ret = teeq_params_in(ctx, &op->call, op->params, op->num_params,
+				     may_wait);
 	if (ret == -TEEQ_ENOTARGET) {
 		/* no secure side to register a buffer with: the call ends
 		 * TARGET_DEAD, as upstream's communication errors end a
@@ -508,8 +522,7 @@ int teeq_op_prepare(struct teeq_ctx *ctx, struct teeq_op *op, u8 opcode,
 	return ret;
 }
 
-int teeq_op_prepare_close(struct teeq_ctx *ctx, struct teeq_op *op,
-			  u32 session)
+int teeq_op_prepare_close(struct teeq_ctx *ctx, struct teeq_op *op, u32 session)
 {
 	struct teeq_session *sess;
 

@@ -172,6 +172,8 @@ struct teeq_ctx {
 	/* io_uring commands in flight (teeq_uring.c) */
 	spinlock_t ucmd_lock;
 	struct list_head ucmds;
+	void *ucmd_cache; /* finished ones, for the next: a stack */
+	u32 ucmd_cached;
 	struct delayed_work orphan_work; /* ends those whose ring is gone */
 };
 
@@ -280,7 +282,8 @@ struct teeq_acall {
 	struct teeq_call *call;
 	void (*done)(struct teeq_acall *acall);
 	/* the backend's */
-	struct list_head link; /* in a queue pair's backlog, or done */
+	struct list_head link; /* in a queue pair's backlog */
+	struct teeq_acall *next_done; /* ended, to hand back */
 	void *qp;
 	u32 slot, gen; /* where it is at the secure side */
 	u8 where; /* the backend's TEEQ_ACALL_* */

@@ -35,6 +35,9 @@
 #include "teeq_private.h"
 
 #define TEEQ_URING_ORPHAN_MS 100
+/* Finished commands a context keeps for its next ones: no allocation per
+ * command while a steady load stays under this. */
+#define TEEQ_URING_CACHE 256
 
 /* One command in flight; its io_uring_cmd's pdu points here. */
 struct teeq_ucmd {
@@ -42,12 +45,15 @@ struct teeq_ucmd {
 	struct teeq_ctx *ctx;
 	struct io_uring_cmd *ioucmd;
 	struct list_head link; /* in ctx->ucmds, under ctx->ucmd_lock */
+	struct teeq_ucmd *next_free; /* in ctx->ucmd_cache */
 	u64 user_data;
 	bool orphaned; /* ended -ECANCELED (under ctx->ucmd_lock) */
 	struct teeq_op op;
 };
 
 static struct kmem_cache *teeq_ucmd_cache;
+
+static void teeq_ucmd_done(struct teeq_acall *acall);
 
 /* ---- what 6.1's io_uring tells a driver only through its request --------------- */
 
@@ -70,6 +76,78 @@ static bool teeq_ucmd_orphan(struct io_uring_cmd *ioucmd)
 	return percpu_ref_is_dying(&req->ctx->refs) ||
 	       (READ_ONCE(req->task->flags) & PF_EXITING) ||
 	       atomic_read(&req->task->io_uring->in_idle);
+}
+
+/* ---- a command's memory --------------------------------------------------------------- */
+
+static void teeq_uring_orphan_arm(struct teeq_ctx *ctx)
+{
+	schedule_delayed_work(&ctx->orphan_work,
+			      msecs_to_jiffies(TEEQ_URING_ORPHAN_MS));
+}
+
+static void teeq_ucmd_init(struct teeq_ucmd *uc, struct teeq_ctx *ctx,
+			   struct io_uring_cmd *ioucmd)
+{
+	uc->ctx = ctx;
+	uc->ioucmd = ioucmd;
+	uc->user_data = teeq_ucmd_user_data(ioucmd);
+	uc->orphaned = false;
+	uc->acall.call = &uc->op.call;
+	uc->acall.done = teeq_ucmd_done;
+	uc->acall.qp = NULL;
+	uc->acall.where = 0;
+	*(struct teeq_ucmd **)ioucmd->pdu = uc;
+	if (list_empty(&ctx->ucmds))
+		teeq_uring_orphan_arm(ctx);
+	list_add_tail(&uc->link, &ctx->ucmds);
+}
+
+/*
+ * A command for @ioucmd, listed in flight at once (nothing of it is out
+ * yet, so a CANCEL or the orphan work that finds it does nothing), from
+ * the context's cache when it has one. NULL without memory.
+ */
+static struct teeq_ucmd *teeq_ucmd_get(struct teeq_ctx *ctx,
+				       struct io_uring_cmd *ioucmd)
+{
+	struct teeq_ucmd *uc;
+
+	spin_lock(&ctx->ucmd_lock);
+	uc = ctx->ucmd_cache;
+	if (uc) {
+		ctx->ucmd_cache = uc->next_free;
+		ctx->ucmd_cached--;
+		teeq_ucmd_init(uc, ctx, ioucmd);
+	}
+	spin_unlock(&ctx->ucmd_lock);
+	if (uc)
+		return uc;
+	uc = kmem_cache_alloc(teeq_ucmd_cache, GFP_KERNEL_ACCOUNT);
+	if (!uc)
+		return NULL;
+	spin_lock(&ctx->ucmd_lock);
+	teeq_ucmd_init(uc, ctx, ioucmd);
+	spin_unlock(&ctx->ucmd_lock);
+	return uc;
+}
+
+/* Off the in-flight list, into the cache (or freed). */
+static void teeq_ucmd_put(struct teeq_ucmd *uc)
+{
+	struct teeq_ctx *ctx = uc->ctx;
+
+	spin_lock(&ctx->ucmd_lock);
+	list_del(&uc->link);
+	if (ctx->ucmd_cached < TEEQ_URING_CACHE) {
+		uc->next_free = ctx->ucmd_cache;
+		ctx->ucmd_cache = uc;
+		ctx->ucmd_cached++;
+		uc = NULL;
+	}
+	spin_unlock(&ctx->ucmd_lock);
+	if (uc)
+		kmem_cache_free(teeq_ucmd_cache, uc);
 }
 
 /* ---- the answer ---------------------------------------------------------------------- */
@@ -96,12 +174,9 @@ static void teeq_ucmd_answer(struct io_uring_cmd *ioucmd,
 		if (!res)
 			res2 = cqe->result | (u64)cqe->origin << 32;
 	}
-	spin_lock(&ctx->ucmd_lock);
-	list_del(&uc->link);
-	spin_unlock(&ctx->ucmd_lock);
+	teeq_ucmd_put(uc);
 	teeq_stat_dec(uring_in_flight);
 	io_uring_cmd_done(ioucmd, res, res2, issue_flags);
-	kmem_cache_free(teeq_ucmd_cache, uc);
 }
 
 /* The backend is done with the call, from any context. */
@@ -116,9 +191,8 @@ static void teeq_ucmd_done(struct teeq_acall *acall)
 
 static void teeq_uring_orphan_work(struct work_struct *work)
 {
-	struct teeq_ctx *ctx =
-		container_of(to_delayed_work(work), struct teeq_ctx,
-			     orphan_work);
+	struct teeq_ctx *ctx = container_of(to_delayed_work(work),
+					    struct teeq_ctx, orphan_work);
 	struct teeq_ucmd *uc;
 
 	spin_lock(&ctx->ucmd_lock);
@@ -131,8 +205,7 @@ static void teeq_uring_orphan_work(struct work_struct *work)
 		io_uring_cmd_complete_in_task(uc->ioucmd, teeq_ucmd_answer);
 	}
 	if (!list_empty(&ctx->ucmds))
-		schedule_delayed_work(&ctx->orphan_work,
-				      msecs_to_jiffies(TEEQ_URING_ORPHAN_MS));
+		teeq_uring_orphan_arm(ctx);
 	spin_unlock(&ctx->ucmd_lock);
 }
 
@@ -140,6 +213,8 @@ void teeq_uring_ctx_init(struct teeq_ctx *ctx)
 {
 	spin_lock_init(&ctx->ucmd_lock);
 	INIT_LIST_HEAD(&ctx->ucmds);
+	ctx->ucmd_cache = NULL;
+	ctx->ucmd_cached = 0;
 	INIT_DELAYED_WORK(&ctx->orphan_work, teeq_uring_orphan_work);
 }
 
@@ -147,8 +222,14 @@ void teeq_uring_ctx_init(struct teeq_ctx *ctx)
  * work stops for good. */
 void teeq_uring_ctx_release(struct teeq_ctx *ctx)
 {
+	struct teeq_ucmd *uc;
+
 	WARN_ON(!list_empty(&ctx->ucmds));
 	cancel_delayed_work_sync(&ctx->orphan_work);
+	while ((uc = ctx->ucmd_cache)) {
+		ctx->ucmd_cache = uc->next_free;
+		kmem_cache_free(teeq_ucmd_cache, uc);
+	}
 }
 
 /* ---- issue ------------------------------------------------------------------------------ */
@@ -174,38 +255,6 @@ static int teeq_uring_cancel(struct teeq_ctx *ctx,
 	return found ? found : -ENOENT;
 }
 
-/* Hands a prepared command to the backend: -EIOCBQUEUED, or its answer
- * when it ended at once, or -errno with nothing left behind. */
-static int teeq_uring_submit(struct teeq_ctx *ctx, struct teeq_ucmd *uc,
-			     bool may_wait)
-{
-	int ret;
-
-	/* listed first: once submitted, it may end at once */
-	spin_lock(&ctx->ucmd_lock);
-	if (list_empty(&ctx->ucmds))
-		schedule_delayed_work(&ctx->orphan_work,
-				      msecs_to_jiffies(TEEQ_URING_ORPHAN_MS));
-	list_add_tail(&uc->link, &ctx->ucmds);
-	spin_unlock(&ctx->ucmd_lock);
-
-	ret = teeq_dev.ops->submit(ctx, &uc->acall, may_wait);
-	if (!ret) {
-		teeq_stat_inc(uring_cmds);
-		teeq_stat_inc(uring_in_flight);
-		return -EIOCBQUEUED;
-	}
-	spin_lock(&ctx->ucmd_lock);
-	list_del(&uc->link);
-	spin_unlock(&ctx->ucmd_lock);
-	if (ret == 1) {
-		teeq_stat_inc(uring_cmds);
-		return teeq_op_finish(ctx, &uc->op, true);
-	}
-	teeq_op_abort(&uc->op);
-	return ret;
-}
-
 int teeq_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
 	struct teeq_ctx *ctx = ioucmd->file->private_data;
@@ -229,7 +278,7 @@ int teeq_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	default:
 		return -EINVAL;
 	}
-	uc = kmem_cache_alloc(teeq_ucmd_cache, GFP_KERNEL_ACCOUNT);
+	uc = teeq_ucmd_get(ctx, ioucmd);
 	if (!uc)
 		return -ENOMEM;
 	if (ioucmd->cmd_op == TEEQ_URING_CMD_CLOSE_SESSION) {
@@ -249,26 +298,23 @@ int teeq_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 		uc->op.call.cancellable = true;
 	}
 	if (ret)
-		goto out_free;
-	if (uc->op.ended) {
-		teeq_stat_inc(uring_cmds);
-		ret = teeq_op_finish(ctx, &uc->op, true);
-		goto out_free;
+		goto out_put;
+	teeq_stat_inc(uring_cmds);
+	ret = uc->op.ended ? 1 :
+			     teeq_dev.ops->submit(ctx, &uc->acall, may_wait);
+	if (!ret) {
+		teeq_stat_inc(uring_in_flight);
+		return -EIOCBQUEUED;
 	}
-	uc->ctx = ctx;
-	uc->ioucmd = ioucmd;
-	uc->user_data = teeq_ucmd_user_data(ioucmd);
-	uc->orphaned = false;
-	uc->acall.call = &uc->op.call;
-	uc->acall.done = teeq_ucmd_done;
-	uc->acall.qp = NULL;
-	uc->acall.where = 0;
-	*(struct teeq_ucmd **)ioucmd->pdu = uc;
-	ret = teeq_uring_submit(ctx, uc, may_wait);
-	if (ret == -EIOCBQUEUED)
-		return ret;
-out_free:
-	kmem_cache_free(teeq_ucmd_cache, uc);
+	if (ret == 1) {
+		/* ended before it reached the secure side: answered now */
+		ret = teeq_op_finish(ctx, &uc->op, true);
+	} else {
+		teeq_stat_dec(uring_cmds);
+		teeq_op_abort(&uc->op);
+	}
+out_put:
+	teeq_ucmd_put(uc);
 	return ret;
 }
 

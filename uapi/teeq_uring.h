@@ -108,12 +108,10 @@ TEEQ_PIN(struct teeq_uring_cmd, arg_len, 8);
 TEEQ_PIN(struct teeq_uring_cmd, flags, 12);
 
 #define TEEQ_URING_CMD_BASE 0x31
-#define TEEQ_URING_CMD_OPEN_SESSION                    \
-	_IOWR(TEEQ_IOC_MAGIC, TEEQ_URING_CMD_BASE + 0, \
-	      struct teeq_uring_cmd)
-#define TEEQ_URING_CMD_INVOKE                          \
-	_IOWR(TEEQ_IOC_MAGIC, TEEQ_URING_CMD_BASE + 1, \
-	      struct teeq_uring_cmd)
+#define TEEQ_URING_CMD_OPEN_SESSION \
+	_IOWR(TEEQ_IOC_MAGIC, TEEQ_URING_CMD_BASE + 0, struct teeq_uring_cmd)
+#define TEEQ_URING_CMD_INVOKE \
+	_IOWR(TEEQ_IOC_MAGIC, TEEQ_URING_CMD_BASE + 1, struct teeq_uring_cmd)
 #define TEEQ_URING_CMD_CLOSE_SESSION \
 	_IOW(TEEQ_IOC_MAGIC, TEEQ_URING_CMD_BASE + 2, struct teeq_uring_cmd)
 #define TEEQ_URING_CMD_CANCEL \
@@ -136,7 +134,7 @@ TEEQ_PIN_SIZE(struct teeq_ioctl_uring_info, 40);
 TEEQ_PIN(struct teeq_ioctl_uring_info, features, 8);
 TEEQ_PIN(struct teeq_ioctl_uring_info, qp_credits, 16);
 
-#define TEEQ_IOC_URING_INFO                      \
+#define TEEQ_IOC_URING_INFO                         \
 	_IOWR(TEEQ_IOC_MAGIC, TEEQ_IOC_BASE + 0x30, \
 	      struct teeq_ioctl_uring_info)
 

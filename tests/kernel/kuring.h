@@ -62,8 +62,8 @@ static inline void ku_prep_invoke(struct io_uring_sqe *sqe, int fd,
 	if (n)
 		memcpy(a->u.invoke.params, params, n * sizeof(*params));
 	a->len = sizeof(a->u.invoke) + n * sizeof(*params);
-	ku_prep_cmd(sqe, fd, TEEQ_URING_CMD_INVOKE, (uintptr_t)&a->u,
-		    a->len, user_data);
+	ku_prep_cmd(sqe, fd, TEEQ_URING_CMD_INVOKE, (uintptr_t)&a->u, a->len,
+		    user_data);
 }
 
 static inline void ku_prep_open(struct io_uring_sqe *sqe, int fd,
@@ -103,8 +103,7 @@ struct ku_cqe {
  * line is named if none comes. */
 #define ku_reap(ring, ms) ku_reap_at(ring, ms, __LINE__)
 
-static inline struct ku_cqe ku_reap_at(struct io_uring *ring, int ms,
-				       int line)
+static inline struct ku_cqe ku_reap_at(struct io_uring *ring, int ms, int line)
 {
 	struct __kernel_timespec ts = { .tv_sec = ms / 1000,
 					.tv_nsec = (ms % 1000) * 1000000ll };

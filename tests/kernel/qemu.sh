@@ -57,7 +57,7 @@ kq_boot() {
 		-nodefaults -display none -no-reboot -serial stdio \
 		-accel "$(kq_accel)" -m 1536 -smp 2 \
 		-kernel "$kq_kernel" -initrd "$build/kernel/initramfs.cpio.gz" \
-		-append "console=ttyS0 quiet loglevel=4 panic=-1" \
+		-append "console=ttyS0 quiet loglevel=4 panic=-1 tsc=reliable" \
 		</dev/null >"$console" 2>&1
 	tr -d '\r' <"$console" >"$console.txt"
 }

@@ -82,8 +82,8 @@ static void ku_prep(struct io_uring *ring, int fd, struct ku_cmd *c, int i,
 		/* the first ones wait longest: they complete last */
 		c->kind = KU_WAIT;
 		p[0] = kt_value(KT_VIN, 40 + 15 * (KU_WAITS - i), 0);
-		ku_prep_invoke(sqe, fd, &c->arg, s[0], TEEQ_NOOP_CMD_WAIT, p,
-			       1, i);
+		ku_prep_invoke(sqe, fd, &c->arg, s[0], TEEQ_NOOP_CMD_WAIT, p, 1,
+			       i);
 	} else if ((i -= KU_WAITS) < KU_VALUES) {
 		c->kind = KU_VALUE;
 		p[0] = kt_value(KT_VIN, i, 2 * i);
@@ -143,7 +143,7 @@ static void ku_check(struct ku_cmd *c, int i, const uint8_t *shm)
 	case KU_INVERT:
 		i -= KU_BATCH - KU_INVERTS;
 		for (j = 0; j < 256; j++)
-			CHECK_EQ(shm[256 * i + j], (uint8_t)~(uint8_t)(i + j));
+			CHECK_EQ(shm[256 * i + j], (uint8_t) ~(uint8_t)(i + j));
 		break;
 	}
 }
@@ -182,7 +182,8 @@ static void ku_mixed_batch(struct io_uring *ring, int fd, const uint32_t s[3])
 	CHECK_EQ(st1.uring_in_flight, 0);
 	printf("%d commands in one io_uring_enter: published %llu times, "
 	       "%llu doorbells to teeq-sw, %llu from it\n",
-	       KU_BATCH, (unsigned long long)(st1.sq_publishes - st0.sq_publishes),
+	       KU_BATCH,
+	       (unsigned long long)(st1.sq_publishes - st0.sq_publishes),
 	       (unsigned long long)(st1.sq_doorbells - st0.sq_doorbells),
 	       (unsigned long long)(st1.cq_doorbells - st0.cq_doorbells));
 	munmap(shm, 4096);
@@ -204,8 +205,8 @@ static void ku_refused(struct io_uring *ring, int fd, uint32_t session)
 	ku_prep_cmd(sqe, fd, TEEQ_URING_CMD_INVOKE, 0, 0, 3);
 	memcpy(sqe->cmd, &bad, sizeof(bad));
 	/* too short for the argument struct; unmapped */
-	ku_prep_cmd(ku_sqe(ring), fd, TEEQ_URING_CMD_INVOKE, (uintptr_t)&a.u,
-		    4, 4);
+	ku_prep_cmd(ku_sqe(ring), fd, TEEQ_URING_CMD_INVOKE, (uintptr_t)&a.u, 4,
+		    4);
 	ku_prep_cmd(ku_sqe(ring), fd, TEEQ_URING_CMD_INVOKE, 4096,
 		    sizeof(a.u.invoke), 5);
 	/* a session that is not ours, a cancel of nothing */
@@ -254,19 +255,20 @@ static void ku_cqe32(int fd, uint32_t session)
 	c = ku_reap(&ring, 10000);
 	if (c.user_data == 11) {
 		CHECK_EQ(c.res, 0);
-		CHECK_EQ(c.big0, TEEQ_SUCCESS |
-					 (uint64_t)TEEQ_ORIGIN_TRUSTED_APP << 32);
+		CHECK_EQ(c.big0,
+			 TEEQ_SUCCESS | (uint64_t)TEEQ_ORIGIN_TRUSTED_APP
+						<< 32);
 		c = ku_reap(&ring, 10000);
 	} else {
 		CHECK_EQ(ku_reap(&ring, 10000).big0,
-			 TEEQ_SUCCESS |
-				 (uint64_t)TEEQ_ORIGIN_TRUSTED_APP << 32);
+			 TEEQ_SUCCESS | (uint64_t)TEEQ_ORIGIN_TRUSTED_APP
+						<< 32);
 	}
 	CHECK_EQ(c.user_data, 12);
 	CHECK_EQ(c.res, 0);
 	CHECK_EQ(a[1].u.invoke.ret, TEEQ_ERROR_NOT_SUPPORTED);
-	CHECK_EQ(c.big0, a[1].u.invoke.ret |
-				 (uint64_t)a[1].u.invoke.ret_origin << 32);
+	CHECK_EQ(c.big0,
+		 a[1].u.invoke.ret | (uint64_t)a[1].u.invoke.ret_origin << 32);
 	CHECK_EQ(a[0].u.invoke.params[2].a, 12);
 	io_uring_queue_exit(&ring);
 }

@@ -24,8 +24,8 @@ static void ku_wait(struct io_uring *ring, int fd, uint32_t s, int i,
 {
 	struct teeq_ioctl_param p = kt_value(KT_VIN, 10000, 0);
 
-	ku_prep_invoke(ku_sqe(ring), fd, &ku_args[i], s, TEEQ_NOOP_CMD_WAIT,
-		       &p, 1, user_data);
+	ku_prep_invoke(ku_sqe(ring), fd, &ku_args[i], s, TEEQ_NOOP_CMD_WAIT, &p,
+		       1, user_data);
 	ku_args[i].u.invoke.cancel_id = cancel_id;
 }
 

@@ -35,7 +35,8 @@ static void ku_child(enum ku_how how, int ready_fd)
 		/* the first ones wait and hold the credits; the secure world
 		 * remembers 32 cancellations of calls it has not started, so
 		 * a ring closed by a living process cuts 16 waits short */
-		if (how != KU_EXIT_QUICK && i < (how == KU_CLOSE_RING ? 16 : 100))
+		if (how != KU_EXIT_QUICK &&
+		    i < (how == KU_CLOSE_RING ? 16 : 100))
 			ku_prep_invoke(ku_sqe(&ring), fd, &ku_args[i], s,
 				       TEEQ_NOOP_CMD_WAIT, &wait, 1, i);
 		else

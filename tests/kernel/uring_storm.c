@@ -32,9 +32,21 @@ static uint64_t ku_cmds, ku_errors;
 static uint64_t ku_number(uint64_t *rng)
 {
 	static const uint64_t edge[] = {
-		0,	       1,	   2,	       4,	  16,
-		1023,	       1024,	   1025,       4096,	  1u << 20,
-		INT32_MAX,     UINT32_MAX, 1ull << 32, UINT64_MAX, UINT64_MAX - 1,
+		0,
+		1,
+		2,
+		4,
+		16,
+		1023,
+		1024,
+		1025,
+		4096,
+		1u << 20,
+		INT32_MAX,
+		UINT32_MAX,
+		1ull << 32,
+		UINT64_MAX,
+		UINT64_MAX - 1,
 		TEEQ_MEMREF_NULL,
 	};
 
@@ -113,8 +125,8 @@ static void ku_plausible_cmd(uint64_t *rng, struct io_uring_sqe *sqe,
 			p[i] = kt_temp(KT_MOUT, buf, test_rand(rng) % 512);
 		}
 	}
-	ku_prep_invoke(sqe, ku_main_fd, arg, ku_sessions[k],
-		       test_rand(rng) % 4, p, n, user_data);
+	ku_prep_invoke(sqe, ku_main_fd, arg, ku_sessions[k], test_rand(rng) % 4,
+		       p, n, user_data);
 	if (test_rand(rng) % 8 == 0)
 		sqe->flags |= IOSQE_ASYNC;
 }
@@ -124,10 +136,14 @@ static void ku_random_cmd(uint64_t *rng, struct io_uring_sqe *sqe,
 			  struct ku_arg *arg, void *buf, uint64_t user_data)
 {
 	static const uint32_t ops[] = {
-		TEEQ_URING_CMD_OPEN_SESSION, TEEQ_URING_CMD_INVOKE,
-		TEEQ_URING_CMD_INVOKE,	     TEEQ_URING_CMD_INVOKE,
-		TEEQ_URING_CMD_CLOSE_SESSION, TEEQ_URING_CMD_CANCEL,
-		TEEQ_IOC_INVOKE,	     0,
+		TEEQ_URING_CMD_OPEN_SESSION,
+		TEEQ_URING_CMD_INVOKE,
+		TEEQ_URING_CMD_INVOKE,
+		TEEQ_URING_CMD_INVOKE,
+		TEEQ_URING_CMD_CLOSE_SESSION,
+		TEEQ_URING_CMD_CANCEL,
+		TEEQ_IOC_INVOKE,
+		0,
 	};
 	int fd = ku_fds[test_rand(rng) % KU_FDS];
 	uint32_t op = ops[test_rand(rng) % (sizeof(ops) / sizeof(ops[0]))];
@@ -212,10 +228,9 @@ static void *ku_storm_main(void *arg)
 {
 	/* a command io_uring itself refuses (a closed fd) must not stop
 	 * the ones behind it */
-	unsigned int flags = IORING_SETUP_SUBMIT_ALL |
-			     ((uintptr_t)arg ? IORING_SETUP_SQE128 |
-						       IORING_SETUP_CQE32 :
-					       0);
+	unsigned int flags =
+		IORING_SETUP_SUBMIT_ALL |
+		((uintptr_t)arg ? IORING_SETUP_SQE128 | IORING_SETUP_CQE32 : 0);
 	uint64_t rng = 0x9e3779b97f4a7c15ull * ((uintptr_t)arg + 1);
 	uint64_t rounds = test_scaled(40), r, ud = 1;
 	struct ku_arg *args = calloc(KU_BATCH, sizeof(*args));
@@ -227,10 +242,11 @@ static void *ku_storm_main(void *arg)
 	ku_ring(&ring, KU_BATCH, flags);
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < KU_BATCH; i++)
-			(test_rand(&rng) % 3 ? ku_random_cmd :
-					       ku_plausible_cmd)(
-				&rng, io_uring_get_sqe(&ring), &args[i], buf,
-				ud++);
+			(test_rand(&rng) % 3 ?
+				 ku_random_cmd :
+				 ku_plausible_cmd)(&rng,
+						   io_uring_get_sqe(&ring),
+						   &args[i], buf, ud++);
 		CHECK_EQ(io_uring_submit(&ring), KU_BATCH);
 		for (i = 0; i < KU_BATCH; i++) {
 			struct ku_cqe c = ku_reap(&ring, 20000);
