@@ -196,18 +196,30 @@ static void bm_kernel_ioctl_sync(struct bench *b)
 
 /* ---- io_uring commands, pipelined ------------------------------------------------ */
 
+/*
+ * The client as a latency-minded io_uring user sets it up: task work run
+ * when it enters the kernel rather than by an interrupt
+ * (IORING_SETUP_COOP_TASKRUN, with IORING_SETUP_TASKRUN_FLAG telling it
+ * when there is some), /dev/teeq0 as a registered file, and completions
+ * polled for a while before it sleeps in io_uring_enter, as libteeq's own
+ * waits spin before they sleep.
+ */
+#define KERNEL_URING_SPIN_NS 1000000
+
 struct kernel_uring {
 	struct io_uring ring;
 	struct kernel_arg *args; /* one per slot */
 	uint32_t *free, nr_free; /* free slots */
 	uint32_t depth, in_flight;
-	uint64_t enters;
+	uint64_t enters; /* io_uring_enter calls, counted as they are made */
 };
 
-static int kernel_uring_init(struct bench *b, struct kernel_uring *u,
+static int kernel_uring_init(struct bench *b, struct kernel_uring *u, int fd,
 			     uint32_t batch)
 {
-	struct io_uring_params p = { .flags = IORING_SETUP_CQSIZE };
+	struct io_uring_params p = { .flags = IORING_SETUP_CQSIZE |
+					      IORING_SETUP_COOP_TASKRUN |
+					      IORING_SETUP_TASKRUN_FLAG };
 	uint32_t i;
 	int ret;
 
@@ -216,9 +228,10 @@ static int kernel_uring_init(struct bench *b, struct kernel_uring *u,
 	u->depth = 2 * batch;
 	p.cq_entries = 2 * u->depth;
 	ret = io_uring_queue_init_params(u->depth, &u->ring, &p);
+	if (!ret)
+		ret = io_uring_register_files(&u->ring, &fd, 1);
 	if (ret) {
-		bench_not_measured(b, "io_uring_queue_init: %s",
-				   strerror(-ret));
+		bench_not_measured(b, "io_uring set-up: %s", strerror(-ret));
 		return -1;
 	}
 	u->args = calloc(u->depth, sizeof(*u->args));
@@ -240,8 +253,9 @@ static void kernel_uring_fini(struct kernel_uring *u)
 	free(u->free);
 }
 
-/* Takes every completion there is; each must have succeeded. */
-static int kernel_uring_reap(struct bench *b, struct kernel_uring *u)
+/* Takes the completions there are; each must have succeeded. */
+static int kernel_uring_take(struct bench *b, struct kernel_uring *u,
+			     uint32_t *taken)
 {
 	struct io_uring_cqe *cqe;
 	unsigned int head, seen = 0;
@@ -260,57 +274,77 @@ static int kernel_uring_reap(struct bench *b, struct kernel_uring *u)
 	}
 	io_uring_cq_advance(&u->ring, seen);
 	u->in_flight -= seen;
+	*taken = seen;
 	return 0;
 }
 
-/*
- * One batch out, with one io_uring_enter that also waits for room when
- * there is none (the completions of the batch before): the queue stays
- * full, as an io_uring user keeps it.
- */
-static int kernel_uring_batch(struct bench *b, struct kernel_uring *u, int fd,
+/* At least @want completions: polled, running task work when there is
+ * some, asleep in io_uring_enter after KERNEL_URING_SPIN_NS. */
+static int kernel_uring_reap(struct bench *b, struct kernel_uring *u,
+			     uint32_t want)
+{
+	uint64_t since = 0;
+	uint32_t n;
+
+	for (;;) {
+		if (kernel_uring_take(b, u, &n))
+			return -1;
+		want = n >= want ? 0 : want - n;
+		if (!want)
+			return 0;
+		if (IO_URING_READ_ONCE(*u->ring.sq.kflags) &
+		    IORING_SQ_TASKRUN) {
+			/* completions wait in task work: run it */
+			io_uring_get_events(&u->ring);
+			u->enters++;
+			since = 0;
+		} else if (!since) {
+			since = bench_clock_ns();
+		} else if (bench_clock_ns() - since > KERNEL_URING_SPIN_NS) {
+			if (io_uring_submit_and_wait(&u->ring, want) < 0) {
+				bench_fail(b, "io_uring_enter: %s",
+					   strerror(errno));
+				return -1;
+			}
+			u->enters++;
+			since = 0;
+		}
+	}
+}
+
+/* One batch out with one io_uring_enter, after taking room for it from
+ * the batch before: the queue stays full, as an io_uring user keeps it. */
+static int kernel_uring_batch(struct bench *b, struct kernel_uring *u,
 			      uint32_t session, uint32_t batch)
 {
-	uint32_t room = u->depth - u->in_flight, i, slot;
 	struct teeq_uring_cmd cmd = { 0 };
+	uint32_t i, slot;
 	int ret;
 
+	if (u->depth - u->in_flight < batch &&
+	    kernel_uring_reap(b, u, batch - (u->depth - u->in_flight)))
+		return -1;
 	for (i = 0; i < batch; i++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
 
 		slot = u->free[--u->nr_free];
 		kernel_prep_invoke(&u->args[slot], session, TEEQ_NOOP_CMD_NOOP,
 				   NULL, 0);
-		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, 0, NULL, 0, 0);
+		sqe->flags |= IOSQE_FIXED_FILE;
 		sqe->cmd_op = TEEQ_URING_CMD_INVOKE;
 		sqe->user_data = slot;
 		cmd.arg = (uintptr_t)&u->args[slot].u;
 		cmd.arg_len = sizeof(u->args[slot].u.invoke);
 		memcpy(sqe->cmd, &cmd, sizeof(cmd));
 	}
-	u->in_flight += batch;
-	/* the batch after this one needs room for itself */
-	ret = io_uring_submit_and_wait(
-		&u->ring, room - batch < batch ? batch - (room - batch) : 0);
+	ret = io_uring_submit(&u->ring);
 	u->enters++;
 	if (ret != (int)batch) {
 		bench_fail(b, "io_uring_submit: %d of %u", ret, batch);
 		return -1;
 	}
-	return kernel_uring_reap(b, u);
-}
-
-static int kernel_uring_drain(struct bench *b, struct kernel_uring *u)
-{
-	while (u->in_flight) {
-		if (io_uring_submit_and_wait(&u->ring, 1) < 0) {
-			bench_fail(b, "io_uring_submit_and_wait");
-			return -1;
-		}
-		u->enters++;
-		if (kernel_uring_reap(b, u))
-			return -1;
-	}
+	u->in_flight += batch;
 	return 0;
 }
 
@@ -324,16 +358,17 @@ static void bm_kernel_uring(struct bench *b)
 
 	if (fd < 0)
 		return;
+	memset(&u, 0, sizeof(u));
 	s = kernel_session(b, fd, &noop);
-	if (!s || kernel_uring_init(b, &u, batch))
+	if (!s || kernel_uring_init(b, &u, fd, batch))
 		goto out;
 	kernel_stats(&st0);
 	while (bench_run_batch(b, batch)) {
-		if (kernel_uring_batch(b, &u, fd, s, batch))
+		if (kernel_uring_batch(b, &u, s, batch))
 			break;
 		/* the run ends, timed, when what it submitted is done */
 		if (bench_iterations(b) >= bench_max_iterations(b) &&
-		    kernel_uring_drain(b, &u))
+		    kernel_uring_reap(b, &u, u.in_flight))
 			break;
 	}
 	kernel_stats(&st1);
