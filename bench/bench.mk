@@ -12,6 +12,9 @@
 #   make bench-kernel   the kernel rows (bench/kernel.c) inside the QEMU
 #                       stage of the kernel tests, into
 #                       $(BENCH_KERNEL_DIR) (BENCH_QUICK=1: shorter)
+#   make bench-kernel-instr
+#                       callgrind instructions per call of the client's
+#                       side of the uring_cmd path (bench/kinstr.c)
 #
 # Uses the top Makefile's O, Q, CC, OPT, TEEQ_CFLAGS, TEEQ_LDFLAGS,
 # BASE_LIB, LIBTEEQ_A, SW_BIN and CRYPTO_LIBS. The C files compile with the
@@ -31,6 +34,7 @@ BENCH_BIN := $(O)/bench/teeq-bench
 BENCH_REPORT_BIN := $(O)/bench/teeq-bench-report
 BENCH_INSTR_BIN := $(O)/bench/teeq-bench-instr
 BENCH_KREPORT_BIN := $(O)/bench/teeq-bench-kreport
+BENCH_KINSTR_BIN := $(O)/bench/teeq-bench-kinstr
 BENCH_BUILDINFO := $(O)/bench/buildinfo.h
 
 BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow $(OPT) \
@@ -38,7 +42,7 @@ BENCH_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow $(OPT) \
 BENCH_LIBS = -lbenchmark -luring $(CRYPTO_LIBS) -lm
 
 .PHONY: bench-build bench-run bench-smoke bench-instr bench-readme \
-	bench-kernel _bench_force
+	bench-kernel bench-kernel-instr _bench_force
 
 bench-build: $(BENCH_BIN) $(BENCH_REPORT_BIN) $(SW_BIN)
 
@@ -88,6 +92,10 @@ $(BENCH_KREPORT_BIN): $(O)/bench/kreport.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) $(shell pkg-config --libs json-c) -lm -o $@
 
+$(BENCH_KINSTR_BIN): $(O)/bench/kinstr.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) -luring -o $@
+
 $(BENCH_INSTR_BIN): $(O)/bench/instr.o $(LIBTEEQ_A) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $< $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) -o $@
@@ -116,5 +124,10 @@ bench-kernel:
 	$(Q)BENCH_KREPORT_BIN=$(BENCH_KREPORT_BIN) \
 		scripts/bench-kernel.sh $(O) $(BENCH_KERNEL_DIR)
 
+bench-kernel-instr: $(BENCH_KINSTR_BIN)
+	$(Q)scripts/bench-kernel.sh instr $(BENCH_KINSTR_BIN) \
+		$(BENCH_KERNEL_DIR)
+
 -include $(BENCH_C_OBJS:.o=.d) $(BENCH_SHIM_OBJ:.o=.d) \
-	$(O)/bench/report.d $(O)/bench/instr.d $(O)/bench/kreport.d
+	$(O)/bench/report.d $(O)/bench/instr.d $(O)/bench/kreport.d \
+	$(O)/bench/kinstr.d

@@ -8,16 +8,53 @@
 # console.txt, *.svg, dmesg.txt.
 #
 #   scripts/bench-kernel.sh BUILD_DIR OUT_DIR
+#   scripts/bench-kernel.sh instr KINSTR_BIN OUT_DIR
+#                      instead: callgrind instructions per call of the
+#                      client's side of the uring path (bench/kinstr.c),
+#                      batches of 1 and 32, into OUT_DIR/kinstr.md
 #
 # BUILD_DIR holds teeq.ko, the static teeq-sw (kernel/), teeq-bench and
 # teeq-bench-kreport (bench/); make bench-kernel builds them. BENCH_QUICK=1
 # runs the short version; BENCH_ARGS adds Google Benchmark flags.
 set -u
-build=$1 out=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here" || exit 1
 
 say() { printf '%s\n' "$*" >&2; }
+
+# Instructions per call in kinstr_round() and what it calls.
+kinstr() {
+	local bin=$1 out=$2 batch rounds=2000 f ir
+	command -v valgrind >/dev/null ||
+		{ say "bench-kernel: valgrind not found (scripts/deps.sh)"; exit 1; }
+	mkdir -p "$out"
+	{
+		echo "# uring_cmd, the client's side: instructions per call"
+		echo
+		echo "Counted by callgrind in kinstr_round() of bench/kinstr.c"
+		echo "(liburing preparation, the submit-and-wait enter, the reaping)"
+		echo "on $(uname -sr), commit $(git rev-parse --short=12 HEAD 2>/dev/null);"
+		echo "user space only: the kernel's part is not callgrind's to see."
+		echo
+		echo "| batch | instructions per call |"
+		echo "|---|---|"
+	} >"$out/kinstr.md"
+	for batch in 1 32; do
+		f=$out/kinstr.b$batch.callgrind
+		valgrind --tool=callgrind --toggle-collect='kinstr_round*' \
+			--callgrind-out-file="$f" "$bin" "$batch" "$rounds" \
+			>/dev/null 2>"$f.log" || { cat "$f.log" >&2; exit 1; }
+		ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$f")
+		[ -n "$ir" ] || ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$f")
+		echo "| $batch | $((ir / (rounds * batch))) |" >>"$out/kinstr.md"
+	done
+	cat "$out/kinstr.md"
+}
+if [ "${1:-}" = instr ]; then
+	kinstr "$2" "$3"
+	exit 0
+fi
+build=$1 out=$2
 kq_fail() {
 	say "bench-kernel: $*"
 	exit 1
