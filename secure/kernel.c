@@ -9,6 +9,15 @@
  * threads (worker.c) serve it unchanged: batches, NEED_WAKEUP both ways,
  * calls that may wait kept off the draining threads.
  *
+ * That is what makes this side batched too. A worker drains up to a batch
+ * of a queue pair's entries per round (the driver publishes the commands
+ * of one io_uring_enter together) and posts the round's completions with
+ * one commit; the driver keeps NEED_WAKEUP set while it has io_uring
+ * commands in flight, so that commit costs one doorbell, one write of the
+ * channel file, and the driver reaps every completion of the channel in
+ * that one system call: the ublk pattern, with the channel file as the
+ * batched call.
+ *
  * Buffers from outside a context's heap arrive as dma-buf fds on their
  * first use; each is mapped once and given a wire id by the core.
  */
