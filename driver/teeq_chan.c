@@ -965,7 +965,6 @@ int teeq_chan_submit_async(struct teeq_ctx *ctx, struct teeq_acall *acall,
 {
 	struct teeq_chan *chan = ctx->backend;
 	struct teeq_call *call = acall->call;
-	struct blk_plug_cb *plug;
 	struct teeq_req *req;
 	struct teeq_qp *qp;
 	bool ring = false;
@@ -979,8 +978,6 @@ int teeq_chan_submit_async(struct teeq_ctx *ctx, struct teeq_acall *acall,
 	if (ret)
 		return ret;
 	qp = teeq_chan_qp(chan);
-	plug = blk_check_plugged(teeq_qp_unplug, qp, sizeof(*plug));
-
 	spin_lock(&qp->sq_lock);
 	if (READ_ONCE(chan->state) == TEEQ_CHAN_DEAD) {
 		spin_unlock(&qp->sq_lock);
@@ -998,7 +995,11 @@ int teeq_chan_submit_async(struct teeq_ctx *ctx, struct teeq_acall *acall,
 			teeq_call_end(call, READ_ONCE(chan->dead_result));
 			return 1;
 		}
-		if (!plug)
+		/* in a plugged batch, it goes out when the batch ends; the
+		 * plug is only ever armed by a call in flight, whose request
+		 * keeps the context's file (see teeq_qp_unplug()) */
+		if (!blk_check_plugged(teeq_qp_unplug, qp,
+				       sizeof(struct blk_plug_cb)))
 			ring = teeq_qp_publish(qp);
 	} else {
 		acall->where = TEEQ_ACALL_BACKLOG;
