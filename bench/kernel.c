@@ -98,28 +98,17 @@ static int kernel_open(struct bench *b)
 	return fd;
 }
 
-/* The 16 bytes of the ABI from the TEEC_UUID form. */
-static void kernel_uuid(const TEEC_UUID *u, uint8_t out[16])
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		out[i] = (uint8_t)(u->timeLow >> (24 - 8 * i));
-	out[4] = (uint8_t)(u->timeMid >> 8);
-	out[5] = (uint8_t)u->timeMid;
-	out[6] = (uint8_t)(u->timeHiAndVersion >> 8);
-	out[7] = (uint8_t)u->timeHiAndVersion;
-	memcpy(out + 8, u->clockSeqAndNode, 8);
-}
-
 static uint32_t kernel_session(struct bench *b, int fd, const TEEC_UUID *ta)
 {
 	struct kernel_arg a;
 	struct teeq_ioctl_buf_data buf = { .buf_ptr = (uintptr_t)&a.u,
 					   .buf_len = sizeof(a.u.open) };
+	struct teeq_uuid w;
 
 	memset(&a, 0, sizeof(a));
-	kernel_uuid(ta, a.u.open.uuid);
+	teeq_uuid_pack(&w, ta->timeLow, ta->timeMid, ta->timeHiAndVersion,
+		       ta->clockSeqAndNode);
+	memcpy(a.u.open.uuid, w.b, sizeof(w.b));
 	if (ioctl(fd, TEEQ_IOC_OPEN_SESSION, &buf) ||
 	    a.u.open.ret != TEEQ_SUCCESS) {
 		bench_fail(b, "OPEN_SESSION: %s, result 0x%08x",
