@@ -13,8 +13,9 @@
 #                       stage of the kernel tests, into
 #                       $(BENCH_KERNEL_DIR) (BENCH_QUICK=1: shorter)
 #   make bench-kernel-instr
-#                       callgrind instructions per call of the client's
-#                       side of the uring_cmd path (bench/kinstr.c)
+#                       instructions per call: the client's side of the
+#                       uring_cmd path (callgrind), the guest kernel's
+#                       share of each kind of call (a TCG plugin)
 #
 # Uses the top Makefile's O, Q, CC, OPT, TEEQ_CFLAGS, TEEQ_LDFLAGS,
 # BASE_LIB, LIBTEEQ_A, SW_BIN and CRYPTO_LIBS. The C files compile with the
@@ -92,9 +93,18 @@ $(BENCH_KREPORT_BIN): $(O)/bench/kreport.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) $(shell pkg-config --libs json-c) -lm -o $@
 
+# static: it runs in the QEMU guest too
 $(BENCH_KINSTR_BIN): $(O)/bench/kinstr.o
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) -luring -o $@
+	$(Q)$(CC) -static $^ $(TEEQ_LDFLAGS) -luring -o $@
+
+# The TCG plugin that counts the guest kernel's instructions.
+BENCH_QEMU_INSN := $(O)/bench/qemu-insn.so
+$(BENCH_QEMU_INSN): bench/qemu_insn.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -shared -fPIC \
+		-fvisibility=hidden $< -o $@ -pthread
 
 $(BENCH_INSTR_BIN): $(O)/bench/instr.o $(LIBTEEQ_A) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -124,9 +134,11 @@ bench-kernel:
 	$(Q)BENCH_KREPORT_BIN=$(BENCH_KREPORT_BIN) \
 		scripts/bench-kernel.sh $(O) $(BENCH_KERNEL_DIR)
 
-bench-kernel-instr: $(BENCH_KINSTR_BIN)
-	$(Q)scripts/bench-kernel.sh instr $(BENCH_KINSTR_BIN) \
-		$(BENCH_KERNEL_DIR)
+bench-kernel-instr:
+	$(Q)scripts/deps.sh kernel
+	$(Q)$(MAKE) --no-print-directory driver $(KSW_BIN) \
+		$(BENCH_KINSTR_BIN) $(BENCH_QEMU_INSN)
+	$(Q)scripts/bench-kernel.sh instr $(O) $(BENCH_KERNEL_DIR)
 
 -include $(BENCH_C_OBJS:.o=.d) $(BENCH_SHIM_OBJ:.o=.d) \
 	$(O)/bench/report.d $(O)/bench/instr.d $(O)/bench/kreport.d \

@@ -8,10 +8,12 @@
 # console.txt, *.svg, dmesg.txt.
 #
 #   scripts/bench-kernel.sh BUILD_DIR OUT_DIR
-#   scripts/bench-kernel.sh instr KINSTR_BIN OUT_DIR
-#                      instead: callgrind instructions per call of the
-#                      client's side of the uring path (bench/kinstr.c),
-#                      batches of 1 and 32, into OUT_DIR/kinstr.md
+#   scripts/bench-kernel.sh instr BUILD_DIR OUT_DIR
+#                      instead: instructions per call, into
+#                      OUT_DIR/kinstr.md: the client's side of the uring
+#                      path in user space (callgrind), and the guest
+#                      kernel's share of each kind of call (a QEMU TCG
+#                      plugin, bench/qemu_insn.c)
 #
 # BUILD_DIR holds teeq.ko, the static teeq-sw (kernel/), teeq-bench and
 # teeq-bench-kreport (bench/); make bench-kernel builds them. BENCH_QUICK=1
@@ -21,20 +23,32 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here" || exit 1
 
 say() { printf '%s\n' "$*" >&2; }
+kq_fail() {
+	say "bench-kernel: $*"
+	exit 1
+}
+. tests/kernel/qemu.sh
 
-# Instructions per call in kinstr_round() and what it calls.
+# Instructions per call (make bench-kernel-instr), where timings under
+# emulation do not repeat: the client's side of a uring command in user
+# space (callgrind, here), and the kernel's share of each kind of call in
+# the guest (bench/qemu_insn.c, a TCG plugin), both writing to kinstr.md.
 kinstr() {
-	local bin=$1 out=$2 batch rounds=2000 f ir
+	local build=$1 out=$2 bin=$1/bench/teeq-bench-kinstr batch f ir
+	local rounds=2000 console counts accel
 	command -v valgrind >/dev/null ||
-		{ say "bench-kernel: valgrind not found (scripts/deps.sh)"; exit 1; }
+		kq_fail "valgrind not found (scripts/deps.sh)"
 	mkdir -p "$out"
 	{
-		echo "# uring_cmd, the client's side: instructions per call"
+		echo "# Instructions per call"
 		echo
-		echo "Counted by callgrind in kinstr_round() of bench/kinstr.c"
-		echo "(liburing preparation, the submit-and-wait enter, the reaping)"
-		echo "on $(uname -sr), commit $(git rev-parse --short=12 HEAD 2>/dev/null);"
-		echo "user space only: the kernel's part is not callgrind's to see."
+		echo "Commit $(git rev-parse --short=12 HEAD 2>/dev/null)."
+		echo
+		echo "## The client's side of a uring command (user space)"
+		echo
+		echo "callgrind in kinstr_round() of bench/kinstr.c: the liburing"
+		echo "preparation of the command and its argument, its share of the"
+		echo "io_uring_enter, the reaping of its completion; $(uname -sr)."
 		echo
 		echo "| batch | instructions per call |"
 		echo "|---|---|"
@@ -42,12 +56,68 @@ kinstr() {
 	for batch in 1 32; do
 		f=$out/kinstr.b$batch.callgrind
 		valgrind --tool=callgrind --toggle-collect='kinstr_round*' \
-			--callgrind-out-file="$f" "$bin" "$batch" "$rounds" \
-			>/dev/null 2>"$f.log" || { cat "$f.log" >&2; exit 1; }
+			--callgrind-out-file="$f" "$bin" uring "$batch" \
+			$((rounds * 32 / batch)) >/dev/null 2>"$f.log" ||
+			{ cat "$f.log" >&2; exit 1; }
 		ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$f")
-		[ -n "$ir" ] || ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$f")
-		echo "| $batch | $((ir / (rounds * batch))) |" >>"$out/kinstr.md"
+		echo "| $batch | $((ir / (rounds * 32))) |" >>"$out/kinstr.md"
 	done
+
+	# the guest: each kind of call, between markers the plugin snapshots
+	kq_setup "$build"
+	cp "$bin" "$kq_root/teeq/"
+	cat >"$kq_root/teeq/bench.sh" <<-'EOS'
+		grep ' [tT] ' /proc/kallsyms | sed 's/^/KSYM /'
+		/teeq/teeq-sw --kernel --workers 1 --cpus 1 --spin-us 1000000 \
+			>/tmp/sw.log 2>&1 &
+		for i in $(seq 50); do
+			grep -q attached /tmp/sw.log && break
+			sleep 0.2
+		done
+		for m in "nop 32 300" "null 1 3000" "ioctl 1 1000" \
+			"uring 32 300" "uring 1 2000"; do
+			echo "KINSN $m"
+			/teeq/teeq-bench-kinstr $m
+		done
+		killall teeq-sw
+		echo "KBENCH-DATA-END"
+	EOS
+	kq_pack "$build"
+	console=$out/kinsn-console.log
+	counts=$out/kinsn.counts
+	accel=$(kq_accel)
+	[ "$accel" != kvm ] ||
+		kq_fail "the guest runs under KVM: no TCG plugin to count with"
+	say "bench-kernel: counting the guest kernel's instructions (TCG)"
+	KQ_QEMU_ARGS="-plugin $build/bench/qemu-insn.so,arg=out=$counts" \
+		KQ_APPEND=nokaslr kq_boot "$build" "$console"
+	grep -q '^KBENCH-DATA-END' "$console.txt" && [ -s "$counts" ] ||
+		kq_fail "the guest did not finish (see $console.txt)"
+	{
+		echo
+		echo "## The kernel's share of each call (in the QEMU guest)"
+		echo
+		echo "bench/qemu_insn.c counts the guest kernel's instructions, both"
+		echo "vCPUs, between markers around each loop of bench/kinstr.c;"
+		echo "teeq-sw --kernel attached and polling; user space not counted."
+		echo
+		echo "| call | kernel instructions per call |"
+		echo "|---|---|"
+	} >>"$out/kinstr.md"
+	# intervals 0, 2, 4... (between the snapshots 2k and 2k+1) are the
+	# loops, in the order the guest ran them
+	k=0
+	grep '^KINSN ' "$console.txt" | while read -r _ mode batch rounds; do
+		total=$(sed -n "$((2 * k + 1))p" "$counts.totals")
+		case "$mode $batch" in
+		"nop 32") what="io_uring NOP, batch 32" ;;
+		"null 1") what="a failing ioctl (null syscall)" ;;
+		"ioctl 1") what="sync ioctl INVOKE of the noop TA" ;;
+		*) what="uring_cmd INVOKE of the noop TA, batch $batch, pipelined" ;;
+		esac
+		echo "| $what | $((total / (batch * rounds))) |"
+		k=$((k + 1))
+	done >>"$out/kinstr.md"
 	cat "$out/kinstr.md"
 }
 if [ "${1:-}" = instr ]; then
@@ -55,11 +125,6 @@ if [ "${1:-}" = instr ]; then
 	exit 0
 fi
 build=$1 out=$2
-kq_fail() {
-	say "bench-kernel: $*"
-	exit 1
-}
-. tests/kernel/qemu.sh
 
 kq_setup "$build"
 bench=$build/bench/teeq-bench

@@ -10,6 +10,8 @@
 #   kq_pack BUILD_DIR      packs $kq_root
 #   kq_boot BUILD_DIR LOG  boots it; the serial console goes to LOG, and
 #                          to LOG.txt without carriage returns
+#                          (KQ_QEMU_ARGS and KQ_APPEND add QEMU options and
+#                          kernel parameters)
 #   kq_dmesg_bad LOG       the lines of the guest's kernel log (between
 #                          KDMESG-BEGIN and KDMESG-END in LOG) that are a
 #                          warning, an oops or a BUG
@@ -53,11 +55,12 @@ kq_accel() {
 
 kq_boot() {
 	local build=$1 console=$2
+	# shellcheck disable=SC2086
 	timeout -k 10 "${TEEQ_KERNEL_TIMEOUT:-900}" qemu-system-x86_64 \
 		-nodefaults -display none -no-reboot -serial stdio \
-		-accel "$(kq_accel)" -m 1536 -smp 2 \
+		-accel "$(kq_accel)" -m 1536 -smp 2 ${KQ_QEMU_ARGS:-} \
 		-kernel "$kq_kernel" -initrd "$build/kernel/initramfs.cpio.gz" \
-		-append "console=ttyS0 quiet loglevel=4 panic=-1 tsc=reliable" \
+		-append "console=ttyS0 quiet loglevel=4 panic=-1 tsc=reliable ${KQ_APPEND:-}" \
 		</dev/null >"$console" 2>&1
 	tr -d '\r' <"$console" >"$console.txt"
 }
