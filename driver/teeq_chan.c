@@ -129,6 +129,7 @@ static int teeq_qp_init(struct teeq_chan *chan, struct teeq_qp *qp, u32 index)
 	qp->chan = chan;
 	spin_lock_init(&qp->sq_lock);
 	spin_lock_init(&qp->cq_lock);
+	spin_lock_init(&qp->wake_lock);
 	init_waitqueue_head(&qp->credit_wq);
 	INIT_LIST_HEAD(&qp->zombies);
 	INIT_LIST_HEAD(&qp->backlog);
@@ -352,9 +353,9 @@ struct file *teeq_chan_file(struct teeq_chan *chan)
 /* ---- publishing ------------------------------------------------------------------------- */
 
 /*
- * NEED_WAKEUP on the completion ring: set while a waiter sleeps or an
- * asynchronous call is in flight (nobody polls for those), clear
- * otherwise. cq_lock held.
+ * NEED_WAKEUP on the completion ring: set while a waiter sleeps or a call
+ * nobody polls for is in flight (an asynchronous one, an internal
+ * CANCEL), clear otherwise. wake_lock held.
  */
 static void teeq_qp_cq_wake_update(struct teeq_qp *qp)
 {
@@ -443,9 +444,9 @@ static bool teeq_qp_publish(struct teeq_qp *qp)
 		 * flag store before them, so a secure side that sees an entry
 		 * sees the flag when it posts the completion */
 		qp->sq_wake_check = false;
-		spin_lock(&qp->cq_lock);
+		spin_lock(&qp->wake_lock);
 		teeq_qp_cq_wake_update(qp);
-		spin_unlock(&qp->cq_lock);
+		spin_unlock(&qp->wake_lock);
 	}
 	ring = ring_prod_commit(&qp->sq, qp->sq_pending);
 	qp->sq_pending = 0;
@@ -609,8 +610,11 @@ static void teeq_req_end(struct teeq_qp *qp, struct teeq_req *req,
 	teeq_stat_dec(in_flight);
 	if (req->wakes) {
 		req->wakes = false;
-		if (atomic_dec_and_test(&qp->wakers))
+		if (atomic_dec_and_test(&qp->wakers)) {
+			spin_lock(&qp->wake_lock);
 			teeq_qp_cq_wake_update(qp);
+			spin_unlock(&qp->wake_lock);
+		}
 	}
 	if (req->acall || req->abandoned)
 		list_add_tail(&req->link, &qp->zombies);
@@ -735,10 +739,10 @@ static void teeq_qp_reap(struct teeq_qp *qp, bool wait_for_lock)
  */
 static void teeq_qp_sleep_begin(struct teeq_qp *qp)
 {
-	spin_lock(&qp->cq_lock);
+	spin_lock(&qp->wake_lock);
 	qp->sleepers++;
 	teeq_qp_cq_wake_update(qp);
-	spin_unlock(&qp->cq_lock);
+	spin_unlock(&qp->wake_lock);
 	/* full barrier: the flag store is visible before we look at the
 	 * stamps again; pairs with the barrier in ring_prod_commit() */
 	smp_mb();
@@ -747,10 +751,10 @@ static void teeq_qp_sleep_begin(struct teeq_qp *qp)
 
 static void teeq_qp_sleep_end(struct teeq_qp *qp)
 {
-	spin_lock(&qp->cq_lock);
+	spin_lock(&qp->wake_lock);
 	qp->sleepers--;
 	teeq_qp_cq_wake_update(qp);
-	spin_unlock(&qp->cq_lock);
+	spin_unlock(&qp->wake_lock);
 }
 
 /* 0 once @req is done, -EINTR if a fatal signal came first. */

@@ -59,8 +59,9 @@ struct teeq_req {
 /*
  * One queue pair. The submission side (credits, the SQ's tail, entries
  * written but not yet published, the backlog) is under sq_lock; the
- * completion side (the CQ's head, completing calls, NEED_WAKEUP on the CQ)
- * under cq_lock. When both are taken, sq_lock comes first.
+ * completion side (the CQ's head, completing calls) under cq_lock, and
+ * NEED_WAKEUP on the CQ under wake_lock. When several are taken, sq_lock
+ * comes first and wake_lock last.
  *
  * Entries are written as calls come and published in batches: at once for
  * a call someone waits for, at the end of the submitter's batch for io_uring
@@ -87,10 +88,13 @@ struct teeq_qp {
 
 	spinlock_t cq_lock;
 	struct ring cq; /* consumer */
-	u32 sleepers; /* waiters asleep */
-	atomic_t wakers; /* asynchronous calls in flight */
-	bool cq_wake; /* NEED_WAKEUP is set on the CQ */
 	struct list_head zombies; /* ended calls to bury or hand back */
+	atomic_t wakers; /* calls in flight nobody polls for */
+	/* NEED_WAKEUP on the CQ: a lock of its own, held for a few
+	 * instructions, so that publishing never waits for a reap */
+	spinlock_t wake_lock;
+	u32 sleepers; /* waiters asleep */
+	bool cq_wake; /* NEED_WAKEUP is set on the CQ */
 
 	struct teeq_req *reqs;
 	u32 nr_reqs;
