@@ -142,7 +142,11 @@ printf "BENCH_QUICK='%s'\nBENCH_ARGS='%s'\n" "${BENCH_QUICK:-0}" \
 	"${BENCH_ARGS:-}" >"$kq_root/teeq/bench.env"
 kq_pack "$build"
 
-rm -rf "$out"
+# what a run writes (make bench-kernel-instr's kinstr.* stay)
+rm -rf "$out/lat" "$out/data"
+rm -f "$out/results.json" "$out/report.md" "$out/summary.json" \
+	"$out"/*.svg "$out/console.txt" "$out"/guest-console.log* \
+	"$out/dmesg.txt" "$out"/teeq-sw*.log
 mkdir -p "$out"
 accel=$(kq_accel)
 case $accel in
