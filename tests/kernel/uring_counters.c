@@ -98,7 +98,10 @@ static void ku_pipelined(struct io_uring *ring, int fd, uint32_t s)
 	       KU_B, (unsigned long long)calls, (double)enters / calls,
 	       publishes, sq_db, cq_db);
 	CHECK(st1.calls - st0.calls >= calls);
-	CHECK(publishes <= 2.0 / KU_B);
+	/* with two batches in flight on a 64-slot ring, a batch that waits
+	 * for credit is published in parts as slots come back: what must
+	 * hold is many calls per publish and per doorbell, never one each */
+	CHECK(publishes <= 4.0 / KU_B);
 	CHECK(sq_db <= 2.0 / KU_B);
 	CHECK(cq_db <= 4.0 / KU_B);
 }
