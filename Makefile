@@ -89,7 +89,8 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/client/sync_no_busy tests/client/pair_choice \
 	tests/client/pair_lease \
 	tests/storage/concurrent tests/storage/suppl_hangs \
-	tests/storage/suppl_dies
+	tests/storage/suppl_dies \
+	tests/hostile/blocking_doorbell
 
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 

@@ -21,9 +21,11 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,8 +57,10 @@ void sw_host_client_broken(struct sw_hclient *hc, const char *reason)
 
 /* ---- messages ---------------------------------------------------------------- */
 
+/* Sends a message with @nr descriptors; never waits (a client that does
+ * not read its replies loses them, and then its connection). */
 static int sw_host_send(int sock, void *msg, size_t len, uint16_t type,
-			uint32_t seq)
+			uint32_t seq, const int *fds, int nr)
 {
 	struct teeq_host_hdr *hdr = msg;
 
@@ -65,46 +69,7 @@ static int sw_host_send(int sock, void *msg, size_t len, uint16_t type,
 	hdr->reserved = 0;
 	hdr->len = (uint32_t)len;
 	hdr->seq = seq;
-	return send(sock, msg, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EPIPE;
-}
-
-/* Receives one message and up to @max_fds descriptors. Returns its length,
- * 0 on hang-up, or -errno. Descriptors beyond @max_fds are closed. */
-static ssize_t sw_host_recv(int sock, void *buf, size_t len, int *fds,
-			    int max_fds, int *nr_fds)
-{
-	char cbuf[CMSG_SPACE(sizeof(int) * TEEQ_HOST_MAX_FDS)];
-	struct iovec iov = { buf, len };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	*nr_fds = 0;
-	n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	if (n < 0)
-		return -errno;
-	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-		int *in = (int *)CMSG_DATA(cm);
-		int i, count;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		count = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-		for (i = 0; i < count; i++) {
-			if (*nr_fds < max_fds)
-				fds[(*nr_fds)++] = in[i];
-			else
-				close(in[i]);
-		}
-	}
-	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-		return -EMSGSIZE;
-	return n;
+	return teeq_host_sendmsg(sock, msg, len, fds, nr) ? -EPIPE : 0;
 }
 
 static void sw_close_fds(int *fds, int n)
@@ -132,18 +97,119 @@ int sw_is_eventfd(int fd)
 	return found;
 }
 
+/* ---- descriptors clients send --------------------------------------------------- */
+
+/*
+ * A client can send us any descriptor, and closing the last reference to a
+ * file can wait: a file watched by an epoll instance takes that
+ * instance's lock on its way out, and a client holds that lock for as long
+ * as it likes from inside epoll_wait() (an events buffer on a page whose
+ * fault its own FUSE server or userfaultfd never serves). Memfds cannot be
+ * watched by epoll, so those we close; anything else we pass to the
+ * disposer, a process of ours that only receives descriptors and closes
+ * them, and which alone waits if one of them is such a trap. Our own
+ * reference goes once the message holds one.
+ */
+static __attribute__((noreturn)) void sw_disposer_main(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * TEEQ_HOST_RECV_FDS)];
+	char byte;
+
+	/* nothing of teeq-sw's but the socket (the lock fd above all: it
+	 * must go with teeq-sw, not with us) */
+	if (sock > 3)
+		close_range(3, (unsigned int)sock - 1, 0);
+	close_range((unsigned int)sock + 1, ~0u, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;) {
+		struct iovec iov = { &byte, 1 };
+		struct msghdr m = { .msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm;
+		ssize_t n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+
+		if (n <= 0 && !(n < 0 && errno == EINTR))
+			_exit(0); /* teeq-sw is gone */
+		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+			size_t i, count;
+			int fd;
+
+			if (cm->cmsg_level != SOL_SOCKET ||
+			    cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (i = 0; i < count; i++) {
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+				       sizeof(fd));
+				close(fd);
+			}
+		}
+	}
+}
+
+/* Forks the disposer; before any other thread exists. */
+static int sw_host_disposer_start(struct sw_host *h)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -errno;
+	}
+	if (pid == 0)
+		sw_disposer_main(sv[1]);
+	close(sv[1]);
+	h->disposer_fd = sv[0];
+	h->disposer_pid = pid;
+	return 0;
+}
+
+/* Gets rid of descriptors a client sent that we do not keep. */
+static void sw_host_dispose(struct sw_host *h, int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		/* F_GET_SEALS answers for memfds alone, and at once */
+		if (fcntl(fds[i], F_GET_SEALS) >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		char byte = 0;
+
+		if (fds[i] < 0)
+			continue;
+		/* the disposer fell so far behind that its queue is full
+		 * (it waits on a trap): the one case left to chance */
+		if (teeq_host_sendmsg(h->disposer_fd, &byte, 1, &fds[i], 1))
+			sw_log(h, 0,
+			       "disposer full: closing a client's "
+			       "descriptor here");
+		close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
 /* ---- clients ------------------------------------------------------------------ */
 
 static void sw_hclient_free(struct sw_hclient *hc)
 {
 	uint32_t i;
 
-	for (i = 0; i < hc->nr_qpairs; i++) {
-		if (hc->qp[i].sq_db >= 0)
-			close(hc->qp[i].sq_db);
-		if (hc->qp[i].cq_db >= 0)
-			close(hc->qp[i].cq_db);
-	}
+	for (i = 0; i < hc->nr_qpairs; i++)
+		if (hc->qp[i].db >= 0)
+			close(hc->qp[i].db);
 	/* calls left unrun when teeq-sw stopped (otherwise none) */
 	for (i = 0; i < SW_CHAINS; i++)
 		sw_jobs_free(hc->chains[i].head);
@@ -207,7 +273,7 @@ static int sw_host_reply_status(struct sw_hclient *hc, uint16_t type,
 {
 	struct teeq_host_status_reply r = { .status = status };
 
-	return sw_host_send(hc->sock, &r, sizeof(r), type, seq);
+	return sw_host_send(hc->sock, &r, sizeof(r), type, seq, NULL, 0);
 }
 
 /* The client's supplementary groups, from the socket (as SO_PEERCRED,
@@ -241,6 +307,7 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 				 int nr_fds)
 {
 	struct teeq_host_hello_reply r = { 0 };
+	int ends[TEEQ_MAX_QPAIRS];
 	struct channel_layout layout;
 	struct ta_identity who;
 	const char *why = NULL;
@@ -251,17 +318,13 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 
 	if ((m->abi_version >> 16) != TEEQ_ABI_MAJOR)
 		return "unsupported ABI major version";
-	if (m->nr_qpairs < 1 || m->nr_qpairs > TEEQ_MAX_QPAIRS ||
-	    nr_fds != 1 + 2 * (int)m->nr_qpairs)
+	if (m->nr_qpairs < 1 || m->nr_qpairs > TEEQ_MAX_QPAIRS || nr_fds != 1)
 		return "wrong number of queue pairs or descriptors";
 	if (m->features & ~SW_KNOWN_FEATURES)
 		return "unknown feature bits";
 	if (shm_memfd_check(fds[0], &size) || size != m->region_size)
 		return "region is not a memfd sealed against shrinking, or its "
 		       "size differs";
-	for (i = 1; i < (uint32_t)nr_fds; i++)
-		if (!sw_is_eventfd(fds[i]))
-			return "doorbell is not an eventfd";
 	if (size > (1ull << 40) || shm_map(fds[0], size, &region))
 		return "cannot map the region";
 	hc->memfd = fds[0];
@@ -288,12 +351,23 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 		struct sw_hqp *qp = &hc->qp[i];
 
 		qp->hc = hc;
-		qp->sq_db = fds[1 + i];
-		qp->cq_db = fds[1 + hc->nr_qpairs + i];
-		fds[1 + i] = fds[1 + hc->nr_qpairs + i] = -1;
 		if (channel_attach_qpair(region, &layout, i, &qp->sq,
 					 RING_CONSUMER, &qp->cq, RING_PRODUCER))
 			return "ring headers disagree with the region header";
+	}
+	/* the doorbells: socketpairs of our own making, so that the client
+	 * holds nothing of our ends (uapi/teeq_host.h) */
+	for (i = 0; i < hc->nr_qpairs; i++) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX,
+			       SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+			       sv)) {
+			sw_close_fds(ends, (int)i);
+			return "out of descriptors";
+		}
+		hc->qp[i].db = sv[0];
+		ends[i] = sv[1];
 	}
 
 	r.status = 0;
@@ -302,9 +376,12 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 	r.client_id = hc->core.id;
 	r.sw_pid = (uint32_t)getpid();
 	r.workers = h->opts.workers;
-	if (sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_HELLO_REPLY,
-			 m->hdr.seq))
-		return "hung up during the handshake";
+	ret = sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_HELLO_REPLY,
+			   m->hdr.seq, ends, (int)hc->nr_qpairs);
+	/* the client's ends are the client's alone from here */
+	sw_close_fds(ends, (int)hc->nr_qpairs);
+	if (ret)
+		return ""; /* hung up during the handshake */
 
 	/* spread the queue pairs over the workers */
 	for (i = 0; i < hc->nr_qpairs; i++) {
@@ -372,8 +449,8 @@ static const char *sw_host_reg_fd(struct sw_host *h, struct sw_hclient *hc,
 	}
 	r.status = status;
 	if (sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_REG_FD_REPLY,
-			 m->hdr.seq))
-		return "hung up";
+			 m->hdr.seq, NULL, 0))
+		return ""; /* hung up */
 	return NULL;
 }
 
@@ -432,18 +509,21 @@ static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
 		struct teeq_host_unreg unreg;
 		unsigned char raw[256];
 	} m;
-	int fds[TEEQ_HOST_MAX_FDS], nr_fds = 0;
+	int fds[TEEQ_HOST_RECV_FDS], nr_fds = 0;
 	const char *why = NULL;
 	ssize_t n;
 
-	n = sw_host_recv(hc->sock, &m, sizeof(m), fds, TEEQ_HOST_MAX_FDS,
-			 &nr_fds);
+	n = teeq_host_recvmsg(hc->sock, &m, sizeof(m), fds, &nr_fds);
 	if (n == -EAGAIN || n == -EINTR)
 		return NULL;
-	if (n <= 0) {
-		sw_close_fds(fds, nr_fds);
-		return n == 0 ? "" : "receive failed";
-	}
+	/* a client killed with our reply unread shows as a reset: a
+	 * hang-up like any other, not misbehaviour */
+	if (n == 0 || n == -ECONNRESET || n == -EPIPE)
+		why = "";
+	else if (n < 0)
+		why = n == -EMSGSIZE ? "message cut short" : "receive failed";
+	if (why)
+		goto out;
 	if ((size_t)n < sizeof(m.hdr) || m.hdr.magic != TEEQ_HOST_MAGIC ||
 	    m.hdr.len != (uint32_t)n || m.hdr.reserved) {
 		why = "garbage on the socket";
@@ -492,14 +572,14 @@ static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
 		}
 		sw_host_stats(h, &r.stats);
 		sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_STATS_REPLY,
-			     m.hdr.seq);
+			     m.hdr.seq, NULL, 0);
 		break;
 	}
 	default:
 		why = "unknown message type";
 	}
 out:
-	sw_close_fds(fds, nr_fds);
+	sw_host_dispose(h, fds, nr_fds);
 	return why;
 }
 
@@ -522,7 +602,7 @@ static void sw_host_accept(struct sw_host *h)
 	hc->sock = sock;
 	hc->memfd = -1;
 	for (int i = 0; i < TEEQ_MAX_QPAIRS; i++)
-		hc->qp[i].sq_db = hc->qp[i].cq_db = -1;
+		hc->qp[i].db = -1;
 	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &hc->cred, &len)) {
 		sw_hclient_free(hc);
 		return;
@@ -549,7 +629,7 @@ static void sw_host_sweep(struct sw_host *h)
 
 		next = hc->next;
 		if (why && !hc->detaching)
-			sw_host_drop_client(h, hc, why);
+			sw_host_drop_client(h, hc, *why ? why : NULL);
 		if (hc->detaching &&
 		    !__atomic_load_n(&hc->detach_pending, __ATOMIC_ACQUIRE) &&
 		    !__atomic_load_n(&hc->jobs, __ATOMIC_ACQUIRE))
@@ -634,6 +714,8 @@ static int sw_host_setup(struct sw_host *h)
 	int ret;
 
 	ret = sw_host_listen(h);
+	if (!ret)
+		ret = sw_host_disposer_start(h);
 	if (ret)
 		return ret;
 	sigemptyset(&mask);
@@ -682,6 +764,19 @@ static void sw_host_teardown(struct sw_host *h)
 	close(h->epfd);
 	close(h->wake_fd);
 	close(h->signal_fd);
+	if (h->disposer_fd >= 0) {
+		struct timespec step = { 0, 1000000 };
+		int i;
+
+		/* end of file: it exits at once, unless it waits on a trap;
+		 * then whoever inherits it reaps it, later */
+		close(h->disposer_fd);
+		for (i = 0; i < 100; i++) {
+			if (waitpid(h->disposer_pid, NULL, WNOHANG))
+				break;
+			nanosleep(&step, NULL);
+		}
+	}
 	if (h->lock_fd >= 0)
 		close(h->lock_fd);
 }
@@ -697,7 +792,7 @@ int sw_host_run(struct sw_host *h)
 	uint64_t idle_since = sw_host_now_s();
 	int n, i, ret;
 
-	h->listen_fd = h->lock_fd = -1;
+	h->listen_fd = h->lock_fd = h->disposer_fd = -1;
 	ret = sw_host_setup(h);
 	if (ret) {
 		sw_host_teardown(h);

@@ -92,8 +92,9 @@ struct sw_hqp {
 	struct sw_hclient *hc;
 	struct ring sq; /* consumer */
 	struct ring cq; /* producer */
-	int sq_db; /* eventfd the client writes */
-	int cq_db; /* eventfd we write */
+	/* our end of the pair's doorbell socketpair (uapi/teeq_host.h): the
+	 * client rings us on it, we ring the client on it */
+	int db;
 	struct sw_worker *worker;
 };
 
@@ -139,6 +140,8 @@ struct sw_host {
 	uint32_t next_worker; /* round-robin start for the next client */
 	struct sw_worker *workers;
 	struct sw_calls calls;
+	int disposer_fd; /* to the process that closes clients' descriptors */
+	pid_t disposer_pid;
 	struct teeq_sw_stats totals; /* counters kept by the control thread */
 	uint64_t ext_buffers, ext_bytes; /* atomic */
 	int stop; /* atomic */
@@ -163,7 +166,8 @@ void sw_worker_post_jobs(struct sw_worker *w);
 
 /* host.c */
 int sw_host_run(struct sw_host *h);
-/* A worker found a client breaking the protocol. */
+/* A worker found a client breaking the protocol (@reason), or hung up
+ * (@reason ""): the control thread drops it. */
 void sw_host_client_broken(struct sw_hclient *hc, const char *reason);
 void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

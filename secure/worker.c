@@ -21,6 +21,7 @@
 #include "ring/wait.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,10 +75,11 @@ void sw_worker_detach(struct sw_worker *w, struct sw_hclient *hc)
 
 static void sw_worker_do_add(struct sw_worker *w, struct sw_hqp *qp)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = qp };
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP,
+				  .data.ptr = qp };
 
 	if (w->nr_qps == SW_WORKER_MAX_QPS ||
-	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, qp->sq_db, &ev)) {
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, qp->db, &ev)) {
 		sw_host_client_broken(qp->hc, "worker cannot take more rings");
 		return;
 	}
@@ -94,7 +96,7 @@ static void sw_worker_do_detach(struct sw_worker *w, struct sw_hclient *hc)
 			i++;
 			continue;
 		}
-		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->qps[i]->sq_db, NULL);
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->qps[i]->db, NULL);
 		w->qps[i] = w->qps[--w->nr_qps];
 	}
 	/* release: we are done with the client before the control thread
@@ -163,7 +165,7 @@ static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 			 __atomic_load_n(&w->calls, __ATOMIC_RELAXED) + n,
 			 __ATOMIC_RELAXED);
 	if (ring_prod_commit(&qp->cq, n)) {
-		ring_doorbell(&qp->cq, qp->cq_db);
+		ring_doorbell_socket(qp->db);
 		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
 	}
 }
@@ -426,19 +428,41 @@ static void sw_worker_end_sleep(struct sw_worker *w)
 		ring_cons_end_sleep(&w->qps[i]->sq);
 }
 
-static void sw_worker_sleep(struct sw_worker *w)
+/* Takes the rings of the doorbells that woke us; a doorbell whose client
+ * end closed (or that says so) is the client hanging up. */
+static void sw_worker_doorbells(struct sw_worker *w)
 {
 	struct epoll_event ev[16];
-	uint64_t count;
 	int n, i;
 
-	n = epoll_wait(w->epfd, ev, 16, SW_WORKER_SLEEP_MS);
+	n = epoll_wait(w->epfd, ev, 16, 0);
 	for (i = 0; i < n; i++) {
+		struct sw_hqp *qp = ev[i].data.ptr;
+
 		if (ev[i].data.ptr == w) /* the command eventfd */
 			continue;
-		(void)!read(((struct sw_hqp *)ev[i].data.ptr)->sq_db, &count,
-			    sizeof(count));
+		if ((ev[i].events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) ||
+		    ring_doorbell_drain(qp->db)) {
+			/* level-triggered, a hang-up would wake us for ever */
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, qp->db, NULL);
+			sw_host_client_broken(qp->hc, "");
+		}
 	}
+}
+
+/*
+ * Sleeps until a doorbell, a command or SW_WORKER_SLEEP_MS. In poll() on
+ * the epoll instance rather than in epoll_wait(): a socket wakes whoever
+ * waits on it directly with the scheduler's "sync" hint, which would put
+ * us on the CPU of a client that goes on polling for its completion; the
+ * epoll instance passes the wake-up on to poll() without it.
+ */
+static void sw_worker_sleep(struct sw_worker *w)
+{
+	struct pollfd pfd = { .fd = w->epfd, .events = POLLIN };
+
+	if (poll(&pfd, 1, SW_WORKER_SLEEP_MS) > 0)
+		sw_worker_doorbells(w);
 	__atomic_add_fetch(&w->sleeps, 1, __ATOMIC_RELAXED);
 }
 

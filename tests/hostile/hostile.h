@@ -14,8 +14,15 @@
 #include "uapi/teeq_tas.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <linux/userfaultfd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <tee_client_api.h>
 #include <teeq.h>
 
@@ -33,8 +40,14 @@ struct raw_client {
 	struct channel_layout layout;
 	uint32_t nr_qp;
 	struct ring sq[TEEQ_MAX_QPAIRS], cq[TEEQ_MAX_QPAIRS];
+	int db[TEEQ_MAX_QPAIRS]; /* our doorbell ends, from the reply */
+	int nr_db;
 	struct teeq_host_hello_reply reply;
 };
+
+/* More than any message may carry: a hostile client sends what it likes
+ * (the kernel's own limit is 253). */
+#define RAW_MAX_FDS 64
 
 static inline int raw_dial(const char *path)
 {
@@ -53,7 +66,7 @@ static inline int raw_dial(const char *path)
 static inline ssize_t raw_send(int sock, void *msg, size_t len, uint16_t type,
 			       const int *fds, int nr)
 {
-	char cbuf[CMSG_SPACE(sizeof(int) * TEEQ_HOST_MAX_FDS)];
+	char cbuf[CMSG_SPACE(sizeof(int) * RAW_MAX_FDS)];
 	struct teeq_host_hdr *hdr = msg;
 	struct iovec iov = { msg, len };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -63,6 +76,7 @@ static inline ssize_t raw_send(int sock, void *msg, size_t len, uint16_t type,
 	hdr->reserved = 0;
 	hdr->len = (uint32_t)len;
 	hdr->seq = 1;
+	CHECK(nr <= RAW_MAX_FDS);
 	if (nr) {
 		struct cmsghdr *cm;
 
@@ -87,6 +101,8 @@ static inline void raw_region(struct raw_client *rc, uint32_t nr_qp,
 				    .heap_size = 65536,
 				    .features = TEEQ_FEAT_ALL };
 
+	memset(rc, 0, sizeof(*rc));
+	rc->sock = -1;
 	rc->nr_qp = nr_qp;
 	rc->memfd = memfd_create("teeq-raw", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	CHECK(rc->memfd >= 0);
@@ -99,14 +115,33 @@ static inline void raw_region(struct raw_client *rc, uint32_t nr_qp,
 	CHECK(!fcntl(rc->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW));
 }
 
+struct raw_closing {
+	int fds[RAW_MAX_FDS];
+	int nr;
+};
+
+static inline void *raw_close_main(void *arg)
+{
+	struct raw_closing *c = arg;
+
+	while (c->nr > 0)
+		close(c->fds[--c->nr]);
+	free(c);
+	return NULL;
+}
+
 /*
- * Connects to @path and sends a HELLO for the region with @doorbells
- * (@nr descriptors) after the memfd. Returns the reply's status, or
- * -EPIPE if teeq-sw hung up without one. On success the rings are
- * attached: the client produces into sq[] and consumes cq[].
+ * Connects to @path and sends a HELLO for the region, with @extra (@nr
+ * descriptors) after the memfd: a well-behaved HELLO has none. The extra
+ * descriptors are given away: closed as soon as they are in flight, so
+ * that teeq-sw holds the last references (by a thread of their own, since
+ * a last close can wait, if teeq-sw is quicker). Returns the
+ * reply's status, or -EPIPE if teeq-sw hung up without one. On success
+ * the doorbells are in db[] and the rings attached: the client produces
+ * into sq[] and consumes cq[].
  */
 static inline int raw_hello(struct raw_client *rc, const char *path,
-			    const int *doorbells, int nr)
+			    const int *extra, int nr)
 {
 	struct teeq_host_hello h = {
 		.abi_version = TEEQ_ABI_VERSION,
@@ -114,24 +149,47 @@ static inline int raw_hello(struct raw_client *rc, const char *path,
 		.features = rc->layout.features,
 		.region_size = rc->layout.region_size,
 	};
-	int fds[TEEQ_HOST_MAX_FDS];
+	int fds[TEEQ_HOST_RECV_FDS];
+	struct pollfd pfd;
 	uint32_t i;
 	ssize_t n;
 
-	CHECK(nr + 1 <= TEEQ_HOST_MAX_FDS);
+	CHECK(nr + 1 <= RAW_MAX_FDS);
 	fds[0] = rc->memfd;
-	memcpy(fds + 1, doorbells, sizeof(int) * (size_t)nr);
+	if (nr)
+		memcpy(fds + 1, extra, sizeof(int) * (size_t)nr);
 	rc->sock = raw_dial(path);
 	CHECK_EQ(raw_send(rc->sock, &h, sizeof(h), TEEQ_HOST_HELLO, fds,
 			  nr + 1),
 		 sizeof(h));
-	n = recv(rc->sock, &rc->reply, sizeof(rc->reply), 0);
+	if (nr) {
+		struct raw_closing *c = malloc(sizeof(*c));
+		pthread_t t;
+
+		CHECK(c);
+		memcpy(c->fds, extra, sizeof(int) * (size_t)nr);
+		c->nr = nr;
+		CHECK_EQ(pthread_create(&t, NULL, raw_close_main, c), 0);
+		pthread_detach(t);
+	}
+	pfd = (struct pollfd){ .fd = rc->sock, .events = POLLIN };
+	CHECK_EQ(poll(&pfd, 1, 5000), 1);
+	n = teeq_host_recvmsg(rc->sock, &rc->reply, sizeof(rc->reply), fds,
+			      &rc->nr_db);
+	CHECK(rc->nr_db <= TEEQ_MAX_QPAIRS);
+	memcpy(rc->db, fds, sizeof(int) * (size_t)rc->nr_db);
 	if (n <= 0)
 		return -EPIPE;
-	CHECK_EQ(n, sizeof(rc->reply));
 	CHECK_EQ(rc->reply.hdr.type, TEEQ_HOST_HELLO_REPLY);
-	if (rc->reply.status)
+	/* a refusal is a plain status reply */
+	if (n == sizeof(struct teeq_host_status_reply)) {
+		CHECK_EQ(rc->nr_db, 0);
+		CHECK(rc->reply.status < 0);
 		return rc->reply.status;
+	}
+	CHECK_EQ(n, sizeof(rc->reply));
+	CHECK_EQ(rc->reply.status, 0);
+	CHECK_EQ(rc->nr_db, rc->nr_qp);
 	for (i = 0; i < rc->nr_qp; i++)
 		CHECK(!channel_attach_qpair(rc->region, &rc->layout, i,
 					    &rc->sq[i], RING_PRODUCER,
@@ -157,11 +215,75 @@ static inline int raw_nop(struct raw_client *rc, uint32_t qp,
 
 static inline void raw_close(struct raw_client *rc)
 {
+	while (rc->nr_db > 0)
+		close(rc->db[--rc->nr_db]);
 	if (rc->sock >= 0)
 		close(rc->sock);
 	munmap(rc->region, rc->layout.region_size);
 	close(rc->memfd);
 	rc->sock = rc->memfd = -1;
+}
+
+/* ---- a descriptor whose last close waits ----------------------------------------- */
+
+struct raw_trap {
+	int epfd;
+	struct epoll_event *page; /* faults, never served */
+};
+
+static inline void *raw_trap_main(void *arg)
+{
+	struct raw_trap *t = arg;
+
+	/* copying the event out faults: epoll_wait() sits there with the
+	 * epoll instance's lock held, until this process dies */
+	(void)epoll_wait(t->epfd, t->page, 1, -1);
+	return NULL;
+}
+
+/*
+ * An eventfd watched by an epoll instance whose lock a thread of ours holds
+ * for good (inside epoll_wait(), copying an event to a page whose fault a
+ * userfaultfd never serves): whoever drops the file's last reference waits
+ * for that lock. Returns the eventfd, or -errno if userfaultfd cannot
+ * catch the kernel's faults here (it needs privilege).
+ */
+static inline int raw_trap_fd(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct epoll_event ev = { .events = EPOLLIN };
+	long page = sysconf(_SC_PAGESIZE);
+	static struct raw_trap t;
+	uint64_t one = 1;
+	pthread_t thread;
+	int uffd, efd, err;
+
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		err = -errno;
+		if (uffd >= 0)
+			close(uffd);
+		return err;
+	}
+	t.page = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(t.page != MAP_FAILED);
+	reg.range.start = (uintptr_t)t.page;
+	reg.range.len = (uint64_t)page;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		err = -errno;
+		close(uffd);
+		return err;
+	}
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	t.epfd = epoll_create1(EPOLL_CLOEXEC);
+	CHECK(efd >= 0 && t.epfd >= 0);
+	CHECK(!epoll_ctl(t.epfd, EPOLL_CTL_ADD, efd, &ev));
+	CHECK_EQ(write(efd, &one, sizeof(one)), sizeof(one));
+	CHECK_EQ(pthread_create(&thread, NULL, raw_trap_main, &t), 0);
+	usleep(50000); /* into the fault */
+	return efd; /* uffd stays open: closing it would end the fault */
 }
 
 /* ---- hostile children --------------------------------------------------------- */
@@ -222,6 +344,43 @@ static inline int hostile_reap(pid_t pid, int sig)
 	return status;
 }
 
+/* A failed test must not leave teeq-sw or an attacker behind, even when it
+ * fails by running out of time. */
+static inline void hostile_alarm(int sig)
+{
+	static const char msg[] = "hostile: out of time\n";
+
+	(void)sig;
+	(void)!write(2, msg, sizeof(msg) - 1);
+	hostile_cleanup();
+	sw_fixture_cleanup();
+	_exit(T_FAIL);
+}
+
+/* Also makes us the reaper of what our children leave behind (teeq-sw's
+ * own helper process), so that nothing lingers as a zombie. */
+static inline void hostile_watchdog(unsigned int seconds)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	signal(SIGALRM, hostile_alarm);
+	alarm(seconds);
+}
+
+/* Reaps orphans handed to us, waiting up to @ms for them to end. */
+static inline void hostile_reap_orphans(uint64_t ms)
+{
+	uint64_t t0 = t_now_ms();
+
+	while (t_now_ms() - t0 < ms) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+		if (pid < 0) /* no child left */
+			return;
+		if (pid == 0)
+			usleep(2000);
+	}
+}
+
 /* ---- the well-behaved client ---------------------------------------------------- */
 
 struct good_client {
@@ -279,8 +438,8 @@ static inline void good_start(struct good_client *g)
 static inline uint64_t good_watch(struct good_client *g, uint64_t ms,
 				  const char *what)
 {
-	uint64_t t0 = t_now_ms(), calls0 = __atomic_load_n(&g->calls,
-							   __ATOMIC_ACQUIRE);
+	uint64_t t0 = t_now_ms(),
+		 calls0 = __atomic_load_n(&g->calls, __ATOMIC_ACQUIRE);
 	uint64_t calls;
 
 	do {
@@ -328,8 +487,9 @@ static inline void hostile_sw_term(struct sw_fixture *f, uint64_t ms)
 	       t_now_ms() - t0 < ms)
 		usleep(5000);
 	if (got != f->pid)
-		fprintf(stderr, "teeq-sw did not stop within %llu ms of "
-				"SIGTERM\n",
+		fprintf(stderr,
+			"teeq-sw did not stop within %llu ms of "
+			"SIGTERM\n",
 			(unsigned long long)ms);
 	CHECK_EQ(got, f->pid);
 	f->pid = 0;
