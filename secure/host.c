@@ -22,6 +22,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -30,6 +31,11 @@
 #include <unistd.h>
 
 #define SW_KNOWN_FEATURES TEEQ_FEAT_ALL
+
+static uint64_t sw_host_now_ms(void)
+{
+	return ring_now_ns() / 1000000;
+}
 
 void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
 {
@@ -226,6 +232,7 @@ static void sw_hclient_free(struct sw_hclient *hc)
 static void sw_host_finish_client(struct sw_host *h, struct sw_hclient *hc)
 {
 	struct sw_hclient **pp;
+	uint32_t i;
 
 	for (pp = &h->clients; *pp; pp = &(*pp)->next) {
 		if (*pp == hc) {
@@ -238,6 +245,9 @@ static void sw_host_finish_client(struct sw_host *h, struct sw_hclient *hc)
 			&hc->core.stats.sessions_total, __ATOMIC_RELAXED);
 		sw_client_fini(&hc->core);
 	}
+	if (hc->attached)
+		for (i = 0; i < hc->nr_qpairs; i++)
+			h->worker_qps[hc->qp[i].worker - h->workers]--;
 	sw_log(h, 1, "client %u gone", hc->core.id);
 	sw_hclient_free(hc);
 }
@@ -302,9 +312,37 @@ static int sw_host_peer_groups(struct sw_hclient *hc)
 	return ret;
 }
 
+/* Queue pairs the workers can still take (each takes SW_WORKER_MAX_QPS). */
+static uint32_t sw_host_room(struct sw_host *h)
+{
+	uint32_t i, room = 0;
+
+	for (i = 0; i < h->opts.workers; i++)
+		room += SW_WORKER_MAX_QPS - h->worker_qps[i];
+	return room;
+}
+
+/* The worker with the fewest queue pairs, from the round-robin start on. */
+static uint32_t sw_host_pick_worker(struct sw_host *h)
+{
+	uint32_t i, w, best = h->next_worker;
+
+	for (i = 0; i < h->opts.workers; i++) {
+		w = (h->next_worker + i) % h->opts.workers;
+		if (h->worker_qps[w] < h->worker_qps[best])
+			best = w;
+	}
+	h->next_worker = (best + 1) % h->opts.workers;
+	return best;
+}
+
+/*
+ * The handshake. Returns NULL, or why the client is refused (*@status is
+ * then the reply's: -EBUSY when teeq-sw is full, else -EPROTO).
+ */
 static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 				 const struct teeq_host_hello *m, int *fds,
-				 int nr_fds)
+				 int nr_fds, int *status)
 {
 	struct teeq_host_hello_reply r = { 0 };
 	int ends[TEEQ_MAX_QPAIRS];
@@ -322,6 +360,11 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 		return "wrong number of queue pairs or descriptors";
 	if (m->features & ~SW_KNOWN_FEATURES)
 		return "unknown feature bits";
+	/* refused here, not accepted and then dropped at its first call */
+	if (sw_host_room(h) < m->nr_qpairs) {
+		*status = -EBUSY;
+		return "teeq-sw is full";
+	}
 	if (shm_memfd_check(fds[0], &size) || size != m->region_size)
 		return "region is not a memfd sealed against shrinking, or its "
 		       "size differs";
@@ -364,6 +407,7 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 			       SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
 			       sv)) {
 			sw_close_fds(ends, (int)i);
+			*status = -EBUSY;
 			return "out of descriptors";
 		}
 		hc->qp[i].db = sv[0];
@@ -383,13 +427,14 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 	if (ret)
 		return ""; /* hung up during the handshake */
 
-	/* spread the queue pairs over the workers */
+	/* spread the queue pairs over the workers, least loaded first */
 	for (i = 0; i < hc->nr_qpairs; i++) {
-		hc->qp[i].worker =
-			&h->workers[(h->next_worker + i) % h->opts.workers];
+		uint32_t w = sw_host_pick_worker(h);
+
+		h->worker_qps[w]++;
+		hc->qp[i].worker = &h->workers[w];
 		sw_worker_add_qp(hc->qp[i].worker, &hc->qp[i]);
 	}
-	h->next_worker = (h->next_worker + hc->nr_qpairs) % h->opts.workers;
 	hc->attached = 1;
 	h->totals.clients_total++;
 	sw_log(h, 1,
@@ -537,16 +582,19 @@ static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
 		goto out;
 	}
 	switch (m.hdr.type) {
-	case TEEQ_HOST_HELLO:
+	case TEEQ_HOST_HELLO: {
+		int status = -EPROTO;
+
 		if (n != sizeof(m.hello)) {
 			why = "malformed handshake";
 			break;
 		}
-		why = sw_host_hello(h, hc, &m.hello, fds, nr_fds);
+		why = sw_host_hello(h, hc, &m.hello, fds, nr_fds, &status);
 		if (why)
 			sw_host_reply_status(hc, TEEQ_HOST_HELLO_REPLY,
-					     m.hdr.seq, -EPROTO);
+					     m.hdr.seq, status);
 		break;
+	}
 	case TEEQ_HOST_REG_FD:
 		why = n != sizeof(m.reg) ?
 			      "malformed registration" :
@@ -583,6 +631,47 @@ out:
 	return why;
 }
 
+/*
+ * Out of descriptors, accept() fails and the listener stays readable: a
+ * level-triggered loop would spin. The reserve descriptor is given up for
+ * a moment to take the connection and close it (the client learns at once
+ * that there is no room); failing that, the listener is left alone for a
+ * tick.
+ */
+static void sw_host_accept_full(struct sw_host *h)
+{
+	int sock = -1;
+
+	if (h->reserve_fd >= 0) {
+		close(h->reserve_fd);
+		sock = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (sock >= 0)
+			close(sock);
+		h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (sock >= 0)
+		h->totals.clients_refused++;
+	if (sock < 0 || h->reserve_fd < 0) {
+		epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->listen_fd, NULL);
+		h->accept_paused_ms = sw_host_now_ms();
+	}
+	if (!h->full_logged++)
+		sw_log(h, 0, "out of descriptors: refusing clients");
+}
+
+static void sw_host_accept_resume(struct sw_host *h, uint64_t now)
+{
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.ptr = &h->listen_fd };
+
+	if (!h->accept_paused_ms || now - h->accept_paused_ms < SW_HOST_TICK_MS)
+		return;
+	h->accept_paused_ms = 0;
+	if (h->reserve_fd < 0)
+		h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->listen_fd, &ev);
+}
+
 static void sw_host_accept(struct sw_host *h)
 {
 	struct sw_hclient *hc;
@@ -591,8 +680,12 @@ static void sw_host_accept(struct sw_host *h)
 	int sock;
 
 	sock = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (sock < 0)
+	if (sock < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			sw_host_accept_full(h);
 		return;
+	}
+	h->full_logged = 0;
 	hc = calloc(1, sizeof(*hc));
 	if (!hc) {
 		close(sock);
@@ -601,6 +694,7 @@ static void sw_host_accept(struct sw_host *h)
 	hc->host = h;
 	hc->sock = sock;
 	hc->memfd = -1;
+	hc->accepted_ms = sw_host_now_ms();
 	for (int i = 0; i < TEEQ_MAX_QPAIRS; i++)
 		hc->qp[i].db = -1;
 	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &hc->cred, &len)) {
@@ -667,13 +761,93 @@ static void sw_host_client_event(struct sw_host *h, struct sw_hclient *hc,
 
 /* ---- set-up -------------------------------------------------------------------- */
 
+/*
+ * Is @dir fit to hold our socket? A real directory (lstat: not a symlink
+ * to one), owned by us or root, in which nobody else may create or replace
+ * entries: no group or other write permission, unless sticky (as /tmp).
+ * Otherwise whoever made it could swap our socket for theirs, or have
+ * made it first (for /tmp/teeq-<uid> when XDG_RUNTIME_DIR is unset).
+ */
+static int sw_host_dir_ok(struct sw_host *h, const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st)) {
+		sw_log(h, 0, "socket directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode) ||
+	    (st.st_uid != geteuid() && st.st_uid != 0) ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
+		sw_log(h, 0,
+		       "socket directory %s is not ours alone (owner %u, mode "
+		       "%04o): refusing to serve in it",
+		       dir, (unsigned)st.st_uid,
+		       (unsigned)(st.st_mode & 07777));
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* Does a teeq-sw accept connections on @path? (Asked without waiting.) */
+static int sw_host_connectable(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			0);
+	int ok;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	ok = fd >= 0 && (!connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+			 errno == EAGAIN); /* a full backlog: busy, but there */
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/*
+ * One teeq-sw per socket: the lock, a file next to it, is held for our
+ * lifetime. It is opened without following a symlink someone planted, and
+ * must be a file of ours. A teeq-sw on its way out (idle) holds it a few
+ * moments after it stopped listening: for that one we wait, not for one
+ * that still serves.
+ */
+static int sw_host_lock(struct sw_host *h)
+{
+	char path[sizeof(h->opts.socket_path) + 8];
+	uint64_t t0 = sw_host_now_ms();
+	struct timespec step = { 0, 10000000 };
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s.lock", h->opts.socket_path);
+	h->lock_fd =
+		open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (h->lock_fd < 0 || fstat(h->lock_fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid()) {
+		sw_log(h, 0, "lock file %s is not a file of ours: %s", path,
+		       h->lock_fd < 0 ? strerror(errno) : "refusing it");
+		return -EACCES;
+	}
+	while (flock(h->lock_fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		if (sw_host_connectable(h->opts.socket_path) ||
+		    sw_host_now_ms() - t0 > SW_LOCK_WAIT_MS) {
+			sw_log(h, 0, "another teeq-sw serves %s",
+			       h->opts.socket_path);
+			return -EADDRINUSE;
+		}
+		nanosleep(&step, NULL);
+	}
+	return 0;
+}
+
 static int sw_host_listen(struct sw_host *h)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char lock_path[sizeof(addr.sun_path) + 8];
 	char dir[sizeof(addr.sun_path)];
 	char *slash;
-	int fd;
+	int fd, ret;
 
 	if (strlen(h->opts.socket_path) >= sizeof(addr.sun_path)) {
 		sw_log(h, 0, "socket path too long: %s", h->opts.socket_path);
@@ -682,29 +856,51 @@ static int sw_host_listen(struct sw_host *h)
 	strcpy(addr.sun_path, h->opts.socket_path);
 	strcpy(dir, h->opts.socket_path);
 	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
 		*slash = 0;
-		mkdir(dir, 0700); /* may exist */
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		sw_log(h, 0, "cannot make %s: %s", dir, strerror(errno));
+		return -errno;
 	}
-	/* one teeq-sw per socket: the lock is held for our lifetime */
-	snprintf(lock_path, sizeof(lock_path), "%s.lock", h->opts.socket_path);
-	h->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (h->lock_fd < 0 || flock(h->lock_fd, LOCK_EX | LOCK_NB)) {
-		sw_log(h, 0, "another teeq-sw serves %s", h->opts.socket_path);
-		return -EADDRINUSE;
-	}
+	ret = sw_host_dir_ok(h, dir);
+	if (!ret)
+		ret = sw_host_lock(h);
+	if (ret)
+		return ret;
 	unlink(h->opts.socket_path); /* stale: its owner no longer holds the lock */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(fd, 64)) {
+	    listen(fd, SW_LISTEN_BACKLOG)) {
+		ret = -errno;
 		sw_log(h, 0, "cannot listen on %s: %s", h->opts.socket_path,
 		       strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return -errno;
+		return ret;
 	}
 	h->listen_fd = fd;
 	return 0;
+}
+
+/*
+ * Clients cost descriptors (the connection, the region and one doorbell
+ * per queue pair): the soft limit goes up to the hard one, since 1024
+ * would fit some sixty clients.
+ */
+static void sw_host_raise_nofile(struct sw_host *h)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		sw_log(h, 0, "cannot raise the descriptor limit: %s",
+		       strerror(errno));
 }
 
 static int sw_host_setup(struct sw_host *h)
@@ -718,10 +914,17 @@ static int sw_host_setup(struct sw_host *h)
 		ret = sw_host_disposer_start(h);
 	if (ret)
 		return ret;
+	h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
+	/* an ignored signal is dropped, not queued for the signalfd: the
+	 * dispositions we were started with (nohup, a shell's) do not
+	 * count; blocked, the default action never runs */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	h->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC);
@@ -746,6 +949,14 @@ static void sw_host_teardown(struct sw_host *h)
 {
 	struct sw_hclient *hc;
 
+	/* first of all nobody new: a client that finds no teeq-sw starts
+	 * another (which waits for our lock), rather than attach to one on
+	 * its way out */
+	if (h->listen_fd >= 0) {
+		unlink(h->opts.socket_path);
+		close(h->listen_fd);
+		h->listen_fd = -1;
+	}
 	/* calls still running (waiting ones too) see themselves cancelled;
 	 * then the threads stop, and every client is detached at once */
 	for (hc = h->clients; hc; hc = hc->next)
@@ -757,13 +968,14 @@ static void sw_host_teardown(struct sw_host *h)
 			sw_client_fini(&hc->core);
 		sw_hclient_free(hc);
 	}
-	if (h->listen_fd >= 0) {
-		unlink(h->opts.socket_path);
-		close(h->listen_fd);
-	}
-	close(h->epfd);
-	close(h->wake_fd);
-	close(h->signal_fd);
+	if (h->epfd >= 0)
+		close(h->epfd);
+	if (h->wake_fd >= 0)
+		close(h->wake_fd);
+	if (h->signal_fd >= 0)
+		close(h->signal_fd);
+	if (h->reserve_fd >= 0)
+		close(h->reserve_fd);
 	if (h->disposer_fd >= 0) {
 		struct timespec step = { 0, 1000000 };
 		int i;
@@ -781,18 +993,36 @@ static void sw_host_teardown(struct sw_host *h)
 		close(h->lock_fd);
 }
 
-static uint64_t sw_host_now_s(void)
+/* Connections that have not sent their HELLO in time are closed: each
+ * holds a descriptor and memory. */
+static void sw_host_hello_timeouts(struct sw_host *h, uint64_t now)
 {
-	return ring_now_ns() / 1000000000;
+	struct sw_hclient *hc;
+
+	for (hc = h->clients; hc; hc = hc->next) {
+		if (hc->attached || hc->detaching ||
+		    now - hc->accepted_ms < TEEQ_HOST_HELLO_TIMEOUT_MS)
+			continue;
+		h->totals.clients_refused++;
+		sw_log(h, 0,
+		       "client (pid %d uid %u) refused: no handshake in "
+		       "%u ms",
+		       (int)hc->cred.pid, (unsigned)hc->cred.uid,
+		       TEEQ_HOST_HELLO_TIMEOUT_MS);
+		epoll_ctl(h->epfd, EPOLL_CTL_DEL, hc->sock, NULL);
+		hc->detaching = 1; /* never attached: the sweep frees it */
+	}
 }
 
 int sw_host_run(struct sw_host *h)
 {
 	struct epoll_event ev[32];
-	uint64_t idle_since = sw_host_now_s();
+	uint64_t now, idle_since = sw_host_now_ms();
 	int n, i, ret;
 
-	h->listen_fd = h->lock_fd = h->disposer_fd = -1;
+	h->listen_fd = h->lock_fd = h->disposer_fd = h->reserve_fd = -1;
+	h->epfd = h->wake_fd = h->signal_fd = -1;
+	sw_host_raise_nofile(h);
 	ret = sw_host_setup(h);
 	if (ret) {
 		sw_host_teardown(h);
@@ -806,7 +1036,7 @@ int sw_host_run(struct sw_host *h)
 	       ta_registry_count());
 
 	while (!__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE)) {
-		n = epoll_wait(h->epfd, ev, 32, 1000);
+		n = epoll_wait(h->epfd, ev, 32, SW_HOST_TICK_MS);
 		for (i = 0; i < n; i++) {
 			void *p = ev[i].data.ptr;
 
@@ -819,11 +1049,14 @@ int sw_host_run(struct sw_host *h)
 			else
 				sw_host_client_event(h, p, ev[i].events);
 		}
+		now = sw_host_now_ms();
+		sw_host_accept_resume(h, now);
+		sw_host_hello_timeouts(h, now);
 		sw_host_sweep(h);
 		if (h->clients)
-			idle_since = sw_host_now_s();
+			idle_since = now;
 		else if (h->opts.idle_exit_s &&
-			 sw_host_now_s() - idle_since >= h->opts.idle_exit_s) {
+			 now - idle_since >= h->opts.idle_exit_s * 1000ull) {
 			sw_log(h, 1, "idle for %us, exiting",
 			       h->opts.idle_exit_s);
 			break;

@@ -113,6 +113,7 @@ struct sw_hclient {
 	/* calls with the call threads, or their completions not posted */
 	uint32_t jobs; /* atomic */
 	struct sw_chain chains[SW_CHAINS];
+	uint64_t accepted_ms; /* its HELLO is due within the timeout */
 	int core_ready; /* sw_client_init() done */
 	int attached; /* handshake done, queue pairs with the workers */
 	int detaching;
@@ -128,16 +129,28 @@ struct sw_host_opts {
 	int verbose;
 };
 
+/* the control thread's tick: timeouts are checked this often */
+#define SW_HOST_TICK_MS 200
+#define SW_LISTEN_BACKLOG 64
+/* how long a starting teeq-sw waits for one on its way out to let go of
+ * the socket's lock */
+#define SW_LOCK_WAIT_MS 5000
+
 struct sw_host {
 	struct sw_host_opts opts;
 	int listen_fd;
 	int lock_fd;
+	int reserve_fd; /* given up to refuse a client when out of fds */
+	uint64_t accept_paused_ms; /* 0, or since when the listener rests */
+	uint32_t full_logged;
 	int epfd;
 	int wake_fd; /* workers poke the control thread */
 	int signal_fd;
 	struct sw_hclient *clients;
 	uint32_t next_client_id;
 	uint32_t next_worker; /* round-robin start for the next client */
+	/* queue pairs given to each worker (the control thread's count) */
+	uint32_t worker_qps[SW_MAX_WORKERS];
 	struct sw_worker *workers;
 	struct sw_calls calls;
 	int disposer_fd; /* to the process that closes clients' descriptors */

@@ -16,7 +16,7 @@
  *  - a client that closes its doorbells after the handshake: a hang-up,
  *    and not counted as misbehaviour.
  */
-#include "tests/hostile/hostile.h"
+#include "tests/hostile/raw.h"
 
 static struct sw_fixture fx;
 
