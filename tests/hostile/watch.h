@@ -45,25 +45,41 @@ static inline void hostile_cleanup(void)
 	}
 }
 
-/* Forks; the child runs @fn(@arg) and exits with its return value. */
-static inline pid_t hostile_spawn(int (*fn)(void *), void *arg)
+/* Makes @pid, a child of ours, one that a failed test kills. */
+static inline void hostile_adopt(pid_t pid)
 {
-	pid_t pid;
 	int i;
 
 	if (!hostile_owner) {
 		hostile_owner = getpid();
 		atexit(hostile_cleanup);
 	}
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0)
-		_exit(fn(arg));
 	for (i = 0; i < HOSTILE_MAX_CHILDREN && hostile_children[i]; i++)
 		;
 	CHECK(i < HOSTILE_MAX_CHILDREN);
 	hostile_children[i] = pid;
+}
+
+/* Forks; the child runs @fn(@arg) and exits with its return value. */
+static inline pid_t hostile_spawn(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(fn(arg));
+	hostile_adopt(pid);
 	return pid;
+}
+
+/* A child reaped elsewhere: nothing to kill any more. */
+static inline void hostile_forget(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < HOSTILE_MAX_CHILDREN; i++)
+		if (hostile_children[i] == pid)
+			hostile_children[i] = 0;
 }
 
 /* Kills and reaps a child from hostile_spawn(); returns its status. */
