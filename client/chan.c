@@ -385,9 +385,18 @@ static int teeq_ctl(struct teeq_chan *chan, void *req, size_t req_len,
 	} while (n == -EAGAIN || n == -EINTR);
 	if (n <= 0)
 		ret = n == -EMSGSIZE ? -EPROTO : -EPIPE;
-	else if (n != (ssize_t)reply_len || rhdr->magic != TEEQ_HOST_MAGIC ||
-		 rhdr->type != reply_type || rhdr->seq != hdr->seq ||
-		 rhdr->len != reply_len || got > max_rfds)
+	else if (rhdr->magic != TEEQ_HOST_MAGIC || rhdr->type != reply_type ||
+		 rhdr->seq != hdr->seq || rhdr->len != (uint32_t)n ||
+		 got > max_rfds)
+		ret = -EPROTO;
+	else if (n == sizeof(struct teeq_host_status_reply) &&
+		 n < (ssize_t)reply_len)
+		/* every reply starts as a status reply; a refusal is no
+		 * more than that, and says why */
+		ret = ((struct teeq_host_status_reply *)reply)->status < 0 ?
+			      ((struct teeq_host_status_reply *)reply)->status :
+			      -EPROTO;
+	else if (n != (ssize_t)reply_len)
 		ret = -EPROTO;
 	if (ret) {
 		while (got > 0)

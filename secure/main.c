@@ -51,11 +51,18 @@ static void usage(FILE *out)
 		"  -v, --verbose        log attaches and detaches too\n"
 		"  -h, --help           this text\n"
 		"\n"
+		"Capacity: each worker serves at most %d queue pairs, so N workers serve\n"
+		"N x %d (%d clients of libteeq's default 8 pairs per worker); a client\n"
+		"past that is refused at its handshake (TEEC_ERROR_BUSY). Each client\n"
+		"holds 2 descriptors plus one per queue pair: teeq-sw raises its soft\n"
+		"descriptor limit to the hard one.\n"
+		"\n"
 		"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
 		"(AES-CTR, AES-GCM), storage (persistent objects); their commands are in\n"
 		"uapi/teeq_tas.h.\n",
 		SW_MAX_WORKERS, SW_DEFAULT_CALL_THREADS, SW_MAX_CALL_THREADS,
-		SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV);
+		SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV, SW_WORKER_MAX_QPS,
+		SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS / 8);
 	sw_suppl_usage(out);
 }
 
