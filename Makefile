@@ -90,7 +90,8 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/client/pair_lease \
 	tests/storage/concurrent tests/storage/suppl_hangs \
 	tests/storage/suppl_dies \
-	tests/hostile/blocking_doorbell tests/hostile/killed_mid_message
+	tests/hostile/blocking_doorbell tests/hostile/killed_mid_message \
+	tests/hostile/wait_fairness
 
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 

@@ -52,19 +52,26 @@ struct sw_job {
  */
 struct sw_chain {
 	struct sw_job *head, *last; /* under sw_calls.lock */
-	struct sw_chain *next_ready; /* under sw_calls.lock */
+	struct sw_chain *next_ready; /* in its client's calls_ready */
 	int active; /* ready or being run; under sw_calls.lock */
 	uint32_t pending; /* atomic: jobs not run to their end yet */
 };
 
 #define SW_CHAINS 1024 /* per client; a power of two */
 
+/* The call threads (calls.c): clients take turns for them, each with at
+ * most per_client chains running. */
+#define SW_CALL_THREADS_MAX 512
+
 struct sw_calls {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct sw_chain *ready, *ready_last; /* chains with jobs to run */
-	pthread_t *threads;
-	uint32_t nr;
+	pthread_cond_t cond; /* idle threads wait here */
+	/* clients with a ready chain and room to run it, round robin */
+	struct sw_hclient *clients, *clients_last;
+	uint32_t per_client;
+	pthread_t *threads; /* SW_CALL_THREADS_MAX slots */
+	uint32_t nr; /* threads made */
+	uint32_t idle; /* threads without a chain */
 	int stop;
 };
 
@@ -113,6 +120,11 @@ struct sw_hclient {
 	/* calls with the call threads, or their completions not posted */
 	uint32_t jobs; /* atomic */
 	struct sw_chain chains[SW_CHAINS];
+	/* its ready chains, waiting for a call thread; under sw_calls.lock */
+	struct sw_chain *calls_ready, *calls_ready_last;
+	struct sw_hclient *calls_next; /* in sw_calls.clients */
+	uint32_t calls_running; /* chains on call threads now */
+	int calls_queued; /* in sw_calls.clients */
 	uint64_t accepted_ms; /* its HELLO is due within the timeout */
 	int core_ready; /* sw_client_init() done */
 	int attached; /* handshake done, queue pairs with the workers */
@@ -122,7 +134,7 @@ struct sw_hclient {
 struct sw_host_opts {
 	char socket_path[108];
 	uint32_t workers;
-	uint32_t call_threads; /* run the calls that may wait */
+	uint32_t call_threads; /* calls that may wait, per client at once */
 	uint64_t spin_ns;
 	int cpus[SW_MAX_WORKERS]; /* -1: not pinned */
 	uint32_t idle_exit_s; /* 0: never */
@@ -160,8 +172,17 @@ struct sw_host {
 	int stop; /* atomic */
 };
 
+/* calls.c */
+int sw_calls_start(struct sw_calls *cs, uint32_t per_client);
+void sw_calls_stop(struct sw_calls *cs);
+/* Queues @job on @ch, a chain of @hc, for a call thread. */
+void sw_calls_submit(struct sw_calls *cs, struct sw_hclient *hc,
+		     struct sw_chain *ch, struct sw_job *job);
+
 /* worker.c */
 int sw_workers_start(struct sw_host *h);
+/* A call thread is done with @job: back to its worker, to be posted. */
+void sw_worker_job_done(struct sw_job *job);
 /* Frees a list of jobs (teeq-sw stopping: calls never run or posted). */
 void sw_jobs_free(struct sw_job *job);
 void sw_workers_stop(struct sw_host *h);

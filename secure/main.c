@@ -33,9 +33,11 @@ static void usage(FILE *out)
 		"                       /tmp/teeq-<uid>/teeq-sw.sock)\n"
 		"  -w, --workers N      worker threads draining the rings (default: the\n"
 		"                       number of CPUs, at most %d)\n"
-		"      --call-threads N threads that run the calls a trusted app may\n"
-		"                       keep waiting (default %d, at most %d): such a\n"
-		"                       call holds no worker, so other calls go on\n"
+		"      --call-threads N calls a trusted app may keep waiting that one\n"
+		"                       client can have running at once (default %d, at\n"
+		"                       most %d): such calls run on threads of their own,\n"
+		"                       made as needed (at most %d in all), so they hold\n"
+		"                       up no worker and no other client's calls\n"
 		"      --spin-us N      microseconds a worker keeps polling after its last\n"
 		"                       work before it sleeps on the doorbells (default %d;\n"
 		"                       0 sleeps at once)\n"
@@ -61,7 +63,8 @@ static void usage(FILE *out)
 		"(AES-CTR, AES-GCM), storage (persistent objects); their commands are in\n"
 		"uapi/teeq_tas.h.\n",
 		SW_MAX_WORKERS, SW_DEFAULT_CALL_THREADS, SW_MAX_CALL_THREADS,
-		SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV, SW_WORKER_MAX_QPS,
+		SW_CALL_THREADS_MAX, SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV,
+		SW_WORKER_MAX_QPS,
 		SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS / 8);
 	sw_suppl_usage(out);
 }

@@ -28,7 +28,10 @@ enum attack_kind {
 
 struct attack {
 	enum attack_kind kind;
+	int go; /* pipe: one byte, when to start */
 	int report; /* pipe: the HELLO status, then how armed */
+	int status, armed;
+	pid_t pid;
 };
 
 static void report(struct attack *a, int value)
@@ -133,7 +136,9 @@ static int closed_doorbells(struct attack *a)
 static int attack_main(void *arg)
 {
 	struct attack *a = arg;
+	char byte;
 
+	CHECK_EQ(read(a->go, &byte, 1), 1);
 	switch (a->kind) {
 	case OWN_EVENTFDS:
 		return own_eventfds(a);
@@ -145,22 +150,33 @@ static int attack_main(void *arg)
 	return 1;
 }
 
-/* Starts an attack; returns its pid, its HELLO status in @status and how
- * it is armed (1, or -errno of what it lacked) in @armed. */
-static pid_t attack(enum attack_kind kind, int *status, int *armed)
+/* Forks an attacker that waits for its go: before the good client's
+ * thread exists, since a process with threads should not fork one that
+ * makes threads (ThreadSanitizer refuses it). */
+static void attack_fork(struct attack *a, enum attack_kind kind)
 {
-	struct attack a = { .kind = kind };
-	int pipefd[2];
-	pid_t pid;
+	int go[2], report[2];
 
-	CHECK(!pipe(pipefd));
-	a.report = pipefd[1];
-	pid = hostile_spawn(attack_main, &a);
-	close(pipefd[1]);
-	CHECK_EQ(read(pipefd[0], status, sizeof(*status)), sizeof(*status));
-	CHECK_EQ(read(pipefd[0], armed, sizeof(*armed)), sizeof(*armed));
-	close(pipefd[0]);
-	return pid;
+	CHECK(!pipe(go) && !pipe(report));
+	a->kind = kind;
+	a->go = go[0];
+	a->report = report[1];
+	a->pid = hostile_spawn(attack_main, a);
+	close(go[0]);
+	close(report[1]);
+	a->go = go[1];
+	a->report = report[0];
+}
+
+/* Lets it go; its HELLO status and how it is armed (1, or -errno of what
+ * it lacked) come back. */
+static void attack_go(struct attack *a)
+{
+	CHECK_EQ(write(a->go, "", 1), 1);
+	CHECK_EQ(read(a->report, &a->status, sizeof(a->status)),
+		 sizeof(a->status));
+	CHECK_EQ(read(a->report, &a->armed, sizeof(a->armed)),
+		 sizeof(a->armed));
 }
 
 static void wait_clients(uint64_t clients)
@@ -180,36 +196,38 @@ static void wait_clients(uint64_t clients)
 
 int main(void)
 {
+	struct attack own, full, closed;
 	struct good_client good;
 	struct teeq_sw_stats st;
-	pid_t own, full, closed;
-	int status, armed;
 
 	hostile_watchdog(60);
 	sw_fixture_start(&fx);
+	attack_fork(&own, OWN_EVENTFDS);
+	attack_fork(&full, FULL_DOORBELLS);
+	attack_fork(&closed, CLOSED_DOORBELLS);
 	good_start(&good);
 	good_watch(&good, 200, "before");
 
-	own = attack(OWN_EVENTFDS, &status, &armed);
-	CHECK(status < 0); /* refused: teeq-sw makes the doorbells */
-	if (armed != 1)
+	attack_go(&own);
+	CHECK(own.status < 0); /* refused: teeq-sw makes the doorbells */
+	if (own.armed != 1)
 		fprintf(stderr,
 			"note: userfaultfd cannot hold a kernel fault here "
 			"(%s): the descriptor whose close waits is not "
 			"tried\n",
-			strerror(-armed));
+			strerror(-own.armed));
 	good_watch(&good, 1000, "own eventfds, one a trap");
 	/* the control thread is not stuck on the trap */
 	sw_fixture_stats(&fx, &st);
 	CHECK_EQ(st.clients_refused, 1);
 
-	full = attack(FULL_DOORBELLS, &status, &armed);
-	CHECK_EQ(status, 0);
+	attack_go(&full);
+	CHECK_EQ(full.status, 0);
 	good_watch(&good, 2000, "full doorbells");
 	wait_clients(2);
 
-	closed = attack(CLOSED_DOORBELLS, &status, &armed);
-	CHECK_EQ(status, 0);
+	attack_go(&closed);
+	CHECK_EQ(closed.status, 0);
 	good_watch(&good, 500, "closed doorbells");
 	/* a hang-up, not misbehaviour; its connection is still open */
 	wait_clients(2);
@@ -219,9 +237,9 @@ int main(void)
 	/* SIGTERM, with the attackers attached and busy */
 	good_stop(&good);
 	hostile_sw_term(&fx, 5000);
-	hostile_reap(own, SIGKILL);
-	hostile_reap(full, SIGKILL);
-	hostile_reap(closed, SIGKILL);
+	hostile_reap(own.pid, SIGKILL);
+	hostile_reap(full.pid, SIGKILL);
+	hostile_reap(closed.pid, SIGKILL);
 	hostile_reap_orphans(2000);
 	return T_PASS;
 }
