@@ -214,8 +214,8 @@ static void sw_hclient_free(struct sw_hclient *hc)
 	uint32_t i;
 
 	for (i = 0; i < hc->nr_qpairs; i++)
-		if (hc->qp[i].db >= 0)
-			close(hc->qp[i].db);
+		if (hc->qp[i].sq_db >= 0)
+			close(hc->qp[i].sq_db); /* and cq_db, the same end */
 	/* calls left unrun when teeq-sw stopped (otherwise none) */
 	for (i = 0; i < SW_CHAINS; i++)
 		sw_jobs_free(hc->chains[i].head);
@@ -410,7 +410,8 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 			*status = -EBUSY;
 			return "out of descriptors";
 		}
-		hc->qp[i].db = sv[0];
+		hc->qp[i].sq_db = hc->qp[i].cq_db = sv[0];
+		hc->qp[i].db_socket = 1;
 		ends[i] = sv[1];
 	}
 
@@ -696,7 +697,7 @@ static void sw_host_accept(struct sw_host *h)
 	hc->memfd = -1;
 	hc->accepted_ms = sw_host_now_ms();
 	for (int i = 0; i < TEEQ_MAX_QPAIRS; i++)
-		hc->qp[i].db = -1;
+		hc->qp[i].sq_db = hc->qp[i].cq_db = -1;
 	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &hc->cred, &len)) {
 		sw_hclient_free(hc);
 		return;

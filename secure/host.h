@@ -99,9 +99,14 @@ struct sw_hqp {
 	struct sw_hclient *hc;
 	struct ring sq; /* consumer */
 	struct ring cq; /* producer */
-	/* our end of the pair's doorbell socketpair (uapi/teeq_host.h): the
-	 * client rings us on it, we ring the client on it */
-	int db;
+	/* doorbells, held by us (and the kernel) alone: what we watch for
+	 * the client's rings, and what we write to ring it. Host mode: both
+	 * are our end of the pair's socketpair (db_socket; uapi/teeq_host.h);
+	 * kernel mode: an eventfd the driver signals, and the driver's
+	 * channel file */
+	int sq_db;
+	int cq_db;
+	int db_socket;
 	struct sw_worker *worker;
 };
 

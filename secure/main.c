@@ -30,7 +30,7 @@ static void usage(FILE *out)
 		"options:\n"
 		"  -s, --socket PATH    listen on PATH (default: $TEEQ_SOCKET, else\n"
 		"                       $XDG_RUNTIME_DIR/teeq-sw.sock, else\n"
-		"                       /tmp/teeq-<uid>/teeq-sw.sock)\n"
+		"                       /tmp/teeq-<euid>/teeq-sw.sock)\n"
 		"  -w, --workers N      worker threads draining the rings (default: the\n"
 		"                       number of CPUs, at most %d)\n"
 		"      --call-threads N calls a trusted app may keep waiting that one\n"
@@ -64,8 +64,7 @@ static void usage(FILE *out)
 		"uapi/teeq_tas.h.\n",
 		SW_MAX_WORKERS, SW_DEFAULT_CALL_THREADS, SW_MAX_CALL_THREADS,
 		SW_CALL_THREADS_MAX, SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV,
-		SW_WORKER_MAX_QPS,
-		SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS / 8);
+		SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS / 8);
 	sw_suppl_usage(out);
 }
 

@@ -75,11 +75,12 @@ void sw_worker_detach(struct sw_worker *w, struct sw_hclient *hc)
 
 static void sw_worker_do_add(struct sw_worker *w, struct sw_hqp *qp)
 {
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP,
-				  .data.ptr = qp };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = qp };
 
+	if (qp->db_socket)
+		ev.events |= EPOLLRDHUP; /* the client closing its end */
 	if (w->nr_qps == SW_WORKER_MAX_QPS ||
-	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, qp->db, &ev)) {
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, qp->sq_db, &ev)) {
 		sw_host_client_broken(qp->hc, "worker cannot take more rings");
 		return;
 	}
@@ -96,7 +97,7 @@ static void sw_worker_do_detach(struct sw_worker *w, struct sw_hclient *hc)
 			i++;
 			continue;
 		}
-		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->qps[i]->db, NULL);
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->qps[i]->sq_db, NULL);
 		w->qps[i] = w->qps[--w->nr_qps];
 	}
 	/* release: we are done with the client before the control thread
@@ -147,6 +148,19 @@ static void sw_worker_peek_cancels(void *arg)
 	}
 }
 
+/* Rings @qp's client, who asked for it (NEED_WAKEUP). Never waits: the
+ * socket end is ours alone and the send is MSG_DONTWAIT; the driver's
+ * channel file takes a write at once. */
+static void sw_worker_ring(struct sw_hqp *qp)
+{
+	uint64_t one = 1;
+
+	if (qp->db_socket)
+		ring_doorbell_socket(qp->cq_db);
+	else
+		(void)!write(qp->cq_db, &one, sizeof(one));
+}
+
 /* Publishes @n completions on @qp's completion ring (room was checked). */
 static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 			   const struct teeq_cqe *cqes, uint32_t n)
@@ -165,7 +179,7 @@ static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 			 __atomic_load_n(&w->calls, __ATOMIC_RELAXED) + n,
 			 __ATOMIC_RELAXED);
 	if (ring_prod_commit(&qp->cq, n)) {
-		ring_doorbell_socket(qp->db);
+		sw_worker_ring(qp);
 		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
 	}
 }
@@ -367,6 +381,7 @@ static void sw_worker_end_sleep(struct sw_worker *w)
 static void sw_worker_doorbells(struct sw_worker *w)
 {
 	struct epoll_event ev[16];
+	uint64_t count;
 	int n, i;
 
 	n = epoll_wait(w->epfd, ev, 16, 0);
@@ -375,10 +390,16 @@ static void sw_worker_doorbells(struct sw_worker *w)
 
 		if (ev[i].data.ptr == w) /* the command eventfd */
 			continue;
+		if (!qp->db_socket) {
+			/* the kernel attachment's eventfd: ours and the
+			 * driver's only, so a read cannot wait */
+			(void)!read(qp->sq_db, &count, sizeof(count));
+			continue;
+		}
 		if ((ev[i].events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) ||
-		    ring_doorbell_drain(qp->db)) {
+		    ring_doorbell_drain(qp->sq_db)) {
 			/* level-triggered, a hang-up would wake us for ever */
-			epoll_ctl(w->epfd, EPOLL_CTL_DEL, qp->db, NULL);
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, qp->sq_db, NULL);
 			sw_host_client_broken(qp->hc, "");
 		}
 	}
