@@ -12,8 +12,8 @@
  *   TEEQ_SW            the teeq-sw to start (default: teeq-sw in PATH,
  *                      then TEEQ_SW_DEFAULT, fixed at build time)
  *   TEEQ_SW_LOG        where an autostarted teeq-sw logs (default: nowhere)
- *   TEEQ_SW_USER       a user (name or uid) whose teeq-sw we may attach to,
- *                      besides our own effective uid and root
+ *   TEEQ_SW_USER       a uid whose teeq-sw we may attach to, besides our
+ *                      own effective uid and root
  *   TEEQ_QPAIRS, TEEQ_QUEUE_DEPTH, TEEQ_HEAP_MB, TEEQ_SPIN_US
  *   TEEQ_DEBUG         1: say why a channel died, and rare events (debug.c)
  *
@@ -31,7 +31,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,22 +91,19 @@ static int teeq_secure_mode(void)
 	return getauxval(AT_SECURE) != 0;
 }
 
-/* The uid of TEEQ_SW_USER (a name or a number), or (uid_t)-1. */
+/* The uid TEEQ_SW_USER names, or (uid_t)-1. A number: no name service is
+ * loaded into every program that links libteeq. */
 static uid_t teeq_sw_user(void)
 {
-	const char *name = secure_getenv("TEEQ_SW_USER");
-	struct passwd pw, *found = NULL;
-	char buf[1024], *end;
+	const char *s = secure_getenv("TEEQ_SW_USER");
 	unsigned long uid;
+	char *end;
 
-	if (!name || !*name)
+	if (!s || !*s)
 		return (uid_t)-1;
-	uid = strtoul(name, &end, 10);
-	if (!*end)
-		return uid < (uid_t)-1 ? (uid_t)uid : (uid_t)-1;
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &found) || !found)
-		return (uid_t)-1;
-	return found->pw_uid;
+	errno = 0;
+	uid = strtoul(s, &end, 10);
+	return *end || errno || uid >= (uid_t)-1 ? (uid_t)-1 : (uid_t)uid;
 }
 
 /* May we start teeq-sw ourselves? Never for a secure program. */
