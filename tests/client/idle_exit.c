@@ -12,7 +12,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#define ROUNDS 12
+#define ROUNDS 8
 
 static struct sw_fixture fx;
 

@@ -77,6 +77,10 @@ static void call_end(struct slot *s, int op)
 		__atomic_store_n(&s->worst_ms, dt, __ATOMIC_RELAXED);
 		s->worst_op = op;
 	}
+	if (dt >= 1000)
+		fprintf(stderr, "soak: %llu: a slow %s: %llu ms\n",
+			(unsigned long long)t_now_ms(), ops[op],
+			(unsigned long long)dt);
 	__atomic_store_n(&s->call_start_ms, 0, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED);
 }
@@ -539,6 +543,9 @@ int main(int argc, char **argv)
 			a.kind = (enum attack_kind)(kind++ % ATTACK_KINDS);
 			a.seed = test_rand(&seed);
 			attackers[i] = hostile_spawn(attack_main, &a);
+			fprintf(stderr, "soak: %llu: slot %d: %s\n",
+				(unsigned long long)t_now_ms(), i,
+				attack_names[a.kind]);
 			__atomic_add_fetch(&sh->attacks[a.kind], 1,
 					   __ATOMIC_RELAXED);
 			next_attack[i] = t_now_ms() + ATTACK_MS;
