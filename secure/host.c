@@ -113,12 +113,14 @@ int sw_is_eventfd(int fd)
  * fault its own FUSE server or userfaultfd never serves). Memfds cannot be
  * watched by epoll, so those we close; anything else we pass to the
  * disposer, a process of ours that only receives descriptors and closes
- * them, and which alone waits if one of them is such a trap. Our own
- * reference goes once the message holds one.
+ * them, and which alone waits if one of them is such a trap. For its
+ * reference to be the last, it closes a batch only once a second message
+ * says that we have closed ours.
  */
 static __attribute__((noreturn)) void sw_disposer_main(int sock)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * TEEQ_HOST_RECV_FDS)];
+	int held[TEEQ_HOST_RECV_FDS], nr = 0;
 	char byte;
 
 	/* nothing of teeq-sw's but the socket (the lock fd above all: it
@@ -138,6 +140,11 @@ static __attribute__((noreturn)) void sw_disposer_main(int sock)
 
 		if (n <= 0 && !(n < 0 && errno == EINTR))
 			_exit(0); /* teeq-sw is gone */
+		if (n > 0 && byte == SW_DISPOSE_CLOSED) {
+			while (nr > 0)
+				close(held[--nr]);
+			continue;
+		}
 		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
 			size_t i, count;
 			int fd;
@@ -149,7 +156,12 @@ static __attribute__((noreturn)) void sw_disposer_main(int sock)
 			for (i = 0; i < count; i++) {
 				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
 				       sizeof(fd));
-				close(fd);
+				/* more than a batch held: teeq-sw's word
+				 * got lost, and these are long ours alone */
+				if (nr == TEEQ_HOST_RECV_FDS)
+					while (nr > 0)
+						close(held[--nr]);
+				held[nr++] = fd;
 			}
 		}
 	}
@@ -180,31 +192,33 @@ static int sw_host_disposer_start(struct sw_host *h)
 /* Gets rid of descriptors a client sent that we do not keep. */
 static void sw_host_dispose(struct sw_host *h, int *fds, int n)
 {
-	int i;
+	char batch = SW_DISPOSE_BATCH, closed = SW_DISPOSE_CLOSED;
+	int i, nr = 0;
 
 	for (i = 0; i < n; i++) {
 		if (fds[i] < 0)
 			continue;
 		/* F_GET_SEALS answers for memfds alone, and at once */
-		if (fcntl(fds[i], F_GET_SEALS) >= 0) {
+		if (fcntl(fds[i], F_GET_SEALS) >= 0)
 			close(fds[i]);
-			fds[i] = -1;
-		}
+		else
+			fds[nr++] = fds[i];
 	}
-	for (i = 0; i < n; i++) {
-		char byte = 0;
-
-		if (fds[i] < 0)
-			continue;
-		/* the disposer fell so far behind that its queue is full
-		 * (it waits on a trap): the one case left to chance */
-		if (teeq_host_sendmsg(h->disposer_fd, &byte, 1, &fds[i], 1))
+	if (!nr)
+		return;
+	/* the disposer's queue is full only if it waits on a trap: then
+	 * we close them ourselves, the one case left to chance */
+	for (i = 0; i < nr; i += TEEQ_HOST_MAX_FDS)
+		if (teeq_host_sendmsg(h->disposer_fd, &batch, 1, fds + i,
+				      nr - i < TEEQ_HOST_MAX_FDS ?
+					      nr - i :
+					      TEEQ_HOST_MAX_FDS))
 			sw_log(h, 0,
 			       "disposer full: closing a client's "
-			       "descriptor here");
-		close(fds[i]);
-		fds[i] = -1;
-	}
+			       "descriptors here");
+	sw_close_fds(fds, nr);
+	/* ours are closed: the disposer's references are the last ones */
+	(void)teeq_host_sendmsg(h->disposer_fd, &closed, 1, NULL, 0);
 }
 
 /* ---- clients ------------------------------------------------------------------ */

@@ -171,6 +171,8 @@ struct sw_host {
 	struct sw_worker *workers;
 	struct sw_calls calls;
 	int disposer_fd; /* to the process that closes clients' descriptors */
+#define SW_DISPOSE_BATCH 1 /* a message with descriptors to close */
+#define SW_DISPOSE_CLOSED 2 /* and then: ours are closed */
 	pid_t disposer_pid;
 	struct teeq_sw_stats totals; /* counters kept by the control thread */
 	uint64_t ext_buffers, ext_bytes; /* atomic */
