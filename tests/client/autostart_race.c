@@ -82,7 +82,7 @@ int main(void)
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			CHECK(WIFEXITED(status)); /* a loser, exited */
-		CHECK(!sw_fixture_connectable(fx.sock));
+		CHECK_EQ(ring_host_await(fx.sock, 0, 0), -ETIMEDOUT);
 	}
 	return T_PASS;
 }

@@ -70,7 +70,6 @@ static void start_with_limit(rlim_t soft, rlim_t hard)
 {
 	struct rlimit lim = { soft, hard };
 	char exe[PATH_MAX];
-	int i;
 
 	sw_fixture_init(&fx);
 	sw_fixture_exe(exe, sizeof(exe));
@@ -82,9 +81,7 @@ static void start_with_limit(rlim_t soft, rlim_t hard)
 		execl(exe, "teeq-sw", "--socket", fx.sock, (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 5000 && !sw_fixture_connectable(fx.sock); i++)
-		usleep(2000);
-	CHECK(sw_fixture_connectable(fx.sock));
+	CHECK_EQ(ring_host_await(fx.sock, fx.pid, 10000), 0);
 }
 
 static TEEC_Result init_in_child(uint64_t limit_ms)

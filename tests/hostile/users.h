@@ -119,7 +119,7 @@ static inline int users_sw_serves(pid_t pid, const char *sock, int *status)
 			hostile_forget(pid);
 			return 0;
 		}
-		if (sw_fixture_connectable(sock))
+		if (ring_host_await(sock, 0, 0) == 0)
 			return 1;
 		usleep(2000);
 	}
