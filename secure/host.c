@@ -167,8 +167,10 @@ static __attribute__((noreturn)) void sw_disposer_main(int sock)
 	}
 }
 
-/* Forks the disposer; before any other thread exists. */
-static int sw_host_disposer_start(struct sw_host *h)
+/* Forks the disposer: before any other thread, listening socket or lock
+ * exists, so that it never holds one of them (teeq-sw's main() calls it
+ * first). */
+int sw_host_disposer_start(struct sw_host *h)
 {
 	int sv[2];
 	pid_t pid;
@@ -925,8 +927,6 @@ static int sw_host_setup(struct sw_host *h)
 	int ret;
 
 	ret = sw_host_listen(h);
-	if (!ret)
-		ret = sw_host_disposer_start(h);
 	if (ret)
 		return ret;
 	h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -1035,7 +1035,7 @@ int sw_host_run(struct sw_host *h)
 	uint64_t now, idle_since = sw_host_now_ms();
 	int n, i, ret;
 
-	h->listen_fd = h->lock_fd = h->disposer_fd = h->reserve_fd = -1;
+	h->listen_fd = h->lock_fd = h->reserve_fd = -1;
 	h->epfd = h->wake_fd = h->signal_fd = -1;
 	sw_host_raise_nofile(h);
 	ret = sw_host_setup(h);

@@ -206,6 +206,9 @@ uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp);
 void sw_worker_post_jobs(struct sw_worker *w);
 
 /* host.c */
+/* Starts the process that closes descriptors clients send (host.c says
+ * why); first thing, before any thread, socket or lock. */
+int sw_host_disposer_start(struct sw_host *h);
 int sw_host_run(struct sw_host *h);
 /* A worker found a client breaking the protocol (@reason), or hung up
  * (@reason ""): the control thread drops it. */

@@ -271,6 +271,11 @@ int main(int argc, char **argv)
 		return sw_print_stats(o->socket_path);
 	if (kernel_dev)
 		return sw_kernel_run(&host, kernel_dev) ? 1 : 0;
+	host.disposer_fd = -1;
+	if (sw_host_disposer_start(&host)) {
+		fprintf(stderr, "teeq-sw: cannot start: %s\n", strerror(errno));
+		return 1;
+	}
 	/* storage is host mode's for now: its supplicant attaches beside
 	 * the clients' socket */
 	suppl.verbose = o->verbose;
