@@ -3,6 +3,8 @@
 #   make bench     install what is missing, build, run the benchmarks
 #   make test      install what is missing, build (plain, ASan+UBSan, TSan),
 #                  run every suite, print "N passed, N failed[, N skipped]"
+#   make soak      about 10 minutes of well-behaved and hostile clients
+#                  against one teeq-sw under ASan (not part of make test)
 #   make all       build libraries, programs, tests and benchmarks (the
 #                  default; installs nothing: make deps does that)
 #   make deps      install the Debian packages the build needs
@@ -74,8 +76,10 @@ EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
 EXAMPLE_BINS := $(EXAMPLE_SRCS:%.c=$(O)/%)
 
 # ---- tests: one program per behaviour ---------------------------------------
-# tests/kernel runs inside QEMU (make kernel-test), not on the host
-TEST_SRCS := $(sort $(filter-out tests/kernel/%,$(wildcard tests/*/*.c)))
+# tests/kernel runs inside QEMU (make kernel-test), not on the host;
+# tests/soak is make soak's, not make test's
+TEST_SRCS := $(sort $(filter-out tests/kernel/% tests/soak/%,\
+	$(wildcard tests/*/*.c)))
 TEST_NAMES := $(TEST_SRCS:%.c=%)
 TEST_BINS := $(TEST_NAMES:%=$(O)/%)
 # Tests with more than one thread, also run under ThreadSanitizer.
@@ -89,12 +93,14 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/client/sync_no_busy tests/client/pair_choice \
 	tests/client/pair_lease \
 	tests/storage/concurrent tests/storage/suppl_hangs \
-	tests/storage/suppl_dies
+	tests/storage/suppl_dies \
+	tests/hostile/blocking_doorbell tests/hostile/killed_mid_message \
+	tests/hostile/wait_fairness
 
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 
 .PHONY: all libs progs tests benches examples test bench deps clean \
-	format check-format install driver kernel-test
+	format check-format install driver kernel-test soak
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -260,6 +266,16 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory kernel-test || true
 	$(Q)tests/summary.sh $(RESULTS) unit examples install fuzz bench \
 		asan+ubsan tsan kernel
+
+# ---- make soak ---------------------------------------------------------------
+# About 10 minutes (SOAK_SECONDS): well-behaved and hostile clients against
+# one teeq-sw built with ASan+UBSan (tests/soak/soak.c says what passes).
+SOAK_SECONDS ?= 600
+soak: deps
+	$(Q)$(MAKE) --no-print-directory O=$(O)/asan SAN=address,undefined \
+		OPT="-O1 -g" progs $(O)/asan/tests/soak/soak
+	$(Q)TEEQ_SW=$(O)/asan/secure/teeq-sw $(O)/asan/tests/soak/soak \
+		$(SOAK_SECONDS)
 
 # ---- make bench --------------------------------------------------------------
 # The suite (bench/bench.mk): build/report/ gets results.json, report.md,

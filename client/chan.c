@@ -3,20 +3,28 @@
  * A channel: one connection to teeq-sw and the shared region behind it.
  * Creating one builds the region (a sealed memfd: header, queue pairs,
  * heap), connects to teeq-sw (starting it if none listens and autostart is
- * on) and hands the region and doorbells over in the handshake.
+ * on), hands the region over in the handshake and gets the doorbells back.
  *
- * Environment:
+ * Environment, read with secure_getenv: a setuid (or otherwise secure)
+ * program sees none of it, never starts teeq-sw and never searches PATH.
  *   TEEQ_SOCKET        the socket (see uapi/teeq_host.h for the default)
  *   TEEQ_NO_AUTOSTART  set: never start teeq-sw
  *   TEEQ_SW            the teeq-sw to start (default: teeq-sw in PATH,
  *                      then TEEQ_SW_DEFAULT, fixed at build time)
  *   TEEQ_SW_LOG        where an autostarted teeq-sw logs (default: nowhere)
+ *   TEEQ_SW_USER       a uid whose teeq-sw we may attach to, besides our
+ *                      own effective uid and root
  *   TEEQ_QPAIRS, TEEQ_QUEUE_DEPTH, TEEQ_HEAP_MB, TEEQ_SPIN_US
  *   TEEQ_DEBUG         1: say why a channel died, and rare events (debug.c)
+ *
+ * Whom we attach to: the socket's directory must be a real directory
+ * owned by a trusted uid (ours, root or TEEQ_SW_USER) that nobody else
+ * may write in (or sticky, as /tmp), and the process that accepted our
+ * connection (SO_PEERCRED) must run as a trusted uid. Otherwise a user who
+ * made the directory first would serve our calls and read our memory.
  */
 #include "client/internal.h"
 
-#include "ring/host.h"
 #include "shm/memfd.h"
 
 #include <errno.h>
@@ -26,7 +34,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
+#include <sys/auxv.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -39,13 +48,17 @@
 #endif
 #define TEEQ_AUTOSTART_WAIT_MS 5000
 /* teeq-sw answers a control request at once; one that does not answer in
- * this long is wedged, and the request fails instead of waiting forever */
+ * this long is wedged, and the request fails instead of waiting forever.
+ * The same bound holds for a connect that finds the listener's backlog
+ * full. */
 #define TEEQ_CTL_TIMEOUT_MS 5000
+/* an autostarted teeq-sw exits this long after its last client */
+#define TEEQ_AUTOSTART_IDLE_EXIT "30"
 
 static uint64_t teeq_env(const char *name, uint64_t dflt, uint64_t lo,
 			 uint64_t hi)
 {
-	const char *s = getenv(name);
+	const char *s = secure_getenv(name);
 	char *end;
 	unsigned long long v;
 
@@ -64,31 +77,116 @@ void teeq_chan_kill(struct teeq_chan *chan, const char *why)
 		teeq_debug_dead(chan, why);
 }
 
+static uint64_t teeq_now_ms(void)
+{
+	return ring_now_ns() / 1000000;
+}
+
+/* ---- whom we trust ------------------------------------------------------------- */
+
+/* A setuid or setgid program (or one with file capabilities): its caller
+ * chose the environment. */
+static int teeq_secure_mode(void)
+{
+	return getauxval(AT_SECURE) != 0;
+}
+
+/* The uid TEEQ_SW_USER names, or (uid_t)-1. A number: no name service is
+ * loaded into every program that links libteeq. */
+static uid_t teeq_sw_user(void)
+{
+	const char *s = secure_getenv("TEEQ_SW_USER");
+	unsigned long uid;
+	char *end;
+
+	if (!s || !*s)
+		return (uid_t)-1;
+	errno = 0;
+	uid = strtoul(s, &end, 10);
+	return *end || errno || uid >= (uid_t)-1 ? (uid_t)-1 : (uid_t)uid;
+}
+
+/* May we start teeq-sw ourselves? Never for a secure program. */
+static int teeq_autostart_allowed(void)
+{
+	return !teeq_secure_mode() && !secure_getenv("TEEQ_NO_AUTOSTART");
+}
+
+static int teeq_uid_trusted(uid_t uid)
+{
+	return uid == geteuid() || uid == 0 || uid == teeq_sw_user();
+}
+
+/*
+ * The directory of the socket @path: a directory (not a symlink to one)
+ * owned by a trusted uid, in which nobody else may create or replace
+ * entries (not group- or world-writable unless sticky). -ENOENT if it
+ * does not exist yet; -EACCES if it is not to be trusted.
+ */
+static int teeq_socket_dir_ok(const char *path)
+{
+	char dir[108];
+	char *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	if (lstat(dir, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || !teeq_uid_trusted(st.st_uid) ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)))
+		return -EACCES;
+	return 0;
+}
+
 /* ---- finding or starting teeq-sw ------------------------------------------- */
 
-static int teeq_connect(const char *path)
+/*
+ * Connects to @path by @deadline_ms: a Unix socket's connect() waits as
+ * long as the listener's backlog is full, so it is made without waiting
+ * (EAGAIN then) and retried. The socket stays non-blocking: every wait on
+ * it is a poll with a bound. The peer must run as a trusted uid.
+ */
+static int teeq_connect(const char *path, uint64_t deadline_ms)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd;
+	struct timespec step = { 0, 1000000 };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd, err;
 
 	if (strlen(path) >= sizeof(addr.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(addr.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
-		int err = -errno;
-
+	while (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		err = -errno;
+		if (err == -EAGAIN && teeq_now_ms() < deadline_ms) {
+			nanosleep(&step, NULL);
+			continue;
+		}
 		close(fd);
-		return err;
+		return err == -EAGAIN ? -ETIMEDOUT : err;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    !teeq_uid_trusted(cred.uid)) {
+		close(fd);
+		return -EACCES;
 	}
 	return fd;
 }
 
 static int teeq_find_in_path(const char *prog, char *out, size_t len)
 {
-	const char *path = getenv("PATH");
+	const char *path = secure_getenv("PATH");
 	char *copy, *dir, *save = NULL;
 	int found = 0;
 
@@ -107,15 +205,27 @@ static int teeq_find_in_path(const char *prog, char *out, size_t len)
 	return found;
 }
 
-/* Starts teeq-sw detached from us (double fork), serving @sock_path and
- * exiting once it has had no client for a while. */
+/*
+ * Starts teeq-sw detached from us, serving @sock_path and exiting once it
+ * has had no client for a while: a new session (double fork, so it is not
+ * a session leader and never gets a terminal), /dev/null (or TEEQ_SW_LOG)
+ * on its stdio, no signal blocked, and none of our descriptors: a daemon
+ * holding the write end of its client's pipe would keep the client's
+ * reader waiting for an end of file until it exits.
+ */
 static int teeq_spawn(const char *sock_path)
 {
-	const char *env = getenv("TEEQ_SW"), *log = getenv("TEEQ_SW_LOG");
+	const char *env = secure_getenv("TEEQ_SW");
+	const char *log = secure_getenv("TEEQ_SW_LOG");
 	char exe[PATH_MAX];
-	char *argv[] = { "teeq-sw",	"--socket", (char *)sock_path,
-			 "--idle-exit", "30",	    NULL };
-	int status;
+	char *argv[] = { "teeq-sw",
+			 "--socket",
+			 (char *)sock_path,
+			 "--idle-exit",
+			 TEEQ_AUTOSTART_IDLE_EXIT,
+			 NULL };
+	struct rlimit nofile = { 1024, 1024 };
+	int status, null, err = -1;
 	pid_t pid;
 
 	if (env && *env)
@@ -124,99 +234,175 @@ static int teeq_spawn(const char *sock_path)
 		snprintf(exe, sizeof(exe), "%s", TEEQ_SW_DEFAULT);
 	if (access(exe, X_OK))
 		return -ENOENT;
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	/* opened here, as nothing between fork and exec may allocate */
+	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (null < 0)
+		return -errno;
+	if (log && *log)
+		err = open(log,
+			   O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
+			   0600);
 
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		pid = -errno;
+		goto out;
+	}
 	if (pid == 0) {
 		/* only async-signal-safe calls from here on */
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		int err = log ? open(log,
-				     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-				     0600) :
-				-1;
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
 		sigset_t none;
+		int sig;
 
 		setsid();
 		if (fork() != 0)
 			_exit(0);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(err >= 0 ? err : null, 2);
+		for (sig = 1; sig < NSIG; sig++)
+			sigaction(sig, &dfl, NULL); /* fails for KILL, STOP */
+		if (dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+		    dup2(err >= 0 ? err : null, 2) < 0)
+			_exit(127);
+		if (close_range(3, ~0u, 0)) {
+			unsigned long fd;
+
+			for (fd = 3; fd < nofile.rlim_cur && fd < 65536; fd++)
+				close((int)fd);
+		}
 		execv(exe, argv);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	return 0;
+	pid = 0;
+out:
+	close(null);
+	if (err >= 0)
+		close(err);
+	return (int)pid;
 }
 
 static int teeq_connect_or_start(const char *path)
 {
-	int fd = teeq_connect(path);
+	struct timespec step = { 0, 5000000 };
+	uint64_t deadline = teeq_now_ms() + TEEQ_CTL_TIMEOUT_MS;
+	int fd, ret;
 
-	if (fd >= 0 || getenv("TEEQ_NO_AUTOSTART"))
+	/* a directory that is not ours stops us before we connect to what
+	 * it holds, or start a teeq-sw that would serve in it */
+	ret = teeq_socket_dir_ok(path);
+	if (ret && ret != -ENOENT)
+		return ret;
+	fd = ret ? -ENOENT : teeq_connect(path, deadline);
+	if (fd >= 0 || (fd != -ENOENT && fd != -ECONNREFUSED))
 		return fd;
-	if (fd != -ENOENT && fd != -ECONNREFUSED)
+	if (!teeq_autostart_allowed())
 		return fd;
-	fd = teeq_spawn(path);
-	if (fd)
-		return fd;
-	/* on a timeout, the connect says why */
-	ring_host_await(path, 0, TEEQ_AUTOSTART_WAIT_MS);
-	return teeq_connect(path);
+	ret = teeq_spawn(path);
+	if (ret)
+		return ret;
+	deadline = teeq_now_ms() + TEEQ_AUTOSTART_WAIT_MS;
+	do {
+		ret = teeq_socket_dir_ok(path);
+		if (ret && ret != -ENOENT)
+			return ret;
+		fd = ret ? -ENOENT : teeq_connect(path, deadline);
+		if (fd >= 0 || (fd != -ENOENT && fd != -ECONNREFUSED))
+			return fd;
+		nanosleep(&step, NULL);
+	} while (teeq_now_ms() < deadline);
+	return fd;
 }
 
 /* ---- control messages ---------------------------------------------------------- */
 
-/* Sends a request (with an optional descriptor) and waits for the reply of
- * @reply_len bytes. Caller holds ctl_lock. */
-static int teeq_ctl(struct teeq_chan *chan, void *req, size_t req_len,
-		    uint16_t type, const int *fds, int nr_fds, void *reply,
-		    size_t reply_len, uint16_t reply_type)
+/* Waits for @events on the channel's socket until @deadline_ms. */
+static int teeq_ctl_poll(struct teeq_chan *chan, short events,
+			 uint64_t deadline_ms)
 {
-	struct teeq_host_hdr *hdr = req, *rhdr = reply;
-	char cbuf[CMSG_SPACE(sizeof(int) * TEEQ_HOST_MAX_FDS)];
-	struct iovec iov = { req, req_len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
+	struct pollfd pfd = { .fd = chan->sock, .events = events };
+	uint64_t now;
+	int ready;
 
-	hdr->magic = TEEQ_HOST_MAGIC;
-	hdr->type = type;
-	hdr->reserved = 0;
-	hdr->len = (uint32_t)req_len;
-	hdr->seq = ++chan->ctl_seq;
-	if (nr_fds) {
-		struct cmsghdr *cm;
-
-		memset(cbuf, 0, sizeof(cbuf));
-		msg.msg_control = cbuf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nr_fds);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nr_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nr_fds);
-	}
-	if (sendmsg(chan->sock, &msg, MSG_NOSIGNAL) != (ssize_t)req_len)
-		return -EPIPE;
-	do {
-		struct pollfd pfd = { .fd = chan->sock, .events = POLLIN };
-		int ready = poll(&pfd, 1, TEEQ_CTL_TIMEOUT_MS);
-
+	for (;;) {
+		now = teeq_now_ms();
+		ready = now < deadline_ms ?
+				poll(&pfd, 1, (int)(deadline_ms - now)) :
+				0;
+		if (ready > 0)
+			return 0;
 		if (ready == 0) {
 			teeq_chan_kill(chan,
 				       "the secure world stopped answering");
 			return -ETIMEDOUT;
 		}
-		n = ready < 0 ? -1 : recv(chan->sock, reply, reply_len, 0);
-	} while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)reply_len || rhdr->magic != TEEQ_HOST_MAGIC ||
-	    rhdr->type != reply_type || rhdr->seq != hdr->seq ||
-	    rhdr->len != reply_len)
-		return -EPROTO;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/*
+ * Sends a request (with optional descriptors) and waits, bounded, for the
+ * reply of @reply_len bytes; up to @max_rfds descriptors that come with it
+ * go to @rfds (*nr_rfds of them). Caller holds ctl_lock.
+ */
+static int teeq_ctl(struct teeq_chan *chan, void *req, size_t req_len,
+		    uint16_t type, const int *fds, int nr_fds, void *reply,
+		    size_t reply_len, uint16_t reply_type, int *rfds,
+		    int max_rfds, int *nr_rfds)
+{
+	uint64_t deadline = teeq_now_ms() + TEEQ_CTL_TIMEOUT_MS;
+	struct teeq_host_hdr *hdr = req, *rhdr = reply;
+	int ret, got = 0, all[TEEQ_HOST_RECV_FDS];
+	ssize_t n;
+
+	if (nr_rfds)
+		*nr_rfds = 0;
+	hdr->magic = TEEQ_HOST_MAGIC;
+	hdr->type = type;
+	hdr->reserved = 0;
+	hdr->len = (uint32_t)req_len;
+	hdr->seq = ++chan->ctl_seq;
+	while ((ret = teeq_host_sendmsg(chan->sock, req, req_len, fds,
+					nr_fds)) == -EAGAIN) {
+		ret = teeq_ctl_poll(chan, POLLOUT, deadline);
+		if (ret)
+			return ret;
+	}
+	if (ret)
+		return -EPIPE;
+	do {
+		ret = teeq_ctl_poll(chan, POLLIN, deadline);
+		if (ret)
+			return ret;
+		n = teeq_host_recvmsg(chan->sock, reply, reply_len, all, &got);
+	} while (n == -EAGAIN || n == -EINTR);
+	if (n <= 0)
+		ret = n == -EMSGSIZE ? -EPROTO : -EPIPE;
+	else if (rhdr->magic != TEEQ_HOST_MAGIC || rhdr->type != reply_type ||
+		 rhdr->seq != hdr->seq || rhdr->len != (uint32_t)n ||
+		 got > max_rfds)
+		ret = -EPROTO;
+	else if (n == sizeof(struct teeq_host_status_reply) &&
+		 n < (ssize_t)reply_len)
+		/* every reply starts as a status reply; a refusal is no
+		 * more than that, and says why */
+		ret = ((struct teeq_host_status_reply *)reply)->status < 0 ?
+			      ((struct teeq_host_status_reply *)reply)->status :
+			      -EPROTO;
+	else if (n != (ssize_t)reply_len)
+		ret = -EPROTO;
+	if (ret) {
+		while (got > 0)
+			close(all[--got]);
+		return ret;
+	}
+	if (got)
+		memcpy(rfds, all, sizeof(int) * (size_t)got);
+	if (nr_rfds)
+		*nr_rfds = got;
 	return 0;
 }
 
@@ -229,7 +415,7 @@ int teeq_chan_reg_fd(struct teeq_chan *chan, int fd, uint32_t flags,
 
 	pthread_mutex_lock(&chan->ctl_lock);
 	ret = teeq_ctl(chan, &req, sizeof(req), TEEQ_HOST_REG_FD, &fd, 1, &r,
-		       sizeof(r), TEEQ_HOST_REG_FD_REPLY);
+		       sizeof(r), TEEQ_HOST_REG_FD_REPLY, NULL, 0, NULL);
 	pthread_mutex_unlock(&chan->ctl_lock);
 	if (ret)
 		return ret;
@@ -248,7 +434,7 @@ int teeq_chan_unreg(struct teeq_chan *chan, uint32_t buf_id)
 
 	pthread_mutex_lock(&chan->ctl_lock);
 	ret = teeq_ctl(chan, &req, sizeof(req), TEEQ_HOST_UNREG, NULL, 0, &r,
-		       sizeof(r), TEEQ_HOST_UNREG_REPLY);
+		       sizeof(r), TEEQ_HOST_UNREG_REPLY, NULL, 0, NULL);
 	pthread_mutex_unlock(&chan->ctl_lock);
 	return ret ? ret : r.status;
 }
@@ -261,7 +447,7 @@ int teeq_chan_sw_stats(struct teeq_chan *chan, struct teeq_sw_stats *st)
 
 	pthread_mutex_lock(&chan->ctl_lock);
 	ret = teeq_ctl(chan, &req, sizeof(req), TEEQ_HOST_STATS, NULL, 0, &r,
-		       sizeof(r), TEEQ_HOST_STATS_REPLY);
+		       sizeof(r), TEEQ_HOST_STATS_REPLY, NULL, 0, NULL);
 	pthread_mutex_unlock(&chan->ctl_lock);
 	if (ret)
 		return ret;
@@ -303,6 +489,22 @@ static int teeq_chan_region(struct teeq_chan *chan, uint32_t nr_qp,
 	return shm_pool_init(&chan->pool, chan->layout.heap_size);
 }
 
+/* Is @fd a doorbell as teeq-sw must hand one over: a connected Unix
+ * SOCK_SEQPACKET socket? Anything else is refused (we do not trust what
+ * the secure world sends either). */
+static int teeq_is_doorbell(int fd)
+{
+	int type = 0, domain = 0;
+	socklen_t len = sizeof(type), dlen = sizeof(domain);
+	struct sockaddr_un peer;
+	socklen_t plen = sizeof(peer);
+
+	return !getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) &&
+	       !getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dlen) &&
+	       type == SOCK_SEQPACKET && domain == AF_UNIX &&
+	       !getpeername(fd, (struct sockaddr *)&peer, &plen);
+}
+
 static int teeq_chan_hello(struct teeq_chan *chan)
 {
 	struct teeq_host_hello req = {
@@ -312,25 +514,29 @@ static int teeq_chan_hello(struct teeq_chan *chan)
 		.region_size = chan->layout.region_size,
 	};
 	struct teeq_host_hello_reply r;
-	int fds[TEEQ_HOST_MAX_FDS], i, ret;
+	int dbs[TEEQ_HOST_MAX_FDS], nr_dbs = 0, i, ret;
 
-	fds[0] = chan->memfd;
-	for (i = 0; i < (int)chan->nr_qp; i++) {
-		fds[1 + i] = chan->qp[i].sq_db;
-		fds[1 + chan->nr_qp + i] = chan->qp[i].cq_db;
-	}
 	pthread_mutex_lock(&chan->ctl_lock);
-	ret = teeq_ctl(chan, &req, sizeof(req), TEEQ_HOST_HELLO, fds,
-		       1 + 2 * (int)chan->nr_qp, &r, sizeof(r),
-		       TEEQ_HOST_HELLO_REPLY);
+	ret = teeq_ctl(chan, &req, sizeof(req), TEEQ_HOST_HELLO, &chan->memfd,
+		       1, &r, sizeof(r), TEEQ_HOST_HELLO_REPLY, dbs,
+		       TEEQ_HOST_MAX_FDS, &nr_dbs);
 	pthread_mutex_unlock(&chan->ctl_lock);
-	if (ret)
+	if (!ret && r.status)
+		ret = r.status;
+	if (!ret && ((r.abi_version >> 16) != TEEQ_ABI_MAJOR ||
+		     (chan->layout.features & ~r.features) ||
+		     nr_dbs != (int)chan->nr_qp))
+		ret = -EPROTO;
+	for (i = 0; !ret && i < nr_dbs; i++)
+		if (!teeq_is_doorbell(dbs[i]))
+			ret = -EPROTO;
+	if (ret) {
+		while (nr_dbs > 0)
+			close(dbs[--nr_dbs]);
 		return ret;
-	if (r.status)
-		return r.status;
-	if ((r.abi_version >> 16) != TEEQ_ABI_MAJOR ||
-	    (chan->layout.features & ~r.features))
-		return -EPROTO;
+	}
+	for (i = 0; i < nr_dbs; i++)
+		chan->qp[i].db = dbs[i];
 	chan->sw_pid = r.sw_pid;
 	return 0;
 }
@@ -390,7 +596,7 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 	struct teeq_chan *chan;
 	uint32_t nr_qp, depth, i;
 	uint64_t heap;
-	int ret;
+	int ret, attempt;
 
 	/* a name that is a path names the socket; otherwise the default */
 	if (name && name[0] == '/') {
@@ -431,15 +637,26 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 		if (ret)
 			goto err;
 	}
-	chan->sock = teeq_connect_or_start(path);
-	if (chan->sock < 0) {
-		ret = chan->sock;
-		goto err;
+	/* an autostarted teeq-sw that was on its way out (idle) when we
+	 * connected hangs up without a word: once more, which starts
+	 * another */
+	for (attempt = 0;; attempt++) {
+		chan->sock = teeq_connect_or_start(path);
+		if (chan->sock < 0) {
+			ret = chan->sock;
+			goto err;
+		}
+		ret = teeq_chan_hello(chan);
+		if (ret != -EPIPE || attempt == 1 || !teeq_autostart_allowed())
+			break;
+		close(chan->sock);
+		chan->sock = -1;
 	}
-	for (i = 0; i < nr_qp; i++)
-		ring_wait_init(&chan->qp[i].wait, chan->spin_ns,
-			       chan->qp[i].cq_db, chan->sock);
-	ret = teeq_chan_hello(chan);
+	if (ret)
+		goto err;
+	for (i = 0; i < nr_qp && !ret; i++)
+		ret = ring_wait_init(&chan->qp[i].wait, chan->spin_ns,
+				     chan->qp[i].db, chan->sock);
 	if (ret)
 		goto err;
 	chan->stats.queue_pairs = nr_qp;

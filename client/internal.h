@@ -157,7 +157,9 @@ struct teeq_qp {
 	struct teeq_qp_stats stats;
 	/* the transport's: host mode's rings and doorbells */
 	struct ring sq, cq;
-	int sq_db, cq_db; /* eventfds: we write sq_db, wait on cq_db */
+	/* our end of the pair's doorbell socket (teeq-sw hands it over in
+	 * the handshake): we ring teeq-sw on it and sleep on it */
+	int db;
 	struct ring_wait wait;
 	/* shared pair only: one waiter at a time blocks on the completions
 	 * for everyone (waiting set); the others wait on cond, which is

@@ -35,7 +35,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 TEEQ_TLS uint32_t teeq_qp_home;
@@ -56,10 +55,8 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 
 	qp->chan = chan;
 	qp->index = index;
-	qp->sq_db = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	qp->cq_db = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (qp->sq_db < 0 || qp->cq_db < 0)
-		return -errno;
+	qp->db = -1; /* from the handshake */
+	qp->wait.poll_fd = -1;
 	if (channel_attach_qpair(chan->region, &chan->layout, index, &qp->sq,
 				 RING_PRODUCER, &qp->cq, RING_CONSUMER))
 		return -EPROTO;
@@ -92,10 +89,9 @@ void teeq_qp_fini(struct teeq_qp *qp)
 {
 	if (!qp->chan)
 		return;
-	if (qp->sq_db >= 0)
-		close(qp->sq_db);
-	if (qp->cq_db >= 0)
-		close(qp->cq_db);
+	ring_wait_fini(&qp->wait);
+	if (qp->db >= 0)
+		close(qp->db);
 	free(qp->pend);
 	free(qp->bounces);
 	free(qp->free_tags);

@@ -2,8 +2,8 @@
 /*
  * Host mode's transport: entries go straight into the channel's shared
  * rings (ring/ring.h), completions come straight out of them, and a
- * doorbell (an eventfd) is rung only when the secure world's worker has
- * said it is going to sleep. Waiting spins for the channel's budget, then
+ * doorbell (our end of a socketpair teeq-sw made, uapi/teeq_host.h) is
+ * rung only when the secure world's worker has said it is going to sleep. Waiting spins for the channel's budget, then
  * sleeps on the completion doorbell and the socket, whose hangup means
  * teeq-sw is gone.
  *
@@ -39,7 +39,7 @@ teeq_rings_submit(struct teeq_qp *qp, const struct teeq_sqe *sqes, uint32_t n)
 		ring_fill_slot(ring_batch_slot(&b, i), &sqes[i],
 			       teeq_sqe_size(sqes[i].param_types));
 	if (teeq_unlikely(ring_prod_commit(&qp->sq, n))) {
-		ring_doorbell(&qp->sq, qp->sq_db);
+		ring_doorbell_socket(qp->db);
 		TEEQ_QP_STAT(qp, doorbells, 1);
 		if (ring_broken(&qp->sq))
 			return -EPROTO;
@@ -56,7 +56,7 @@ TEEQ_ALWAYS_INLINE int teeq_rings_submit_one(struct teeq_qp *qp,
 		return -EPROTO; /* credits make room: only a hostile peer */
 	ring_prod_fill(&qp->sq, 0, sqe, size);
 	if (teeq_unlikely(ring_prod_commit(&qp->sq, 1))) {
-		ring_doorbell(&qp->sq, qp->sq_db);
+		ring_doorbell_socket(qp->db);
 		TEEQ_QP_STAT(qp, doorbells, 1);
 		if (ring_broken(&qp->sq))
 			return -EPROTO;

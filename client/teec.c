@@ -59,6 +59,10 @@ TEEQ_API TEEC_Result TEEC_InitializeContext(const char *name,
 		return TEEC_ERROR_ITEM_NOT_FOUND; /* no secure world */
 	case -EPROTO:
 		return TEEC_ERROR_NOT_SUPPORTED; /* refused our channel */
+	case -EBUSY:
+		return TEEC_ERROR_BUSY; /* teeq-sw is full */
+	case -EACCES:
+		return TEEC_ERROR_ACCESS_DENIED; /* not a teeq-sw we trust */
 	default:
 		return TEEC_ERROR_COMMUNICATION;
 	}
@@ -314,9 +318,12 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemoryFileDescriptor(
 	ret = teeq_chan_reg_fd(chan, fd, reg, &buf_id, &size);
 	if (ret) {
 		shm_unmap(map, size);
-		return ret == -EPIPE || ret == -EPROTO ?
-			       TEEC_ERROR_COMMUNICATION :
-			       TEEC_ERROR_BAD_PARAMETERS;
+		/* -ENOSPC: the secure side's table of buffers is full */
+		if (ret == -ENOSPC || ret == -ENOMEM || ret == -EMFILE)
+			return TEEC_ERROR_OUT_OF_MEMORY;
+		return ret == -EINVAL || ret == -EPERM ?
+			       TEEC_ERROR_BAD_PARAMETERS :
+			       TEEC_ERROR_COMMUNICATION;
 	}
 	shm = calloc(1, sizeof(*shm));
 	if (!shm) {

@@ -6,6 +6,8 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +18,9 @@
 /* Longest single sleep when a hang-up fd cannot be polled together with
  * the doorbell (futex doorbells): how late a dead peer may be noticed. */
 #define RING_WAIT_FUTEX_SLICE_NS 20000000ll
+/* Doorbell messages taken per drain: one per burst is all a well-behaved
+ * peer sends while we sleep. */
+#define RING_DOORBELL_DRAIN_MAX 16
 
 uint64_t ring_now_ns(void)
 {
@@ -25,14 +30,38 @@ uint64_t ring_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void ring_wait_init(struct ring_wait *w, uint64_t spin_ns, int event_fd,
-		    int hangup_fd)
+int ring_wait_init(struct ring_wait *w, uint64_t spin_ns, int event_fd,
+		   int hangup_fd)
 {
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+	socklen_t len = sizeof(int);
+	int type, err = 0;
+
 	w->spin_ns = spin_ns;
 	w->event_fd = event_fd;
+	w->poll_fd = -1;
 	w->hangup_fd = hangup_fd;
 	w->spin_hits = 0;
 	w->sleeps = 0;
+	if (event_fd < 0 ||
+	    getsockopt(event_fd, SOL_SOCKET, SO_TYPE, &type, &len))
+		return 0; /* the futex, or an eventfd */
+	w->poll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->poll_fd < 0 ||
+	    epoll_ctl(w->poll_fd, EPOLL_CTL_ADD, event_fd, &ev)) {
+		err = -errno;
+		if (w->poll_fd >= 0)
+			close(w->poll_fd);
+		w->poll_fd = w->event_fd = -1;
+	}
+	return err;
+}
+
+void ring_wait_fini(struct ring_wait *w)
+{
+	if (w->poll_fd >= 0)
+		close(w->poll_fd);
+	w->poll_fd = -1;
 }
 
 void ring_doorbell(struct ring *r, int event_fd)
@@ -45,6 +74,38 @@ void ring_doorbell(struct ring *r, int event_fd)
 		return;
 	}
 	syscall(SYS_futex, &r->hdr->tail, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+void ring_doorbell_socket(int sock)
+{
+	char one = 1;
+
+	/* MSG_DONTWAIT whatever the socket's flags; EAGAIN means the consumer
+	 * has not taken the earlier rings yet, so it is awake or about to be.
+	 * MSG_NOSIGNAL: a consumer gone is noticed by its hang-up, not by a
+	 * SIGPIPE here. */
+	(void)!send(sock, &one, sizeof(one), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+int ring_doorbell_drain(int sock)
+{
+	char byte[RING_DOORBELL_DRAIN_MAX];
+	struct iovec iov[RING_DOORBELL_DRAIN_MAX];
+	struct mmsghdr msg[RING_DOORBELL_DRAIN_MAX];
+	int i, n;
+
+	for (i = 0; i < RING_DOORBELL_DRAIN_MAX; i++) {
+		iov[i] = (struct iovec){ &byte[i], 1 };
+		msg[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
+							.msg_iovlen = 1 } };
+	}
+	/* one system call for every ring waiting, as for an eventfd's one
+	 * read, not one each plus one to find the queue empty */
+	n = recvmmsg(sock, msg, RING_DOORBELL_DRAIN_MAX, MSG_DONTWAIT, NULL);
+	for (i = 0; i < n; i++)
+		if (!msg[i].msg_len) /* end of file reads as empty messages */
+			return -EPIPE;
+	return 0;
 }
 
 static int ring_wait_hung_up(int fd)
@@ -61,7 +122,8 @@ static int ring_wait_sleep(struct ring *r, struct ring_wait *w, int64_t ns)
 {
 	if (w->event_fd >= 0) {
 		struct pollfd pfd[2] = {
-			{ .fd = w->event_fd, .events = POLLIN },
+			{ .fd = w->poll_fd >= 0 ? w->poll_fd : w->event_fd,
+			  .events = POLLIN },
 			{ .fd = w->hangup_fd, .events = POLLRDHUP },
 		};
 		int ms = ns < 0 ? -1 : (int)((ns + 999999) / 1000000);
@@ -72,8 +134,13 @@ static int ring_wait_sleep(struct ring *r, struct ring_wait *w, int64_t ns)
 			return -errno;
 		if (pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL | POLLRDHUP))
 			return -EPIPE;
-		if (pfd[0].revents & POLLIN)
-			(void)!read(w->event_fd, &count, sizeof(count));
+		if (!(pfd[0].revents & POLLIN))
+			return 0;
+		/* a socket's own hang-up makes its epoll instance readable
+		 * too, and reads as end of file */
+		if (w->poll_fd >= 0)
+			return ring_doorbell_drain(w->event_fd);
+		(void)!read(w->event_fd, &count, sizeof(count));
 		return 0;
 	}
 

@@ -21,13 +21,21 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define SW_KNOWN_FEATURES TEEQ_FEAT_ALL
+
+static uint64_t sw_host_now_ms(void)
+{
+	return ring_now_ns() / 1000000;
+}
 
 void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
 {
@@ -55,8 +63,10 @@ void sw_host_client_broken(struct sw_hclient *hc, const char *reason)
 
 /* ---- messages ---------------------------------------------------------------- */
 
+/* Sends a message with @nr descriptors; never waits (a client that does
+ * not read its replies loses them, and then its connection). */
 static int sw_host_send(int sock, void *msg, size_t len, uint16_t type,
-			uint32_t seq)
+			uint32_t seq, const int *fds, int nr)
 {
 	struct teeq_host_hdr *hdr = msg;
 
@@ -65,46 +75,7 @@ static int sw_host_send(int sock, void *msg, size_t len, uint16_t type,
 	hdr->reserved = 0;
 	hdr->len = (uint32_t)len;
 	hdr->seq = seq;
-	return send(sock, msg, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EPIPE;
-}
-
-/* Receives one message and up to @max_fds descriptors. Returns its length,
- * 0 on hang-up, or -errno. Descriptors beyond @max_fds are closed. */
-static ssize_t sw_host_recv(int sock, void *buf, size_t len, int *fds,
-			    int max_fds, int *nr_fds)
-{
-	char cbuf[CMSG_SPACE(sizeof(int) * TEEQ_HOST_MAX_FDS)];
-	struct iovec iov = { buf, len };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	*nr_fds = 0;
-	n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	if (n < 0)
-		return -errno;
-	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-		int *in = (int *)CMSG_DATA(cm);
-		int i, count;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		count = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-		for (i = 0; i < count; i++) {
-			if (*nr_fds < max_fds)
-				fds[(*nr_fds)++] = in[i];
-			else
-				close(in[i]);
-		}
-	}
-	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-		return -EMSGSIZE;
-	return n;
+	return teeq_host_sendmsg(sock, msg, len, fds, nr) ? -EPIPE : 0;
 }
 
 static void sw_close_fds(int *fds, int n)
@@ -132,18 +103,135 @@ int sw_is_eventfd(int fd)
 	return found;
 }
 
+/* ---- descriptors clients send --------------------------------------------------- */
+
+/*
+ * A client can send us any descriptor, and closing the last reference to a
+ * file can wait: a file watched by an epoll instance takes that
+ * instance's lock on its way out, and a client holds that lock for as long
+ * as it likes from inside epoll_wait() (an events buffer on a page whose
+ * fault its own FUSE server or userfaultfd never serves). Memfds cannot be
+ * watched by epoll, so those we close; anything else we pass to the
+ * disposer, a process of ours that only receives descriptors and closes
+ * them, and which alone waits if one of them is such a trap. For its
+ * reference to be the last, it closes a batch only once a second message
+ * says that we have closed ours.
+ */
+static __attribute__((noreturn)) void sw_disposer_main(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * TEEQ_HOST_RECV_FDS)];
+	int held[TEEQ_HOST_RECV_FDS], nr = 0;
+	char byte;
+
+	/* nothing of teeq-sw's but the socket (the lock fd above all: it
+	 * must go with teeq-sw, not with us) */
+	if (sock > 3)
+		close_range(3, (unsigned int)sock - 1, 0);
+	close_range((unsigned int)sock + 1, ~0u, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;) {
+		struct iovec iov = { &byte, 1 };
+		struct msghdr m = { .msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm;
+		ssize_t n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+
+		if (n <= 0 && !(n < 0 && errno == EINTR))
+			_exit(0); /* teeq-sw is gone */
+		if (n > 0 && byte == SW_DISPOSE_CLOSED) {
+			while (nr > 0)
+				close(held[--nr]);
+			continue;
+		}
+		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+			size_t i, count;
+			int fd;
+
+			if (cm->cmsg_level != SOL_SOCKET ||
+			    cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (i = 0; i < count; i++) {
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+				       sizeof(fd));
+				/* more than a batch held: teeq-sw's word
+				 * got lost, and these are long ours alone */
+				if (nr == TEEQ_HOST_RECV_FDS)
+					while (nr > 0)
+						close(held[--nr]);
+				held[nr++] = fd;
+			}
+		}
+	}
+}
+
+/* Forks the disposer: before any other thread, listening socket or lock
+ * exists, so that it never holds one of them (teeq-sw's main() calls it
+ * first). */
+int sw_host_disposer_start(struct sw_host *h)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -errno;
+	}
+	if (pid == 0)
+		sw_disposer_main(sv[1]);
+	close(sv[1]);
+	h->disposer_fd = sv[0];
+	h->disposer_pid = pid;
+	return 0;
+}
+
+/* Gets rid of descriptors a client sent that we do not keep. */
+static void sw_host_dispose(struct sw_host *h, int *fds, int n)
+{
+	char batch = SW_DISPOSE_BATCH, closed = SW_DISPOSE_CLOSED;
+	int i, nr = 0;
+
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		/* F_GET_SEALS answers for memfds alone, and at once */
+		if (fcntl(fds[i], F_GET_SEALS) >= 0)
+			close(fds[i]);
+		else
+			fds[nr++] = fds[i];
+	}
+	if (!nr)
+		return;
+	/* the disposer's queue is full only if it waits on a trap: then
+	 * we close them ourselves, the one case left to chance */
+	for (i = 0; i < nr; i += TEEQ_HOST_MAX_FDS)
+		if (teeq_host_sendmsg(h->disposer_fd, &batch, 1, fds + i,
+				      nr - i < TEEQ_HOST_MAX_FDS ?
+					      nr - i :
+					      TEEQ_HOST_MAX_FDS))
+			sw_log(h, 0,
+			       "disposer full: closing a client's "
+			       "descriptors here");
+	sw_close_fds(fds, nr);
+	/* ours are closed: the disposer's references are the last ones */
+	(void)teeq_host_sendmsg(h->disposer_fd, &closed, 1, NULL, 0);
+}
+
 /* ---- clients ------------------------------------------------------------------ */
 
 static void sw_hclient_free(struct sw_hclient *hc)
 {
 	uint32_t i;
 
-	for (i = 0; i < hc->nr_qpairs; i++) {
+	for (i = 0; i < hc->nr_qpairs; i++)
 		if (hc->qp[i].sq_db >= 0)
-			close(hc->qp[i].sq_db);
-		if (hc->qp[i].cq_db >= 0)
-			close(hc->qp[i].cq_db);
-	}
+			close(hc->qp[i].sq_db); /* and cq_db, the same end */
 	/* calls left unrun when teeq-sw stopped (otherwise none) */
 	for (i = 0; i < SW_CHAINS; i++)
 		sw_jobs_free(hc->chains[i].head);
@@ -160,6 +248,7 @@ static void sw_hclient_free(struct sw_hclient *hc)
 static void sw_host_finish_client(struct sw_host *h, struct sw_hclient *hc)
 {
 	struct sw_hclient **pp;
+	uint32_t i;
 
 	for (pp = &h->clients; *pp; pp = &(*pp)->next) {
 		if (*pp == hc) {
@@ -172,6 +261,9 @@ static void sw_host_finish_client(struct sw_host *h, struct sw_hclient *hc)
 			&hc->core.stats.sessions_total, __ATOMIC_RELAXED);
 		sw_client_fini(&hc->core);
 	}
+	if (hc->attached)
+		for (i = 0; i < hc->nr_qpairs; i++)
+			h->worker_qps[hc->qp[i].worker - h->workers]--;
 	sw_log(h, 1, "client %u gone", hc->core.id);
 	sw_hclient_free(hc);
 }
@@ -207,7 +299,7 @@ static int sw_host_reply_status(struct sw_hclient *hc, uint16_t type,
 {
 	struct teeq_host_status_reply r = { .status = status };
 
-	return sw_host_send(hc->sock, &r, sizeof(r), type, seq);
+	return sw_host_send(hc->sock, &r, sizeof(r), type, seq, NULL, 0);
 }
 
 /* The client's supplementary groups, from the socket (as SO_PEERCRED,
@@ -236,11 +328,40 @@ static int sw_host_peer_groups(struct sw_hclient *hc)
 	return ret;
 }
 
+/* Queue pairs the workers can still take (each takes SW_WORKER_MAX_QPS). */
+static uint32_t sw_host_room(struct sw_host *h)
+{
+	uint32_t i, room = 0;
+
+	for (i = 0; i < h->opts.workers; i++)
+		room += SW_WORKER_MAX_QPS - h->worker_qps[i];
+	return room;
+}
+
+/* The worker with the fewest queue pairs, from the round-robin start on. */
+static uint32_t sw_host_pick_worker(struct sw_host *h)
+{
+	uint32_t i, w, best = h->next_worker;
+
+	for (i = 0; i < h->opts.workers; i++) {
+		w = (h->next_worker + i) % h->opts.workers;
+		if (h->worker_qps[w] < h->worker_qps[best])
+			best = w;
+	}
+	h->next_worker = (best + 1) % h->opts.workers;
+	return best;
+}
+
+/*
+ * The handshake. Returns NULL, or why the client is refused (*@status is
+ * then the reply's: -EBUSY when teeq-sw is full, else -EPROTO).
+ */
 static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 				 const struct teeq_host_hello *m, int *fds,
-				 int nr_fds)
+				 int nr_fds, int *status)
 {
 	struct teeq_host_hello_reply r = { 0 };
+	int ends[TEEQ_MAX_QPAIRS];
 	struct channel_layout layout;
 	struct ta_identity who;
 	const char *why = NULL;
@@ -251,17 +372,18 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 
 	if ((m->abi_version >> 16) != TEEQ_ABI_MAJOR)
 		return "unsupported ABI major version";
-	if (m->nr_qpairs < 1 || m->nr_qpairs > TEEQ_MAX_QPAIRS ||
-	    nr_fds != 1 + 2 * (int)m->nr_qpairs)
+	if (m->nr_qpairs < 1 || m->nr_qpairs > TEEQ_MAX_QPAIRS || nr_fds != 1)
 		return "wrong number of queue pairs or descriptors";
 	if (m->features & ~SW_KNOWN_FEATURES)
 		return "unknown feature bits";
+	/* refused here, not accepted and then dropped at its first call */
+	if (sw_host_room(h) < m->nr_qpairs) {
+		*status = -EBUSY;
+		return "teeq-sw is full";
+	}
 	if (shm_memfd_check(fds[0], &size) || size != m->region_size)
 		return "region is not a memfd sealed against shrinking, or its "
 		       "size differs";
-	for (i = 1; i < (uint32_t)nr_fds; i++)
-		if (!sw_is_eventfd(fds[i]))
-			return "doorbell is not an eventfd";
 	if (size > (1ull << 40) || shm_map(fds[0], size, &region))
 		return "cannot map the region";
 	hc->memfd = fds[0];
@@ -288,12 +410,25 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 		struct sw_hqp *qp = &hc->qp[i];
 
 		qp->hc = hc;
-		qp->sq_db = fds[1 + i];
-		qp->cq_db = fds[1 + hc->nr_qpairs + i];
-		fds[1 + i] = fds[1 + hc->nr_qpairs + i] = -1;
 		if (channel_attach_qpair(region, &layout, i, &qp->sq,
 					 RING_CONSUMER, &qp->cq, RING_PRODUCER))
 			return "ring headers disagree with the region header";
+	}
+	/* the doorbells: socketpairs of our own making, so that the client
+	 * holds nothing of our ends (uapi/teeq_host.h) */
+	for (i = 0; i < hc->nr_qpairs; i++) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX,
+			       SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+			       sv)) {
+			sw_close_fds(ends, (int)i);
+			*status = -EBUSY;
+			return "out of descriptors";
+		}
+		hc->qp[i].sq_db = hc->qp[i].cq_db = sv[0];
+		hc->qp[i].db_socket = 1;
+		ends[i] = sv[1];
 	}
 
 	r.status = 0;
@@ -302,17 +437,21 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 	r.client_id = hc->core.id;
 	r.sw_pid = (uint32_t)getpid();
 	r.workers = h->opts.workers;
-	if (sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_HELLO_REPLY,
-			 m->hdr.seq))
-		return "hung up during the handshake";
+	ret = sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_HELLO_REPLY,
+			   m->hdr.seq, ends, (int)hc->nr_qpairs);
+	/* the client's ends are the client's alone from here */
+	sw_close_fds(ends, (int)hc->nr_qpairs);
+	if (ret)
+		return ""; /* hung up during the handshake */
 
-	/* spread the queue pairs over the workers */
+	/* spread the queue pairs over the workers, least loaded first */
 	for (i = 0; i < hc->nr_qpairs; i++) {
-		hc->qp[i].worker =
-			&h->workers[(h->next_worker + i) % h->opts.workers];
+		uint32_t w = sw_host_pick_worker(h);
+
+		h->worker_qps[w]++;
+		hc->qp[i].worker = &h->workers[w];
 		sw_worker_add_qp(hc->qp[i].worker, &hc->qp[i]);
 	}
-	h->next_worker = (h->next_worker + hc->nr_qpairs) % h->opts.workers;
 	hc->attached = 1;
 	h->totals.clients_total++;
 	sw_log(h, 1,
@@ -372,8 +511,8 @@ static const char *sw_host_reg_fd(struct sw_host *h, struct sw_hclient *hc,
 	}
 	r.status = status;
 	if (sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_REG_FD_REPLY,
-			 m->hdr.seq))
-		return "hung up";
+			 m->hdr.seq, NULL, 0))
+		return ""; /* hung up */
 	return NULL;
 }
 
@@ -432,18 +571,21 @@ static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
 		struct teeq_host_unreg unreg;
 		unsigned char raw[256];
 	} m;
-	int fds[TEEQ_HOST_MAX_FDS], nr_fds = 0;
+	int fds[TEEQ_HOST_RECV_FDS], nr_fds = 0;
 	const char *why = NULL;
 	ssize_t n;
 
-	n = sw_host_recv(hc->sock, &m, sizeof(m), fds, TEEQ_HOST_MAX_FDS,
-			 &nr_fds);
+	n = teeq_host_recvmsg(hc->sock, &m, sizeof(m), fds, &nr_fds);
 	if (n == -EAGAIN || n == -EINTR)
 		return NULL;
-	if (n <= 0) {
-		sw_close_fds(fds, nr_fds);
-		return n == 0 ? "" : "receive failed";
-	}
+	/* a client killed with our reply unread shows as a reset: a
+	 * hang-up like any other, not misbehaviour */
+	if (n == 0 || n == -ECONNRESET || n == -EPIPE)
+		why = "";
+	else if (n < 0)
+		why = n == -EMSGSIZE ? "message cut short" : "receive failed";
+	if (why)
+		goto out;
 	if ((size_t)n < sizeof(m.hdr) || m.hdr.magic != TEEQ_HOST_MAGIC ||
 	    m.hdr.len != (uint32_t)n || m.hdr.reserved) {
 		why = "garbage on the socket";
@@ -457,16 +599,19 @@ static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
 		goto out;
 	}
 	switch (m.hdr.type) {
-	case TEEQ_HOST_HELLO:
+	case TEEQ_HOST_HELLO: {
+		int status = -EPROTO;
+
 		if (n != sizeof(m.hello)) {
 			why = "malformed handshake";
 			break;
 		}
-		why = sw_host_hello(h, hc, &m.hello, fds, nr_fds);
+		why = sw_host_hello(h, hc, &m.hello, fds, nr_fds, &status);
 		if (why)
 			sw_host_reply_status(hc, TEEQ_HOST_HELLO_REPLY,
-					     m.hdr.seq, -EPROTO);
+					     m.hdr.seq, status);
 		break;
+	}
 	case TEEQ_HOST_REG_FD:
 		why = n != sizeof(m.reg) ?
 			      "malformed registration" :
@@ -492,15 +637,56 @@ static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
 		}
 		sw_host_stats(h, &r.stats);
 		sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_STATS_REPLY,
-			     m.hdr.seq);
+			     m.hdr.seq, NULL, 0);
 		break;
 	}
 	default:
 		why = "unknown message type";
 	}
 out:
-	sw_close_fds(fds, nr_fds);
+	sw_host_dispose(h, fds, nr_fds);
 	return why;
+}
+
+/*
+ * Out of descriptors, accept() fails and the listener stays readable: a
+ * level-triggered loop would spin. The reserve descriptor is given up for
+ * a moment to take the connection and close it (the client learns at once
+ * that there is no room); failing that, the listener is left alone for a
+ * tick.
+ */
+static void sw_host_accept_full(struct sw_host *h)
+{
+	int sock = -1;
+
+	if (h->reserve_fd >= 0) {
+		close(h->reserve_fd);
+		sock = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (sock >= 0)
+			close(sock);
+		h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (sock >= 0)
+		h->totals.clients_refused++;
+	if (sock < 0 || h->reserve_fd < 0) {
+		epoll_ctl(h->epfd, EPOLL_CTL_DEL, h->listen_fd, NULL);
+		h->accept_paused_ms = sw_host_now_ms();
+	}
+	if (!h->full_logged++)
+		sw_log(h, 0, "out of descriptors: refusing clients");
+}
+
+static void sw_host_accept_resume(struct sw_host *h, uint64_t now)
+{
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.ptr = &h->listen_fd };
+
+	if (!h->accept_paused_ms || now - h->accept_paused_ms < SW_HOST_TICK_MS)
+		return;
+	h->accept_paused_ms = 0;
+	if (h->reserve_fd < 0)
+		h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->listen_fd, &ev);
 }
 
 static void sw_host_accept(struct sw_host *h)
@@ -511,8 +697,12 @@ static void sw_host_accept(struct sw_host *h)
 	int sock;
 
 	sock = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (sock < 0)
+	if (sock < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			sw_host_accept_full(h);
 		return;
+	}
+	h->full_logged = 0;
 	hc = calloc(1, sizeof(*hc));
 	if (!hc) {
 		close(sock);
@@ -521,6 +711,7 @@ static void sw_host_accept(struct sw_host *h)
 	hc->host = h;
 	hc->sock = sock;
 	hc->memfd = -1;
+	hc->accepted_ms = sw_host_now_ms();
 	for (int i = 0; i < TEEQ_MAX_QPAIRS; i++)
 		hc->qp[i].sq_db = hc->qp[i].cq_db = -1;
 	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &hc->cred, &len)) {
@@ -549,7 +740,7 @@ static void sw_host_sweep(struct sw_host *h)
 
 		next = hc->next;
 		if (why && !hc->detaching)
-			sw_host_drop_client(h, hc, why);
+			sw_host_drop_client(h, hc, *why ? why : NULL);
 		if (hc->detaching &&
 		    !__atomic_load_n(&hc->detach_pending, __ATOMIC_ACQUIRE) &&
 		    !__atomic_load_n(&hc->jobs, __ATOMIC_ACQUIRE))
@@ -587,13 +778,93 @@ static void sw_host_client_event(struct sw_host *h, struct sw_hclient *hc,
 
 /* ---- set-up -------------------------------------------------------------------- */
 
+/*
+ * Is @dir fit to hold our socket? A real directory (lstat: not a symlink
+ * to one), owned by us or root, in which nobody else may create or replace
+ * entries: no group or other write permission, unless sticky (as /tmp).
+ * Otherwise whoever made it could swap our socket for theirs, or have
+ * made it first (for /tmp/teeq-<uid> when XDG_RUNTIME_DIR is unset).
+ */
+static int sw_host_dir_ok(struct sw_host *h, const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st)) {
+		sw_log(h, 0, "socket directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode) ||
+	    (st.st_uid != geteuid() && st.st_uid != 0) ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
+		sw_log(h, 0,
+		       "socket directory %s is not ours alone (owner %u, mode "
+		       "%04o): refusing to serve in it",
+		       dir, (unsigned)st.st_uid,
+		       (unsigned)(st.st_mode & 07777));
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* Does a teeq-sw accept connections on @path? (Asked without waiting.) */
+static int sw_host_connectable(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			0);
+	int ok;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	ok = fd >= 0 && (!connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+			 errno == EAGAIN); /* a full backlog: busy, but there */
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/*
+ * One teeq-sw per socket: the lock, a file next to it, is held for our
+ * lifetime. It is opened without following a symlink someone planted, and
+ * must be a file of ours. A teeq-sw on its way out (idle) holds it a few
+ * moments after it stopped listening: for that one we wait, not for one
+ * that still serves.
+ */
+static int sw_host_lock(struct sw_host *h)
+{
+	char path[sizeof(h->opts.socket_path) + 8];
+	uint64_t t0 = sw_host_now_ms();
+	struct timespec step = { 0, 10000000 };
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s.lock", h->opts.socket_path);
+	h->lock_fd =
+		open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (h->lock_fd < 0 || fstat(h->lock_fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid()) {
+		sw_log(h, 0, "lock file %s is not a file of ours: %s", path,
+		       h->lock_fd < 0 ? strerror(errno) : "refusing it");
+		return -EACCES;
+	}
+	while (flock(h->lock_fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		if (sw_host_connectable(h->opts.socket_path) ||
+		    sw_host_now_ms() - t0 > SW_LOCK_WAIT_MS) {
+			sw_log(h, 0, "another teeq-sw serves %s",
+			       h->opts.socket_path);
+			return -EADDRINUSE;
+		}
+		nanosleep(&step, NULL);
+	}
+	return 0;
+}
+
 static int sw_host_listen(struct sw_host *h)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char lock_path[sizeof(addr.sun_path) + 8];
 	char dir[sizeof(addr.sun_path)];
 	char *slash;
-	int fd;
+	int fd, ret;
 
 	if (strlen(h->opts.socket_path) >= sizeof(addr.sun_path)) {
 		sw_log(h, 0, "socket path too long: %s", h->opts.socket_path);
@@ -602,29 +873,51 @@ static int sw_host_listen(struct sw_host *h)
 	strcpy(addr.sun_path, h->opts.socket_path);
 	strcpy(dir, h->opts.socket_path);
 	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
 		*slash = 0;
-		mkdir(dir, 0700); /* may exist */
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		sw_log(h, 0, "cannot make %s: %s", dir, strerror(errno));
+		return -errno;
 	}
-	/* one teeq-sw per socket: the lock is held for our lifetime */
-	snprintf(lock_path, sizeof(lock_path), "%s.lock", h->opts.socket_path);
-	h->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (h->lock_fd < 0 || flock(h->lock_fd, LOCK_EX | LOCK_NB)) {
-		sw_log(h, 0, "another teeq-sw serves %s", h->opts.socket_path);
-		return -EADDRINUSE;
-	}
+	ret = sw_host_dir_ok(h, dir);
+	if (!ret)
+		ret = sw_host_lock(h);
+	if (ret)
+		return ret;
 	unlink(h->opts.socket_path); /* stale: its owner no longer holds the lock */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(fd, 64)) {
+	    listen(fd, SW_LISTEN_BACKLOG)) {
+		ret = -errno;
 		sw_log(h, 0, "cannot listen on %s: %s", h->opts.socket_path,
 		       strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return -errno;
+		return ret;
 	}
 	h->listen_fd = fd;
 	return 0;
+}
+
+/*
+ * Clients cost descriptors (the connection, the region and one doorbell
+ * per queue pair): the soft limit goes up to the hard one, since 1024
+ * would fit some sixty clients.
+ */
+static void sw_host_raise_nofile(struct sw_host *h)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		sw_log(h, 0, "cannot raise the descriptor limit: %s",
+		       strerror(errno));
 }
 
 static int sw_host_setup(struct sw_host *h)
@@ -636,10 +929,17 @@ static int sw_host_setup(struct sw_host *h)
 	ret = sw_host_listen(h);
 	if (ret)
 		return ret;
+	h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
+	/* an ignored signal is dropped, not queued for the signalfd: the
+	 * dispositions we were started with (nohup, a shell's) do not
+	 * count; blocked, the default action never runs */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	h->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC);
@@ -664,6 +964,14 @@ static void sw_host_teardown(struct sw_host *h)
 {
 	struct sw_hclient *hc;
 
+	/* first of all nobody new: a client that finds no teeq-sw starts
+	 * another (which waits for our lock), rather than attach to one on
+	 * its way out */
+	if (h->listen_fd >= 0) {
+		unlink(h->opts.socket_path);
+		close(h->listen_fd);
+		h->listen_fd = -1;
+	}
 	/* calls still running (waiting ones too) see themselves cancelled;
 	 * then the threads stop, and every client is detached at once */
 	for (hc = h->clients; hc; hc = hc->next)
@@ -675,29 +983,61 @@ static void sw_host_teardown(struct sw_host *h)
 			sw_client_fini(&hc->core);
 		sw_hclient_free(hc);
 	}
-	if (h->listen_fd >= 0) {
-		unlink(h->opts.socket_path);
-		close(h->listen_fd);
+	if (h->epfd >= 0)
+		close(h->epfd);
+	if (h->wake_fd >= 0)
+		close(h->wake_fd);
+	if (h->signal_fd >= 0)
+		close(h->signal_fd);
+	if (h->reserve_fd >= 0)
+		close(h->reserve_fd);
+	if (h->disposer_fd >= 0) {
+		struct timespec step = { 0, 1000000 };
+		int i;
+
+		/* end of file: it exits at once, unless it waits on a trap;
+		 * then whoever inherits it reaps it, later */
+		close(h->disposer_fd);
+		for (i = 0; i < 100; i++) {
+			if (waitpid(h->disposer_pid, NULL, WNOHANG))
+				break;
+			nanosleep(&step, NULL);
+		}
 	}
-	close(h->epfd);
-	close(h->wake_fd);
-	close(h->signal_fd);
 	if (h->lock_fd >= 0)
 		close(h->lock_fd);
 }
 
-static uint64_t sw_host_now_s(void)
+/* Connections that have not sent their HELLO in time are closed: each
+ * holds a descriptor and memory. */
+static void sw_host_hello_timeouts(struct sw_host *h, uint64_t now)
 {
-	return ring_now_ns() / 1000000000;
+	struct sw_hclient *hc;
+
+	for (hc = h->clients; hc; hc = hc->next) {
+		if (hc->attached || hc->detaching ||
+		    now - hc->accepted_ms < TEEQ_HOST_HELLO_TIMEOUT_MS)
+			continue;
+		h->totals.clients_refused++;
+		sw_log(h, 0,
+		       "client (pid %d uid %u) refused: no handshake in "
+		       "%u ms",
+		       (int)hc->cred.pid, (unsigned)hc->cred.uid,
+		       TEEQ_HOST_HELLO_TIMEOUT_MS);
+		epoll_ctl(h->epfd, EPOLL_CTL_DEL, hc->sock, NULL);
+		hc->detaching = 1; /* never attached: the sweep frees it */
+	}
 }
 
 int sw_host_run(struct sw_host *h)
 {
 	struct epoll_event ev[32];
-	uint64_t idle_since = sw_host_now_s();
+	uint64_t now, idle_since = sw_host_now_ms();
 	int n, i, ret;
 
-	h->listen_fd = h->lock_fd = -1;
+	h->listen_fd = h->lock_fd = h->reserve_fd = -1;
+	h->epfd = h->wake_fd = h->signal_fd = -1;
+	sw_host_raise_nofile(h);
 	ret = sw_host_setup(h);
 	if (ret) {
 		sw_host_teardown(h);
@@ -711,7 +1051,7 @@ int sw_host_run(struct sw_host *h)
 	       ta_registry_count());
 
 	while (!__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE)) {
-		n = epoll_wait(h->epfd, ev, 32, 1000);
+		n = epoll_wait(h->epfd, ev, 32, SW_HOST_TICK_MS);
 		for (i = 0; i < n; i++) {
 			void *p = ev[i].data.ptr;
 
@@ -724,11 +1064,14 @@ int sw_host_run(struct sw_host *h)
 			else
 				sw_host_client_event(h, p, ev[i].events);
 		}
+		now = sw_host_now_ms();
+		sw_host_accept_resume(h, now);
+		sw_host_hello_timeouts(h, now);
 		sw_host_sweep(h);
 		if (h->clients)
-			idle_since = sw_host_now_s();
+			idle_since = now;
 		else if (h->opts.idle_exit_s &&
-			 sw_host_now_s() - idle_since >= h->opts.idle_exit_s) {
+			 now - idle_since >= h->opts.idle_exit_s * 1000ull) {
 			sw_log(h, 1, "idle for %us, exiting",
 			       h->opts.idle_exit_s);
 			break;

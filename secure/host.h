@@ -52,19 +52,26 @@ struct sw_job {
  */
 struct sw_chain {
 	struct sw_job *head, *last; /* under sw_calls.lock */
-	struct sw_chain *next_ready; /* under sw_calls.lock */
+	struct sw_chain *next_ready; /* in its client's calls_ready */
 	int active; /* ready or being run; under sw_calls.lock */
 	uint32_t pending; /* atomic: jobs not run to their end yet */
 };
 
 #define SW_CHAINS 1024 /* per client; a power of two */
 
+/* The call threads (calls.c): clients take turns for them, each with at
+ * most per_client chains running. */
+#define SW_CALL_THREADS_MAX 512
+
 struct sw_calls {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct sw_chain *ready, *ready_last; /* chains with jobs to run */
-	pthread_t *threads;
-	uint32_t nr;
+	pthread_cond_t cond; /* idle threads wait here */
+	/* clients with a ready chain and room to run it, round robin */
+	struct sw_hclient *clients, *clients_last;
+	uint32_t per_client;
+	pthread_t *threads; /* SW_CALL_THREADS_MAX slots */
+	uint32_t nr; /* threads made */
+	uint32_t idle; /* threads without a chain */
 	int stop;
 };
 
@@ -92,8 +99,14 @@ struct sw_hqp {
 	struct sw_hclient *hc;
 	struct ring sq; /* consumer */
 	struct ring cq; /* producer */
-	int sq_db; /* eventfd the client writes */
-	int cq_db; /* eventfd we write */
+	/* doorbells, held by us (and the kernel) alone: what we watch for
+	 * the client's rings, and what we write to ring it. Host mode: both
+	 * are our end of the pair's socketpair (db_socket; uapi/teeq_host.h);
+	 * kernel mode: an eventfd the driver signals, and the driver's
+	 * channel file */
+	int sq_db;
+	int cq_db;
+	int db_socket;
 	struct sw_worker *worker;
 };
 
@@ -112,6 +125,12 @@ struct sw_hclient {
 	/* calls with the call threads, or their completions not posted */
 	uint32_t jobs; /* atomic */
 	struct sw_chain chains[SW_CHAINS];
+	/* its ready chains, waiting for a call thread; under sw_calls.lock */
+	struct sw_chain *calls_ready, *calls_ready_last;
+	struct sw_hclient *calls_next; /* in sw_calls.clients */
+	uint32_t calls_running; /* chains on call threads now */
+	int calls_queued; /* in sw_calls.clients */
+	uint64_t accepted_ms; /* its HELLO is due within the timeout */
 	int core_ready; /* sw_client_init() done */
 	int attached; /* handshake done, queue pairs with the workers */
 	int detaching;
@@ -120,32 +139,57 @@ struct sw_hclient {
 struct sw_host_opts {
 	char socket_path[108];
 	uint32_t workers;
-	uint32_t call_threads; /* run the calls that may wait */
+	uint32_t call_threads; /* calls that may wait, per client at once */
 	uint64_t spin_ns;
 	int cpus[SW_MAX_WORKERS]; /* -1: not pinned */
 	uint32_t idle_exit_s; /* 0: never */
 	int verbose;
 };
 
+/* the control thread's tick: timeouts are checked this often */
+#define SW_HOST_TICK_MS 200
+#define SW_LISTEN_BACKLOG 64
+/* how long a starting teeq-sw waits for one on its way out to let go of
+ * the socket's lock */
+#define SW_LOCK_WAIT_MS 5000
+
 struct sw_host {
 	struct sw_host_opts opts;
 	int listen_fd;
 	int lock_fd;
+	int reserve_fd; /* given up to refuse a client when out of fds */
+	uint64_t accept_paused_ms; /* 0, or since when the listener rests */
+	uint32_t full_logged;
 	int epfd;
 	int wake_fd; /* workers poke the control thread */
 	int signal_fd;
 	struct sw_hclient *clients;
 	uint32_t next_client_id;
 	uint32_t next_worker; /* round-robin start for the next client */
+	/* queue pairs given to each worker (the control thread's count) */
+	uint32_t worker_qps[SW_MAX_WORKERS];
 	struct sw_worker *workers;
 	struct sw_calls calls;
+	int disposer_fd; /* to the process that closes clients' descriptors */
+#define SW_DISPOSE_BATCH 1 /* a message with descriptors to close */
+#define SW_DISPOSE_CLOSED 2 /* and then: ours are closed */
+	pid_t disposer_pid;
 	struct teeq_sw_stats totals; /* counters kept by the control thread */
 	uint64_t ext_buffers, ext_bytes; /* atomic */
 	int stop; /* atomic */
 };
 
+/* calls.c */
+int sw_calls_start(struct sw_calls *cs, uint32_t per_client);
+void sw_calls_stop(struct sw_calls *cs);
+/* Queues @job on @ch, a chain of @hc, for a call thread. */
+void sw_calls_submit(struct sw_calls *cs, struct sw_hclient *hc,
+		     struct sw_chain *ch, struct sw_job *job);
+
 /* worker.c */
 int sw_workers_start(struct sw_host *h);
+/* A call thread is done with @job: back to its worker, to be posted. */
+void sw_worker_job_done(struct sw_job *job);
 /* Frees a list of jobs (teeq-sw stopping: calls never run or posted). */
 void sw_jobs_free(struct sw_job *job);
 void sw_workers_stop(struct sw_host *h);
@@ -162,8 +206,12 @@ uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp);
 void sw_worker_post_jobs(struct sw_worker *w);
 
 /* host.c */
+/* Starts the process that closes descriptors clients send (host.c says
+ * why); first thing, before any thread, socket or lock. */
+int sw_host_disposer_start(struct sw_host *h);
 int sw_host_run(struct sw_host *h);
-/* A worker found a client breaking the protocol. */
+/* A worker found a client breaking the protocol (@reason), or hung up
+ * (@reason ""): the control thread drops it. */
 void sw_host_client_broken(struct sw_hclient *hc, const char *reason);
 void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

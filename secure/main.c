@@ -30,12 +30,14 @@ static void usage(FILE *out)
 		"options:\n"
 		"  -s, --socket PATH    listen on PATH (default: $TEEQ_SOCKET, else\n"
 		"                       $XDG_RUNTIME_DIR/teeq-sw.sock, else\n"
-		"                       /tmp/teeq-<uid>/teeq-sw.sock)\n"
+		"                       /tmp/teeq-<euid>/teeq-sw.sock)\n"
 		"  -w, --workers N      worker threads draining the rings (default: the\n"
 		"                       number of CPUs, at most %d)\n"
-		"      --call-threads N threads that run the calls a trusted app may\n"
-		"                       keep waiting (default %d, at most %d): such a\n"
-		"                       call holds no worker, so other calls go on\n"
+		"      --call-threads N calls a trusted app may keep waiting that one\n"
+		"                       client can have running at once (default %d, at\n"
+		"                       most %d): such calls run on threads of their own,\n"
+		"                       made as needed (at most %d in all), so they hold\n"
+		"                       up no worker and no other client's calls\n"
 		"      --spin-us N      microseconds a worker keeps polling after its last\n"
 		"                       work before it sleeps on the doorbells (default %d;\n"
 		"                       0 sleeps at once)\n"
@@ -51,11 +53,18 @@ static void usage(FILE *out)
 		"  -v, --verbose        log attaches and detaches too\n"
 		"  -h, --help           this text\n"
 		"\n"
+		"Capacity: each worker serves at most %d queue pairs, so N workers serve\n"
+		"N x %d (%d clients of libteeq's default 8 pairs per worker); a client\n"
+		"past that is refused at its handshake (TEEC_ERROR_BUSY). Each client\n"
+		"holds 2 descriptors plus one per queue pair: teeq-sw raises its soft\n"
+		"descriptor limit to the hard one.\n"
+		"\n"
 		"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
 		"(AES-CTR, AES-GCM), storage (persistent objects); their commands are in\n"
 		"uapi/teeq_tas.h.\n",
 		SW_MAX_WORKERS, SW_DEFAULT_CALL_THREADS, SW_MAX_CALL_THREADS,
-		SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV);
+		SW_CALL_THREADS_MAX, SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV,
+		SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS / 8);
 	sw_suppl_usage(out);
 }
 
@@ -262,6 +271,11 @@ int main(int argc, char **argv)
 		return sw_print_stats(o->socket_path);
 	if (kernel_dev)
 		return sw_kernel_run(&host, kernel_dev) ? 1 : 0;
+	host.disposer_fd = -1;
+	if (sw_host_disposer_start(&host)) {
+		fprintf(stderr, "teeq-sw: cannot start: %s\n", strerror(errno));
+		return 1;
+	}
 	/* storage is host mode's for now: its supplicant attaches beside
 	 * the clients' socket */
 	suppl.verbose = o->verbose;

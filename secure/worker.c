@@ -10,7 +10,7 @@
  * so the draining loop takes no lock.
  *
  * Calls to commands a trusted app says may wait (ta_cmd_blocks()) do not
- * run on a worker: they go to a pool of call threads, and their
+ * run on a worker: they go to the call threads (calls.c), and their
  * completions come back to the worker that owns the queue pair, which
  * alone produces into its completion ring. So a call that waits for
  * seconds holds up no other call, on any queue pair; only calls that
@@ -21,6 +21,7 @@
 #include "ring/wait.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,8 @@ static void sw_worker_do_add(struct sw_worker *w, struct sw_hqp *qp)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = qp };
 
+	if (qp->db_socket)
+		ev.events |= EPOLLRDHUP; /* the client closing its end */
 	if (w->nr_qps == SW_WORKER_MAX_QPS ||
 	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, qp->sq_db, &ev)) {
 		sw_host_client_broken(qp->hc, "worker cannot take more rings");
@@ -145,6 +148,19 @@ static void sw_worker_peek_cancels(void *arg)
 	}
 }
 
+/* Rings @qp's client, who asked for it (NEED_WAKEUP). Never waits: the
+ * socket end is ours alone and the send is MSG_DONTWAIT; the driver's
+ * channel file takes a write at once. */
+static void sw_worker_ring(struct sw_hqp *qp)
+{
+	uint64_t one = 1;
+
+	if (qp->db_socket)
+		ring_doorbell_socket(qp->cq_db);
+	else
+		(void)!write(qp->cq_db, &one, sizeof(one));
+}
+
 /* Publishes @n completions on @qp's completion ring (room was checked). */
 static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 			   const struct teeq_cqe *cqes, uint32_t n)
@@ -163,7 +179,7 @@ static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 			 __atomic_load_n(&w->calls, __ATOMIC_RELAXED) + n,
 			 __ATOMIC_RELAXED);
 	if (ring_prod_commit(&qp->cq, n)) {
-		ring_doorbell(&qp->cq, qp->cq_db);
+		sw_worker_ring(qp);
 		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
 	}
 }
@@ -183,7 +199,6 @@ static struct sw_chain *sw_worker_chain(struct sw_hqp *qp,
 static int sw_worker_defer(struct sw_hqp *qp, struct sw_chain *ch,
 			   const struct teeq_sqe *sqe)
 {
-	struct sw_calls *cs = &qp->worker->host->calls;
 	struct sw_job *job = malloc(sizeof(*job));
 
 	if (!job)
@@ -194,23 +209,7 @@ static int sw_worker_defer(struct sw_hqp *qp, struct sw_chain *ch,
 	/* the client stays until its calls are back (sw_host_sweep) */
 	__atomic_add_fetch(&qp->hc->jobs, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&ch->pending, 1, __ATOMIC_RELAXED);
-	pthread_mutex_lock(&cs->lock);
-	if (ch->last)
-		ch->last->next = job;
-	else
-		ch->head = job;
-	ch->last = job;
-	if (!ch->active) {
-		ch->active = 1;
-		ch->next_ready = NULL;
-		if (cs->ready_last)
-			cs->ready_last->next_ready = ch;
-		else
-			cs->ready = ch;
-		cs->ready_last = ch;
-		pthread_cond_signal(&cs->cond);
-	}
-	pthread_mutex_unlock(&cs->lock);
+	sw_calls_submit(&qp->worker->host->calls, qp->hc, ch, job);
 	return 1;
 }
 
@@ -340,7 +339,7 @@ void sw_worker_post_jobs(struct sw_worker *w)
 }
 
 /* Back to the worker that owns the job's queue pair, to be posted. */
-static void sw_job_done(struct sw_job *job)
+void sw_worker_job_done(struct sw_job *job)
 {
 	struct sw_worker *w = job->qp->worker;
 	uint64_t one = 1;
@@ -355,55 +354,6 @@ static void sw_job_done(struct sw_job *job)
 	__atomic_store_n(&w->jobs_pending, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&w->jobs_lock);
 	(void)!write(w->cmd_fd, &one, sizeof(one));
-}
-
-/* A call thread: takes a chain and runs its calls, waiting included, in
- * order until it is empty. */
-static void *sw_call_main(void *arg)
-{
-	struct sw_calls *cs = arg;
-	struct sw_chain *ch = NULL;
-	struct sw_job *job;
-
-	pthread_mutex_lock(&cs->lock);
-	while (!cs->stop) {
-		if (!ch) {
-			if (!cs->ready) {
-				pthread_cond_wait(&cs->cond, &cs->lock);
-				continue;
-			}
-			ch = cs->ready;
-			cs->ready = ch->next_ready;
-			if (!cs->ready)
-				cs->ready_last = NULL;
-		}
-		/* a chain is ready, or ours, only while it holds jobs */
-		job = ch->head;
-		ch->head = job->next;
-		if (!ch->head)
-			ch->last = NULL;
-		pthread_mutex_unlock(&cs->lock);
-
-		/* no peek: the worker still drains the rings, cancellation
-		 * requests included */
-		sw_dispatch(&job->qp->hc->core, &job->sqe, &job->cqe, NULL,
-			    NULL, 0);
-		/* release: the call is over before the worker may run the
-		 * session's next one itself */
-		__atomic_sub_fetch(&ch->pending, 1, __ATOMIC_RELEASE);
-		pthread_mutex_lock(&cs->lock);
-		if (!ch->head) {
-			ch->active = 0;
-			ch = NULL;
-		}
-		pthread_mutex_unlock(&cs->lock);
-		/* from here the client may go, unless the chain we keep holds
-		 * jobs, which it waits for: the chain is not touched again */
-		sw_job_done(job);
-		pthread_mutex_lock(&cs->lock);
-	}
-	pthread_mutex_unlock(&cs->lock);
-	return NULL;
 }
 
 /* Announce sleep on every ring; nonzero if one got work meanwhile. */
@@ -426,19 +376,48 @@ static void sw_worker_end_sleep(struct sw_worker *w)
 		ring_cons_end_sleep(&w->qps[i]->sq);
 }
 
-static void sw_worker_sleep(struct sw_worker *w)
+/* Takes the rings of the doorbells that woke us; a doorbell whose client
+ * end closed (or that says so) is the client hanging up. */
+static void sw_worker_doorbells(struct sw_worker *w)
 {
 	struct epoll_event ev[16];
 	uint64_t count;
 	int n, i;
 
-	n = epoll_wait(w->epfd, ev, 16, SW_WORKER_SLEEP_MS);
+	n = epoll_wait(w->epfd, ev, 16, 0);
 	for (i = 0; i < n; i++) {
+		struct sw_hqp *qp = ev[i].data.ptr;
+
 		if (ev[i].data.ptr == w) /* the command eventfd */
 			continue;
-		(void)!read(((struct sw_hqp *)ev[i].data.ptr)->sq_db, &count,
-			    sizeof(count));
+		if (!qp->db_socket) {
+			/* the kernel attachment's eventfd: ours and the
+			 * driver's only, so a read cannot wait */
+			(void)!read(qp->sq_db, &count, sizeof(count));
+			continue;
+		}
+		if ((ev[i].events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) ||
+		    ring_doorbell_drain(qp->sq_db)) {
+			/* level-triggered, a hang-up would wake us for ever */
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, qp->sq_db, NULL);
+			sw_host_client_broken(qp->hc, "");
+		}
 	}
+}
+
+/*
+ * Sleeps until a doorbell, a command or SW_WORKER_SLEEP_MS. In poll() on
+ * the epoll instance rather than in epoll_wait(): a socket wakes whoever
+ * waits on it directly with the scheduler's "sync" hint, which would put
+ * us on the CPU of a client that goes on polling for its completion; the
+ * epoll instance passes the wake-up on to poll() without it.
+ */
+static void sw_worker_sleep(struct sw_worker *w)
+{
+	struct pollfd pfd = { .fd = w->epfd, .events = POLLIN };
+
+	if (poll(&pfd, 1, SW_WORKER_SLEEP_MS) > 0)
+		sw_worker_doorbells(w);
 	__atomic_add_fetch(&w->sleeps, 1, __ATOMIC_RELAXED);
 }
 
@@ -493,20 +472,15 @@ static void *sw_worker_main(void *arg)
 
 int sw_workers_start(struct sw_host *h)
 {
-	struct sw_calls *cs = &h->calls;
 	uint32_t i;
+	int ret;
 
 	h->workers = calloc(h->opts.workers, sizeof(*h->workers));
-	cs->threads = calloc(h->opts.call_threads, sizeof(*cs->threads));
-	if (!h->workers || !cs->threads)
+	if (!h->workers)
 		return -ENOMEM;
-	pthread_mutex_init(&cs->lock, NULL);
-	pthread_cond_init(&cs->cond, NULL);
-	for (i = 0; i < h->opts.call_threads; i++) {
-		if (pthread_create(&cs->threads[i], NULL, sw_call_main, cs))
-			return -errno;
-		cs->nr++;
-	}
+	ret = sw_calls_start(&h->calls, h->opts.call_threads);
+	if (ret)
+		return ret;
 	for (i = 0; i < h->opts.workers; i++) {
 		struct sw_worker *w = &h->workers[i];
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
@@ -540,16 +514,10 @@ void sw_jobs_free(struct sw_job *job)
  * cancelled), then the workers; calls not yet back are dropped. */
 void sw_workers_stop(struct sw_host *h)
 {
-	struct sw_calls *cs = &h->calls;
 	uint64_t one = 1;
 	uint32_t i;
 
-	pthread_mutex_lock(&cs->lock);
-	cs->stop = 1;
-	pthread_cond_broadcast(&cs->cond);
-	pthread_mutex_unlock(&cs->lock);
-	for (i = 0; i < cs->nr; i++)
-		pthread_join(cs->threads[i], NULL);
+	sw_calls_stop(&h->calls);
 
 	__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < h->opts.workers && h->workers; i++) {
@@ -573,13 +541,6 @@ void sw_workers_stop(struct sw_host *h)
 	}
 	free(h->workers);
 	h->workers = NULL;
-	/* the chains' jobs never run are freed with their clients */
-	free(cs->threads);
-	if (cs->nr) {
-		pthread_mutex_destroy(&cs->lock);
-		pthread_cond_destroy(&cs->cond);
-	}
-	memset(cs, 0, sizeof(*cs));
 }
 
 void sw_workers_stats(struct sw_host *h, struct teeq_sw_stats *st)

@@ -56,7 +56,7 @@ static void one_hostile(int round)
 	struct teeq_qp *qp;
 	struct teeq_sw_stats st;
 	pthread_t t;
-	uint64_t one = 1, t0;
+	uint64_t t0;
 	uint32_t origin;
 
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
@@ -80,7 +80,7 @@ static void one_hostile(int round)
 	qp = &ctx.imp->qp[teeq_qp_home - 1]; /* this thread's pair */
 	__atomic_store_n(&qp->sq.hdr->tail, qp->sq.local + 100000,
 			 __ATOMIC_RELEASE);
-	CHECK_EQ(write(qp->sq_db, &one, sizeof(one)), sizeof(one));
+	ring_doorbell_socket(qp->db);
 
 	t0 = t_now_ms();
 	while (!__atomic_load_n(&p.done, __ATOMIC_ACQUIRE) &&

@@ -2,9 +2,11 @@
 /*
  * Garbage on teeq-sw's handshake socket, each on a fresh connection: random
  * bytes, an oversized message, a bad length, a nonzero reserved field, an
- * unknown type, a truncated HELLO, HELLOs with the wrong descriptor count,
- * no queue pairs, an unsealed memfd, a memfd whose size differs, a region
- * that is not formatted, doorbells that are pipes, a foreign ABI major,
+ * unknown type, a truncated HELLO, HELLOs with the wrong descriptor count
+ * (the memfd alone: teeq-sw makes the doorbells, so doorbells of the
+ * client's own are refused too), no queue pairs, an unsealed memfd, a
+ * memfd whose size differs, a region that is not formatted, a foreign ABI
+ * major,
  * unknown feature bits, and registrations sent before any HELLO. Each such
  * connection is disconnected (recv returns 0, after at most a reply with a
  * negative status) and counted in clients_refused, exactly; a connection
@@ -207,31 +209,31 @@ int main(void)
 {
 	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
 	const struct hello_case good = {
-		"good", 1, 1, 3, 0, TEEQ_ABI_VERSION, 1, TEEQ_FEAT_ALL, 0
+		"good", 1, 1, 1, 0, TEEQ_ABI_VERSION, 1, TEEQ_FEAT_ALL, 0
 	};
 	struct hello_case bad[] = {
 		{ "two descriptors", 1, 1, 2, 0, TEEQ_ABI_VERSION, 1,
 		  TEEQ_FEAT_ALL, 0 },
-		{ "one descriptor", 1, 1, 1, 0, TEEQ_ABI_VERSION, 1,
+		{ "three descriptors", 1, 1, 3, 0, TEEQ_ABI_VERSION, 1,
 		  TEEQ_FEAT_ALL, 0 },
 		{ "no descriptors", 1, 1, 0, 0, TEEQ_ABI_VERSION, 1,
 		  TEEQ_FEAT_ALL, 0 },
 		{ "no queue pairs", 1, 1, 1, 0, TEEQ_ABI_VERSION, 0,
 		  TEEQ_FEAT_ALL, 0 },
-		{ "more pairs than fds", 1, 1, 3, 0, TEEQ_ABI_VERSION, 2,
+		{ "more pairs than the region", 1, 1, 1, 0, TEEQ_ABI_VERSION, 2,
 		  TEEQ_FEAT_ALL, 0 },
-		{ "unsealed memfd", 0, 1, 3, 0, TEEQ_ABI_VERSION, 1,
+		{ "unsealed memfd", 0, 1, 1, 0, TEEQ_ABI_VERSION, 1,
 		  TEEQ_FEAT_ALL, 0 },
-		{ "size differs", 1, 1, 3, 0, TEEQ_ABI_VERSION, 1,
+		{ "size differs", 1, 1, 1, 0, TEEQ_ABI_VERSION, 1,
 		  TEEQ_FEAT_ALL, 4096 },
-		{ "not formatted", 1, 0, 3, 0, TEEQ_ABI_VERSION, 1,
+		{ "not formatted", 1, 0, 1, 0, TEEQ_ABI_VERSION, 1,
 		  TEEQ_FEAT_ALL, 0 },
-		{ "pipes for doorbells", 1, 1, 3, 1, TEEQ_ABI_VERSION, 1,
+		{ "doorbells of its own", 1, 1, 3, 1, TEEQ_ABI_VERSION, 1,
 		  TEEQ_FEAT_ALL, 0 },
-		{ "ABI major 2", 1, 1, 3, 0, 2u << 16, 1, TEEQ_FEAT_ALL, 0 },
-		{ "unknown feature", 1, 1, 3, 0, TEEQ_ABI_VERSION, 1,
+		{ "ABI major 2", 1, 1, 1, 0, 2u << 16, 1, TEEQ_FEAT_ALL, 0 },
+		{ "unknown feature", 1, 1, 1, 0, TEEQ_ABI_VERSION, 1,
 		  TEEQ_FEAT_ALL | (1ull << 40), 0 },
-		{ "features differ from region", 1, 1, 3, 0, TEEQ_ABI_VERSION,
+		{ "features differ from region", 1, 1, 1, 0, TEEQ_ABI_VERSION,
 		  1, TEEQ_FEAT_NEED_WAKEUP, 0 },
 	};
 	unsigned char junk[600];

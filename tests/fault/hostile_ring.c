@@ -87,7 +87,6 @@ static void bad_sq_tail(void)
 	TEEC_Session sess;
 	struct teeq_qp *qp;
 	uint32_t origin;
-	uint64_t one = 1;
 
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	open_noop(&ctx, &sess);
@@ -96,7 +95,7 @@ static void bad_sq_tail(void)
 	qp = &ctx.imp->qp[teeq_qp_home - 1]; /* this thread's pair */
 	__atomic_store_n(&qp->sq.hdr->tail, qp->sq.local + 100000,
 			 __ATOMIC_RELEASE);
-	CHECK_EQ(write(qp->sq_db, &one, sizeof(one)), sizeof(one));
+	ring_doorbell_socket(qp->db);
 	dropped++;
 	wait_dropped();
 	hostile_is_dead(&sess);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The wait strategy: a timeout returns 0, no sooner than asked (on the
- * monotonic clock) and leaves no NEED_WAKEUP behind; an eventfd doorbell
- * wakes a waiter that announced sleep and slept, and a peer hang-up turns
- * a wait into -EPIPE with either doorbell kind. The peer acts once the
+ * monotonic clock) and leaves no NEED_WAKEUP behind; a socket doorbell
+ * wakes a waiter that announced sleep and slept, and a peer hang-up (the
+ * doorbell's own, or a separate one) turns a wait into -EPIPE with either
+ * doorbell kind. The peer acts once the
  * waiter is asleep: its NEED_WAKEUP flag set and its thread blocked, not
  * after a pause that may or may not have been long enough.
  */
@@ -11,12 +12,11 @@
 #include "tests/ring/ring_fixture.h"
 
 #include <pthread.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 static struct ring_fixture fix;
-static int efd = -1;
+static int db[2] = { -1, -1 }; /* the waiter's end, the producer's */
 static pid_t waiter_tid;
 static int rang; /* the producer's commit asked for the doorbell */
 
@@ -40,7 +40,7 @@ static void *late_producer(void *arg)
 	*(uint32_t *)((char *)ring_prod_slot(&fix.prod, 0) + 8) = 0xfeed;
 	rang = ring_prod_commit(&fix.prod, 1);
 	if (rang)
-		ring_doorbell(&fix.prod, efd);
+		ring_doorbell_socket(db[1]);
 	return NULL;
 }
 
@@ -82,14 +82,14 @@ int main(void)
 	timeout(&w, 3000000);
 	CHECK_EQ(w.sleeps, 0);
 	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 0), 0);
-	/* and on an eventfd */
-	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	CHECK(efd >= 0);
-	ring_wait_init(&w, 0, efd, -1);
+	/* and on a doorbell */
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, db), 0);
+	CHECK_EQ(ring_wait_init(&w, 0, db[0], -1), 0);
 	timeout(&w, 1500000);
+	ring_wait_fini(&w);
 
-	/* eventfd doorbell: the waiter sleeps in poll and is woken */
-	ring_wait_init(&w, 0, efd, -1);
+	/* socket doorbell: the waiter sleeps in poll and is woken */
+	CHECK_EQ(ring_wait_init(&w, 0, db[0], -1), 0);
 	CHECK_EQ(pthread_create(&t, NULL, late_producer, NULL), 0);
 	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 5000000000ll), 1);
 	CHECK_EQ(
@@ -101,15 +101,25 @@ int main(void)
 	CHECK(rang); /* the producer saw the announcement */
 	CHECK_EQ(w.sleeps, 1);
 	CHECK_EQ(fix.cons.hdr->flags, 0);
+	ring_wait_fini(&w);
 
-	/* peer hang-up while sleeping on an eventfd: -EPIPE, promptly */
+	/* peer hang-up while sleeping on the doorbell: -EPIPE, promptly */
 	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	ring_wait_init(&w, 0, efd, sv[0]);
+	CHECK_EQ(ring_wait_init(&w, 0, db[0], sv[0]), 0);
 	CHECK_EQ(pthread_create(&t, NULL, late_hangup, &sv[1]), 0);
 	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 5000000000ll), -EPIPE);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	CHECK_EQ(w.sleeps, 1);
 	close(sv[0]);
+	ring_wait_fini(&w);
+
+	/* and the doorbell's own peer hanging up */
+	CHECK_EQ(ring_wait_init(&w, 0, db[0], -1), 0);
+	CHECK_EQ(pthread_create(&t, NULL, late_hangup, &db[1]), 0);
+	CHECK_EQ(ring_wait_entries(&fix.cons, &w, 1, 5000000000ll), -EPIPE);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(w.sleeps, 1);
+	ring_wait_fini(&w);
 
 	/* and while sleeping on the futex (noticed within a time slice) */
 	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -120,7 +130,7 @@ int main(void)
 	CHECK(w.sleeps >= 1);
 	close(sv[0]);
 
-	close(efd);
+	close(db[0]);
 	ring_fixture_fini(&fix);
 	return T_PASS;
 }

@@ -162,7 +162,7 @@ struct fz_sw {
 	/* the connection */
 	int conn;
 	int memfd;
-	int sq_db[FZ_QPAIRS], cq_db[FZ_QPAIRS];
+	int db[FZ_QPAIRS]; /* our ends of the doorbells */
 	void *region;
 	uint64_t size;
 	struct channel_layout layout;
@@ -192,13 +192,22 @@ static int fz_sw_hello(struct fz_sw *s)
 			n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
 			memcpy(fds, CMSG_DATA(cm), sizeof(int) * (size_t)n);
 		}
-	FZ_ASSERT(n == 1 + 2 * FZ_QPAIRS && m.nr_qpairs == FZ_QPAIRS,
+	FZ_ASSERT(n == 1 && m.nr_qpairs == FZ_QPAIRS,
 		  "handshake with %d descriptors, %u queue pairs", n,
 		  m.nr_qpairs);
 	s->memfd = fds[0];
+	/* the doorbells are ours to make, as teeq-sw's are
+	 * (uapi/teeq_host.h): its end to the client with the reply */
 	for (i = 0; i < FZ_QPAIRS; i++) {
-		s->sq_db[i] = fds[1 + i];
-		s->cq_db[i] = fds[1 + FZ_QPAIRS + i];
+		int sv[2];
+
+		FZ_ASSERT(!socketpair(AF_UNIX,
+				      SOCK_SEQPACKET | SOCK_CLOEXEC |
+					      SOCK_NONBLOCK,
+				      0, sv),
+			  "socketpair: %s", strerror(errno));
+		s->db[i] = sv[0];
+		fds[i] = sv[1];
 	}
 	if (shm_memfd_check(s->memfd, &s->size) ||
 	    shm_map(s->memfd, s->size, &s->region) ||
@@ -218,7 +227,10 @@ static int fz_sw_hello(struct fz_sw *s)
 	r.client_id = 1;
 	r.sw_pid = (uint32_t)getpid();
 	r.workers = 1;
-	return send(s->conn, &r, sizeof(r), MSG_NOSIGNAL) == sizeof(r) ? 0 : -1;
+	n = teeq_host_sendmsg(s->conn, &r, sizeof(r), fds, FZ_QPAIRS);
+	for (i = 0; i < FZ_QPAIRS; i++)
+		close(fds[i]);
+	return n ? -1 : 0;
 }
 
 /* The answer to one entry, as the script says; returns the completions to
@@ -297,7 +309,7 @@ static void fz_sw_post(struct fz_sw *s, int i, const struct teeq_cqe *c)
 	memcpy((char *)ring_prod_slot(&s->cq[i], 0) + RING_STAMP_SIZE,
 	       (const char *)c + RING_STAMP_SIZE, sizeof(*c) - RING_STAMP_SIZE);
 	if (ring_prod_commit(&s->cq[i], 1))
-		ring_doorbell(&s->cq[i], s->cq_db[i]);
+		ring_doorbell_socket(s->db[i]);
 }
 
 /* Answers what pair @i has, as long as its completion ring has room;
@@ -331,10 +343,8 @@ static void fz_sw_close(struct fz_sw *s)
 
 	close(s->conn);
 	close(s->memfd);
-	for (i = 0; i < FZ_QPAIRS; i++) {
-		close(s->sq_db[i]);
-		close(s->cq_db[i]);
-	}
+	for (i = 0; i < FZ_QPAIRS; i++)
+		close(s->db[i]);
 	shm_unmap(s->region, s->size);
 }
 
@@ -343,7 +353,6 @@ static void fz_sw_connection(struct fz_sw *s)
 {
 	struct pollfd pfd[1 + FZ_QPAIRS];
 	int i, did, waiting;
-	uint64_t count;
 
 	if (fz_sw_hello(s)) {
 		close(s->conn);
@@ -368,11 +377,11 @@ static void fz_sw_connection(struct fz_sw *s)
 			waiting |= ring_cons_prepare_sleep(&s->sq[i]) != 0;
 		pfd[0] = (struct pollfd){ s->conn, POLLIN | POLLRDHUP, 0 };
 		for (i = 0; i < FZ_QPAIRS; i++)
-			pfd[1 + i] = (struct pollfd){ s->sq_db[i], POLLIN, 0 };
+			pfd[1 + i] = (struct pollfd){ s->db[i], POLLIN, 0 };
 		poll(pfd, 1 + FZ_QPAIRS, waiting ? 1 : 1000);
 		for (i = 0; i < FZ_QPAIRS; i++) {
 			if (pfd[1 + i].revents & POLLIN)
-				(void)!read(s->sq_db[i], &count, sizeof(count));
+				(void)ring_doorbell_drain(s->db[i]);
 			ring_cons_end_sleep(&s->sq[i]);
 		}
 		/* the client sends nothing else on it: this is its hang-up */

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Clients that find no teeq-sw at the same moment each start one: exactly
+ * one of those takes the socket's lock and serves, the others see it and
+ * go, and every client attaches to the one that serves (the same pid).
+ * Eight processes, released together, several rounds.
+ */
+#include "tests/client/autostart.h"
+
+#include <fcntl.h>
+
+#define CLIENTS 8
+#define ROUNDS 3
+
+static struct sw_fixture fx;
+
+/* Waits for the go byte, attaches, calls, reports the teeq-sw's pid. */
+static void client(int go, int report)
+{
+	struct teeq_sw_stats st;
+	TEEC_Context ctx;
+	TEEC_Result res;
+	char byte;
+	pid_t pid = 0;
+
+	CHECK_EQ(read(go, &byte, 1), 1);
+	res = TEEC_InitializeContext(NULL, &ctx);
+	if (res == TEEC_SUCCESS) {
+		autostart_call(&ctx);
+		CHECK_EQ(teeq_secure_stats(&ctx, &st), TEEC_SUCCESS);
+		pid = (pid_t)st.pid;
+		/* stay until every client has attached */
+		CHECK_EQ(read(go, &byte, 1), 1);
+		TEEC_FinalizeContext(&ctx);
+	} else {
+		fprintf(stderr, "client: 0x%08x\n", res);
+	}
+	CHECK_EQ(write(report, &pid, sizeof(pid)), sizeof(pid));
+	_exit(0);
+}
+
+int main(void)
+{
+	pid_t kids[CLIENTS], served, pid;
+	int go[2], report[2], status, i, r;
+	char bytes[CLIENTS] = { 0 };
+
+	autostart_init(&fx);
+	for (r = 0; r < ROUNDS; r++) {
+		CHECK(!pipe2(go, O_CLOEXEC) && !pipe2(report, O_CLOEXEC));
+		for (i = 0; i < CLIENTS; i++) {
+			kids[i] = fork();
+			CHECK(kids[i] >= 0);
+			if (kids[i] == 0)
+				client(go[0], report[1]);
+		}
+		close(report[1]);
+		CHECK_EQ(write(go[1], bytes, CLIENTS), CLIENTS); /* go */
+		/* all attached once each has reported; release them then */
+		served = 0;
+		usleep(100000);
+		CHECK_EQ(write(go[1], bytes, CLIENTS), CLIENTS);
+		for (i = 0; i < CLIENTS; i++) {
+			CHECK_EQ(read(report[0], &pid, sizeof(pid)),
+				 sizeof(pid));
+			CHECK(pid > 0);
+			if (!served)
+				served = pid;
+			CHECK_EQ(pid, served);
+		}
+		for (i = 0; i < CLIENTS; i++) {
+			CHECK_EQ(waitpid(kids[i], &status, 0), kids[i]);
+			CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		}
+		close(go[0]);
+		close(go[1]);
+		close(report[0]);
+		/* the one teeq-sw, reparented to us; the losers are gone */
+		CHECK(!kill(served, SIGTERM));
+		autostart_pids[0] = served;
+		CHECK(autostart_exited(served, 5000, &status));
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			CHECK(WIFEXITED(status)); /* a loser, exited */
+		CHECK_EQ(ring_host_await(fx.sock, 0, 0), -ETIMEDOUT);
+	}
+	return T_PASS;
+}
