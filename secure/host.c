@@ -1058,7 +1058,10 @@ int sw_host_run(struct sw_host *h)
 			if (p == &h->listen_fd)
 				sw_host_accept(h);
 			else if (p == &h->wake_fd)
-				sw_host_sweep(h);
+				/* swept below, once this batch is done: a
+				 * client freed now may be named by an event
+				 * further on in ev[] */
+				continue;
 			else if (p == &h->signal_fd)
 				__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
 			else
