@@ -213,7 +213,8 @@ KSW_BIN := $(O)/kernel/teeq-sw
 KSUPPL_BIN := $(O)/kernel/teeq-supplicant
 
 $(O)/kernel/tests/%: tests/kernel/%.c tests/kernel/kfixture.h \
-		tests/kernel/kuring.h tests/check.h $(wildcard uapi/*.h) \
+		tests/kernel/kuring.h tests/kernel/kstorage.h tests/check.h \
+		$(wildcard uapi/*.h) \
 		$(LIBTEEQ_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")

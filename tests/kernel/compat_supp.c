@@ -152,6 +152,7 @@ int main(void)
 	CHECK_EQ(ioctl(a.sw, TEEQ_SWDEV_IOC_SUPP_CALL, &a.c), 0);
 	CHECK_EQ(a.c.ret, TEEQ_ERROR_COMMUNICATION);
 	/* a memref names the supplicant's memory: with none, nothing */
+	a.c.flags = 0;
 	a.c.num_params = 1;
 	a.c.params[0].attr = KT_MIN;
 	CHECK_EQ(ioctl(a.sw, TEEQ_SWDEV_IOC_SUPP_CALL, &a.c), -1);

@@ -93,6 +93,8 @@ static inline void ks_init(const char *name)
 
 /* ---- the storage TA ------------------------------------------------------------- */
 
+static inline uint32_t ks_close(int fd, uint32_t sess, uint32_t handle);
+
 static inline uint32_t ks_create(int fd, uint32_t sess, const char *id,
 				 uint32_t flags, const void *data, size_t len,
 				 uint32_t *handle)
@@ -109,6 +111,8 @@ static inline uint32_t ks_create(int fd, uint32_t sess, const char *id,
 	CHECK_EQ(kt_invoke(fd, sess, TEEQ_STORAGE_CMD_CREATE, p, 4, &res), 0);
 	if (handle)
 		*handle = (uint32_t)p[3].a;
+	else if (!res.ret)
+		ks_close(fd, sess, (uint32_t)p[3].a);
 	return res.ret;
 }
 
@@ -164,6 +168,20 @@ static inline uint32_t ks_write(int fd, uint32_t sess, uint32_t handle,
 {
 	return ks_handle_cmd(fd, sess, TEEQ_STORAGE_CMD_WRITE, handle, KT_MIN,
 			     (void *)buf, &len);
+}
+
+/* Moves the handle's position to the end of its data. */
+static inline uint32_t ks_seek_end(int fd, uint32_t sess, uint32_t handle)
+{
+	struct teeq_ioctl_param p[3] = {
+		kt_value(KT_VIN, handle, TEEQ_STORAGE_SEEK_END),
+		kt_value(KT_VIN, 0, 0),
+		kt_value(KT_VOUT, 0, 0),
+	};
+	struct kt_result res;
+
+	CHECK_EQ(kt_invoke(fd, sess, TEEQ_STORAGE_CMD_SEEK, p, 3, &res), 0);
+	return res.ret;
 }
 
 /* The whole object @id into @buf (@cap bytes): its length in *@len. */

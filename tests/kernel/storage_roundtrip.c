@@ -92,6 +92,7 @@ int main(void)
 			   TEEQ_STORAGE_ACCESS_READ | TEEQ_STORAGE_ACCESS_WRITE,
 			   "hello", 5, &h),
 		 TEEQ_SUCCESS);
+	CHECK_EQ(ks_seek_end(fd, sess, h), TEEQ_SUCCESS);
 	CHECK_EQ(ks_write(fd, sess, h, ", kernel", 8), TEEQ_SUCCESS);
 	CHECK_EQ(ks_close(fd, sess, h), TEEQ_SUCCESS);
 	check_obj(fd, sess, "greeting", "hello, kernel", 13);
