@@ -210,9 +210,11 @@ $(TEEQ_KO): $(DRIVER_SRCS)
 KTEST_SRCS := $(sort $(wildcard tests/kernel/*.c))
 KTEST_BINS := $(KTEST_SRCS:tests/kernel/%.c=$(O)/kernel/tests/%)
 KSW_BIN := $(O)/kernel/teeq-sw
+KSUPPL_BIN := $(O)/kernel/teeq-supplicant
 
 $(O)/kernel/tests/%: tests/kernel/%.c tests/kernel/kfixture.h \
-		tests/kernel/kuring.h tests/check.h $(wildcard uapi/*.h) \
+		tests/kernel/kuring.h tests/kernel/kstorage.h tests/check.h \
+		$(wildcard uapi/*.h) \
 		$(LIBTEEQ_A)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
@@ -225,9 +227,15 @@ $(KSW_BIN): $(O)/secure/main.o $(SECURE_OBJS) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -static $^ -pthread $(CRYPTO_LIBS) -o $@
 
+$(KSUPPL_BIN): $(O)/supplicant/main.o $(SUPPL_OBJS) $(BASE_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -static $^ -o $@
+
 kernel-test:
 	$(Q)scripts/deps.sh kernel
-	$(Q)$(MAKE) --no-print-directory driver $(KSW_BIN) $(KTEST_BINS)
+	$(Q)$(MAKE) --no-print-directory driver $(KSW_BIN) $(KSUPPL_BIN) \
+		$(KTEST_BINS)
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)tests/kernel/run.sh $(O) $(RESULTS) $(KTEST_BINS)
 

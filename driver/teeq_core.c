@@ -62,7 +62,8 @@ static int teeq_open(struct inode *inode, struct file *filp)
 	do
 		ctx->id = (u32)atomic_inc_return(&teeq_ctx_next);
 	while (!ctx->id);
-	ctx->privileged = node == &teeq_dev.priv_node;
+	ctx->privileged = node == &teeq_dev.priv_node ||
+			  node == &teeq_dev.suppl_node;
 	ctx->uid = from_kuid_munged(&init_user_ns, cred->euid);
 	ctx->gid = from_kgid_munged(&init_user_ns, cred->egid);
 	ctx->pid = (u32)task_tgid_nr(current);
@@ -744,12 +745,15 @@ static int __init teeq_init(void)
 					   DMA_BIT_MASK(64));
 	if (ret)
 		goto err_client;
+	/* the supplicant's node: root's, as upstream's udev rules give
+	 * teepriv0 to the supplicant's user only */
+	ret = teeq_node_add(&teeq_dev.suppl_node, "teeqpriv0", 0600);
+	if (ret)
+		goto err_client;
 	if (compat_nodes) {
 		ret = teeq_node_add(&teeq_dev.compat_node, "tee0", 0666);
 		if (ret)
-			goto err_client;
-		/* the supplicant's node: root's, as upstream's udev rules
-		 * give it to the supplicant's user only */
+			goto err_suppl;
 		ret = teeq_node_add(&teeq_dev.priv_node, "teepriv0", 0600);
 		if (ret)
 			goto err_compat;
@@ -758,6 +762,8 @@ static int __init teeq_init(void)
 
 err_compat:
 	misc_deregister(&teeq_dev.compat_node);
+err_suppl:
+	misc_deregister(&teeq_dev.suppl_node);
 err_client:
 	misc_deregister(&teeq_dev.client_node);
 err_sw:
@@ -779,6 +785,7 @@ static void __exit teeq_exit(void)
 		misc_deregister(&teeq_dev.priv_node);
 		misc_deregister(&teeq_dev.compat_node);
 	}
+	misc_deregister(&teeq_dev.suppl_node);
 	misc_deregister(&teeq_dev.client_node);
 	teeq_sw_exit();
 	teeq_uring_exit();

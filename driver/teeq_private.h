@@ -140,6 +140,7 @@ struct teeq_device {
 	struct miscdevice client_node; /* /dev/teeq0 */
 	struct miscdevice compat_node; /* /dev/tee0, with compat_nodes */
 	struct miscdevice priv_node; /* /dev/teepriv0, with compat_nodes */
+	struct miscdevice suppl_node; /* /dev/teeqpriv0: the same, always */
 	const struct teeq_backend_ops *ops;
 	struct xarray shm_ids; /* id -> struct teeq_shm *, all contexts */
 	u32 shm_next;
@@ -347,9 +348,12 @@ int teeq_supp_open(struct teeq_ctx *ctx);
 void teeq_supp_release(struct teeq_ctx *ctx);
 long teeq_supp_ioctl_recv(struct teeq_ctx *ctx, void __user *uarg);
 long teeq_supp_ioctl_send(struct teeq_ctx *ctx, void __user *uarg);
-/* A request from the secure side: value parameters only. */
-u32 teeq_supp_call(u32 func, u32 num_params, struct teeq_ioctl_param *params,
-		   bool nowait);
+/* A request from the secure side (TEEQ_SWDEV_IOC_SUPP_CALL), its
+ * parameters checked here: 0 with c->ret and the outputs set, or -errno
+ * (-ETIMEDOUT with c->ret set too). */
+int teeq_supp_call(struct teeq_swdev_supp_call *c);
+/* TEEQ_SWDEV_IOC_SUPP_SHM */
+long teeq_supp_ioctl_shm(void __user *uarg);
 
 /* ---- the ring backend -------------------------------------------------------------- */
 

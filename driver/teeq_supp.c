@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/teepriv0: the supplicant's node, with the upstream request and
- * response semantics. The secure side asks (teeq_supp_call(), from
- * TEEQ_SWDEV_IOC_SUPP_CALL); one supplicant at a time takes requests with
- * SUPPL_RECV and answers with SUPPL_SEND, either one at a time, or
- * several at once when it passes a META parameter, which then carries the
- * request's id both ways. A requester that is killed, or a supplicant that
- * goes away, never leaves the other waiting: the request ends with
- * TEEQ_ERROR_COMMUNICATION. Value parameters only in this version.
+ * /dev/teeqpriv0 (and /dev/teepriv0): the supplicant's node, with the
+ * upstream request and response semantics. The secure side asks
+ * (teeq_supp_call(), from TEEQ_SWDEV_IOC_SUPP_CALL); one supplicant at a
+ * time takes requests with SUPPL_RECV and answers with SUPPL_SEND, either
+ * one at a time, or several at once when it passes a META parameter,
+ * which then carries the request's id both ways. A requester that is
+ * killed or gives up (its timeout), or a supplicant that goes away, never
+ * leaves the other waiting: the request ends with
+ * TEEQ_ERROR_COMMUNICATION.
+ *
+ * Memrefs name the supplicant's own shared memory, as upstream's do (its
+ * buffers are where the secure world's requests put their payloads): the
+ * request holds each object it names, checked against it here, and the
+ * secure side maps those objects itself (teeq_supp_ioctl_shm()), so no
+ * payload byte passes through the driver.
  */
+#include <linux/file.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -24,6 +32,9 @@ struct teeq_supp_req {
 	u32 ret;
 	u32 num_params;
 	struct teeq_ioctl_param *params;
+	/* memrefs: the objects they name, held; the windows asked for */
+	struct teeq_shm *shm[TEEQ_NUM_PARAMS];
+	u64 window[TEEQ_NUM_PARAMS];
 	struct completion done;
 };
 
@@ -94,32 +105,87 @@ void teeq_supp_release(struct teeq_ctx *ctx)
 	mutex_unlock(&supp->lock);
 }
 
-u32 teeq_supp_call(u32 func, u32 num_params, struct teeq_ioctl_param *params,
-		   bool nowait)
+static bool teeq_supp_is_memref(u64 attr)
+{
+	return attr >= TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT &&
+	       attr <= TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT;
+}
+
+static bool teeq_supp_is_output(u64 attr)
+{
+	return attr == TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT ||
+	       attr == TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT;
+}
+
+/* With the lock held: each memref of @req names an object of the
+ * attached supplicant, within it and within the bound; takes a reference
+ * on each. */
+static int teeq_supp_memrefs(struct teeq_supp *supp, struct teeq_supp_req *req)
+{
+	u32 i;
+
+	for (i = 0; i < req->num_params; i++) {
+		struct teeq_ioctl_param *p = &req->params[i];
+		struct teeq_shm *shm;
+
+		if (!teeq_supp_is_memref(p->attr))
+			continue;
+		if (!supp->ctx || p->c > INT_MAX)
+			return -ENOENT;
+		shm = teeq_shm_lookup(supp->ctx, (int)p->c);
+		if (!shm)
+			return -ENOENT;
+		req->shm[i] = shm;
+		/* overflow-safe: a <= size, then b <= size - a */
+		if (p->b > TEEQ_SWDEV_SUPP_MEMREF_MAX || p->a > shm->size ||
+		    p->b > shm->size - p->a)
+			return -EINVAL;
+		req->window[i] = p->b;
+	}
+	return 0;
+}
+
+static void teeq_supp_req_free(struct teeq_supp_req *req)
+{
+	u32 i;
+
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++)
+		if (req->shm[i])
+			teeq_shm_put(req->shm[i]);
+	kfree(req);
+}
+
+int teeq_supp_call(struct teeq_swdev_supp_call *c)
 {
 	struct teeq_supp *supp = &teeq_dev.supp;
 	struct teeq_supp_req *req;
-	u32 ret;
+	long left;
+	int err;
 
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
-		return TEEQ_ERROR_OUT_OF_MEMORY;
+		return -ENOMEM;
 	init_completion(&req->done);
-	req->func = func;
-	req->num_params = num_params;
-	req->params = params;
+	req->func = c->func;
+	req->num_params = c->num_params;
+	req->params = c->params;
 
 	mutex_lock(&supp->lock);
-	if (nowait && !supp->ctx) {
+	if ((c->flags & TEEQ_SWDEV_SUPP_NOWAIT) && !supp->ctx) {
 		mutex_unlock(&supp->lock);
-		kfree(req);
-		return TEEQ_ERROR_COMMUNICATION;
+		teeq_supp_req_free(req);
+		c->ret = TEEQ_ERROR_COMMUNICATION;
+		return 0;
 	}
-	req->id = idr_alloc(&supp->reqs, req, 1, 0, GFP_KERNEL);
-	if (req->id < 0) {
+	err = teeq_supp_memrefs(supp, req);
+	if (!err) {
+		req->id = idr_alloc(&supp->reqs, req, 1, 0, GFP_KERNEL);
+		err = req->id < 0 ? req->id : 0;
+	}
+	if (err) {
 		mutex_unlock(&supp->lock);
-		kfree(req);
-		return TEEQ_ERROR_OUT_OF_MEMORY;
+		teeq_supp_req_free(req);
+		return err;
 	}
 	list_add_tail(&req->link, &supp->queue);
 	req->in_queue = true;
@@ -127,26 +193,76 @@ u32 teeq_supp_call(u32 func, u32 num_params, struct teeq_ioctl_param *params,
 	teeq_stat_inc(supp_requests);
 	complete(&supp->queued);
 
-	if (wait_for_completion_killable(&req->done)) {
+	if (c->timeout_ms)
+		left = wait_for_completion_killable_timeout(
+			&req->done, msecs_to_jiffies(c->timeout_ms));
+	else
+		left = wait_for_completion_killable(&req->done) ?: 1;
+	err = 0;
+	if (left <= 0) {
 		mutex_lock(&supp->lock);
 		if (req->in_queue) {
 			/* not seen yet: withdrawn */
 			idr_remove(&supp->reqs, req->id);
 			list_del(&req->link);
-			ret = TEEQ_ERROR_COMMUNICATION;
+			c->ret = TEEQ_ERROR_COMMUNICATION;
+			err = left ? 0 : -ETIMEDOUT;
 		} else if (req->processed) {
-			ret = req->ret;
+			c->ret = req->ret;
 		} else {
 			/* the supplicant holds it: its answer is refused */
 			idr_replace(&supp->reqs, TEEQ_SUPP_ABANDONED, req->id);
-			ret = TEEQ_ERROR_COMMUNICATION;
+			c->ret = TEEQ_ERROR_COMMUNICATION;
+			err = left ? 0 : -ETIMEDOUT;
 		}
 		mutex_unlock(&supp->lock);
 	} else {
-		ret = req->ret;
+		c->ret = req->ret;
 	}
-	kfree(req);
-	return ret;
+	teeq_supp_req_free(req);
+	return err;
+}
+
+/* The secure side maps one of the attached supplicant's objects. */
+long teeq_supp_ioctl_shm(void __user *uarg)
+{
+	struct teeq_supp *supp = &teeq_dev.supp;
+	struct teeq_swdev_supp_shm arg;
+	struct teeq_shm *shm = NULL;
+	struct file *file;
+	int fd;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved)
+		return -EINVAL;
+	mutex_lock(&supp->lock);
+	if (supp->ctx && arg.id > 0)
+		shm = teeq_shm_lookup(supp->ctx, arg.id);
+	mutex_unlock(&supp->lock);
+	if (!shm)
+		return -ENOENT;
+	/* registered pages as a dma-buf of ours holding the pin, an
+	 * imported dma-buf as itself; pool memory is not for this */
+	file = teeq_shm_sw_file(shm);
+	arg.size = shm->size;
+	arg.offset = shm->page_off;
+	teeq_shm_put(shm);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		fput(file);
+		return fd;
+	}
+	arg.fd = fd;
+	if (copy_to_user(uarg, &arg, sizeof(arg))) {
+		put_unused_fd(fd);
+		fput(file);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return 0;
 }
 
 /* Copies a SUPPL_RECV/SEND argument: @fixed bytes, num_params at offset
@@ -300,6 +416,12 @@ long teeq_supp_ioctl_send(struct teeq_ctx *ctx, void __user *ubuf)
 	}
 	if (num_params - num_meta != req->num_params)
 		goto out_unlock;
+	/* an output memref's size is what the supplicant produced, never
+	 * more than its window: refused, the request still waits */
+	for (i = 0; i < req->num_params; i++)
+		if (teeq_supp_is_output(req->params[i].attr) &&
+		    params[i + num_meta].b > req->window[i])
+			goto out_unlock;
 	idr_remove(&supp->reqs, id);
 	supp->req_id = -1;
 	for (i = 0; i < req->num_params; i++) {
@@ -312,6 +434,10 @@ long teeq_supp_ioctl_send(struct teeq_ctx *ctx, void __user *ubuf)
 			p->a = in->a;
 			p->b = in->b;
 			p->c = in->c;
+			break;
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+			p->b = in->b;
 			break;
 		default:
 			break;

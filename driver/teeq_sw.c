@@ -602,6 +602,7 @@ out:
 static long teeq_sw_supp_call(struct file *filp, void __user *uarg)
 {
 	struct teeq_swdev_supp_call c;
+	long ret;
 	u32 i;
 
 	if (!teeq_sw_is_attacher(filp) ||
@@ -609,15 +610,30 @@ static long teeq_sw_supp_call(struct file *filp, void __user *uarg)
 		return -EINVAL;
 	if (copy_from_user(&c, uarg, sizeof(c)))
 		return -EFAULT;
-	if (c.num_params > TEEQ_NUM_PARAMS ||
+	if (c.num_params > TEEQ_NUM_PARAMS || c.reserved ||
 	    (c.flags & ~TEEQ_SWDEV_SUPP_NOWAIT))
 		return -EINVAL;
-	for (i = 0; i < c.num_params; i++)
-		if (c.params[i].attr > TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT)
+	/* values and memrefs; no META, TEMP or unknown bits */
+	for (i = 0; i < c.num_params; i++) {
+		switch (c.params[i].attr) {
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_NONE:
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT:
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT:
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT:
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT:
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
+		case TEEQ_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
+			break;
+		default:
 			return -EINVAL;
-	c.ret = teeq_supp_call(c.func, c.num_params, c.params,
-			       c.flags & TEEQ_SWDEV_SUPP_NOWAIT);
-	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
+		}
+	}
+	ret = teeq_supp_call(&c);
+	if (ret && ret != -ETIMEDOUT)
+		return ret;
+	if (copy_to_user(uarg, &c, sizeof(c)))
+		return -EFAULT;
+	return ret;
 }
 
 static long teeq_sw_stats(void __user *uarg)
@@ -668,6 +684,11 @@ static long teeq_sw_ioctl(struct file *filp, unsigned int cmd,
 		return teeq_sw_reply(filp, uarg);
 	case TEEQ_SWDEV_IOC_SUPP_CALL:
 		return teeq_sw_supp_call(filp, uarg);
+	case TEEQ_SWDEV_IOC_SUPP_SHM:
+		if (!teeq_sw_is_attacher(filp) ||
+		    !(teeq_sw.features & TEEQ_SWDEV_FEAT_SUPP))
+			return -EINVAL;
+		return teeq_supp_ioctl_shm(uarg);
 	case TEEQ_SWDEV_IOC_STATS:
 		return teeq_sw_stats(uarg);
 	default:

@@ -23,6 +23,8 @@
  */
 #include "secure/kernel.h"
 
+#include "secure/ksuppl.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -334,9 +336,14 @@ static void sw_kernel_sweep(struct sw_host *h)
 	}
 }
 
-static int sw_kernel_setup(struct sw_host *h, const char *dev)
+/* Whether storage was started over the driver's supplicant node. */
+static int sw_kernel_storage;
+
+static int sw_kernel_setup(struct sw_host *h, const char *dev,
+			   const struct sw_suppl_opts *suppl)
 {
-	struct teeq_swdev_attach a = { .version = TEEQ_SWDEV_VERSION };
+	struct teeq_swdev_attach a = { .version = TEEQ_SWDEV_VERSION,
+				       .features = TEEQ_SWDEV_FEAT_SUPP };
 	struct epoll_event ev = { .events = EPOLLIN };
 	sigset_t mask;
 
@@ -376,6 +383,12 @@ static int sw_kernel_setup(struct sw_host *h, const char *dev)
 	       (unsigned long long)(h->opts.spin_ns / 1000),
 	       ta_registry_count(), a.sq_entries,
 	       (unsigned long long)a.heap_size);
+	if (a.features & TEEQ_SWDEV_FEAT_SUPP) {
+		sw_ksuppl_start(SW_KERNEL_FD(h), suppl);
+		sw_kernel_storage = 1;
+	} else {
+		sw_log(h, 0, "the driver offers no supplicant: no storage");
+	}
 	/* workers inherit the blocked signal mask */
 	return sw_workers_start(h);
 }
@@ -390,6 +403,10 @@ static void sw_kernel_teardown(struct sw_host *h)
 		__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELEASE);
 	if (h->workers)
 		sw_workers_stop(h);
+	if (sw_kernel_storage) {
+		sw_ksuppl_stop();
+		sw_kernel_storage = 0;
+	}
 	while ((hc = h->clients)) {
 		h->clients = hc->next;
 		if (hc->core_ready)
@@ -406,13 +423,14 @@ static void sw_kernel_teardown(struct sw_host *h)
 		close(SW_KERNEL_FD(h));
 }
 
-int sw_kernel_run(struct sw_host *h, const char *dev)
+int sw_kernel_run(struct sw_host *h, const char *dev,
+		  const struct sw_suppl_opts *suppl)
 {
 	struct epoll_event ev[16];
 	int n, i, ret;
 
 	h->listen_fd = h->lock_fd = h->epfd = h->wake_fd = h->signal_fd = -1;
-	ret = sw_kernel_setup(h, dev);
+	ret = sw_kernel_setup(h, dev, suppl);
 	if (ret) {
 		sw_kernel_teardown(h);
 		return ret;

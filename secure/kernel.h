@@ -9,13 +9,16 @@
 #define TEEQ_SECURE_KERNEL_H
 
 #include "secure/host.h"
+#include "secure/suppl.h"
 #include "uapi/teeq_swdev.h"
 
 #define SW_KERNEL_DEFAULT_DEV "/dev/teeqsw0"
 
 /* Attaches to @dev and serves until SIGINT/SIGTERM/SIGHUP; detaching ends
- * every call in flight (the driver fails them TARGET_DEAD). Returns 0, or
- * -errno when it could not attach. */
-int sw_kernel_run(struct sw_host *h, const char *dev);
+ * every call in flight (the driver fails them TARGET_DEAD). Storage, with
+ * @suppl's options, goes through the driver's supplicant node. Returns 0,
+ * or -errno when it could not attach. */
+int sw_kernel_run(struct sw_host *h, const char *dev,
+		  const struct sw_suppl_opts *suppl);
 
 #endif /* TEEQ_SECURE_KERNEL_H */

@@ -269,16 +269,16 @@ int main(int argc, char **argv)
 	}
 	if (stats)
 		return sw_print_stats(o->socket_path);
+	suppl.verbose = o->verbose;
+	/* kernel mode: the supplicant is reached through the driver */
 	if (kernel_dev)
-		return sw_kernel_run(&host, kernel_dev) ? 1 : 0;
+		return sw_kernel_run(&host, kernel_dev, &suppl) ? 1 : 0;
 	host.disposer_fd = -1;
 	if (sw_host_disposer_start(&host)) {
 		fprintf(stderr, "teeq-sw: cannot start: %s\n", strerror(errno));
 		return 1;
 	}
-	/* storage is host mode's for now: its supplicant attaches beside
-	 * the clients' socket */
-	suppl.verbose = o->verbose;
+	/* host mode: the supplicant attaches beside the clients' socket */
 	sw_suppl_start(&suppl, o->socket_path);
 	opt = sw_host_run(&host);
 	sw_suppl_stop();

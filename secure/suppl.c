@@ -867,34 +867,27 @@ static int sw_suppl_start_thread(void)
 	return 0;
 }
 
-void sw_suppl_start(const struct sw_suppl_opts *o, const char *client_socket)
+/* The state directory and the storage core over @rpc: 0, or -1 with the
+ * reason logged (storage then stays unavailable). */
+static int sw_suppl_storage_start(const struct sw_suppl_transport *t)
 {
 	struct storage_platform plat = {
 		.arg = &sw_suppl.state,
-		.rpc = sw_suppl_rpc,
-		.window = sw_suppl_window,
+		.rpc = t->rpc,
+		.window = t->window,
 		.anchor_read = sw_state_anchor_read,
 		.anchor_write = sw_state_anchor_write,
 	};
-	char program[PATH_MAX];
 	const char *why = NULL;
 	int ret;
 
-	sw_suppl.opts = *o;
-	if (!sw_suppl.opts.socket_path[0] &&
-	    snprintf(sw_suppl.opts.socket_path,
-		     sizeof(sw_suppl.opts.socket_path), "%s.suppl",
-		     client_socket) >= (int)sizeof(sw_suppl.opts.socket_path)) {
-		sw_suppl_log("supplicant socket path too long; no storage");
-		return;
-	}
 	if (!sw_suppl.opts.state_dir[0]) {
 		if (sw_suppl_default_state_dir(
 			    sw_suppl.opts.state_dir,
 			    sizeof(sw_suppl.opts.state_dir))) {
 			sw_suppl_log("no default state directory; no storage "
 				     "(use --state-dir)");
-			return;
+			return -1;
 		}
 		sw_suppl_mkdirs(sw_suppl.opts.state_dir);
 	}
@@ -902,7 +895,7 @@ void sw_suppl_start(const struct sw_suppl_opts *o, const char *client_socket)
 	if (ret) {
 		sw_suppl_log("%s: %s (%s); no storage", sw_suppl.opts.state_dir,
 			     why, strerror(-ret));
-		return;
+		return -1;
 	}
 	sw_suppl.state_ok = 1;
 	/* The storage core allocates object-sized buffers (up to 16 MiB) for
@@ -916,9 +909,37 @@ void sw_suppl_start(const struct sw_suppl_opts *o, const char *client_socket)
 	memset(plat.key, 0, sizeof(plat.key));
 	if (ret) {
 		sw_suppl_log("storage core failed to start (0x%x)", ret);
-		return;
+		return -1;
 	}
 	sw_suppl.storage_ok = 1;
+	return 0;
+}
+
+void sw_suppl_start_over(const struct sw_suppl_opts *o,
+			 const struct sw_suppl_transport *t)
+{
+	sw_suppl.opts = *o;
+	sw_suppl_storage_start(t);
+}
+
+void sw_suppl_start(const struct sw_suppl_opts *o, const char *client_socket)
+{
+	static const struct sw_suppl_transport host = {
+		.rpc = sw_suppl_rpc,
+		.window = sw_suppl_window,
+	};
+	char program[PATH_MAX];
+
+	sw_suppl.opts = *o;
+	if (!sw_suppl.opts.socket_path[0] &&
+	    snprintf(sw_suppl.opts.socket_path,
+		     sizeof(sw_suppl.opts.socket_path), "%s.suppl",
+		     client_socket) >= (int)sizeof(sw_suppl.opts.socket_path)) {
+		sw_suppl_log("supplicant socket path too long; no storage");
+		return;
+	}
+	if (sw_suppl_storage_start(&host))
+		return;
 	if (sw_suppl_listen() || sw_suppl_start_thread()) {
 		sw_suppl_log("no supplicant can attach: storage unavailable");
 		return;

@@ -64,6 +64,25 @@ void sw_suppl_usage(FILE *out);
  * teeq-sw's client socket (for the default supplicant socket).
  */
 void sw_suppl_start(const struct sw_suppl_opts *o, const char *client_socket);
+/* How the storage core reaches a supplicant: the rpc and window of
+ * struct storage_platform (secure/storage/storage.h). */
+struct teeq_rpc_req;
+struct teeq_rpc_rsp;
+struct sw_suppl_transport {
+	int (*rpc)(void *arg, const struct teeq_rpc_req *req, const void *in,
+		   uint32_t in_len, void *out, uint32_t out_cap,
+		   struct teeq_rpc_rsp *rsp);
+	uint32_t (*window)(void *arg);
+};
+
+/*
+ * Opens the state directory and starts the storage core over another
+ * attachment's way to the supplicant (kernel mode: secure/ksuppl.c);
+ * nothing listens for a host-mode supplicant. Problems are logged and
+ * leave storage unavailable.
+ */
+void sw_suppl_start_over(const struct sw_suppl_opts *o,
+			 const struct sw_suppl_transport *t);
 /* Detaches the supplicant, stops listening and the storage core. */
 void sw_suppl_stop(void);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* teeq-supplicant: keeps the secure world's files. See --help. */
+#include "supplicant/kserve.h"
 #include "supplicant/serve.h"
 
 #include <errno.h>
@@ -34,6 +35,12 @@ static void usage(FILE *out)
 		"it stores. teeq-sw starts one by itself (with --once) when it finds\n"
 		"this program; run it yourself to keep it across teeq-sw restarts.\n"
 		"\n"
+		"In kernel mode (teeq-sw --kernel behind the teeq driver) it serves\n"
+		"the same requests through the driver's privileged node instead, with\n"
+		"the upstream TEE supplicant semantics (SUPPL_RECV/SUPPL_SEND), from a\n"
+		"buffer of its own registered there; run it as root (the node's\n"
+		"owner), one at a time. teeq-sw does not start it in kernel mode.\n"
+		"\n"
 		"options:\n"
 		"  -d, --storage-dir DIR  the storage directory, created 0700 if\n"
 		"                         missing; it must be ours and private\n"
@@ -41,15 +48,26 @@ static void usage(FILE *out)
 		"                         /var/lib/teeq/storage as root, else\n"
 		"                         $XDG_STATE_HOME/teeq/storage or\n"
 		"                         ~/.local/state/teeq/storage)\n"
-		"  -s, --socket PATH      teeq-sw's supplicant socket (default: its\n"
+		"  -m, --mode host|kernel host: attach to teeq-sw's socket; kernel:\n"
+		"                         serve the driver's privileged node (default:\n"
+		"                         $TEEQ_MODE, else kernel when /dev/teeq0\n"
+		"                         exists, else host)\n"
+		"  -k, --device PATH      kernel mode's node (implies --mode kernel;\n"
+		"                         default " SUPPL_KSERVE_DEVICE
+		", else\n"
+		"                         " SUPPL_KSERVE_COMPAT_DEVICE ")\n"
+		"  -s, --socket PATH      host mode: teeq-sw's supplicant socket (default: its\n"
 		"                         client socket with \".suppl\" appended:\n"
 		"                         $TEEQ_SOCKET, else $XDG_RUNTIME_DIR/teeq-sw.sock,\n"
 		"                         else /tmp/teeq-<uid>/teeq-sw.sock)\n"
-		"      --once             serve one attachment, exit when teeq-sw goes\n"
-		"                         away (default: wait for teeq-sw and\n"
-		"                         reattach whenever it restarts)\n"
+		"      --once             host mode: serve one attachment, exit when\n"
+		"                         teeq-sw goes away (default: wait for teeq-sw\n"
+		"                         and reattach whenever it restarts); kernel\n"
+		"                         mode: exit if the node cannot be served\n"
+		"                         rather than wait for it\n"
 		"      --max-file-mb N    refuse files larger than N MiB (default %llu)\n"
-		"      --entries N        requests in flight, a power of two in\n"
+		"      --entries N        requests in flight (kernel mode: windows of\n"
+		"                         its buffer), a power of two in\n"
 		"                         %u..%u (default %u)\n"
 		"      --window-kb N      bytes one request carries, KiB, a power of\n"
 		"                         two in %u..%u (default %u)\n"
@@ -57,8 +75,8 @@ static void usage(FILE *out)
 		"  -h, --help             this text\n"
 		"\n"
 		"Exit status: 0 when stopped (SIGTERM, SIGINT, or --once after\n"
-		"teeq-sw went away), 1 when the storage directory or the socket cannot\n"
-		"be used, 2 for bad options.\n",
+		"teeq-sw went away), 1 when the storage directory, the socket or the\n"
+		"node cannot be used, 2 for bad options.\n",
 		(unsigned long long)(SUPPL_FS_DEFAULT_MAX_FILE >> 20),
 		TEEQ_RPC_MIN_ENTRIES, TEEQ_RPC_MAX_ENTRIES,
 		SUPPL_DEFAULT_ENTRIES, TEEQ_RPC_MIN_WINDOW / 1024,
@@ -108,12 +126,48 @@ static void suppl_sleep_ms(uint32_t ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Kernel mode: serve the driver's privileged node until stopped; it may
+ * be missing (the driver not loaded yet) or busy, for a while. */
+static int suppl_main_kernel(struct suppl_fs *fs, const char *device,
+			     const struct suppl_serve_opts *so, int once)
+{
+	struct suppl_kserve_opts o = { .device = device,
+				       .entries = so->entries,
+				       .window_size = so->window_size,
+				       .verbose = so->verbose };
+	uint32_t retry_ms = SUPPL_RETRY_MIN_MS;
+	int ret, last_err = 0;
+
+	if (!o.device)
+		o.device = access(SUPPL_KSERVE_DEVICE, F_OK) ?
+				   SUPPL_KSERVE_COMPAT_DEVICE :
+				   SUPPL_KSERVE_DEVICE;
+	while (!suppl_stop) {
+		ret = suppl_kserve(fs, &o, &suppl_stop);
+		if (ret == 1)
+			return 0;
+		if (ret != last_err || o.verbose)
+			suppl_log("cannot serve %s: %s%s", o.device,
+				  strerror(-ret), once ? "" : "; trying again");
+		last_err = ret;
+		if (once || ret == -EACCES || ret == -EPERM || ret == -EPROTO)
+			return 1;
+		suppl_sleep_ms(retry_ms);
+		retry_ms = retry_ms * 2 > SUPPL_RETRY_MAX_MS ?
+				   SUPPL_RETRY_MAX_MS :
+				   retry_ms * 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_ONCE = 256, OPT_MAX_FILE, OPT_ENTRIES, OPT_WINDOW };
 	static const struct option longopts[] = {
 		{ "storage-dir", required_argument, NULL, 'd' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "device", required_argument, NULL, 'k' },
 		{ "once", no_argument, NULL, OPT_ONCE },
 		{ "max-file-mb", required_argument, NULL, OPT_MAX_FILE },
 		{ "entries", required_argument, NULL, OPT_ENTRIES },
@@ -131,9 +185,10 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = suppl_on_signal };
 	int opt, once = 0, ret, attached_once = 0, last_err = 0;
 	const char *why = NULL;
+	const char *mode = getenv("TEEQ_MODE"), *device = NULL;
 	struct suppl_fs fs;
 
-	while ((opt = getopt_long(argc, argv, "d:s:vh", longopts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "d:s:m:k:vh", longopts, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'd':
@@ -152,6 +207,20 @@ int main(int argc, char **argv)
 					"teeq-supplicant: --socket too long\n");
 				return 2;
 			}
+			mode = "host";
+			break;
+		case 'm':
+			if (strcmp(optarg, "host") &&
+			    strcmp(optarg, "kernel")) {
+				fprintf(stderr, "teeq-supplicant: --mode takes "
+						"host or kernel\n");
+				return 2;
+			}
+			mode = optarg;
+			break;
+		case 'k':
+			device = optarg;
+			mode = "kernel";
 			break;
 		case OPT_ONCE:
 			once = 1;
@@ -230,6 +299,13 @@ int main(int argc, char **argv)
 	if (ret) {
 		suppl_log("%s: %s: %s", dir, why, strerror(-ret));
 		return 1;
+	}
+	if (!mode || !*mode)
+		mode = access("/dev/teeq0", F_OK) ? "host" : "kernel";
+	if (!strcmp(mode, "kernel")) {
+		ret = suppl_main_kernel(&fs, device, &o, once);
+		suppl_fs_close(&fs);
+		return ret;
 	}
 	suppl_log("serving %s for %s", dir, sock);
 	while (!suppl_stop) {

@@ -275,4 +275,51 @@ struct teeq_rpc_hello_reply {
 TEEQ_PIN_SIZE(struct teeq_rpc_hello, 40);
 TEEQ_PIN_SIZE(struct teeq_rpc_hello_reply, 40);
 
+/*
+ * Kernel mode. When teeq-sw serves the teeq driver (teeq-sw --kernel),
+ * the same file service travels through the driver's privileged node
+ * (/dev/teeqpriv0, or /dev/teepriv0) with the upstream supplicant
+ * semantics instead of a region of our own: the secure world asks with
+ * TEEQ_SWDEV_IOC_SUPP_CALL (uapi/teeq_swdev.h), teeq-supplicant takes the
+ * request with TEEQ_IOC_SUPPL_RECV and answers with TEEQ_IOC_SUPPL_SEND
+ * (uapi/teeq_ioctl.h), one at a time. The data windows are the
+ * supplicant's memory, as upstream's are: it registers one buffer of
+ * entries * window_size bytes on its node (TEEQ_IOC_SHM_REGISTER) and
+ * names it in its answer to TEEQ_RPC_KFUNC_SHM; the secure world maps it
+ * (TEEQ_SWDEV_IOC_SUPP_SHM) and from then on writes names and data into
+ * window i at i * window_size, and reads replies from there, in place.
+ * The driver checks every memref against that buffer; each side checks
+ * every length it is given against the window, as above.
+ *
+ * func TEEQ_RPC_KFUNC_SHM, 2 parameters, the supplicant writes both:
+ *   p0 VALUE_OUTPUT  a = the buffer's shm id, b = window_size,
+ *                    c = entries (windows in the buffer; each a power of
+ *                    two in the ranges above)
+ *   p1 VALUE_OUTPUT  a = TEEQ_RPC_ABI_VERSION, b = TEEQ_RPC_FEAT_*
+ *   A secure world (re)starting: the supplicant drops every handle an
+ *   earlier one held. The secure world asks it before its first file
+ *   request, and again whenever the driver says the id is no longer the
+ *   attached supplicant's (ENOENT: another supplicant came).
+ *
+ * func TEEQ_RPC_KFUNC_FS, 3 parameters: one struct teeq_rpc_req and its
+ * reply, field for field:
+ *   p0 VALUE_INOUT   in (secure world): a = opcode | flags << 16,
+ *                    b = handle, c = offset;
+ *                    out (supplicant): a = status (the s32 as u32),
+ *                    b = handle, c = value
+ *   p1 VALUE_INOUT   in: a = len, b = name_len | name2_len << 16, c = 0;
+ *                    out: a = 0, b = reply flags, c = 0
+ *   p2 MEMREF_INOUT  the request's window: a = i * window_size,
+ *                    b = window_size, c = the buffer's id;
+ *                    out: b = the reply's len (bytes it wrote there)
+ *
+ * ret (either func): TEEQ_SUCCESS when the request was served (the file
+ * service's own outcome is p0's status), TEEQ_ERROR_BAD_PARAMETERS for
+ * parameters not in this form, TEEQ_ERROR_NOT_SUPPORTED for another func.
+ */
+#define TEEQ_RPC_KFUNC_SHM 1u
+#define TEEQ_RPC_KFUNC_FS 2u
+#define TEEQ_RPC_KFUNC_SHM_PARAMS 2u
+#define TEEQ_RPC_KFUNC_FS_PARAMS 3u
+
 #endif /* TEEQ_UAPI_RPC_H */

@@ -51,12 +51,13 @@
 #include "teeq_ring.h"
 
 #define TEEQ_SWDEV_MAJOR 1u
-#define TEEQ_SWDEV_MINOR 0u
+#define TEEQ_SWDEV_MINOR 1u
 #define TEEQ_SWDEV_VERSION ((TEEQ_SWDEV_MAJOR << 16) | TEEQ_SWDEV_MINOR)
 
 /* Features an attacher may ask for. */
 /* The attacher may call the normal world's supplicant
- * (TEEQ_SWDEV_IOC_SUPP_CALL), served on /dev/teepriv0. */
+ * (TEEQ_SWDEV_IOC_SUPP_CALL, TEEQ_SWDEV_IOC_SUPP_SHM), served on
+ * /dev/teeqpriv0 and /dev/teepriv0. */
 #define TEEQ_SWDEV_FEAT_SUPP (1ull << 0)
 #define TEEQ_SWDEV_FEAT_ALL (TEEQ_SWDEV_FEAT_SUPP)
 
@@ -173,11 +174,37 @@ TEEQ_PIN(struct teeq_swdev_reply, reserved, 88);
 
 /*
  * A request to the normal world's supplicant (TEEQ_SWDEV_FEAT_SUPP), with
- * the upstream semantics of /dev/teepriv0: the supplicant takes it with
- * TEEQ_IOC_SUPPL_RECV and answers with TEEQ_IOC_SUPPL_SEND. Value
- * parameters only in this version. Blocks until answered, unless NOWAIT
- * and no supplicant is there; ret is TEEQ_ERROR_COMMUNICATION when the
- * supplicant went away meanwhile (or none is there with NOWAIT).
+ * the upstream semantics of /dev/teepriv0 (and /dev/teeqpriv0): the
+ * supplicant takes it with TEEQ_IOC_SUPPL_RECV and answers with
+ * TEEQ_IOC_SUPPL_SEND. Blocks on the calling thread until answered, at
+ * most timeout_ms (0: no limit), unless NOWAIT finds no supplicant there.
+ *
+ * Who writes what. The secure side writes func, num_params, flags,
+ * timeout_ms and the parameters' inputs; the driver writes ret and the
+ * outputs, which are the supplicant's, checked. The driver passes func
+ * and the parameters to the supplicant as they are: what they mean is
+ * between the two ends (teeq's file service: uapi/teeq_rpc.h).
+ *
+ * Parameters. Values (VALUE_*): a, b, c both ways as the direction says.
+ * Memrefs (MEMREF_*) name memory of the supplicant's own, never the
+ * secure side's: c is the id of a shared-memory object the attached
+ * supplicant registered or allocated on its node (TEEQ_IOC_SHM_REGISTER,
+ * TEEQ_IOC_SHM_ALLOC), a the offset into it, b the size, at most
+ * TEEQ_SWDEV_SUPP_MEMREF_MAX; the secure side maps the object with
+ * TEEQ_SWDEV_IOC_SUPP_SHM, so the bytes are written and read in place by
+ * both ends and the driver copies none of them. The driver checks each
+ * memref before the request is queued (an id that is not the attached
+ * supplicant's: ENOENT; a window past the object, or larger than the
+ * bound: EINVAL) and holds the object until the request ends. For an
+ * OUTPUT or INOUT memref the supplicant's answer sets b, the bytes it
+ * produced: the driver refuses (EINVAL to the supplicant's SEND, the
+ * request still waiting for a good answer) a b larger than the window.
+ *
+ * ret: the supplicant's result (TEEQ_SUCCESS or an error), or
+ * TEEQ_ERROR_COMMUNICATION when it went away meanwhile, or none is there
+ * with NOWAIT, or it did not answer within timeout_ms (then the ioctl
+ * also fails with ETIMEDOUT); its answer, should it come later, is
+ * refused.
  */
 struct teeq_swdev_supp_call {
 	__u32 func; /* in */
@@ -185,11 +212,41 @@ struct teeq_swdev_supp_call {
 	__u32 ret; /* out */
 	__u32 flags; /* in: TEEQ_SWDEV_SUPP_* */
 	struct teeq_ioctl_param params[TEEQ_NUM_PARAMS]; /* in/out */
+	__u32 timeout_ms; /* in: longest wait for the answer; 0: none */
+	__u32 reserved; /* in: zero */
 };
 
 #define TEEQ_SWDEV_SUPP_NOWAIT (1u << 0)
 
-TEEQ_PIN_SIZE(struct teeq_swdev_supp_call, 16 + 4 * 32);
+/* The largest memref window of one supplicant request. */
+#define TEEQ_SWDEV_SUPP_MEMREF_MAX (1u << 20)
+
+TEEQ_PIN_SIZE(struct teeq_swdev_supp_call, 16 + 4 * 32 + 8);
+TEEQ_PIN(struct teeq_swdev_supp_call, timeout_ms, 144);
+
+/*
+ * TEEQ_SWDEV_IOC_SUPP_SHM: the secure side's mapping of a shared-memory
+ * object of the attached supplicant, so that supplicant requests carry
+ * memrefs into it (see above). The secure side writes id; the driver
+ * writes the rest. fd: a dma-buf to mmap MAP_SHARED, read and write, from
+ * offset 0 for offset + size bytes, close-on-exec; the object's byte 0 is
+ * at offset in it (a registered buffer need not start at a page). The
+ * mapping holds the memory, whatever the supplicant does later; the id
+ * stays valid in requests only while that supplicant is attached.
+ * ENOENT: no supplicant, or the id is not its object; EINVAL: reserved
+ * not zero.
+ */
+struct teeq_swdev_supp_shm {
+	__s32 id; /* in */
+	__s32 fd; /* out */
+	__u64 size; /* out: the object's size in bytes */
+	__u64 offset; /* out: where its byte 0 lies in the fd */
+	__u64 reserved; /* in: zero */
+};
+
+TEEQ_PIN_SIZE(struct teeq_swdev_supp_shm, 32);
+TEEQ_PIN(struct teeq_swdev_supp_shm, size, 8);
+TEEQ_PIN(struct teeq_swdev_supp_shm, offset, 16);
 
 /*
  * What the driver counts (TEEQ_SWDEV_IOC_STATS, any opener of the node).
@@ -245,5 +302,8 @@ TEEQ_PIN_SIZE(struct teeq_swdev_stats, 32 * 8);
 	      struct teeq_swdev_supp_call)
 #define TEEQ_SWDEV_IOC_STATS \
 	_IOR(TEEQ_IOC_MAGIC, TEEQ_SWDEV_IOC_BASE + 4, struct teeq_swdev_stats)
+#define TEEQ_SWDEV_IOC_SUPP_SHM                        \
+	_IOWR(TEEQ_IOC_MAGIC, TEEQ_SWDEV_IOC_BASE + 5, \
+	      struct teeq_swdev_supp_shm)
 
 #endif /* TEEQ_UAPI_SWDEV_H */

@@ -7,7 +7,7 @@
  * supplicant (SUPPL_RECV / SUPPL_SEND), both in the asynchronous form
  * (a META parameter carries the request id) and the synchronous one. A
  * supplicant that goes away fails what it held; none there, with NOWAIT,
- * fails at once.
+ * fails at once. (Memrefs: supp_memref.)
  */
 #include "tests/kernel/kfixture.h"
 
@@ -151,9 +151,17 @@ int main(void)
 	a.c.flags = TEEQ_SWDEV_SUPP_NOWAIT;
 	CHECK_EQ(ioctl(a.sw, TEEQ_SWDEV_IOC_SUPP_CALL, &a.c), 0);
 	CHECK_EQ(a.c.ret, TEEQ_ERROR_COMMUNICATION);
-	/* memrefs are not for this version */
+	/* a memref names the supplicant's memory: with none, nothing */
+	a.c.flags = 0;
 	a.c.num_params = 1;
 	a.c.params[0].attr = KT_MIN;
+	CHECK_EQ(ioctl(a.sw, TEEQ_SWDEV_IOC_SUPP_CALL, &a.c), -1);
+	CHECK_EQ(errno, ENOENT);
+	/* attributes a request may not carry */
+	a.c.params[0].attr = KT_META;
+	CHECK_EQ(ioctl(a.sw, TEEQ_SWDEV_IOC_SUPP_CALL, &a.c), -1);
+	CHECK_EQ(errno, EINVAL);
+	a.c.params[0].attr = KT_MIN | TEEQ_IOCTL_PARAM_ATTR_TEMP;
 	CHECK_EQ(ioctl(a.sw, TEEQ_SWDEV_IOC_SUPP_CALL, &a.c), -1);
 	CHECK_EQ(errno, EINVAL);
 	close(a.sw);

@@ -15,6 +15,7 @@ for m in drm drm_shmem_helper vgem; do
 done
 insmod /teeq/teeq.ko compat_nodes=1 || echo "KTEST-SETUP insmod teeq failed"
 export TEEQ_SW=/teeq/teeq-sw TEEQ_KO=/teeq/teeq.ko PATH=/bin
+export TEEQ_SUPPLICANT=/teeq/teeq-supplicant
 uptime_ds() { cut -d' ' -f1 /proc/uptime | tr -d .; }
 echo "KTEST-BEGIN"
 [ -f /teeq/bench.sh ] && sh /teeq/bench.sh
@@ -31,7 +32,7 @@ for t in $(cat /teeq/tests.list 2>/dev/null); do
 	esac
 	sed "s|^|KLOG $t: |" /tmp/log
 	# whatever a test did to the module or teeq-sw, the next starts clean
-	killall -q -KILL teeq-sw
+	killall -q -KILL teeq-sw teeq-supplicant
 	grep -q '^teeq ' /proc/modules || insmod /teeq/teeq.ko compat_nodes=1
 done
 echo "KDMESG-BEGIN"

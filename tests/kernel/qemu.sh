@@ -39,6 +39,8 @@ kq_setup() {
 		esac
 	done
 	cp "$ko" "$build/kernel/teeq-sw" "$kq_root/teeq/"
+	[ ! -e "$build/kernel/teeq-supplicant" ] ||
+		cp "$build/kernel/teeq-supplicant" "$kq_root/teeq/"
 	cp tests/kernel/guest-init.sh "$kq_root/init"
 	chmod +x "$kq_root/init"
 }
