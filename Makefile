@@ -303,6 +303,11 @@ install: libs progs
 	install -m 644 client/include/*.h uapi/*.h \
 		$(DESTDIR)$(PREFIX)/include/teeq/
 	install -m 755 $(SW_BIN) $(SUPPL_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	for u in teeq-sw teeq-supplicant; do \
+		sed 's|@BINDIR@|$(PREFIX)/bin|g' systemd/$$u.service.in \
+			>$(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service; \
+	done
 
 clean:
 	rm -rf $(O)

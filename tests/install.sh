@@ -37,6 +37,10 @@ ok=1
 		$(cat "$stage/flags") -o "$stage/hello_echo" &&
 	TEEQ_SOCKET="$stage/sw.sock" TEEQ_SW="$stage$prefix/bin/teeq-sw" \
 		LD_LIBRARY_PATH="$stage$prefix/lib" "$stage/hello_echo" &&
+	grep -q "^ExecStart=$prefix/bin/teeq-sw --kernel" \
+		"$stage$prefix/lib/systemd/system/teeq-sw.service" &&
+	grep -q "^ExecStart=$prefix/bin/teeq-supplicant --mode kernel" \
+		"$stage$prefix/lib/systemd/system/teeq-supplicant.service" &&
 	! nm -D --defined-only "$stage$prefix/lib/libteeq.so" |
 		grep -v -E ' (TEEC_|teeq_(queue|prep|submit|reap|context|secure)|TEEQ_1)'
 } >"$log" 2>&1 || ok=0
