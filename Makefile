@@ -47,11 +47,14 @@ BASE_LIB := $(O)/libteeqbase.a
 
 # ---- the secure world --------------------------------------------------------
 # The portable core and the trusted apps; TA objects are linked directly so
-# that their registry entries (a linker section) are kept.
+# that their registry entries (a linker section) are kept. Loaded TAs' files
+# are read with the SDK's parser; each instance runs in teeq-ta-host
+# (secure/tahost/tahost.mk).
 SECURE_CORE_SRCS := $(filter-out secure/main.c,$(wildcard secure/*.c \
 	secure/storage/*.c))
 SECURE_TA_SRCS := $(sort $(wildcard secure/ta/*.c))
-SECURE_OBJS := $(SECURE_CORE_SRCS:%.c=$(O)/%.o) $(SECURE_TA_SRCS:%.c=$(O)/%.o)
+SECURE_OBJS := $(SECURE_CORE_SRCS:%.c=$(O)/%.o) $(SECURE_TA_SRCS:%.c=$(O)/%.o) \
+	$(O)/sdk/tafile/parse.o
 CRYPTO_LIBS := -lcrypto
 
 SW_BIN := $(O)/secure/teeq-sw
@@ -321,6 +324,7 @@ check-format:
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
 include sdk/sdk.mk
+include secure/tahost/tahost.mk
 
 -include $(BASE_OBJS:.o=.d) $(SECURE_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) \
 	$(O)/secure/main.d $(SUPPL_OBJS:.o=.d) $(O)/supplicant/main.d \

@@ -11,6 +11,11 @@ int ta_cancelled(struct ta_call *call)
 	return call && call->is_cancelled && call->is_cancelled(call);
 }
 
+void ta_call_origin(struct ta_call *call, uint32_t origin)
+{
+	call->origin = origin;
+}
+
 static uint64_t call_now_ms(void)
 {
 	return ring_now_ns() / 1000000;

@@ -9,6 +9,9 @@ struct ta_call {
 	/* NULL: the call cannot be cancelled */
 	int (*is_cancelled)(struct ta_call *call);
 	void *core; /* the core's per-call state */
+	/* of the result: TEEQ_ORIGIN_TRUSTED_APP unless ta_call_origin()
+	 * said otherwise */
+	uint32_t origin;
 };
 
 #endif /* TEEQ_SECURE_CALL_H */

@@ -279,6 +279,7 @@ static inline int sw_call_init(struct sw_call *call, struct sw_client *c,
 {
 	call->cancelled = 0;
 	call->ta.is_cancelled = sw_call_is_cancelled;
+	call->ta.origin = TEEQ_ORIGIN_TRUSTED_APP;
 	call->client = c;
 	call->sqe = sqe;
 	if (!sqe->cancel_id)
@@ -315,9 +316,31 @@ static uint32_t sw_login_check(struct sw_client *c, const struct teeq_sqe *sqe)
 	}
 }
 
-static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
-			    struct teeq_cqe *cqe)
+/* Opening a loaded TA's session (it may wait: not on a ring worker). */
+static uint32_t sw_open_remote(struct sw_client *c, const struct teeq_sqe *sqe,
+			       struct sw_session *s, const struct ta_uuid *uuid,
+			       struct sw_params *sp, void (*peek)(void *),
+			       void *peek_arg, uint32_t *origin)
 {
+	struct sw_call call;
+	uint32_t ret;
+
+	if (sw_call_init(&call, c, sqe, peek, peek_arg)) {
+		*origin = TEEQ_ORIGIN_TEE;
+		return TEEQ_ERROR_CANCEL;
+	}
+	ret = s->ta->open_remote(s->ta_state, &call.ta, uuid, &s->who,
+				 sqe->param_types, sp->p);
+	*origin = call.ta.origin;
+	return ret;
+}
+
+static enum sw_dispatch_result
+sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
+		struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg,
+		unsigned int flags)
+{
+	uint32_t origin = TEEQ_ORIGIN_TRUSTED_APP;
 	const struct teeq_ta *ta;
 	struct sw_session *s;
 	struct sw_params sp;
@@ -327,19 +350,21 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 
 	if (sqe->session) {
 		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	}
 	ta_uuid_from_wire(&sqe->uuid, &uuid);
 	ta = ta_registry_find(&uuid);
 	if (!ta) {
 		sw_result(cqe, TEEQ_ERROR_ITEM_NOT_FOUND, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	}
 	ret = sw_login_check(c, sqe);
 	if (ret) {
 		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
-		return;
+		return SW_DISPATCHED;
 	}
+	if (ta->open_remote && (flags & SW_DISPATCH_MAY_DEFER))
+		return SW_DEFERRED;
 	ret = sw_params_decode(c, sqe, &sp);
 	if (ret)
 		goto out_params;
@@ -351,16 +376,18 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	}
 	s->who = c->who;
 	s->who.login = sqe->func;
-	if (ta->open_session) {
+	if (ta->open_remote)
+		ret = sw_open_remote(c, sqe, s, &uuid, &sp, peek, peek_arg,
+				     &origin);
+	else if (ta->open_session)
 		ret = ta->open_session(s->ta_state, &s->who, sqe->param_types,
 				       sp.p);
-		if (ret) {
-			sw_session_discard(c, s);
-			sw_params_encode(&sp, sqe->param_types, cqe);
-			sw_params_release(c, &sp);
-			sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
-			return;
-		}
+	if (ret) {
+		sw_session_discard(c, s);
+		sw_params_encode(&sp, sqe->param_types, cqe);
+		sw_params_release(c, &sp);
+		sw_result(cqe, ret, origin);
+		return SW_DISPATCHED;
 	}
 	id = sw_session_publish(c, s);
 	if (id < 0) {
@@ -372,11 +399,12 @@ static void sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	sw_params_encode(&sp, sqe->param_types, cqe);
 	sw_params_release(c, &sp);
 	sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TRUSTED_APP);
-	return;
+	return SW_DISPATCHED;
 
 out_params:
 	sw_params_release(c, &sp);
 	sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
+	return SW_DISPATCHED;
 }
 
 static enum sw_dispatch_result
@@ -420,7 +448,7 @@ sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 	ret = s->ta->invoke(s->ta_state, &call.ta, sqe->func, sqe->param_types,
 			    sp.p);
 	sw_params_encode(&sp, sqe->param_types, cqe);
-	sw_result(cqe, ret, TEEQ_ORIGIN_TRUSTED_APP);
+	sw_result(cqe, ret, call.ta.origin);
 out:
 	/* a close that came meanwhile closes it here */
 	sw_session_unlock(c, s, sqe->session);
@@ -517,8 +545,7 @@ sw_dispatch_checked(struct sw_client *c, const struct teeq_sqe *sqe,
 		sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
 		return SW_DISPATCHED;
 	case TEEQ_OP_OPEN_SESSION:
-		sw_open_session(c, sqe, cqe);
-		return SW_DISPATCHED;
+		return sw_open_session(c, sqe, cqe, peek, peek_arg, flags);
 	case TEEQ_OP_INVOKE:
 		return sw_invoke(c, sqe, cqe, peek, peek_arg, flags);
 	case TEEQ_OP_CLOSE_SESSION:

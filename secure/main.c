@@ -3,6 +3,7 @@
 #include "secure/host.h"
 #include "secure/kernel.h"
 #include "secure/suppl.h"
+#include "secure/ta_proc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -45,6 +46,15 @@ static void usage(FILE *out)
 		"                       LIST (default: not pinned)\n"
 		"      --idle-exit S    exit after S seconds without clients (default 0:\n"
 		"                       never)\n"
+		"      --ta-dir DIR     read loaded trusted apps, <uuid>.ta, from DIR\n"
+		"                       (default: $TEEQ_TA_DIR, else %s)\n"
+		"      --ta-limit-ms N  cancel a call into a loaded trusted app still\n"
+		"                       running after N ms (default %d)\n"
+		"      --ta-kill-ms N   kill a loaded trusted app's process N ms after a\n"
+		"                       cancellation it did not answer (default %d)\n"
+		"      --ta-max-procs N loaded trusted app processes at once (default %d)\n"
+		"      --ta-heap-mb N   MiB of memrefs one call into a loaded trusted app\n"
+		"                       may carry (default %d)\n"
 		"      --stats          print the statistics of the teeq-sw serving the\n"
 		"                       socket and exit\n"
 		"      --kernel[=DEV]   kernel mode: serve the clients of the teeq driver\n"
@@ -61,10 +71,14 @@ static void usage(FILE *out)
 		"\n"
 		"Built-in trusted apps: noop, echo, digest (SHA-256, HMAC-SHA256), cipher\n"
 		"(AES-CTR, AES-GCM), storage (persistent objects); their commands are in\n"
-		"uapi/teeq_tas.h.\n",
+		"uapi/teeq_tas.h. Any other UUID is a loaded trusted app, each instance\n"
+		"run in a process of its own (docs/ta-isolation.md).\n",
 		SW_MAX_WORKERS, SW_DEFAULT_CALL_THREADS, SW_MAX_CALL_THREADS,
-		SW_CALL_THREADS_MAX, SW_DEFAULT_SPIN_US, SW_KERNEL_DEFAULT_DEV,
-		SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS / 8);
+		SW_CALL_THREADS_MAX, SW_DEFAULT_SPIN_US, TEEQ_TA_DIR_DEFAULT,
+		TA_PROC_DEFAULT_LIMIT_MS, TA_PROC_DEFAULT_KILL_MS,
+		TA_PROC_DEFAULT_MAX, TA_PROC_DEFAULT_HEAP_MB,
+		SW_KERNEL_DEFAULT_DEV, SW_WORKER_MAX_QPS, SW_WORKER_MAX_QPS,
+		SW_WORKER_MAX_QPS / 8);
 	sw_suppl_usage(out);
 }
 
@@ -140,7 +154,12 @@ int main(int argc, char **argv)
 		OPT_IDLE,
 		OPT_STATS,
 		OPT_CALLS,
-		OPT_KERNEL
+		OPT_KERNEL,
+		OPT_TA_DIR,
+		OPT_TA_LIMIT,
+		OPT_TA_KILL,
+		OPT_TA_MAX,
+		OPT_TA_HEAP
 	};
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
@@ -151,6 +170,11 @@ int main(int argc, char **argv)
 		{ "idle-exit", required_argument, NULL, OPT_IDLE },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "kernel", optional_argument, NULL, OPT_KERNEL },
+		{ "ta-dir", required_argument, NULL, OPT_TA_DIR },
+		{ "ta-limit-ms", required_argument, NULL, OPT_TA_LIMIT },
+		{ "ta-kill-ms", required_argument, NULL, OPT_TA_KILL },
+		{ "ta-max-procs", required_argument, NULL, OPT_TA_MAX },
+		{ "ta-heap-mb", required_argument, NULL, OPT_TA_HEAP },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		SW_SUPPL_LONGOPTS,
@@ -158,10 +182,11 @@ int main(int argc, char **argv)
 	};
 	static struct sw_host host;
 	static struct sw_suppl_opts suppl;
+	static struct ta_proc_opts ta;
 	struct sw_host_opts *o = &host.opts;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *kernel_dev = NULL;
-	int opt, stats = 0, i;
+	int opt, stats = 0, i, ret;
 	char *end;
 
 	sw_suppl_defaults(&suppl);
@@ -170,6 +195,7 @@ int main(int argc, char **argv)
 		o->workers = SW_MAX_WORKERS;
 	o->spin_ns = SW_DEFAULT_SPIN_US * 1000ull;
 	o->call_threads = SW_DEFAULT_CALL_THREADS;
+	ta_loaded_defaults(&ta);
 	for (i = 0; i < SW_MAX_WORKERS; i++)
 		o->cpus[i] = -1;
 	if (teeq_host_socket_path(o->socket_path, sizeof(o->socket_path))) {
@@ -252,6 +278,37 @@ int main(int argc, char **argv)
 		case OPT_KERNEL:
 			kernel_dev = optarg ? optarg : SW_KERNEL_DEFAULT_DEV;
 			break;
+		case OPT_TA_DIR:
+			if (strlen(optarg) >= sizeof(ta.dir)) {
+				fprintf(stderr, "teeq-sw: --ta-dir too long\n");
+				return 2;
+			}
+			strcpy(ta.dir, optarg);
+			break;
+		case OPT_TA_LIMIT:
+		case OPT_TA_KILL:
+		case OPT_TA_MAX:
+		case OPT_TA_HEAP: {
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 1 || n > 86400000 ||
+			    (opt == OPT_TA_HEAP && n > 65536)) {
+				fprintf(stderr,
+					"teeq-sw: --ta-limit-ms, --ta-kill-ms, "
+					"--ta-max-procs and --ta-heap-mb (at "
+					"most 65536) take a positive number\n");
+				return 2;
+			}
+			if (opt == OPT_TA_LIMIT)
+				ta.limit_ms = (uint32_t)n;
+			else if (opt == OPT_TA_KILL)
+				ta.kill_ms = (uint32_t)n;
+			else if (opt == OPT_TA_MAX)
+				ta.max_procs = (uint32_t)n;
+			else
+				ta.heap_size = (uint64_t)n << 20;
+			break;
+		}
 		case 'v':
 			o->verbose = 1;
 			break;
@@ -269,18 +326,31 @@ int main(int argc, char **argv)
 	}
 	if (stats)
 		return sw_print_stats(o->socket_path);
-	suppl.verbose = o->verbose;
-	/* kernel mode: the supplicant is reached through the driver */
-	if (kernel_dev)
-		return sw_kernel_run(&host, kernel_dev, &suppl) ? 1 : 0;
-	host.disposer_fd = -1;
-	if (sw_host_disposer_start(&host)) {
-		fprintf(stderr, "teeq-sw: cannot start: %s\n", strerror(errno));
+	if (!kernel_dev) {
+		host.disposer_fd = -1;
+		if (sw_host_disposer_start(&host)) {
+			fprintf(stderr, "teeq-sw: cannot start: %s\n",
+				strerror(errno));
+			return 1;
+		}
+	}
+	/* after the disposer's fork: the supervisor is a thread */
+	ta.verbose = o->verbose;
+	if (ta_loaded_setup(&ta)) {
+		fprintf(stderr, "teeq-sw: cannot set up loaded trusted apps\n");
 		return 1;
 	}
-	/* host mode: the supplicant attaches beside the clients' socket */
-	sw_suppl_start(&suppl, o->socket_path);
-	opt = sw_host_run(&host);
-	sw_suppl_stop();
-	return opt ? 1 : 0;
+	suppl.verbose = o->verbose;
+	if (kernel_dev) {
+		/* kernel mode: the supplicant is reached through the driver */
+		ret = sw_kernel_run(&host, kernel_dev, &suppl) ? 1 : 0;
+	} else {
+		/* host mode: the supplicant attaches beside the clients'
+		 * socket */
+		sw_suppl_start(&suppl, o->socket_path);
+		ret = sw_host_run(&host) ? 1 : 0;
+		sw_suppl_stop();
+	}
+	ta_loaded_shutdown();
+	return ret;
 }

@@ -37,16 +37,22 @@ void ta_uuid_to_wire(const struct ta_uuid *uuid, struct teeq_uuid *wire)
 
 const struct teeq_ta *ta_registry_find(const struct ta_uuid *uuid)
 {
+	const struct teeq_ta *loaded = NULL;
 	size_t i, n = ta_registry_count();
 
 	for (i = 0; i < n; i++) {
 		const struct ta_uuid *u = &__start_teeq_tas[i]->uuid;
 
+		/* the loaded TAs' descriptor answers for any other UUID */
+		if (__start_teeq_tas[i]->open_remote) {
+			loaded = __start_teeq_tas[i];
+			continue;
+		}
 		if (u->time_low == uuid->time_low &&
 		    u->time_mid == uuid->time_mid &&
 		    u->time_hi_and_version == uuid->time_hi_and_version &&
 		    !memcmp(u->clock_seq_and_node, uuid->clock_seq_and_node, 8))
 			return __start_teeq_tas[i];
 	}
-	return NULL;
+	return loaded;
 }

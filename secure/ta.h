@@ -53,6 +53,10 @@ int ta_cancelled(struct ta_call *call);
 /* Sleep up to @ms milliseconds; returns TEEQ_ERROR_CANCEL early if the
  * call is cancelled, TEEQ_SUCCESS otherwise. */
 uint32_t ta_wait(struct ta_call *call, uint32_t ms);
+/* The result this call returns is not the TA's own but the TEE's (a
+ * loaded TA whose process died or could not be started): reported with
+ * @origin (TEEQ_ORIGIN_TEE) instead of TEEQ_ORIGIN_TRUSTED_APP. */
+void ta_call_origin(struct ta_call *call, uint32_t origin);
 
 /* A UUID in TEEC_UUID form, so a TA writes .uuid = TEEQ_TA_ECHO_UUID. */
 struct ta_uuid {
@@ -82,17 +86,35 @@ struct teeq_ta {
 			   struct ta_param params[TEEQ_NUM_PARAMS]);
 	/* Bit n set: command n (n < 64) may wait, in ta_wait() or for the
 	 * normal world. A host keeps such calls off the threads that drain
-	 * the rings, so that a waiting call holds up no other call. */
+	 * the rings, so that a waiting call holds up no other call. All 64
+	 * bits set: every command may wait, those past 63 too. */
 	uint64_t blocking_cmds;
+	/*
+	 * Optional, for loaded TAs (secure/ta_loaded.c), which run in
+	 * processes of their own: one descriptor stands for all of them.
+	 * The registry returns it for any UUID no built-in TA has, and
+	 * open_remote replaces open_session: it gets the UUID asked for
+	 * and the call, since opening may wait (a process to start, the
+	 * TA's own entry point) and be cancelled, and its errors may be
+	 * the TEE's (ta_call_origin). A host runs it where waiting is
+	 * fine, as it does blocking commands.
+	 */
+	uint32_t (*open_remote)(void *session, struct ta_call *call,
+				const struct ta_uuid *uuid,
+				const struct ta_identity *who,
+				uint32_t param_types,
+				struct ta_param params[TEEQ_NUM_PARAMS]);
 };
 
 static inline int ta_cmd_blocks(const struct teeq_ta *ta, uint32_t cmd)
 {
-	return cmd < 64 && (ta->blocking_cmds >> cmd & 1);
+	return cmd < 64 ? (ta->blocking_cmds >> cmd & 1) :
+			  ta->blocking_cmds == ~0ull;
 }
 
 /* Registers a TA: its descriptor goes into the "teeq_tas" section, which
- * the core walks (secure/registry.c). One file, nothing else to edit. */
+ * the core walks (secure/registry.c). One file, nothing else to edit. A
+ * built-in TA's UUID wins over a loaded TA's. */
 #define TEEQ_TA_REGISTER(ta)                                  \
 	static const struct teeq_ta *const teeq_ta_entry_##ta \
 		__attribute__((used, section("teeq_tas"), aligned(8))) = &ta

@@ -184,12 +184,14 @@ static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 	}
 }
 
-/* The chain of the session @sqe names, or NULL for an entry of none. */
+/* The chain of the session @sqe names, or NULL for an entry of none. An
+ * opening (of a loaded TA's session, which may wait) takes chain 0. */
 static struct sw_chain *sw_worker_chain(struct sw_hqp *qp,
 					const struct teeq_sqe *sqe)
 {
 	if (sqe->opcode != TEEQ_OP_INVOKE &&
-	    sqe->opcode != TEEQ_OP_CLOSE_SESSION)
+	    sqe->opcode != TEEQ_OP_CLOSE_SESSION &&
+	    sqe->opcode != TEEQ_OP_OPEN_SESSION)
 		return NULL;
 	return &qp->hc->chains[sqe->session & (SW_CHAINS - 1)];
 }

@@ -40,6 +40,11 @@
 
 /* ta_flags: user_ta_header.h's TA_FLAG_* values; others are refused. */
 #define TEEQ_TA_FLAGS_KNOWN 0x7FCu
+/* The ones the secure world acts on (GP's semantics, docs/ta-isolation.md);
+ * the others are accepted and ignored in host mode. */
+#define TEEQ_TA_FLAG_SINGLE_INSTANCE (1u << 2)
+#define TEEQ_TA_FLAG_MULTI_SESSION (1u << 3)
+#define TEEQ_TA_FLAG_INSTANCE_KEEP_ALIVE (1u << 4)
 
 /* api_level: the GP Internal Core API the TA was compiled for. */
 #define TEEQ_TA_FILE_API_1_1 0x0101u
