@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <tee_client_api.h>
 
@@ -206,6 +207,65 @@ static inline int ta_fixture_gone(pid_t pid, uint64_t ms, int zombie_ok)
 		nanosleep(&step, NULL);
 	}
 	return 0;
+}
+
+/* A call running on a thread of its own: the tests act while it runs. */
+struct ta_fixture_call {
+	TEEC_Session *sess;
+	uint32_t cmd;
+	TEEC_Operation op;
+	TEEC_Result res;
+	uint32_t origin;
+	uint64_t ms; /* how long it took */
+	int done; /* atomic */
+	pthread_t thread;
+};
+
+static void *ta_fixture_call_main(void *arg)
+{
+	struct ta_fixture_call *c = arg;
+	uint64_t start = t_now_ms();
+
+	c->res = TEEC_InvokeCommand(c->sess, c->cmd, &c->op, &c->origin);
+	c->ms = t_now_ms() - start;
+	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Starts @cmd (p0 VALUE_INPUT @a) and returns once libteeq submitted it. */
+static inline void ta_fixture_call_start(struct ta_fixture_call *c,
+					 TEEC_Session *sess, uint32_t cmd,
+					 uint32_t a)
+{
+	uint64_t start = t_now_ms();
+
+	memset(c, 0, sizeof(*c));
+	c->sess = sess;
+	c->cmd = cmd;
+	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
+					    TEEC_NONE, TEEC_NONE);
+	c->op.params[0].value.a = a;
+	CHECK(!pthread_create(&c->thread, NULL, ta_fixture_call_main, c));
+	while (!__atomic_load_n(&c->op.started, __ATOMIC_ACQUIRE) &&
+	       t_now_ms() - start < 5000)
+		usleep(100);
+	CHECK_EQ(__atomic_load_n(&c->op.started, __ATOMIC_ACQUIRE), 1);
+}
+
+static inline int ta_fixture_call_done(struct ta_fixture_call *c)
+{
+	return __atomic_load_n(&c->done, __ATOMIC_ACQUIRE);
+}
+
+/* The call ended within @ms (a guard) and its thread is joined. */
+static inline void ta_fixture_call_join(struct ta_fixture_call *c, uint64_t ms)
+{
+	uint64_t start = t_now_ms();
+
+	while (!ta_fixture_call_done(c) && t_now_ms() - start < ms)
+		usleep(1000);
+	CHECK(ta_fixture_call_done(c));
+	CHECK(!pthread_join(c->thread, NULL));
 }
 
 #endif /* TEEQ_TESTS_TA_PROC_FIXTURE_H */
