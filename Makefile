@@ -325,6 +325,7 @@ include tests/fuzz/fuzz.mk
 include bench/bench.mk
 include sdk/sdk.mk
 include secure/tahost/tahost.mk
+include examples/ta/ta.mk
 
 -include $(BASE_OBJS:.o=.d) $(SECURE_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) \
 	$(O)/secure/main.d $(SUPPL_OBJS:.o=.d) $(O)/supplicant/main.d \

@@ -221,7 +221,8 @@ static int ta_proc_drain(struct ta_proc *p, uint64_t want, struct teeq_cqe *got,
 
 	n = ring_cons_avail(&p->cq, p->cq.entries);
 	for (i = 0; i < n; i++) {
-		memcpy(&cqe, ring_cons_slot(&p->cq, i), sizeof(cqe));
+		/* the slot at our head: each release moves it on */
+		memcpy(&cqe, ring_cons_slot(&p->cq, 0), sizeof(cqe));
 		ring_cons_release(&p->cq, 1);
 		if (!p->outstanding) {
 			*why = "it completed more entries than it was given";

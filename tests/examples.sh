@@ -11,11 +11,15 @@ export TEEQ_SW_LOG="$dir/teeq-sw.log"
 export TEEQ_SUPPLICANT="$build/supplicant/teeq-supplicant"
 export TEEQ_STATE_DIR="$dir/state" TEEQ_STORAGE_DIR="$dir/storage"
 unset TEEQ_NO_AUTOSTART
+# the loaded TAs' examples: installed by copying, read by the autostarted
+# teeq-sw from $TEEQ_TA_DIR
+export TEEQ_TA_DIR="$dir/ta"
+mkdir -p "$TEEQ_TA_DIR" && cp "$build"/examples/ta/tas/*/*.ta "$TEEQ_TA_DIR"/
 mkdir -p "$results/examples"
 pass=0 fail=0
 echo "== suite examples ($build)"
-for ex in hello_echo batch_digest; do
-	log="$results/examples/$ex.log"
+for ex in hello_echo batch_digest ta/hello_counter ta/aes; do
+	log="$results/examples/${ex//\//_}.log"
 	if timeout 60 "$build/examples/$ex" >"$log" 2>&1; then
 		pass=$((pass + 1)); printf '  PASS  examples/%s\n' "$ex"
 	else
