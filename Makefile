@@ -326,6 +326,7 @@ include bench/bench.mk
 include sdk/sdk.mk
 include secure/tahost/tahost.mk
 include examples/ta/ta.mk
+include bench/ta/ta.mk
 
 -include $(BASE_OBJS:.o=.d) $(SECURE_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) \
 	$(O)/secure/main.d $(SUPPL_OBJS:.o=.d) $(O)/supplicant/main.d \

@@ -250,6 +250,10 @@ size_t bench_kernel_defs(struct bench_def *defs, size_t n);
 size_t bench_storage_defs(struct bench_def *defs, size_t n);
 void bench_storage_init(const char *sw_path);
 void bench_storage_fini(void);
+size_t bench_ta_defs(struct bench_def *defs, size_t n);
+/* Loaded TAs: points $TEEQ_TA_DIR at tas/ next to teeq-bench, for the
+ * teeq-sw processes the benchmarks start (bench/ta.c). */
+void bench_ta_env(void);
 /* memcpy of bench_arg() bytes: the payload figures' copy baseline */
 void bench_memcpy(struct bench *b);
 /* NULL when cycles and instructions can be counted, else why not. */

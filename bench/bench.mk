@@ -28,7 +28,7 @@ BENCH_KERNEL_DIR ?= $(O)/report-kernel
 BENCH_C_SRCS := bench/core.c bench/env.c bench/peer.c bench/uring.c \
 	bench/baseline.c bench/sync.c bench/async.c bench/paired.c \
 	bench/payload.c bench/idle.c bench/kernel.c bench/storage.c \
-	bench/main.c
+	bench/ta.c bench/main.c
 BENCH_C_OBJS := $(BENCH_C_SRCS:%.c=$(O)/%.o)
 BENCH_SHIM_OBJ := $(O)/bench/shim.o
 BENCH_BIN := $(O)/bench/teeq-bench

@@ -199,6 +199,7 @@ static size_t bench_table(struct bench_def *d)
 	n = bench_idle_defs(d, n);
 	n = bench_kernel_defs(d, n);
 	n = bench_storage_defs(d, n);
+	n = bench_ta_defs(d, n);
 	return n;
 }
 
@@ -249,6 +250,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "teeq-bench: cannot pin to CPU %d\n",
 			BENCH_CLIENT_CPU);
 	bench_clock_calibrate();
+	bench_ta_env();
 	if (bench_env_init(sw_path, bench_data_dir()))
 		return 2;
 	bench_storage_init(sw_path);

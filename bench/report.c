@@ -366,6 +366,9 @@ struct figures {
 	double socket;
 	double zc_cipher, copy_cipher, inproc_cipher, zc_ratio, copy_ratio;
 	double idle_first, idle_hot;
+	/* loaded TAs (bench/ta.c), each next to its built-in counterpart */
+	double ta_noop, ta_noop_builtin, ta_open_kept, ta_open_process;
+	double ta_open_builtin, ta_aes, ta_aes_builtin;
 	struct paired paired;
 };
 
@@ -379,6 +382,7 @@ struct figures {
 #define TARGET_ASYNC_TO_SQPOLL 1.0 /* at least */
 #define TARGET_ZEROCOPY 0.97 /* at least, of in-process */
 #define TARGET_COPY 0.5 /* at least, of in-process */
+#define TARGET_LOADED_TO_BUILTIN 2.0 /* at most, a loaded TA's noop */
 
 /* The mean round trip of a run of calls made back to back. */
 static double round_trip(const struct result *r)
@@ -488,6 +492,16 @@ static void figures(struct figures *f)
 	 * the clock does not matter) */
 	f->idle_first = val(find("teeq/idle/spin50us/gap_us:1000"), "p50_ns");
 	f->idle_hot = val(find("teeq/idle/spin1s/gap_us:1000"), "p50_ns");
+	f->ta_noop = round_trip(find("teeq/ta/noop_loaded"));
+	f->ta_noop_builtin = round_trip(find("teeq/ta/noop_builtin"));
+	f->ta_open_kept = round_trip(find("teeq/ta/open_close_loaded_kept"));
+	f->ta_open_process = round_trip(
+		find("teeq/ta/open_close_loaded_process/iterations:%d",
+		     !strcmp(ctx("teeq_quick"), "1") ? 20 : 100));
+	f->ta_open_builtin = round_trip(find("teeq/ta/open_close_builtin"));
+	f->ta_aes = val(find("teeq/ta/aes_ctr_1m_loaded"), "bytes_per_second");
+	f->ta_aes_builtin =
+		val(find("teeq/ta/aes_ctr_1m_builtin"), "bytes_per_second");
 	paired_figures(&f->paired);
 }
 
@@ -631,6 +645,14 @@ static int write_summary(const struct figures *f)
 	json_val(o, "zerocopy_to_inprocess_ratio", f->zc_ratio, 0);
 	json_val(o, "copy_to_inprocess_ratio", f->copy_ratio, 0);
 	json_val(o, "idle_first_call_us", f->idle_first / 1e3, 0);
+	json_val(o, "loaded_noop_rtt_ns", f->ta_noop, 0);
+	json_val(o, "loaded_noop_rtt_ratio", f->ta_noop / f->ta_noop_builtin,
+		 0);
+	json_val(o, "loaded_open_close_kept_ns", f->ta_open_kept, 0);
+	json_val(o, "loaded_open_close_process_ns", f->ta_open_process, 0);
+	json_val(o, "loaded_aes_ctr_1mib_gbps", f->ta_aes / 1e9, 0);
+	json_val(o, "loaded_aes_ctr_1mib_ratio", f->ta_aes / f->ta_aes_builtin,
+		 0);
 	json_val(o, "timer_overhead_ns", f->timer, 0);
 	json_val(o, "ring_rtt_ns", f->ring, 0);
 	json_val(o, "ring_rtt_ratio", f->ring_ratio, 0);
@@ -1029,6 +1051,21 @@ static int headline_rows(const struct figures *f, struct row *rows)
 	add_row(rows, &n, "first call after 1 ms idle, median",
 		fmt_ns(f->idle_first), "secure world polling",
 		fmt_ns(f->idle_hot), fmt_x(f->idle_first / f->idle_hot), "-");
+	add_row(rows, &n, "loaded TA noop round trip", fmt_ns(f->ta_noop),
+		"built-in noop", fmt_ns(f->ta_noop_builtin),
+		fmt_x(f->ta_noop / f->ta_noop_builtin),
+		target_of("<= 2x", f->ta_noop / f->ta_noop_builtin,
+			  TARGET_LOADED_TO_BUILTIN, 1));
+	add_row(rows, &n, "loaded TA open+close, kept", fmt_ns(f->ta_open_kept),
+		"built-in", fmt_ns(f->ta_open_builtin),
+		fmt_x(f->ta_open_kept / f->ta_open_builtin), "-");
+	add_row(rows, &n, "loaded TA open+close, new process",
+		fmt_ns(f->ta_open_process), "built-in",
+		fmt_ns(f->ta_open_builtin),
+		fmt_x(f->ta_open_process / f->ta_open_builtin), "-");
+	add_row(rows, &n, "AES-128-CTR 1 MiB, loaded TA", fmt_gbps(f->ta_aes),
+		"built-in cipher TA", fmt_gbps(f->ta_aes_builtin),
+		fmt_x(f->ta_aes / f->ta_aes_builtin), "-");
 	n += paired_rows(&f->paired, rows + n);
 	return n;
 }

@@ -132,7 +132,8 @@ smoke)
 		teeq/payload/cipher_pool/bytes:1048576
 		teeq/payload/cipher_tmpref/bytes:1048576
 		teeq/idle/spin50us/gap_us:100 teeq/kernel/ioctl_sync_noop
-		teeq/storage/write/bytes:256"
+		teeq/storage/write/bytes:256
+		teeq/ta/noop_loaded"
 	filter="^($(echo $benches | tr ' ' '|'))(/|\$)"
 	rc=0
 	BENCH_QUICK=1 BENCH_PAIRED_ROUNDS=4 run_suite "$out" \
