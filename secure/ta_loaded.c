@@ -372,6 +372,15 @@ static const struct teeq_ta ta_loaded_ta = {
 
 TEEQ_TA_REGISTER(ta_loaded_ta);
 
+/* teeq-ta-host as @name in @dir, if it is there. */
+static int ta_loaded_exe(struct ta_proc_opts *o, const char *dir,
+			 const char *name)
+{
+	return (size_t)snprintf(o->host_exe, sizeof(o->host_exe), "%s/%s", dir,
+				name) < sizeof(o->host_exe) &&
+	       !access(o->host_exe, X_OK);
+}
+
 void ta_loaded_defaults(struct ta_proc_opts *o)
 {
 	const char *env = secure_getenv("TEEQ_TA_DIR");
@@ -381,25 +390,23 @@ void ta_loaded_defaults(struct ta_proc_opts *o)
 	memset(o, 0, sizeof(*o));
 	snprintf(o->dir, sizeof(o->dir), "%s",
 		 env && *env ? env : TEEQ_TA_DIR_DEFAULT);
-	/* next to teeq-sw (a build tree), else where it is installed */
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = 0;
-		*strrchr(self, '/') = 0;
-		if ((size_t)snprintf(o->host_exe, sizeof(o->host_exe),
-				     "%s/teeq-ta-host",
-				     self) >= sizeof(o->host_exe) ||
-		    access(o->host_exe, X_OK))
-			o->host_exe[0] = 0;
-	}
-	if (!o->host_exe[0])
-		snprintf(o->host_exe, sizeof(o->host_exe), "%s",
-			 TEEQ_TA_HOST_DEFAULT);
 	o->limit_ms = TA_PROC_DEFAULT_LIMIT_MS;
 	o->kill_ms = TA_PROC_DEFAULT_KILL_MS;
 	o->max_procs = TA_PROC_DEFAULT_MAX;
 	o->heap_size = (uint64_t)TA_PROC_DEFAULT_HEAP_MB << 20;
 	o->spin_ns = (uint64_t)TA_PROC_DEFAULT_SPIN_US * 1000;
+	/* next to teeq-sw (a build tree), else in the libexec of the prefix
+	 * teeq-sw is installed in (wherever the tree was copied), else where
+	 * it was to be installed */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = 0;
+		*strrchr(self, '/') = 0;
+		if (ta_loaded_exe(o, self, "teeq-ta-host") ||
+		    ta_loaded_exe(o, self, "../libexec/teeq/teeq-ta-host"))
+			return;
+	}
+	snprintf(o->host_exe, sizeof(o->host_exe), "%s", TEEQ_TA_HOST_DEFAULT);
 }
 
 int ta_loaded_setup(const struct ta_proc_opts *o)

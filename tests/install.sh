@@ -5,7 +5,10 @@
 # headers go to <includedir>/teeq/ only, where another libteec's cannot
 # clash with them, and pkg-config points there, so <tee_client_api.h> and
 # <tee_client_api_extensions.h> still work. A plain make (make all) would
-# install no package.
+# install no package. The same for a loaded TA: built from a copy of its
+# directory with the installed dev kit, installed by copying its .ta into
+# the installed TA directory, and run by its host through the installed
+# teeq-sw.
 #   tests/install.sh BUILD_DIR RESULTS_DIR
 set -u
 build=$1 results=$2
@@ -33,16 +36,31 @@ ok=1
 		-o "$stage/ext" &&
 	LD_LIBRARY_PATH="$stage$prefix/lib" "$stage/ext" &&
 	! make --no-print-directory -n O="$build" all | grep -q deps.sh &&
+	kit=$(PKG_CONFIG_PATH="$stage$prefix/lib/pkgconfig" \
+		pkg-config --variable=ta_dev_kit_dir teeq-ta) &&
+	tadir=$(PKG_CONFIG_PATH="$stage$prefix/lib/pkgconfig" \
+		pkg-config --variable=ta_dir teeq-ta) &&
+	echo "ta_dev_kit_dir: $kit, ta_dir: $tadir" &&
 	cc -std=c11 -Wall -Wextra -Werror examples/hello_echo.c \
 		$(cat "$stage/flags") -o "$stage/hello_echo" &&
 	TEEQ_SOCKET="$stage/sw.sock" TEEQ_SW="$stage$prefix/bin/teeq-sw" \
-		LD_LIBRARY_PATH="$stage$prefix/lib" "$stage/hello_echo" &&
+		TEEQ_TA_DIR="$stage$tadir" LD_LIBRARY_PATH="$stage$prefix/lib" \
+		"$stage/hello_echo" &&
 	grep -q "^ExecStart=$prefix/bin/teeq-sw --kernel" \
 		"$stage$prefix/lib/systemd/system/teeq-sw.service" &&
 	grep -q "^ExecStart=$prefix/bin/teeq-supplicant --mode kernel" \
 		"$stage$prefix/lib/systemd/system/teeq-supplicant.service" &&
 	! nm -D --defined-only "$stage$prefix/lib/libteeq.so" |
-		grep -v -E ' (TEEC_|teeq_(queue|prep|submit|reap|context|secure)|TEEQ_1)'
+		grep -v -E ' (TEEC_|teeq_(queue|prep|submit|reap|context|secure)|TEEQ_1)' &&
+	cp -R examples/ta/hello_counter "$stage/hello_counter" &&
+	make -C "$stage/hello_counter/ta" TA_DEV_KIT_DIR="$stage$kit" \
+		CFG_WERROR=y &&
+	cp "$stage"/hello_counter/ta/*.ta "$stage$tadir/" &&
+	cc -std=c11 -Wall -Wextra -Werror "$stage/hello_counter/host/main.c" \
+		$(cat "$stage/flags") -o "$stage/hello_counter/host/hello" &&
+	TEEQ_SOCKET="$stage/sw.sock" TEEQ_SW="$stage$prefix/bin/teeq-sw" \
+		TEEQ_TA_DIR="$stage$tadir" LD_LIBRARY_PATH="$stage$prefix/lib" \
+		"$stage/hello_counter/host/hello"
 } >"$log" 2>&1 || ok=0
 # the installed teeq-sw was autostarted: stop it
 pid=$("$stage$prefix/bin/teeq-sw" --socket "$stage/sw.sock" --stats 2>/dev/null |
@@ -50,7 +68,7 @@ pid=$("$stage$prefix/bin/teeq-sw" --socket "$stage/sw.sock" --stats 2>/dev/null 
 [ -n "$pid" ] && kill "$pid"
 rm -rf "$stage"
 if [ $ok = 1 ]; then
-	echo "  PASS  install (headers in include/teeq, pkg-config, libteeq.so exports only the API)"
+	echo "  PASS  install (headers in include/teeq, pkg-config, libteeq.so exports only the API, a TA built with the installed dev kit)"
 	echo "1 0 0" >"$results/install.counts"
 else
 	echo "  FAIL  install"

@@ -48,18 +48,26 @@ static int check(TEEC_Result res, uint32_t origin, const char *what)
 	return 1;
 }
 
+/* One command; 0, or 1 with what failed said. */
+static int aes_invoke(TEEC_Session *s, uint32_t cmd, TEEC_Operation *op,
+		      const char *what)
+{
+	uint32_t origin = 0;
+	TEEC_Result res = TEEC_InvokeCommand(s, cmd, op, &origin);
+
+	return check(res, origin, what);
+}
+
 static int aes_set_key(TEEC_Session *s)
 {
 	TEEC_Operation op;
-	uint32_t origin = 0;
 
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE,
 					 TEEC_NONE, TEEC_NONE);
 	op.params[0].tmpref.buffer = (void *)aes_key;
 	op.params[0].tmpref.size = sizeof(aes_key);
-	return check(TEEC_InvokeCommand(s, AES_CMD_SET_KEY, &op, &origin),
-		     origin, "set key");
+	return aes_invoke(s, AES_CMD_SET_KEY, &op, "set key");
 }
 
 /* The vectors: counter block, input and output in one shared buffer. */
@@ -68,7 +76,6 @@ static int aes_vectors(TEEC_Context *ctx, TEEC_Session *s)
 	TEEC_SharedMemory shm = { .size = 16 + 64 + 64,
 				  .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
 	TEEC_Operation op;
-	uint32_t origin = 0;
 	uint8_t *b;
 	int failed;
 
@@ -85,8 +92,7 @@ static int aes_vectors(TEEC_Context *ctx, TEEC_Session *s)
 	op.params[0].memref = (TEEC_RegisteredMemoryReference){ &shm, 16, 0 };
 	op.params[1].memref = (TEEC_RegisteredMemoryReference){ &shm, 64, 16 };
 	op.params[2].memref = (TEEC_RegisteredMemoryReference){ &shm, 64, 80 };
-	failed = check(TEEC_InvokeCommand(s, AES_CMD_CTR, &op, &origin), origin,
-		       "AES-CTR");
+	failed = aes_invoke(s, AES_CMD_CTR, &op, "AES-CTR");
 	failed |= op.params[2].memref.size != 64 ||
 		  memcmp(b + 80, aes_cipher, 64);
 	printf("NIST SP 800-38A F.5.1 AES-128-CTR: %s\n",
@@ -101,7 +107,6 @@ static int aes_roundtrip(TEEC_Session *s)
 	size_t len = 1 << 20, i;
 	uint8_t *in = malloc(len), *mid = malloc(len), *out = malloc(len);
 	TEEC_Operation op;
-	uint32_t origin = 0;
 	int failed = !in || !mid || !out;
 
 	for (i = 0; !failed && i < len; i++)
@@ -117,13 +122,11 @@ static int aes_roundtrip(TEEC_Session *s)
 	op.params[2].tmpref.buffer = mid;
 	op.params[2].tmpref.size = len;
 	if (!failed)
-		failed = check(TEEC_InvokeCommand(s, AES_CMD_CTR, &op, &origin),
-			       origin, "AES-CTR 1 MiB");
+		failed = aes_invoke(s, AES_CMD_CTR, &op, "AES-CTR 1 MiB");
 	op.params[1].tmpref.buffer = mid;
 	op.params[2].tmpref.buffer = out;
 	if (!failed)
-		failed = check(TEEC_InvokeCommand(s, AES_CMD_CTR, &op, &origin),
-			       origin, "AES-CTR 1 MiB back");
+		failed = aes_invoke(s, AES_CMD_CTR, &op, "AES-CTR 1 MiB back");
 	failed |= !failed && (memcmp(in, out, len) || !memcmp(in, mid, 4096));
 	printf("1 MiB encrypted and decrypted: %s\n",
 	       failed ? "WRONG" : "the same bytes");
@@ -137,15 +140,16 @@ int main(void)
 {
 	TEEC_Context ctx;
 	TEEC_Session sess;
+	TEEC_Result res;
 	uint32_t origin = 0;
 	int failed;
 
 	if (check(TEEC_InitializeContext(NULL, &ctx), TEEC_ORIGIN_API,
 		  "TEEC_InitializeContext"))
 		return 1;
-	if (check(TEEC_OpenSession(&ctx, &sess, &aes_uuid, TEEC_LOGIN_PUBLIC,
-				   NULL, NULL, &origin),
-		  origin, "TEEC_OpenSession")) {
+	res = TEEC_OpenSession(&ctx, &sess, &aes_uuid, TEEC_LOGIN_PUBLIC, NULL,
+			       NULL, &origin);
+	if (check(res, origin, "TEEC_OpenSession")) {
 		TEEC_FinalizeContext(&ctx);
 		return 1;
 	}

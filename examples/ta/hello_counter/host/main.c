@@ -47,15 +47,16 @@ int main(void)
 {
 	TEEC_Context ctx;
 	TEEC_Session sess;
+	TEEC_Result res;
 	uint32_t origin = 0, value = 42, calls = 0, first;
 	int failed = 0;
 
 	if (check(TEEC_InitializeContext(NULL, &ctx), TEEC_ORIGIN_API,
 		  "TEEC_InitializeContext"))
 		return 1;
-	if (check(TEEC_OpenSession(&ctx, &sess, &hello_uuid, TEEC_LOGIN_PUBLIC,
-				   NULL, NULL, &origin),
-		  origin, "TEEC_OpenSession")) {
+	res = TEEC_OpenSession(&ctx, &sess, &hello_uuid, TEEC_LOGIN_PUBLIC,
+			       NULL, NULL, &origin);
+	if (check(res, origin, "TEEC_OpenSession")) {
 		TEEC_FinalizeContext(&ctx);
 		return 1;
 	}
