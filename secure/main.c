@@ -336,6 +336,7 @@ int main(int argc, char **argv)
 	}
 	/* after the disposer's fork: the supervisor is a thread */
 	ta.verbose = o->verbose;
+	ta.verify = &ta_verify_ops;
 	if (ta_loaded_setup(&ta)) {
 		fprintf(stderr, "teeq-sw: cannot set up loaded trusted apps\n");
 		return 1;

@@ -688,13 +688,14 @@ static int ta_proc_tend(struct ta_proc *p, uint32_t refs, uint64_t now)
 static void *ta_proc_supervise(void *arg)
 {
 	struct epoll_event ev[16];
+	uint64_t stop_at = 0;
 	int n, i, tick = 0;
 
 	(void)arg;
 	for (;;) {
 		struct ta_proc **pp, *p;
 		uint64_t now, count;
-		int stop;
+		int stop, alive = 0;
 
 		n = epoll_wait(ta_procs.epfd, ev, 16,
 			       tick ? TA_PROC_TICK_MS : 1000);
@@ -716,13 +717,21 @@ static void *ta_proc_supervise(void *arg)
 				continue;
 			}
 			tick |= ta_proc_tend(p, p->refs, now);
+			/* stopping: whatever still runs a while later is
+			 * killed, held or not */
+			if (stop_at && now >= stop_at && !p->reaped)
+				ta_proc_kill(p, "teeq-sw stops");
 			if (!p->reaped && ta_proc_dead(p))
 				ta_proc_reap(p); /* killed: look again soon */
 			if (!p->reaped)
 				tick |= ta_proc_dead(p);
+			alive += !p->reaped;
 			pp = &p->next;
 		}
-		stop = ta_procs.stop && !ta_procs.all;
+		if (ta_procs.stop && !stop_at)
+			stop_at = now + 2ull * ta_procs.opts.kill_ms * 1000000;
+		tick |= ta_procs.stop && alive;
+		stop = ta_procs.stop && !alive;
 		pthread_mutex_unlock(&ta_procs.lock);
 		if (stop)
 			return NULL;
@@ -1022,6 +1031,8 @@ int ta_proc_init(const struct ta_proc_opts *o)
  * process gone or killed; then the supervisor ends. */
 void ta_proc_fini(void)
 {
+	struct ta_proc *p;
+
 	if (ta_procs.running) {
 		pthread_mutex_lock(&ta_procs.lock);
 		ta_procs.stop = 1;
@@ -1029,6 +1040,13 @@ void ta_proc_fini(void)
 		ta_proc_poke();
 		pthread_join(ta_procs.thread, NULL);
 		ta_procs.running = 0;
+		/* all reaped; still held only if a hold was never dropped */
+		while ((p = ta_procs.all)) {
+			ta_procs.all = p->next;
+			ta_proc_log(p, 0, "still held at exit");
+			ta_proc_free(p);
+		}
+		ta_procs.count = 0;
 	}
 	if (ta_procs.epfd >= 0)
 		close(ta_procs.epfd);

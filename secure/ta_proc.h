@@ -62,6 +62,10 @@ int ta_loaded_setup(const struct ta_proc_opts *o);
 /* teeq-sw stops: every instance is destroyed, its process gone. */
 void ta_loaded_shutdown(void);
 
+/* ---- ta_verify.c: the signature hook a deployment fills in -------------- */
+
+extern const struct ta_file_verify_ops ta_verify_ops;
+
 /* ---- ta_load.c: reading and checking a .ta file ------------------------- */
 
 struct ta_load_file {

@@ -42,3 +42,8 @@ $(O)/tests/secure/ta/proc-%/stamp: $(SDK_KIT_FILES) $(TA_PROC_SRCS)
 # every test of loaded TAs needs teeq-ta-host and the test TAs
 $(patsubst %.c,$(O)/%,$(wildcard tests/secure/ta_proc_*.c)): \
 	$(TA_PROC_TAS) $(TA_HOST_BIN)
+
+# teeq-sw's side of loaded TAs runs threads of its own (the supervisor,
+# the calls waiting on their TA): these run under ThreadSanitizer too
+TSAN_NAMES += tests/secure/ta_proc_cancel tests/secure/ta_proc_loop \
+	tests/secure/ta_proc_closes tests/secure/ta_proc_client_dies
