@@ -27,6 +27,23 @@ static inline void bench_noop_invoke(struct bench *b, TEEC_Session *sess,
 			   origin);
 }
 
+/* TEEC_OpenSession(@uuid) and TEEC_CloseSession. */
+static inline void bench_open_close(struct bench *b, TEEC_Context *ctx,
+				    const TEEC_UUID *uuid)
+{
+	TEEC_Session sess;
+	uint32_t origin;
+	TEEC_Result res;
+
+	res = TEEC_OpenSession(ctx, &sess, uuid, TEEC_LOGIN_PUBLIC, NULL, NULL,
+			       &origin);
+	if (res == TEEC_SUCCESS)
+		TEEC_CloseSession(&sess);
+	else
+		bench_fail(b, "TEEC_OpenSession: 0x%08x origin %u", res,
+			   origin);
+}
+
 /*
  * Batches of noop invocations through the queue API (async.c).
  * Pipelined: the queue is kept full, as an io_uring user would keep it:

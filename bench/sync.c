@@ -179,30 +179,15 @@ static void bm_sync_tmpref(struct bench *b)
 	bench_label(b, "noop, 4 KiB MEMREF_TEMP_INOUT (copied in and out)");
 }
 
-static inline void sync_open_close(struct bench *b, TEEC_Context *ctx)
-{
-	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
-	TEEC_Session sess;
-	uint32_t origin;
-	TEEC_Result res;
-
-	res = TEEC_OpenSession(ctx, &sess, &noop, TEEC_LOGIN_PUBLIC, NULL, NULL,
-			       &origin);
-	if (res == TEEC_SUCCESS)
-		TEEC_CloseSession(&sess);
-	else
-		bench_fail(b, "TEEC_OpenSession: 0x%08x origin %u", res,
-			   origin);
-}
-
 static void bm_sync_open_close(struct bench *b)
 {
+	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
 	struct bench_env *env = bench_env_use(b, BENCH_ENV_SPIN);
 
 	if (!env)
 		return;
 	bench_set_peer(b, env->pid);
-	BENCH_ROUND_TRIPS(b, sync_open_close(b, &env->ctx));
+	BENCH_ROUND_TRIPS(b, bench_open_close(b, &env->ctx, &noop));
 	bench_label(b, "TEEC_OpenSession(noop) + TEEC_CloseSession");
 }
 

@@ -126,22 +126,6 @@ static void bm_ta_noop_loaded(struct bench *b)
 
 /* ---- open and close ------------------------------------------------------------ */
 
-static inline void ta_open_close(struct bench *b, TEEC_Context *ctx,
-				 const TEEC_UUID *uuid)
-{
-	TEEC_Session sess;
-	uint32_t origin;
-	TEEC_Result res;
-
-	res = TEEC_OpenSession(ctx, &sess, uuid, TEEC_LOGIN_PUBLIC, NULL, NULL,
-			       &origin);
-	if (res == TEEC_SUCCESS)
-		TEEC_CloseSession(&sess);
-	else
-		bench_fail(b, "TEEC_OpenSession: 0x%08x origin %u", res,
-			   origin);
-}
-
 static void bm_ta_open_close_builtin(struct bench *b)
 {
 	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
@@ -149,7 +133,7 @@ static void bm_ta_open_close_builtin(struct bench *b)
 
 	if (!env)
 		return;
-	BENCH_ROUND_TRIPS(b, ta_open_close(b, &env->ctx, &noop));
+	BENCH_ROUND_TRIPS(b, bench_open_close(b, &env->ctx, &noop));
 	bench_label(b, "open + close, built-in noop");
 }
 
@@ -163,7 +147,7 @@ static void bm_ta_open_close_loaded(struct bench *b, const TEEC_UUID *uuid,
 		return;
 	/* the kept instance is running: what is measured is a session */
 	TEEC_CloseSession(&first);
-	BENCH_ROUND_TRIPS(b, ta_open_close(b, &env->ctx, uuid));
+	BENCH_ROUND_TRIPS(b, bench_open_close(b, &env->ctx, uuid));
 	bench_label(b, "%s", label);
 }
 

@@ -15,17 +15,6 @@
 #include <openssl/evp.h>
 #include <sys/mman.h>
 
-static void basic_echo(TEEC_Session *s, TEEC_Operation *op, size_t in_len,
-		       const uint8_t *want)
-{
-	uint32_t origin;
-
-	CHECK_EQ(TEEC_InvokeCommand(s, PROC_CMD_ECHO, op, &origin),
-		 TEEC_SUCCESS);
-	CHECK_EQ(op->params[1].tmpref.size, in_len);
-	(void)want;
-}
-
 static void basic_tmpref(TEEC_Session *s)
 {
 	uint8_t in[300], out[512], inout[100];
@@ -47,7 +36,9 @@ static void basic_tmpref(TEEC_Session *s)
 	op.params[1].tmpref.size = sizeof(out);
 	op.params[2].tmpref.buffer = inout;
 	op.params[2].tmpref.size = sizeof(inout);
-	basic_echo(s, &op, sizeof(in), in);
+	CHECK_EQ(TEEC_InvokeCommand(s, PROC_CMD_ECHO, &op, &origin),
+		 TEEC_SUCCESS);
+	CHECK_EQ(op.params[1].tmpref.size, sizeof(in));
 	CHECK_MEM(out, in, sizeof(in));
 	for (i = sizeof(in); i < sizeof(out); i++)
 		CHECK_EQ(out[i], 0xee); /* past the size: untouched */
@@ -122,26 +113,36 @@ static void basic_uuid_v5(const char *name, uint8_t out[16])
 	out[8] = (uint8_t)((out[8] & 0x3f) | 0x80);
 }
 
+/* gpd.client.identity as the TA sees it: the login, and the UUID into
+ * @uuid; @login is what it must be. */
+static void basic_identity_of(TEEC_Session *s, uint32_t login, uint8_t uuid[16])
+{
+	TEEC_Operation op;
+	uint32_t origin;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT,
+					 TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[1].tmpref.buffer = uuid;
+	op.params[1].tmpref.size = 16;
+	CHECK_EQ(TEEC_InvokeCommand(s, PROC_CMD_IDENTITY, &op, &origin),
+		 TEEC_SUCCESS);
+	CHECK_EQ(op.params[0].value.a, login);
+	CHECK_EQ(op.params[1].tmpref.size, 16);
+}
+
 static void basic_identity(TEEC_Context *ctx)
 {
 	uint8_t got[16], want[16];
 	char name[32];
 	TEEC_Session s;
-	TEEC_Operation op;
 	uint32_t origin;
 
 	CHECK_EQ(TEEC_OpenSession(ctx, &s, &proc_plain, TEEC_LOGIN_USER, NULL,
 				  NULL, &origin),
 		 TEEC_SUCCESS);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT,
-					 TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[1].tmpref.buffer = got;
-	op.params[1].tmpref.size = sizeof(got);
-	CHECK_EQ(TEEC_InvokeCommand(&s, PROC_CMD_IDENTITY, &op, &origin),
-		 TEEC_SUCCESS);
-	CHECK_EQ(op.params[0].value.a, TEEC_LOGIN_USER);
+	basic_identity_of(&s, TEEC_LOGIN_USER, got);
 	snprintf(name, sizeof(name), "uid=%x", (unsigned int)geteuid());
 	basic_uuid_v5(name, want);
 	CHECK_MEM(got, want, 16);
@@ -183,15 +184,7 @@ int main(void)
 	close(memfd);
 
 	/* the public login's identity: nil */
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT,
-					 TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[1].tmpref.buffer = got;
-	op.params[1].tmpref.size = sizeof(got);
-	CHECK_EQ(TEEC_InvokeCommand(&s, PROC_CMD_IDENTITY, &op, &origin),
-		 TEEC_SUCCESS);
-	CHECK_EQ(op.params[0].value.a, TEEC_LOGIN_PUBLIC);
+	basic_identity_of(&s, TEEC_LOGIN_PUBLIC, got);
 	CHECK_MEM(got, zero, 16);
 	basic_identity(&ctx);
 
