@@ -30,6 +30,9 @@ BENCH_C_SRCS := bench/core.c bench/env.c bench/peer.c bench/uring.c \
 	bench/payload.c bench/idle.c bench/kernel.c bench/storage.c \
 	bench/ta.c bench/main.c
 BENCH_C_OBJS := $(BENCH_C_SRCS:%.c=$(O)/%.o)
+# bench/ta.c runs teeq-sw's side of loaded TAs in process too
+BENCH_SECURE_OBJS := $(addprefix $(O)/secure/,ta_loaded.o ta_proc.o \
+	ta_load.o ta_verify.o call.o registry.o) $(O)/sdk/tafile/parse.o
 BENCH_SHIM_OBJ := $(O)/bench/shim.o
 BENCH_BIN := $(O)/bench/teeq-bench
 BENCH_REPORT_BIN := $(O)/bench/teeq-bench-report
@@ -75,10 +78,12 @@ $(BENCH_SHIM_OBJ): bench/shim.cc
 	@$(if $(Q),echo "  CXX     $@")
 	$(Q)$(BENCH_CXX) $(BENCH_CXXFLAGS) -c $< -o $@
 
-$(BENCH_BIN): $(BENCH_C_OBJS) $(BENCH_SHIM_OBJ) $(LIBTEEQ_A) $(BASE_LIB)
+$(BENCH_BIN): $(BENCH_C_OBJS) $(BENCH_SECURE_OBJS) $(BENCH_SHIM_OBJ) \
+	$(LIBTEEQ_A) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(BENCH_CXX) $(BENCH_C_OBJS) $(BENCH_SHIM_OBJ) $(LIBTEEQ_A) \
-		$(BASE_LIB) $(TEEQ_LDFLAGS) $(BENCH_LIBS) -o $@
+	$(Q)$(BENCH_CXX) $(BENCH_C_OBJS) $(BENCH_SECURE_OBJS) \
+		$(BENCH_SHIM_OBJ) $(LIBTEEQ_A) $(BASE_LIB) $(TEEQ_LDFLAGS) \
+		$(BENCH_LIBS) -o $@
 
 # Google Benchmark's JSON is read with json-c (libjson-c-dev).
 $(O)/bench/report.o: TEEQ_CFLAGS += $(shell pkg-config --cflags json-c)

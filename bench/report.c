@@ -367,7 +367,8 @@ struct figures {
 	double zc_cipher, copy_cipher, inproc_cipher, zc_ratio, copy_ratio;
 	double idle_first, idle_hot;
 	/* loaded TAs (bench/ta.c), each next to its built-in counterpart */
-	double ta_noop, ta_noop_builtin, ta_open_kept, ta_open_process;
+	double ta_noop, ta_noop_builtin, ta_noop_hop, ta_open_kept,
+		ta_open_process;
 	double ta_open_builtin, ta_aes, ta_aes_builtin;
 	struct paired paired;
 };
@@ -494,6 +495,7 @@ static void figures(struct figures *f)
 	f->idle_hot = val(find("teeq/idle/spin1s/gap_us:1000"), "p50_ns");
 	f->ta_noop = round_trip(find("teeq/ta/noop_loaded"));
 	f->ta_noop_builtin = round_trip(find("teeq/ta/noop_builtin"));
+	f->ta_noop_hop = round_trip(find("teeq/ta/noop_loaded_hop"));
 	f->ta_open_kept = round_trip(find("teeq/ta/open_close_loaded_kept"));
 	f->ta_open_process = round_trip(
 		find("teeq/ta/open_close_loaded_process/iterations:%d",
@@ -648,6 +650,7 @@ static int write_summary(const struct figures *f)
 	json_val(o, "loaded_noop_rtt_ns", f->ta_noop, 0);
 	json_val(o, "loaded_noop_rtt_ratio", f->ta_noop / f->ta_noop_builtin,
 		 0);
+	json_val(o, "loaded_noop_hop_ns", f->ta_noop_hop, 0);
 	json_val(o, "loaded_open_close_kept_ns", f->ta_open_kept, 0);
 	json_val(o, "loaded_open_close_process_ns", f->ta_open_process, 0);
 	json_val(o, "loaded_aes_ctr_1mib_gbps", f->ta_aes / 1e9, 0);
@@ -1056,6 +1059,10 @@ static int headline_rows(const struct figures *f, struct row *rows)
 		fmt_x(f->ta_noop / f->ta_noop_builtin),
 		target_of("<= 2x", f->ta_noop / f->ta_noop_builtin,
 			  TARGET_LOADED_TO_BUILTIN, 1));
+	add_row(rows, &n, "  of which teeq-sw to TA and back",
+		fmt_ns(f->ta_noop_hop), "built-in noop",
+		fmt_ns(f->ta_noop_builtin),
+		fmt_x(f->ta_noop_hop / f->ta_noop_builtin), "-");
 	add_row(rows, &n, "loaded TA open+close, kept", fmt_ns(f->ta_open_kept),
 		"built-in", fmt_ns(f->ta_open_builtin),
 		fmt_x(f->ta_open_kept / f->ta_open_builtin), "-");

@@ -6,6 +6,11 @@
  *
  *   noop_builtin / noop_loaded         a synchronous noop invocation's
  *                                      round trip
+ *   noop_loaded_hop                    the loaded one's part between
+ *                                      teeq-sw and the TA's process
+ *                                      alone: teeq-sw's core run in this
+ *                                      process, calling into the TA, no
+ *                                      client, worker or call thread
  *   open_close_builtin / _loaded_kept  TEEC_OpenSession + TEEC_CloseSession
  *   open_close_loaded_process          ... of a TA with an instance per
  *                                      session: a process started and
@@ -24,10 +29,14 @@
 
 #include "uapi/teeq_tas.h"
 
+#include "secure/call.h"
+#include "secure/ta_proc.h"
+
 #include "bench/ta/noop/include/bench_noop_ta.h"
 #include "examples/ta/aes/ta/include/aes_ta.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -122,6 +131,66 @@ static void bm_ta_noop_loaded(struct bench *b)
 	BENCH_ROUND_TRIPS(b, ta_invoke(b, &sess, BENCH_NOOP_CMD_NOOP, NULL));
 	TEEC_CloseSession(&sess);
 	bench_label(b, "TEEC_InvokeCommand(loaded noop, its own process)");
+}
+
+static inline void ta_hop_invoke(struct bench *b, const struct teeq_ta *ta,
+				 void *state, struct ta_call *call,
+				 struct ta_param *p)
+{
+	if (ta->invoke(state, call, BENCH_NOOP_CMD_NOOP, 0, p))
+		bench_fail(b, "the loaded noop's invoke failed");
+}
+
+/*
+ * teeq-sw's core in this process, the loaded noop TA's process started
+ * from here, and its invoke entry called back to back as a call thread
+ * does: the ring to the TA's process and back, nothing else.
+ */
+static void bm_ta_noop_hop(struct bench *b)
+{
+	const struct ta_uuid uuid = { 0x5b0e7c3a,
+				      0x2f61,
+				      0x4d8e,
+				      { 0xa9, 0xc4, 0x1e, 0x7d, 0x3b, 0x5f,
+					0x6a, 0x01 } };
+	struct ta_identity who = { TEEQ_LOGIN_PUBLIC, 0, 0, 0 };
+	struct ta_param p[TEEQ_NUM_PARAMS];
+	struct ta_call call = { .origin = TEEQ_ORIGIN_TRUSTED_APP };
+	struct ta_proc_opts o;
+	const struct teeq_ta *ta;
+	const char *dir = getenv("TEEQ_TA_DIR");
+	void *state = NULL;
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	if (!ta_dir_found || !dir || n <= 0) {
+		bench_not_measured(b,
+				   "no loaded TAs next to teeq-bench (tas/)");
+		return;
+	}
+	/* nothing else polls meanwhile */
+	bench_env_none();
+	self[n] = 0;
+	ta_loaded_defaults(&o);
+	snprintf(o.dir, sizeof(o.dir), "%s", dir);
+	/* <build>/bench/teeq-bench -> <build>/secure/teeq-ta-host */
+	strcpy(strrchr(self, '/'), "/../secure/teeq-ta-host");
+	snprintf(o.host_exe, sizeof(o.host_exe), "%s", self);
+	memset(p, 0, sizeof(p));
+	ta = ta_registry_find(&uuid);
+	if (!ta || !ta->open_remote || ta_loaded_setup(&o) ||
+	    !(state = calloc(1, ta->session_size)) ||
+	    ta->open_remote(state, &call, &uuid, &who, 0, p)) {
+		bench_fail(b, "cannot open the loaded noop TA in process");
+		free(state);
+		ta_loaded_shutdown();
+		return;
+	}
+	BENCH_ROUND_TRIPS(b, ta_hop_invoke(b, ta, state, &call, p));
+	ta->close_session(state);
+	free(state);
+	ta_loaded_shutdown();
+	bench_label(b, "teeq-sw core to the loaded noop's process and back");
 }
 
 /* ---- open and close ------------------------------------------------------------ */
@@ -287,6 +356,7 @@ size_t bench_ta_defs(struct bench_def *d, size_t n)
 {
 	d[n++] = BENCH_DEF("teeq/ta/noop_builtin", bm_ta_noop_builtin);
 	d[n++] = BENCH_DEF("teeq/ta/noop_loaded", bm_ta_noop_loaded);
+	d[n++] = BENCH_DEF("teeq/ta/noop_loaded_hop", bm_ta_noop_hop);
 	d[n++] = BENCH_DEF("teeq/ta/open_close_builtin",
 			   bm_ta_open_close_builtin);
 	d[n++] = BENCH_DEF("teeq/ta/open_close_loaded_kept",

@@ -34,6 +34,7 @@
 #include <linux/sched.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -743,7 +744,7 @@ static void *ta_proc_supervise(void *arg)
 /* The child, between clone and exec: raw system calls only (the parent
  * has other threads, whose locks are copied held). */
 static void __attribute__((noreturn))
-ta_proc_child(const int fds[5], const char *exe)
+ta_proc_child(const int fds[5], const char *exe, const cpu_set_t *cpus)
 {
 	char *const argv[] = { (char *)"teeq-ta-host", NULL };
 	uint64_t no_signals = 0;
@@ -763,6 +764,8 @@ ta_proc_child(const int fds[5], const char *exe)
 	/* teeq-sw blocks the signals its control thread reads */
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, NULL,
 		sizeof(no_signals));
+	/* not the CPU a pinned thread of teeq-sw that started it has */
+	syscall(SYS_sched_setaffinity, 0, sizeof(*cpus), cpus);
 	syscall(SYS_execve, exe, argv, environ);
 	syscall(SYS_exit_group, 127);
 	__builtin_unreachable();
@@ -772,8 +775,11 @@ static int ta_proc_spawn(struct ta_proc *p, int ta_fd)
 {
 	struct clone_args args;
 	int sv[2], fds[5];
+	cpu_set_t cpus;
 	long pid;
 
+	/* any CPU (the kernel keeps it within teeq-sw's cpuset) */
+	memset(&cpus, 0xff, sizeof(cpus));
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
 	fds[0] = sv[1];
@@ -787,7 +793,7 @@ static int ta_proc_spawn(struct ta_proc *p, int ta_fd)
 	args.exit_signal = SIGCHLD;
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid == 0)
-		ta_proc_child(fds, ta_procs.opts.host_exe);
+		ta_proc_child(fds, ta_procs.opts.host_exe, &cpus);
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
