@@ -497,9 +497,8 @@ static void figures(struct figures *f)
 	f->ta_noop_builtin = round_trip(find("teeq/ta/noop_builtin"));
 	f->ta_noop_hop = round_trip(find("teeq/ta/noop_loaded_hop"));
 	f->ta_open_kept = round_trip(find("teeq/ta/open_close_loaded_kept"));
-	f->ta_open_process = round_trip(
-		find("teeq/ta/open_close_loaded_process/iterations:%d",
-		     !strcmp(ctx("teeq_quick"), "1") ? 20 : 100));
+	f->ta_open_process =
+		round_trip(find("teeq/ta/open_close_loaded_process"));
 	f->ta_open_builtin = round_trip(find("teeq/ta/open_close_builtin"));
 	f->ta_aes = val(find("teeq/ta/aes_ctr_1m_loaded"), "bytes_per_second");
 	f->ta_aes_builtin =
