@@ -61,6 +61,9 @@
 #define TA_PROC_SLICE_NS 10000000ll
 /* the supervisor's tick while it has closes to send */
 #define TA_PROC_TICK_MS 10
+/* how long a new process may take to be ready (its loading, then
+ * TA_CreateEntryPoint), when the call time limit is shorter */
+#define TA_PROC_START_MS 10000
 
 extern char **environ;
 
@@ -860,13 +863,15 @@ static struct ta_proc *ta_proc_alloc(const struct ta_uuid *uuid)
 	return p;
 }
 
-/* Waits for READY, at most the call time limit; 0 with @r, or an
- * error (TEE) with the process killed. */
+/* Waits for READY, at most the call time limit (or TA_PROC_START_MS,
+ * if longer); 0 with @r, or an error (TEE) with the process killed. */
 static uint32_t ta_proc_wait_ready(struct ta_proc *p, struct ta_call *call,
 				   struct teeq_ta_proc_ready *r)
 {
-	uint64_t deadline =
-		ta_proc_now() + (uint64_t)ta_procs.opts.limit_ms * 1000000;
+	uint32_t ms = ta_procs.opts.limit_ms > TA_PROC_START_MS ?
+			      ta_procs.opts.limit_ms :
+			      TA_PROC_START_MS;
+	uint64_t deadline = ta_proc_now() + (uint64_t)ms * 1000000;
 	struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
 	ssize_t n;
 
