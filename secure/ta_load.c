@@ -13,10 +13,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define TA_LOAD_CHUNK (256u * 1024)
 
 #define TA_LOAD_FAIL(err, reason) \
 	do {                      \
@@ -44,29 +47,27 @@ void ta_load_uuid_str(const struct ta_uuid *u, char out[TA_UUID_STR_LEN])
 }
 
 /* Copies @size bytes of @fd into a new memfd, sealed against every
- * change. The memfd, or -errno. */
+ * change. The memfd, or -errno. The copy goes through write(), not a
+ * writable mapping: a process that teeq-sw starts meanwhile would
+ * inherit such a mapping until it execs, and the write seal would then
+ * fail (EBUSY). */
 static int ta_load_copy(int fd, uint64_t size)
 {
 	int memfd =
 		memfd_create("teeq-ta-file", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	uint64_t done = 0;
-	void *map;
+	char *buf = malloc(TA_LOAD_CHUNK);
 	int err = 0;
 
-	if (memfd < 0)
-		return -errno;
-	if (ftruncate(memfd, (off_t)size)) {
-		err = -errno;
+	if (memfd < 0 || !buf) {
+		err = memfd < 0 ? -errno : -ENOMEM;
 		goto fail;
 	}
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	if (map == MAP_FAILED) {
-		err = -errno;
-		goto fail;
-	}
-	while (done < size) {
-		ssize_t n =
-			pread(fd, (char *)map + done, size - done, (off_t)done);
+	while (!err && done < size) {
+		size_t want = size - done < TA_LOAD_CHUNK ?
+				      (size_t)(size - done) :
+				      TA_LOAD_CHUNK;
+		ssize_t n = pread(fd, buf, want, (off_t)done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -74,18 +75,22 @@ static int ta_load_copy(int fd, uint64_t size)
 			err = n < 0 ? -errno : -EIO; /* shrunk meanwhile */
 			break;
 		}
+		if (pwrite(memfd, buf, (size_t)n, (off_t)done) != n)
+			err = -EIO;
 		done += (uint64_t)n;
 	}
-	munmap(map, size);
-	/* no writable mapping is left, so the write seal takes */
 	if (!err &&
 	    fcntl(memfd, F_ADD_SEALS,
 		  F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL))
 		err = -errno;
-	if (!err)
+	if (!err) {
+		free(buf);
 		return memfd;
+	}
 fail:
-	close(memfd);
+	free(buf);
+	if (memfd >= 0)
+		close(memfd);
 	return err;
 }
 

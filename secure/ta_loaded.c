@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ta_loaded_single_get() without a file: one must be read to start it */
@@ -171,11 +172,22 @@ static uint32_t ta_loaded_single_get(const struct ta_uuid *uuid,
 	for (;;) {
 		e = ta_loaded_find(uuid);
 		if (e && !e->proc) { /* another opening starts it */
-			if (ta_cancelled(call)) {
-				pthread_mutex_unlock(&ta_loaded.lock);
+			struct timespec until;
+
+			pthread_mutex_unlock(&ta_loaded.lock);
+			if (ta_cancelled(call))
 				return TEEQ_ERROR_CANCEL;
+			/* a look at the cancellation every 10 ms */
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 10000000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
 			}
-			pthread_cond_wait(&ta_loaded.cond, &ta_loaded.lock);
+			pthread_mutex_lock(&ta_loaded.lock);
+			if (ta_loaded_find(uuid) == e && !e->proc)
+				pthread_cond_timedwait(&ta_loaded.cond,
+						       &ta_loaded.lock, &until);
 			continue;
 		}
 		if (e && ta_proc_dead(e->proc)) {

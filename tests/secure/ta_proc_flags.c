@@ -8,7 +8,8 @@
  *                      opening, by any client, is TEEC_ERROR_BUSY (origin
  *                      TEE); after the close, a new instance
  *   + MULTI_SESSION    one instance for every client's sessions: one
- *                      process, one count; gone with the last session
+ *                      process, one count (two clients opening at once
+ *                      start one); gone with the last session
  *   + KEEP_ALIVE       the instance outlives its last session: the next
  *                      session finds the same process and count
  */
@@ -99,6 +100,44 @@ static void flags_multi(TEEC_Context *c1, TEEC_Context *c2)
 	TEEC_CloseSession(&c);
 }
 
+struct flags_opener {
+	TEEC_Context *ctx;
+	TEEC_Session s;
+	TEEC_Result res;
+};
+
+static void *flags_open_main(void *arg)
+{
+	struct flags_opener *o = arg;
+	uint32_t origin;
+
+	o->res = ta_fixture_open(o->ctx, &o->s, &proc_multi, &origin);
+	return NULL;
+}
+
+/* Two clients open a single instance that is not running, at once: one
+ * process starts, and both sessions are on it. */
+static void flags_multi_race(TEEC_Context *c1, TEEC_Context *c2)
+{
+	struct flags_opener o[2] = { { .ctx = c1 }, { .ctx = c2 } };
+	pthread_t t[2];
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		CHECK(!pthread_create(&t[i], NULL, flags_open_main, &o[i]));
+	for (i = 0; i < 2; i++) {
+		CHECK(!pthread_join(t[i], NULL));
+		CHECK_EQ(o[i].res, TEEC_SUCCESS);
+	}
+	pid = ta_fixture_pid(&o[0].s);
+	CHECK_EQ(ta_fixture_pid(&o[1].s), pid);
+	CHECK_EQ(flags_count(&o[0].s, NULL) + flags_count(&o[1].s, NULL), 3);
+	TEEC_CloseSession(&o[0].s);
+	TEEC_CloseSession(&o[1].s);
+	CHECK(ta_fixture_gone(pid, 5000, 0));
+}
+
 static void flags_keep(TEEC_Context *c1, TEEC_Context *c2)
 {
 	TEEC_Session a, b;
@@ -130,6 +169,7 @@ int main(void)
 	flags_plain(&c1, &c2);
 	flags_single(&c1, &c2);
 	flags_multi(&c1, &c2);
+	flags_multi_race(&c1, &c2);
 	flags_keep(&c1, &c2);
 
 	/* the kept instance lasts until teeq-sw stops */
