@@ -31,8 +31,7 @@ BENCH_C_SRCS := bench/core.c bench/env.c bench/peer.c bench/uring.c \
 	bench/ta.c bench/main.c
 BENCH_C_OBJS := $(BENCH_C_SRCS:%.c=$(O)/%.o)
 # bench/ta.c runs teeq-sw's side of loaded TAs in process too
-BENCH_SECURE_OBJS := $(addprefix $(O)/secure/,ta_loaded.o ta_proc.o \
-	ta_load.o ta_verify.o call.o registry.o) $(O)/sdk/tafile/parse.o
+BENCH_SECURE_OBJS = $(SECURE_OBJS)
 BENCH_SHIM_OBJ := $(O)/bench/shim.o
 BENCH_BIN := $(O)/bench/teeq-bench
 BENCH_REPORT_BIN := $(O)/bench/teeq-bench-report

@@ -42,6 +42,14 @@ struct teeq_ta_runtime {
 	TEE_Result (*wait)(void *host, uint32_t ms, bool cancellable);
 	/* One formatted line of TA trace output, without a newline. */
 	void (*log)(void *host, int level, const char *line);
+	/* Optional: the secure world's storage, for persistent objects.
+	 * Sends one request (uapi/teeq_ta_proc.h, struct
+	 * teeq_ta_proc_storage, @req_len bytes) and waits for its reply,
+	 * at most @reply_cap bytes, into @reply. 0, or -EPIPE when there is
+	 * no answer to come (the instance is being destroyed). NULL: no
+	 * storage here (TEE_ERROR_STORAGE_NOT_AVAILABLE). */
+	int (*storage)(void *host, const void *req, size_t req_len, void *reply,
+		       size_t reply_cap);
 };
 
 struct teeq_ta_entry {

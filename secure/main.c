@@ -345,13 +345,14 @@ int main(int argc, char **argv)
 	if (kernel_dev) {
 		/* kernel mode: the supplicant is reached through the driver */
 		ret = sw_kernel_run(&host, kernel_dev, &suppl) ? 1 : 0;
-	} else {
-		/* host mode: the supplicant attaches beside the clients'
-		 * socket */
-		sw_suppl_start(&suppl, o->socket_path);
-		ret = sw_host_run(&host) ? 1 : 0;
-		sw_suppl_stop();
+		ta_loaded_shutdown();
+		return ret;
 	}
+	/* host mode: the supplicant attaches beside the clients' socket */
+	sw_suppl_start(&suppl, o->socket_path);
+	ret = sw_host_run(&host) ? 1 : 0;
+	/* loaded TAs' objects are closed before the storage core stops */
 	ta_loaded_shutdown();
+	sw_suppl_stop();
 	return ret;
 }

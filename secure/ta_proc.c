@@ -87,6 +87,7 @@ struct ta_proc {
 	struct ta_proc_close *closes; /* to send (under lock) */
 	uint32_t refs; /* under ta_procs.lock */
 	int quit_sent, reaped; /* the supervisor's */
+	int killed; /* teeq-sw killed it (under lock) */
 	uint64_t kill_at; /* the supervisor's: after QUIT, in ns */
 	pid_t pid;
 	int pidfd, sock, sq_db, cq_db, region_fd;
@@ -96,6 +97,10 @@ struct ta_proc {
 	unsigned char *heap;
 	uint32_t outstanding; /* entries without their completion yet */
 	uint64_t next_tag;
+	/* the TA's persistent objects: the turn holder's while the process
+	 * lives (or the starter's), the supervisor's once it is dead */
+	struct ta_storage storage;
+	void *msg; /* a request and its reply, TEEQ_TA_STORAGE_MSG_MAX each */
 	struct ta_proc *next; /* ta_procs.all */
 };
 
@@ -151,6 +156,7 @@ static void ta_proc_kill_locked(struct ta_proc *p, const char *why)
 
 	if (!p->dead) {
 		p->dead = why;
+		p->killed = 1;
 		ta_proc_log(p, 0, "killed: %s", why);
 	}
 	pidfd_send_signal(p->pidfd, SIGKILL, NULL, 0);
@@ -163,6 +169,21 @@ static void ta_proc_kill(struct ta_proc *p, const char *why)
 {
 	pthread_mutex_lock(&p->lock);
 	ta_proc_kill_locked(p, why);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Its socket hung up: the process ended (the reaper says how), or is
+ * about to, and it is made sure of. */
+static void ta_proc_ended(struct ta_proc *p)
+{
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&p->lock);
+	if (!p->dead)
+		p->dead = "the TA process ended";
+	pidfd_send_signal(p->pidfd, SIGKILL, NULL, 0);
+	pthread_cond_broadcast(&p->cond);
+	(void)!write(p->cq_db, &one, sizeof(one));
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -195,11 +216,13 @@ static void ta_proc_reap(struct ta_proc *p)
 	epoll_ctl(ta_procs.epfd, EPOLL_CTL_DEL, p->pidfd, NULL);
 	p->reaped = 1;
 	pthread_mutex_lock(&p->lock);
-	if (!p->dead) {
+	if (!p->dead)
 		p->dead = "the TA process ended";
-		if (info.si_code == CLD_EXITED && !p->quit_sent)
+	/* how, unless teeq-sw ended it */
+	if (!p->killed && !p->quit_sent) {
+		if (info.si_code == CLD_EXITED)
 			ta_proc_log(p, 0, "ended (exit %d)", info.si_status);
-		else if (info.si_code != CLD_EXITED)
+		else
 			ta_proc_log(p, 0, "ended by signal %d", info.si_status);
 	}
 	pthread_cond_broadcast(&p->cond);
@@ -424,6 +447,76 @@ static void ta_proc_give_turn(struct ta_proc *p)
 		ta_proc_poke();
 }
 
+/* ---- the TA's storage requests ---------------------------------------------------- */
+
+/*
+ * The message waiting on the control socket, into p->msg: its length, 0
+ * when there is none, or -EPIPE when the process hung up. The turn
+ * holder's, or the starter's.
+ */
+static ssize_t ta_proc_recv(struct ta_proc *p)
+{
+	ssize_t n;
+
+	if (!p->msg)
+		p->msg = malloc(2 * (size_t)TEEQ_TA_STORAGE_MSG_MAX);
+	if (!p->msg)
+		return -ENOMEM;
+	n = recv(p->sock, p->msg, TEEQ_TA_STORAGE_MSG_MAX, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -EPIPE;
+	return n ? n : -EPIPE;
+}
+
+/* Serves the storage request of @n bytes in p->msg; 0, or -EPROTO when
+ * it is not one (the process is killed). */
+static int ta_proc_storage(struct ta_proc *p, size_t n)
+{
+	const struct teeq_ta_proc_storage *q = p->msg;
+	struct teeq_ta_proc_storage_reply *r =
+		(void *)((char *)p->msg + TEEQ_TA_STORAGE_MSG_MAX);
+
+	if (n < sizeof(*q) || q->hdr.magic != TEEQ_TA_PROC_MAGIC ||
+	    q->hdr.type != TEEQ_TA_PROC_STORAGE || q->hdr.len != n ||
+	    q->hdr.reserved || q->hdr.reserved2) {
+		ta_proc_kill(p, "it sent a message that is no storage request");
+		return -EPROTO;
+	}
+	ta_storage_serve(&p->storage, &p->uuid, q, r);
+	/* the process waits for this reply: a full socket is its fault */
+	if (send(p->sock, r, r->hdr.len, MSG_DONTWAIT | MSG_NOSIGNAL) !=
+	    (ssize_t)r->hdr.len) {
+		ta_proc_kill(p, "it does not read its socket");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/*
+ * Waits up to @ns for a completion (polling the ring first) or a message
+ * of the process's. Returns nonzero when the control socket has one. A
+ * storage request is not looked for while polling: the TA waits for its
+ * answer, and a turn holder with nothing on its ring comes to sleep soon.
+ */
+static int ta_proc_wait(struct ta_proc *p, struct ring_wait *w, int64_t ns)
+{
+	struct pollfd pfd[2] = { { .fd = p->cq_db, .events = POLLIN },
+				 { .fd = p->sock, .events = POLLIN } };
+	uint64_t count;
+
+	if (ring_wait_entries(&p->cq, w, 1,
+			      (int64_t)w->spin_ns < ns ? (int64_t)w->spin_ns :
+							 ns) ||
+	    ring_cons_prepare_sleep(&p->cq) || ring_broken(&p->cq))
+		return 0;
+	/* NEED_WAKEUP is set: a completion from now on rings the doorbell */
+	if (poll(pfd, 2, (int)((ns + 999999) / 1000000)) > 0 &&
+	    (pfd[0].revents & POLLIN))
+		(void)!read(p->cq_db, &count, sizeof(count));
+	ring_cons_end_sleep(&p->cq);
+	return pfd[1].revents != 0;
+}
+
 /* ---- a call ------------------------------------------------------------------- */
 
 /*
@@ -474,7 +567,7 @@ static uint32_t ta_proc_roundtrip(struct ta_proc *p, struct ta_call *call,
 	sqe->cancel_id = (uint32_t)p->next_tag ? (uint32_t)p->next_tag : 1;
 	for (;;) {
 		uint64_t now, next;
-		long avail;
+		ssize_t n;
 
 		pthread_mutex_lock(&p->lock);
 		if (p->dead) {
@@ -527,9 +620,14 @@ static uint32_t ta_proc_roundtrip(struct ta_proc *p, struct ta_call *call,
 			next = cancel_at - now;
 		if (next > (uint64_t)TA_PROC_SLICE_NS)
 			next = TA_PROC_SLICE_NS;
-		avail = ring_wait_entries(&p->cq, &w, 1, (int64_t)next);
-		if (avail < 0)
-			ta_proc_kill(p, "it broke its completion ring");
+		if (!ta_proc_wait(p, &w, (int64_t)next))
+			continue;
+		/* the TA asks its storage, from within this call */
+		n = ta_proc_recv(p);
+		if (n > 0)
+			ta_proc_storage(p, (size_t)n);
+		else if (n < 0)
+			ta_proc_ended(p);
 	}
 }
 
@@ -633,6 +731,8 @@ static void ta_proc_free(struct ta_proc *p)
 		p->closes = c->next;
 		free(c);
 	}
+	ta_storage_release(&p->storage);
+	free(p->msg);
 	shm_unmap(p->region, p->layout.region_size);
 	if (p->region_fd >= 0)
 		close(p->region_fd);
@@ -685,6 +785,10 @@ static int ta_proc_tend(struct ta_proc *p, uint32_t refs, uint64_t now)
 					    "it did not exit when destroyed");
 		pending = 1;
 	}
+	/* a dead TA's objects are closed now, not when its last session
+	 * lets go: they may block other handles' share flags meanwhile */
+	if (p->reaped && !p->busy)
+		ta_storage_release(&p->storage);
 	pthread_mutex_unlock(&p->lock);
 	return pending;
 }
@@ -873,6 +977,7 @@ static uint32_t ta_proc_wait_ready(struct ta_proc *p, struct ta_call *call,
 			      TA_PROC_START_MS;
 	uint64_t deadline = ta_proc_now() + (uint64_t)ms * 1000000;
 	struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
+	const struct teeq_ta_proc_hdr *h;
 	ssize_t n;
 
 	for (;;) {
@@ -888,19 +993,26 @@ static uint32_t ta_proc_wait_ready(struct ta_proc *p, struct ta_call *call,
 		}
 		if (poll(&pfd, 1, TA_PROC_SLICE_NS / 1000000) <= 0)
 			continue;
-		n = recv(p->sock, r, sizeof(*r), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		n = ta_proc_recv(p);
+		if (!n)
 			continue;
-		if (n == 0 || n < 0) {
-			ta_proc_kill(p, "it ended before it was ready");
+		if (n < 0) {
+			ta_proc_ended(p);
 			return TEEQ_ERROR_TARGET_DEAD;
 		}
-		if (n != sizeof(*r) || r->hdr.magic != TEEQ_TA_PROC_MAGIC ||
-		    r->hdr.type != TEEQ_TA_PROC_READY ||
-		    r->hdr.len != sizeof(*r)) {
+		h = p->msg;
+		/* TA_CreateEntryPoint may use the TA's storage */
+		if (h->type == TEEQ_TA_PROC_STORAGE) {
+			if (ta_proc_storage(p, (size_t)n))
+				return TEEQ_ERROR_TARGET_DEAD;
+			continue;
+		}
+		if (n != sizeof(*r) || h->magic != TEEQ_TA_PROC_MAGIC ||
+		    h->type != TEEQ_TA_PROC_READY || h->len != sizeof(*r)) {
 			ta_proc_kill(p, "it did not say READY");
 			return TEEQ_ERROR_TARGET_DEAD;
 		}
+		memcpy(r, p->msg, sizeof(*r));
 		r->why[sizeof(r->why) - 1] = 0;
 		return 0;
 	}

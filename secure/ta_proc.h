@@ -90,6 +90,32 @@ void ta_load_release(struct ta_load_file *f);
 /* The UUID as text, as in a .ta file's name. */
 void ta_load_uuid_str(const struct ta_uuid *u, char out[TA_UUID_STR_LEN]);
 
+/* ---- ta_storage.c: a TA's persistent objects -------------------------- */
+
+#define TA_STORAGE_HANDLES 256 /* objects and enumerators open at once */
+
+struct storage_obj;
+struct storage_enum;
+struct teeq_ta_proc_storage;
+struct teeq_ta_proc_storage_reply;
+
+struct ta_storage {
+	struct ta_storage_slot {
+		struct storage_obj *obj; /* one of these, or neither: free */
+		struct storage_enum *en;
+	} slots[TA_STORAGE_HANDLES];
+};
+
+/* Carries out request @q (@q->hdr.len bytes, which the caller checked
+ * against what it received) for the TA of UUID @ns, whose handles @t
+ * holds; the reply in @r (room for TEEQ_TA_STORAGE_MSG_MAX bytes), its
+ * length in its header. May wait for the supplicant. */
+void ta_storage_serve(struct ta_storage *t, const struct ta_uuid *ns,
+		      const struct teeq_ta_proc_storage *q,
+		      struct teeq_ta_proc_storage_reply *r);
+/* Closes every handle (the TA's process is gone). Never waits. */
+void ta_storage_release(struct ta_storage *t);
+
 /* ---- ta_proc.c: one instance, one process ------------------------------- */
 
 struct ta_proc;

@@ -36,6 +36,15 @@
  *   QUIT                            --->   once every entry already in the
  *                                          ring is done: TA_DestroyEntryPoint,
  *                                          exit 0
+ *                                   <---   STORAGE (a persistent-object
+ *                                          request of the TA's)
+ *   STORAGE_REPLY                   --->
+ *
+ * STORAGE requests are answered while teeq-sw waits on the process: for
+ * an entry of the ring, or for READY. One is outstanding at a time (the
+ * TA's one thread asks and waits); the objects are the TA's own (teeq-sw
+ * uses the TA's UUID as their namespace), and the handles are teeq-sw's,
+ * valid in this process only, closed when it ends.
  *
  * Its hang-up means teeq-sw is gone: the process exits at once, whatever
  * its TA is doing. The process also exits when teeq-sw (HELLO's sw_pid)
@@ -86,6 +95,8 @@ enum teeq_ta_proc_type {
 	TEEQ_TA_PROC_READY = 2,
 	TEEQ_TA_PROC_CANCEL = 3,
 	TEEQ_TA_PROC_QUIT = 4,
+	TEEQ_TA_PROC_STORAGE = 5,
+	TEEQ_TA_PROC_STORAGE_REPLY = 6,
 };
 
 struct teeq_ta_proc_hdr {
@@ -126,7 +137,69 @@ struct teeq_ta_proc_cancel {
 	__u32 reserved; /* zero */
 };
 
+/*
+ * Persistent objects (GP's TEE_*PersistentObject*, TEE_*ObjectData): the
+ * operations of the secure world's storage core. Flags are GP's
+ * TEE_DATA_FLAG_*; whence is GP's TEE_DATA_SEEK_*. An object's id (1 to
+ * TEEQ_TA_STORAGE_ID_MAX bytes) and its metadata (the object's type and
+ * attributes, as libteeq_ta writes them) lead the request's data.
+ */
+enum teeq_ta_storage_op {
+	TEEQ_TA_STORAGE_CREATE = 1, /* flags, id, meta, initial data */
+	TEEQ_TA_STORAGE_OPEN = 2, /* flags, id -> handle, info, meta */
+	TEEQ_TA_STORAGE_CLOSE = 3, /* handle */
+	TEEQ_TA_STORAGE_READ = 4, /* handle, size -> data, info */
+	TEEQ_TA_STORAGE_WRITE = 5, /* handle, data */
+	TEEQ_TA_STORAGE_SEEK = 6, /* handle, offset, flags: whence -> info */
+	TEEQ_TA_STORAGE_TRUNCATE = 7, /* handle, size */
+	TEEQ_TA_STORAGE_RENAME = 8, /* handle, id */
+	TEEQ_TA_STORAGE_DELETE = 9, /* handle; closed if it succeeds */
+	TEEQ_TA_STORAGE_INFO = 10, /* handle -> info */
+	TEEQ_TA_STORAGE_ENUM_START = 11, /* -> handle */
+	TEEQ_TA_STORAGE_ENUM_NEXT = 12, /* handle -> info, meta, id */
+	TEEQ_TA_STORAGE_ENUM_FREE = 13, /* handle */
+	TEEQ_TA_STORAGE_OP_MAX = TEEQ_TA_STORAGE_ENUM_FREE,
+};
+
+#define TEEQ_TA_STORAGE_ID_MAX 64u
+#define TEEQ_TA_STORAGE_META_MAX 4096u
+/* bytes of data one message carries: reads and writes go in such pieces */
+#define TEEQ_TA_STORAGE_DATA_MAX (60u * 1024)
+#define TEEQ_TA_STORAGE_MSG_MAX                                     \
+	(128u + TEEQ_TA_STORAGE_ID_MAX + TEEQ_TA_STORAGE_META_MAX + \
+	 TEEQ_TA_STORAGE_DATA_MAX)
+
+struct teeq_ta_proc_storage {
+	struct teeq_ta_proc_hdr hdr; /* len: with data[] */
+	__u32 op; /* enum teeq_ta_storage_op */
+	__u32 handle; /* of an object or enumerator, from a reply */
+	__u32 flags; /* CREATE, OPEN: TEE_DATA_FLAG_*; SEEK: whence */
+	__u32 id_len; /* CREATE, OPEN, RENAME: the id, first in data[] */
+	__u32 meta_len; /* CREATE: the metadata, after the id */
+	__u32 reserved; /* zero */
+	__s64 offset; /* SEEK */
+	__u64 size; /* READ: bytes wanted; TRUNCATE: the new size */
+	/* CREATE: id, meta, initial data; OPEN, RENAME: id; WRITE: data */
+	__u8 data[];
+};
+
+struct teeq_ta_proc_storage_reply {
+	struct teeq_ta_proc_hdr hdr; /* len: with data[] */
+	__u32 result; /* TEEQ_SUCCESS or TEEQ_ERROR_* */
+	__u32 handle; /* OPEN, CREATE, ENUM_START: the new handle */
+	__u64 data_size; /* OPEN, READ, SEEK, INFO, ENUM_NEXT */
+	__u64 position; /* OPEN, READ, SEEK, INFO: the handle's */
+	__u32 flags; /* OPEN, INFO: the handle's TEE_DATA_FLAG_* */
+	__u32 meta_len; /* OPEN, ENUM_NEXT: metadata, first in data[] */
+	__u32 id_len; /* ENUM_NEXT: the id, after the metadata */
+	__u32 reserved; /* zero */
+	/* OPEN: meta; READ: the bytes read; ENUM_NEXT: meta, id */
+	__u8 data[];
+};
+
 TEEQ_PIN_SIZE(struct teeq_ta_proc_hdr, 16);
+TEEQ_PIN_SIZE(struct teeq_ta_proc_storage, 56);
+TEEQ_PIN_SIZE(struct teeq_ta_proc_storage_reply, 56);
 TEEQ_PIN_SIZE(struct teeq_ta_proc_hello, 64);
 TEEQ_PIN_SIZE(struct teeq_ta_proc_ready, 96);
 TEEQ_PIN_SIZE(struct teeq_ta_proc_cancel, 24);

@@ -31,11 +31,20 @@ struct ta_obj {
 	unsigned int n_attrs;
 	struct ta_attr attrs[TA_OBJ_MAX_ATTRS];
 	EVP_PKEY *pkey; /* RSA and EC types, once initialized */
+	/* a persistent object: the storage's handle (storage.c); 0 for a
+	 * transient one */
+	uint32_t pobj;
 };
 
 /* The object behind @h; panics in @func when @h is not one. */
 struct ta_obj *ta_obj_of(TEE_ObjectHandle h, const char *func);
 const struct ta_attr *ta_obj_attr(const struct ta_obj *o, uint32_t id);
+/* Drops the attributes and the key (the object is no longer initialized). */
+void ta_obj_clear(struct ta_obj *o);
+/* Persistent objects (storage.c): closes the storage's handle; the data
+ * size and position into @info. */
+void ta_pobj_close(struct ta_obj *o);
+TEE_Result ta_pobj_info(struct ta_obj *o, TEE_ObjectInfo *info);
 bool ta_obj_is_public_type(uint32_t type);
 
 /* ECC curves teeq supports: bits and OpenSSL group name, or 0/NULL. */

@@ -57,6 +57,7 @@ enum ta_handle_kind {
 	TA_HANDLE_OBJECT = 1,
 	TA_HANDLE_OPERATION,
 	TA_HANDLE_PROPENUM,
+	TA_HANDLE_PENUM, /* a persistent object enumerator */
 };
 
 /* 0 or -ENOMEM. */

@@ -181,7 +181,7 @@ const struct ta_attr *ta_obj_attr(const struct ta_obj *o, uint32_t id)
 }
 
 /* Back to allocated-but-empty; the key material is wiped. */
-static void ta_obj_clear(struct ta_obj *o)
+void ta_obj_clear(struct ta_obj *o)
 {
 	unsigned int i;
 
@@ -244,6 +244,13 @@ TEE_Result TEE_AllocateTransientObject(TEE_ObjectType objectType,
 	return TEE_SUCCESS;
 }
 
+static void ta_obj_free(struct ta_obj *o)
+{
+	ta_obj_clear(o);
+	ta_handle_del(o);
+	free(o);
+}
+
 void TEE_FreeTransientObject(TEE_ObjectHandle object)
 {
 	struct ta_obj *o;
@@ -251,14 +258,21 @@ void TEE_FreeTransientObject(TEE_ObjectHandle object)
 	if (object == TEE_HANDLE_NULL)
 		return;
 	o = ta_obj_of(object, __func__);
-	ta_obj_clear(o);
-	ta_handle_del(o);
-	free(o);
+	TA_PANIC_IF(o->pobj, "the object is persistent");
+	ta_obj_free(o);
 }
 
+/* Transient or persistent: a persistent one's storage handle closes. */
 void TEE_CloseObject(TEE_ObjectHandle object)
 {
-	TEE_FreeTransientObject(object);
+	struct ta_obj *o;
+
+	if (object == TEE_HANDLE_NULL)
+		return;
+	o = ta_obj_of(object, __func__);
+	if (o->pobj)
+		ta_pobj_close(o);
+	ta_obj_free(o);
 }
 
 void TEE_ResetTransientObject(TEE_ObjectHandle object)
@@ -268,6 +282,7 @@ void TEE_ResetTransientObject(TEE_ObjectHandle object)
 	if (object == TEE_HANDLE_NULL)
 		return;
 	o = ta_obj_of(object, __func__);
+	TA_PANIC_IF(o->pobj, "the object is persistent");
 	ta_obj_clear(o);
 	o->usage = TEE_USAGE_DEFAULT;
 }
@@ -449,7 +464,8 @@ TEE_Result TEE_GetObjectInfo1(TEE_ObjectHandle object,
 	objectInfo->maxObjectSize = o->max_size;
 	objectInfo->objectUsage = o->usage;
 	objectInfo->handleFlags = o->flags;
-	return TEE_SUCCESS;
+	/* a persistent object's data stream: the storage knows it */
+	return o->pobj ? ta_pobj_info(o, objectInfo) : TEE_SUCCESS;
 }
 
 void TEE_GetObjectInfo(TEE_ObjectHandle object, TEE_ObjectInfo *objectInfo)

@@ -4,8 +4,8 @@
  * implement yet (docs/ta-sdk.md repeats it). Each of these panics the TA
  * with a log line naming the function and never returns, so a TA that
  * depends on one fails loudly instead of seeing a success that did
- * nothing. Persistent objects and TA persistent time come with the
- * secure-storage core; the internal client API with TAs calling TAs.
+ * nothing. TA persistent time would need a rollback-safe clock; the
+ * internal client API comes with TAs calling TAs.
  */
 #include "internal.h"
 
@@ -15,148 +15,6 @@
 #define TA_NOT_YET                                       \
 	ta_rt_panic(TEE_ERROR_NOT_IMPLEMENTED, __func__, \
 		    "not implemented in teeq yet")
-
-/* Persistent objects */
-TEE_Result TEE_OpenPersistentObject(uint32_t storageID, const void *objectID,
-				    size_t objectIDLen, uint32_t flags,
-				    TEE_ObjectHandle *object)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result __GP11_TEE_OpenPersistentObject(uint32_t storageID,
-					   const void *objectID,
-					   uint32_t objectIDLen, uint32_t flags,
-					   TEE_ObjectHandle *object)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result TEE_CreatePersistentObject(uint32_t storageID, const void *objectID,
-				      size_t objectIDLen, uint32_t flags,
-				      TEE_ObjectHandle attributes,
-				      const void *initialData,
-				      size_t initialDataLen,
-				      TEE_ObjectHandle *object)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result __GP11_TEE_CreatePersistentObject(
-	uint32_t storageID, const void *objectID, uint32_t objectIDLen,
-	uint32_t flags, TEE_ObjectHandle attributes, const void *initialData,
-	uint32_t initialDataLen, TEE_ObjectHandle *object)
-{
-	TA_NOT_YET;
-}
-
-void TEE_CloseAndDeletePersistentObject(TEE_ObjectHandle object)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result TEE_CloseAndDeletePersistentObject1(TEE_ObjectHandle object)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result TEE_RenamePersistentObject(TEE_ObjectHandle object,
-				      const void *newObjectID,
-				      size_t newObjectIDLen)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result __GP11_TEE_RenamePersistentObject(TEE_ObjectHandle object,
-					     const void *newObjectID,
-					     uint32_t newObjectIDLen)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result
-TEE_AllocatePersistentObjectEnumerator(TEE_ObjectEnumHandle *objectEnumerator)
-{
-	TA_NOT_YET;
-}
-
-void TEE_FreePersistentObjectEnumerator(TEE_ObjectEnumHandle objectEnumerator)
-{
-	TA_NOT_YET;
-}
-
-void TEE_ResetPersistentObjectEnumerator(TEE_ObjectEnumHandle objectEnumerator)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result
-TEE_StartPersistentObjectEnumerator(TEE_ObjectEnumHandle objectEnumerator,
-				    uint32_t storageID)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result TEE_GetNextPersistentObject(TEE_ObjectEnumHandle objectEnumerator,
-				       TEE_ObjectInfo *objectInfo,
-				       void *objectID, size_t *objectIDLen)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result
-__GP11_TEE_GetNextPersistentObject(TEE_ObjectEnumHandle objectEnumerator,
-				   __GP11_TEE_ObjectInfo *objectInfo,
-				   void *objectID, uint32_t *objectIDLen)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result TEE_ReadObjectData(TEE_ObjectHandle object, void *buffer,
-			      size_t size, size_t *count)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result __GP11_TEE_ReadObjectData(TEE_ObjectHandle object, void *buffer,
-				     uint32_t size, uint32_t *count)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result TEE_WriteObjectData(TEE_ObjectHandle object, const void *buffer,
-			       size_t size)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result __GP11_TEE_WriteObjectData(TEE_ObjectHandle object,
-				      const void *buffer, uint32_t size)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result TEE_TruncateObjectData(TEE_ObjectHandle object, size_t size)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result __GP11_TEE_TruncateObjectData(TEE_ObjectHandle object, uint32_t size)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result TEE_SeekObjectData(TEE_ObjectHandle object, intmax_t offset,
-			      TEE_Whence whence)
-{
-	TA_NOT_YET;
-}
-
-TEE_Result __GP11_TEE_SeekObjectData(TEE_ObjectHandle object, int32_t offset,
-				     TEE_Whence whence)
-{
-	TA_NOT_YET;
-}
 
 /* TA persistent time */
 TEE_Result TEE_GetTAPersistentTime(TEE_Time *time)

@@ -7,9 +7,10 @@
  * (sdk/host: the loader and a runtime in which another thread can cancel
  * the call in progress) and posts one completion for each.
  *
- * A second thread reads the control socket: cancellations, QUIT, and the
- * hang-up that means teeq-sw is gone, upon which the process exits at
- * once, whatever its TA is doing; it also exits if teeq-sw itself dies.
+ * A second thread reads the control socket: cancellations, QUIT, the
+ * replies to the TA's storage requests, and the hang-up that means
+ * teeq-sw is gone, upon which the process exits at once, whatever its TA
+ * is doing; it also exits if teeq-sw itself dies.
  *
  * teeq-sw is trusted here, but what it sends is still checked: an entry
  * this process cannot parse ends it.
@@ -62,6 +63,12 @@ struct tahost {
 	/* the call in progress and the last cancellation asked for */
 	pthread_mutex_t cancel_lock;
 	uint32_t current_id, cancel_id;
+	/* a storage request's reply, which the watcher hands over */
+	pthread_mutex_t storage_lock;
+	pthread_cond_t storage_cond;
+	void *reply; /* NULL: none awaited */
+	size_t reply_cap;
+	int reply_done; /* 1: in; -1: none to come */
 };
 
 static struct tahost tahost;
@@ -118,13 +125,66 @@ static void tahost_cancel(uint32_t id)
 	pthread_mutex_unlock(&tahost.cancel_lock);
 }
 
+/* A storage reply of @n bytes in @msg for the TA waiting on it. */
+static void tahost_storage_reply(const void *msg, size_t n)
+{
+	pthread_mutex_lock(&tahost.storage_lock);
+	if (!tahost.reply || n > tahost.reply_cap)
+		_exit(1); /* none asked, or not that much */
+	memcpy(tahost.reply, msg, n);
+	tahost.reply = NULL;
+	tahost.reply_done = 1;
+	pthread_cond_signal(&tahost.storage_cond);
+	pthread_mutex_unlock(&tahost.storage_lock);
+}
+
+/* The instance is being destroyed: no storage reply will come. */
+static void tahost_storage_end(void)
+{
+	pthread_mutex_lock(&tahost.storage_lock);
+	tahost.reply_done = -1;
+	pthread_cond_signal(&tahost.storage_cond);
+	pthread_mutex_unlock(&tahost.storage_lock);
+}
+
+/* The runtime's storage hook: one request, then its reply. */
+static int tahost_storage(void *host, const void *req, size_t req_len,
+			  void *reply, size_t reply_cap)
+{
+	int done;
+
+	(void)host;
+	pthread_mutex_lock(&tahost.storage_lock);
+	if (tahost.reply_done < 0) {
+		pthread_mutex_unlock(&tahost.storage_lock);
+		return -EPIPE;
+	}
+	tahost.reply = reply;
+	tahost.reply_cap = reply_cap;
+	tahost.reply_done = 0;
+	pthread_mutex_unlock(&tahost.storage_lock);
+	tahost_send(req, req_len);
+	pthread_mutex_lock(&tahost.storage_lock);
+	while (!tahost.reply_done)
+		pthread_cond_wait(&tahost.storage_cond, &tahost.storage_lock);
+	done = tahost.reply_done;
+	tahost.reply = NULL;
+	pthread_mutex_unlock(&tahost.storage_lock);
+	return done > 0 ? 0 : -EPIPE;
+}
+
 static void *tahost_watch(void *arg)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = TEEQ_TA_PROC_FD_SOCK, .events = POLLIN | POLLRDHUP },
 		{ .fd = tahost.sw_pidfd, .events = POLLIN },
 	};
-	struct teeq_ta_proc_cancel m;
+	/* any message: a storage reply is the largest */
+	static union {
+		struct teeq_ta_proc_cancel cancel;
+		struct teeq_ta_proc_storage_reply reply;
+		uint8_t bytes[TEEQ_TA_STORAGE_MSG_MAX];
+	} m;
 	ssize_t n;
 
 	(void)arg;
@@ -138,15 +198,20 @@ static void *tahost_watch(void *arg)
 		n = recv(TEEQ_TA_PROC_FD_SOCK, &m, sizeof(m), MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
-		if (n < (ssize_t)sizeof(m.hdr) ||
-		    m.hdr.magic != TEEQ_TA_PROC_MAGIC ||
-		    m.hdr.len != (uint32_t)n)
+		if (n < (ssize_t)sizeof(m.cancel.hdr) ||
+		    m.cancel.hdr.magic != TEEQ_TA_PROC_MAGIC ||
+		    m.cancel.hdr.len != (uint32_t)n)
 			_exit(1);
-		if (m.hdr.type == TEEQ_TA_PROC_CANCEL && n == sizeof(m))
-			tahost_cancel(m.cancel_id);
-		else if (m.hdr.type == TEEQ_TA_PROC_QUIT &&
-			 n == sizeof(m.hdr)) {
+		if (m.cancel.hdr.type == TEEQ_TA_PROC_CANCEL &&
+		    n == sizeof(m.cancel)) {
+			tahost_cancel(m.cancel.cancel_id);
+		} else if (m.cancel.hdr.type == TEEQ_TA_PROC_STORAGE_REPLY &&
+			   n >= (ssize_t)sizeof(m.reply)) {
+			tahost_storage_reply(&m, (size_t)n);
+		} else if (m.cancel.hdr.type == TEEQ_TA_PROC_QUIT &&
+			   n == sizeof(m.cancel.hdr)) {
 			__atomic_store_n(&tahost.quitting, 1, __ATOMIC_RELEASE);
+			tahost_storage_end();
 			close(tahost.quit_w);
 			pfd[0].events = POLLRDHUP; /* nothing more to read */
 		} else {
@@ -490,6 +555,8 @@ int main(void)
 
 	if (pipe2(quit, O_CLOEXEC) ||
 	    pthread_mutex_init(&tahost.cancel_lock, NULL) ||
+	    pthread_mutex_init(&tahost.storage_lock, NULL) ||
+	    pthread_cond_init(&tahost.storage_cond, NULL) ||
 	    ta_host_rt_init(&tahost.rt))
 		tahost_refuse(ENOMEM, "out of resources");
 	tahost.quit_r = quit[0];
@@ -498,6 +565,7 @@ int main(void)
 		       TEEQ_TA_PROC_FD_SQ_DB, tahost.quit_r);
 	tahost.ops = ta_host_rt_ops;
 	tahost.ops.log = tahost_log;
+	tahost.ops.storage = tahost_storage;
 	if (tahost.e->bind(&tahost.ops, &tahost.rt))
 		tahost_refuse(EPROTO,
 			      "the TA's head and entry points disagree");

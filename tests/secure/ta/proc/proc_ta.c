@@ -15,6 +15,7 @@
 
 struct proc_session {
 	uint32_t calls;
+	TEE_ObjectHandle held; /* PROC_CMD_HOLD's */
 };
 
 static uint32_t proc_instance_calls;
@@ -60,7 +61,72 @@ TEE_Result TA_OpenSessionEntryPoint(uint32_t types,
 
 void TA_CloseSessionEntryPoint(void *sess_ctx)
 {
-	TEE_Free(sess_ctx);
+	struct proc_session *s = sess_ctx;
+
+	TEE_CloseObject(s->held);
+	TEE_Free(s);
+}
+
+#define PROC_RW                                                   \
+	(TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_ACCESS_WRITE | \
+	 TEE_DATA_FLAG_ACCESS_WRITE_META)
+
+static TEE_Result proc_store(uint32_t types, TEE_Param params[TEE_NUM_PARAMS])
+{
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_MEMREF_INPUT,
+				     TEE_PARAM_TYPE_MEMREF_INPUT,
+				     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	return TEE_CreatePersistentObject(
+		TEE_STORAGE_PRIVATE, params[0].memref.buffer,
+		params[0].memref.size, PROC_RW | TEE_DATA_FLAG_OVERWRITE,
+		TEE_HANDLE_NULL, params[1].memref.buffer, params[1].memref.size,
+		NULL);
+}
+
+static TEE_Result proc_load(uint32_t types, TEE_Param params[TEE_NUM_PARAMS])
+{
+	TEE_ObjectHandle o;
+	TEE_ObjectInfo info;
+	TEE_Result res;
+	size_t n = 0;
+
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_MEMREF_INPUT,
+				     TEE_PARAM_TYPE_MEMREF_OUTPUT,
+				     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	res = TEE_OpenPersistentObject(
+		TEE_STORAGE_PRIVATE, params[0].memref.buffer,
+		params[0].memref.size,
+		TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_SHARE_READ, &o);
+	if (res)
+		return res;
+	res = TEE_GetObjectInfo1(o, &info);
+	if (!res && params[1].memref.size < info.dataSize) {
+		params[1].memref.size = info.dataSize;
+		res = TEE_ERROR_SHORT_BUFFER;
+	}
+	if (!res)
+		res = TEE_ReadObjectData(o, params[1].memref.buffer,
+					 params[1].memref.size, &n);
+	if (!res)
+		params[1].memref.size = n;
+	TEE_CloseObject(o);
+	return res;
+}
+
+static TEE_Result proc_hold(struct proc_session *s, uint32_t types,
+			    TEE_Param params[TEE_NUM_PARAMS])
+{
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_MEMREF_INPUT,
+				     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+				     TEE_PARAM_TYPE_NONE) ||
+	    s->held != TEE_HANDLE_NULL)
+		return TEE_ERROR_BAD_PARAMETERS;
+	return TEE_OpenPersistentObject(TEE_STORAGE_PRIVATE,
+					params[0].memref.buffer,
+					params[0].memref.size,
+					TEE_DATA_FLAG_ACCESS_WRITE, &s->held);
 }
 
 static TEE_Result proc_echo(uint32_t types, TEE_Param params[TEE_NUM_PARAMS])
@@ -112,6 +178,8 @@ static TEE_Result proc_identity(TEE_Param params[TEE_NUM_PARAMS])
 	return TEE_SUCCESS;
 }
 
+TEE_Result proc_storage_check(uint32_t types, TEE_Param params[TEE_NUM_PARAMS]);
+
 TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd,
 				      uint32_t types,
 				      TEE_Param params[TEE_NUM_PARAMS])
@@ -148,6 +216,14 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd,
 		return TEE_Wait(params[0].value.a);
 	case PROC_CMD_IDENTITY:
 		return proc_identity(params);
+	case PROC_CMD_STORE:
+		return proc_store(types, params);
+	case PROC_CMD_LOAD:
+		return proc_load(types, params);
+	case PROC_CMD_HOLD:
+		return proc_hold(s, types, params);
+	case PROC_CMD_STORAGE_CHECK:
+		return proc_storage_check(types, params);
 	}
 	return TEE_ERROR_NOT_SUPPORTED;
 }

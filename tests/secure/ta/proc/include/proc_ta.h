@@ -65,4 +65,16 @@
  * UUID, 16 bytes, RFC 4122 byte order */
 #define PROC_CMD_IDENTITY 8
 
+/* Persistent objects, in the TA's private storage. p0 MEMREF_INPUT: the
+ * object's id. STORE: p1 MEMREF_INPUT the data (the object is created, or
+ * replaced). LOAD: p1 MEMREF_OUTPUT the data (SHORT_BUFFER with the size
+ * needed). HOLD: the object stays open for writing, shared with nobody,
+ * while the session lives. */
+#define PROC_CMD_STORE 9
+#define PROC_CMD_LOAD 10
+#define PROC_CMD_HOLD 11
+/* Every persistent-object function, checked from inside the TA: p0
+ * VALUE_OUTPUT a = the step that went wrong (0: none), b = its result */
+#define PROC_CMD_STORAGE_CHECK 12
+
 #endif /* PROC_TA_H */
