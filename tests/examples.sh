@@ -66,6 +66,21 @@ else
 	fail=$((fail + 1)); echo "  FAIL  examples/store_key"
 	sed 's/^/        | /' "$log" "$TEEQ_SW_LOG" 2>/dev/null | tail -n 20
 fi
+# keystore: a key made in a loaded TA and kept in its persistent objects,
+# both daemons stopped and started again, the same key (the same
+# ciphertext), then deleted
+log="$results/examples/ta_keystore.log"
+if timeout 60 "$build/examples/ta/keystore" new >"$log" 2>&1 &&
+	stop_daemons "$(sw_pid)" &&
+	timeout 60 "$build/examples/ta/keystore" again >>"$log" 2>&1 &&
+	timeout 60 "$build/examples/ta/keystore" delete >>"$log" 2>&1 &&
+	[ "$(grep -c '^ciphertext ' "$log")" = 2 ] &&
+	[ "$(grep '^ciphertext ' "$log" | sort -u | wc -l)" = 1 ]; then
+	pass=$((pass + 1)); echo "  PASS  examples/ta/keystore (across a restart)"
+else
+	fail=$((fail + 1)); echo "  FAIL  examples/ta/keystore"
+	sed 's/^/        | /' "$log" "$TEEQ_SW_LOG" 2>/dev/null | tail -n 20
+fi
 pid=$(sw_pid)
 [ -n "$pid" ] && stop_daemons "$pid"
 rm -rf "$dir"

@@ -6,7 +6,7 @@
 # into $(O)/examples/ta/<example>. tests/examples.sh installs the TAs in a
 # TA directory of its own and runs the hosts.
 
-EXAMPLE_TAS := hello_counter aes
+EXAMPLE_TAS := hello_counter aes keystore
 EXAMPLE_TA_STAMPS := $(EXAMPLE_TAS:%=$(O)/examples/ta/tas/%/stamp)
 EXAMPLE_TA_HOSTS := $(EXAMPLE_TAS:%=$(O)/examples/ta/%)
 
