@@ -97,8 +97,9 @@ struct ta_proc {
 	unsigned char *heap;
 	uint32_t outstanding; /* entries without their completion yet */
 	uint64_t next_tag;
-	/* the TA's persistent objects: the turn holder's while the process
-	 * lives (or the starter's), the supervisor's once it is dead */
+	/* the TA's persistent objects: the turn holder's (the starter holds
+	 * the turn until READY); closed by the first to hold the turn, or
+	 * the supervisor, once the process is dead */
 	struct ta_storage storage;
 	void *msg; /* a request and its reply, TEEQ_TA_STORAGE_MSG_MAX each */
 	struct ta_proc *next; /* ta_procs.all */
@@ -405,14 +406,19 @@ static void ta_proc_unstage(struct ta_proc *p, const struct ta_proc_req *req,
 
 /* ---- the turn ---------------------------------------------------------------- */
 
-/* Waits for the turn; 0, or TEEQ_ERROR_CANCEL / TARGET_DEAD. */
+/*
+ * Waits for the turn; 0, or TEEQ_ERROR_CANCEL / TARGET_DEAD. A dead
+ * process's turn is waited for too (its holder gives it back as soon as
+ * it sees the death): TARGET_DEAD is said only once the TA's objects are
+ * closed, so that whoever is told can open them again at once.
+ */
 static uint32_t ta_proc_take_turn(struct ta_proc *p, struct ta_call *call)
 {
 	struct timespec until;
 	uint32_t ret = 0;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->busy && !p->dead) {
+	while (p->busy) {
 		pthread_mutex_unlock(&p->lock);
 		if (ta_cancelled(call))
 			return TEEQ_ERROR_CANCEL;
@@ -423,23 +429,30 @@ static uint32_t ta_proc_take_turn(struct ta_proc *p, struct ta_call *call)
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000;
 		}
-		if (p->busy && !p->dead)
+		if (p->busy)
 			pthread_cond_timedwait(&p->cond, &p->lock, &until);
 	}
-	if (p->dead)
+	if (p->dead) {
+		ta_storage_release(&p->storage);
 		ret = TEEQ_ERROR_TARGET_DEAD;
-	else
+	} else {
 		p->busy = 1;
+	}
 	pthread_mutex_unlock(&p->lock);
 	return ret;
 }
 
+/* Gives the turn back; a dead process's objects are closed first, before
+ * its holder's caller hears of the death (not when the supervisor reaps
+ * it, which lags under load). */
 static void ta_proc_give_turn(struct ta_proc *p)
 {
 	int left;
 
 	pthread_mutex_lock(&p->lock);
 	left = ta_proc_flush_closes(p);
+	if (p->dead)
+		ta_storage_release(&p->storage);
 	p->busy = 0;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
@@ -953,6 +966,9 @@ static struct ta_proc *ta_proc_alloc(const struct ta_uuid *uuid)
 	ta_load_uuid_str(uuid, p->name);
 	p->pidfd = p->sock = p->region_fd = -1;
 	p->refs = 1;
+	/* the starter holds the turn until the TA is ready: it alone serves
+	 * TA_CreateEntryPoint's storage requests */
+	p->busy = 1;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->cond, &attr);
@@ -1102,10 +1118,12 @@ uint32_t ta_proc_start(const struct ta_uuid *uuid,
 		goto fail;
 	}
 	p->ta_flags = ready.ta_flags;
+	ta_proc_give_turn(p);
 	*out = p;
 	return TEEQ_SUCCESS;
 
 fail:
+	ta_proc_give_turn(p); /* dead: its objects closed */
 	ta_proc_put(p);
 	return ret;
 }

@@ -46,4 +46,5 @@ $(patsubst %.c,$(O)/%,$(wildcard tests/secure/ta_proc_*.c)): \
 # teeq-sw's side of loaded TAs runs threads of its own (the supervisor,
 # the calls waiting on their TA): these run under ThreadSanitizer too
 TSAN_NAMES += tests/secure/ta_proc_cancel tests/secure/ta_proc_loop \
-	tests/secure/ta_proc_closes tests/secure/ta_proc_client_dies
+	tests/secure/ta_proc_closes tests/secure/ta_proc_client_dies \
+	tests/secure/ta_proc_storage

@@ -5,8 +5,9 @@
  * check of every persistent-object function passes; what it stores
  * outlives its instance, and teeq-sw and the supplicant restarted; the
  * objects are the TA's own (another TA finds none of them); a TA that
- * dies holding an object open lets go of it; and with the supplicant gone
- * the TA gets TEE_ERROR_STORAGE_NOT_AVAILABLE.
+ * dies holding an object open lets go of it before the call that saw it
+ * die returns; and with the supplicant gone the TA gets
+ * TEE_ERROR_STORAGE_NOT_AVAILABLE.
  */
 #include "tests/secure/ta_proc_fixture.h"
 #include "tests/storage/fixture.h"
@@ -50,6 +51,40 @@ static TEEC_Result storage_load(TEEC_Session *s, const char *id, char *out,
 
 	out[res == TEEC_SUCCESS ? len : 0] = 0;
 	return res;
+}
+
+/*
+ * A TA's instance dies holding an object open: another instance of the
+ * same TA, already running, has the object as soon as the call that saw
+ * the death has returned, not once teeq-sw has got round to reaping the
+ * dead process (which lags under load). A few rounds, each a fresh race.
+ */
+static void storage_dead_holder(TEEC_Context *ctx)
+{
+	TEEC_Session holder, other;
+	uint32_t origin;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		CHECK_EQ(ta_fixture_open(ctx, &holder, &proc_plain, &origin),
+			 TEEC_SUCCESS);
+		CHECK_EQ(ta_fixture_open(ctx, &other, &proc_plain, &origin),
+			 TEEC_SUCCESS);
+		CHECK(ta_fixture_pid(&holder) != ta_fixture_pid(&other));
+		CHECK_EQ(storage_store(&other, "held2", "x"), TEEC_SUCCESS);
+		CHECK_EQ(storage_call(&holder, PROC_CMD_HOLD, "held2", NULL,
+				      NULL, 0),
+			 TEEC_SUCCESS);
+		CHECK_EQ(storage_store(&other, "held2", "y"),
+			 TEEC_ERROR_ACCESS_CONFLICT);
+		CHECK_EQ(TEEC_InvokeCommand(&holder, PROC_CMD_CRASH, NULL,
+					    &origin),
+			 TEEC_ERROR_TARGET_DEAD);
+		CHECK_EQ(origin, TEEC_ORIGIN_TEE);
+		CHECK_EQ(storage_store(&other, "held2", "y"), TEEC_SUCCESS);
+		TEEC_CloseSession(&holder);
+		TEEC_CloseSession(&other);
+	}
 }
 
 static void storage_start(struct st_fixture *f, TEEC_Context *ctx,
@@ -112,6 +147,7 @@ int main(void)
 	CHECK_EQ(ta_fixture_open(&ctx, &b, &proc_multi, &origin), TEEC_SUCCESS);
 	CHECK_EQ(storage_store(&b, "held", "y"), TEEC_SUCCESS);
 	TEEC_CloseSession(&b);
+	storage_dead_holder(&ctx);
 
 	/* it outlives the instance... */
 	pid = ta_fixture_pid(&a);
