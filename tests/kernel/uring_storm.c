@@ -217,6 +217,9 @@ static int ku_res_known(int res)
 	case -EPERM:
 	case -ENOENT:
 	case -EBADF: /* the fd was closed under the storm */
+	/* the closed fd's number taken meanwhile by another file, one
+	 * without uring_cmd (io_uring refuses the command itself) */
+	case -EOPNOTSUPP:
 	case -ECANCELED:
 		return 1;
 	default:
