@@ -39,6 +39,43 @@ static void client(int go, int report)
 	_exit(0);
 }
 
+/*
+ * Until @served is this process's only child: the losers have seen the
+ * lock held and gone, reaped here. Each client's teeq-sw is reparented to
+ * us; under load a loser may still be on its way to the lock when the
+ * clients are done, and would take it once @served is stopped. Bounded:
+ * 1 when only @served is left.
+ */
+static int only_child_left(pid_t served, uint64_t limit_ms)
+{
+	uint64_t t0 = t_now_ms();
+	char path[64], buf[512], want[32];
+	int status, fd;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+		 (int)getpid());
+	snprintf(want, sizeof(want), "%d ", (int)served);
+	do {
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			CHECK(pid != served); /* the winner must not go */
+			CHECK(WIFEXITED(status)); /* a loser, exited */
+		}
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		CHECK(fd >= 0);
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		CHECK(n > 0);
+		buf[n] = 0;
+		/* "pid pid ... ": only ours when it reads "<served> " */
+		if (!strcmp(buf, want))
+			return 1;
+		usleep(5000);
+	} while (t_now_ms() - t0 < limit_ms);
+	return 0;
+}
+
 int main(void)
 {
 	pid_t kids[CLIENTS], served, pid;
@@ -75,13 +112,12 @@ int main(void)
 		close(go[0]);
 		close(go[1]);
 		close(report[0]);
-		/* the one teeq-sw, reparented to us; the losers are gone */
+		/* the one teeq-sw, reparented to us; the losers gone */
+		CHECK(only_child_left(served, 10000));
 		CHECK(!kill(served, SIGTERM));
 		autostart_pids[0] = served;
 		CHECK(autostart_exited(served, 5000, &status));
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			CHECK(WIFEXITED(status)); /* a loser, exited */
 		CHECK_EQ(ring_host_await(fx.sock, 0, 0), -ETIMEDOUT);
 	}
 	return T_PASS;
