@@ -5,6 +5,9 @@
 #                  run every suite, print "N passed, N failed[, N skipped]"
 #   make soak      about 10 minutes of well-behaved and hostile clients
 #                  against one teeq-sw under ASan (not part of make test)
+#   make mutants   break the code on purpose (scripts/mutants/*.patch) and
+#                  check that the tests catch each break (not part of make
+#                  test; docs/testing.md)
 #   make all       build libraries, programs, tests and benchmarks (the
 #                  default; installs nothing: make deps does that)
 #   make deps      install the Debian packages the build needs
@@ -103,7 +106,7 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 # ---- benchmarks: bench/bench.mk -------------------------------------------------
 
 .PHONY: all libs progs tests benches examples test bench deps clean \
-	format check-format install driver kernel-test soak
+	format check-format install driver kernel-test soak mutants
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -287,6 +290,12 @@ soak: deps
 		OPT="-O1 -g" progs $(O)/asan/tests/soak/soak
 	$(Q)TEEQ_SW=$(O)/asan/secure/teeq-sw $(O)/asan/tests/soak/soak \
 		$(SOAK_SECONDS)
+
+# ---- make mutants ------------------------------------------------------------
+# Each patch of scripts/mutants/ applied to a scratch copy of the tree, the
+# tests it names run against it: one line per mutant, caught or MISSED.
+mutants:
+	$(Q)scripts/mutants.sh
 
 # ---- make bench --------------------------------------------------------------
 # The suite (bench/bench.mk): build/report/ gets results.json, report.md,
