@@ -109,9 +109,11 @@ build_for() {
 
 # ---- the base: the tree as it is, built and passing every check ----------------
 (cd "$here" && git ls-files -z -co --exclude-standard |
-	tar --null -T - -cf -) | tar -C "$base" -xf - || exit 2
+	tar --format=posix --null -T - -cf -) | tar -C "$base" -xf - || exit 2
 # the real tree's plain build, if any, as a head start: copied with its
-# times (as the sources were), make redoes only what is older than them
+# times, as the sources were (to the nanosecond: posix tar; whole seconds
+# would make a source edited within a second of its build look older
+# than its object), so make redoes only what is older than its sources
 [ -d "$here/$O" ] && cp -a "$here/$O" "$base/$O"
 all_checks=()
 for p in "${patches[@]}"; do
