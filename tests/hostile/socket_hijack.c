@@ -11,7 +11,8 @@
  *      checks the server's credentials and refuses (ACCESS_DENIED), unless
  *      TEEQ_SW_USER names that uid;
  *  (c) the victim's own teeq-sw refuses to serve in the attacker's
- *      directory;
+ *      directory, even one that lets the victim create files in it, and
+ *      leaves nothing there;
  *  (d) planted the victim's lock file as a symlink: the victim's teeq-sw
  *      refuses it and creates nothing through it.
  */
@@ -80,10 +81,14 @@ int main(void)
 	CHECK_EQ(clients_total(ATTACKER_DIR "/teeq-sw.sock"), 0);
 	setenv("TEEQ_NO_AUTOSTART", "1", 1);
 
-	/* (c) nor does the victim's own teeq-sw serve in it */
+	/* (c) nor does the victim's own teeq-sw serve in it, even opened to
+	 * all (so that only its owner and mode can be the reason) */
+	CHECK(!chmod(ATTACKER_DIR, 0777));
 	mine = users_sw_as(USERS_VICTIM, ATTACKER_DIR "/victim.sock", NULL);
 	CHECK(!users_sw_serves(mine, ATTACKER_DIR "/victim.sock", &status));
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+	CHECK(access(ATTACKER_DIR "/victim.sock.lock", F_OK) &&
+	      errno == ENOENT);
 	stop(evil);
 
 	/* (b) a socket in sticky /tmp, first taken by the attacker */

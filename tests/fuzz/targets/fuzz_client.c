@@ -20,7 +20,8 @@
  * world's script. Every operation carries its id in p3 (VALUE_INPUT a);
  * the secure world answers operation k by the 5 bytes at (5 k) modulo its
  * script (all successes if it is empty):
- *   a0 % 16   0-8 a well-formed answer; 9 a tag never in flight; 10 the
+ *   a0 % 16   0-8 a well-formed answer; 9 a tag never in flight (the
+ *             first past the table of calls, or one far past it); 10 the
  *             right tag, another generation; 11 flags set; 12 origin 0;
  *             13 an output size past its window; 14 hang up; 15 the
  *             answer twice
@@ -285,7 +286,10 @@ static int fz_sw_answer(struct fz_sw *s, const struct teeq_sqe *e,
 	}
 	switch (a.action) {
 	case FZ_BAD_TAG:
-		c->user_data = (e->user_data & ~0xffffffffull) | 0x7fff;
+		/* the first tag past libteeq's table of calls (where an
+		 * off-by-one bound lets one through), or one far past it */
+		c->user_data = (e->user_data & ~0xffffffffull) |
+			       (a.seed & 1 ? s->sq[0].entries : 0x7fff);
 		break;
 	case FZ_BAD_GEN:
 		c->user_data = e->user_data + (1ull << 32);
