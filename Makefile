@@ -238,12 +238,25 @@ $(KSUPPL_BIN): $(O)/supplicant/main.o $(SUPPL_OBJS) $(BASE_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -static $^ -o $@
 
+# The client suite runs there too, in kernel mode: every tests/client
+# program but those about host mode alone (sw_fixture_host_only()), linked
+# as on the host, statically.
+KCLIENT_SRCS := $(shell grep -L 'sw_fixture_host_only(' tests/client/*.c)
+KCLIENT_BINS := $(KCLIENT_SRCS:tests/client/%.c=$(O)/kernel/client/%)
+
+$(O)/kernel/client/%: $(O)/tests/client/%.o $(SECURE_OBJS) $(SUPPL_OBJS) \
+		$(LIBTEEQ_A) $(BASE_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -static $< $(SECURE_OBJS) $(SUPPL_OBJS) $(LIBTEEQ_A) \
+		$(BASE_LIB) -pthread $(CRYPTO_LIBS) -o $@
+
 kernel-test:
 	$(Q)scripts/deps.sh kernel
 	$(Q)$(MAKE) --no-print-directory driver $(KSW_BIN) $(KSUPPL_BIN) \
-		$(KTEST_BINS)
+		$(KTEST_BINS) $(KCLIENT_BINS)
 	$(Q)mkdir -p $(RESULTS)
-	$(Q)tests/kernel/run.sh $(O) $(RESULTS) $(KTEST_BINS)
+	$(Q)tests/kernel/run.sh $(O) $(RESULTS) $(KTEST_BINS) $(KCLIENT_BINS)
 
 # ---- make test ---------------------------------------------------------------
 # Three builds of the same sources; sanitizer runs scale long stress loops

@@ -596,14 +596,18 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 	struct teeq_chan *chan;
 	uint32_t nr_qp, depth, i;
 	uint64_t heap;
-	int ret, attempt;
+	int ret, attempt, kernel;
 
+	/* the driver's node (kernel mode, client/kernel.c), or a socket */
+	kernel = teeq_kdev_choose(name, path, sizeof(path));
+	if (kernel < 0)
+		return kernel;
 	/* a name that is a path names the socket; otherwise the default */
-	if (name && name[0] == '/') {
+	if (!kernel && name && name[0] == '/') {
 		if (strlen(name) >= sizeof(path))
 			return -ENAMETOOLONG;
 		strcpy(path, name);
-	} else if (teeq_host_socket_path(path, sizeof(path))) {
+	} else if (!kernel && teeq_host_socket_path(path, sizeof(path))) {
 		return -ENAMETOOLONG;
 	}
 	nr_qp = (uint32_t)teeq_env("TEEQ_QPAIRS", TEEQ_DEFAULT_QPAIRS, 2,
@@ -629,7 +633,8 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 	ret = chan->qp ? shm_ids_init(&chan->shms, TEEQ_MAX_SHMS) : -ENOMEM;
 	if (ret)
 		goto err;
-	ret = teeq_chan_region(chan, nr_qp, depth, heap);
+	ret = kernel ? teeq_kdev_open(chan, path, depth) :
+		       teeq_chan_region(chan, nr_qp, depth, heap);
 	if (ret)
 		goto err;
 	for (i = 0; i < nr_qp; i++) {
@@ -637,6 +642,8 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 		if (ret)
 			goto err;
 	}
+	if (kernel) /* the node is the connection */
+		goto opened;
 	/* an autostarted teeq-sw that was on its way out (idle) when we
 	 * connected hangs up without a word: once more, which starts
 	 * another */
@@ -659,6 +666,7 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 				     chan->qp[i].db, chan->sock);
 	if (ret)
 		goto err;
+opened:
 	chan->stats.queue_pairs = nr_qp;
 	chan->stats.queue_depth = depth;
 	chan->stats.heap_size = chan->layout.heap_size;
@@ -698,6 +706,8 @@ void teeq_chan_close(struct teeq_chan *chan)
 	for (i = 0; chan->qp && i < chan->nr_qp; i++)
 		teeq_qp_fini(&chan->qp[i]);
 	free(chan->qp);
+	if (teeq_chan_kernel(chan))
+		teeq_kdev_close(chan);
 	if (chan->pool.nblocks)
 		shm_pool_destroy(&chan->pool);
 	if (chan->shms.cap)

@@ -18,8 +18,9 @@
  *
  * Beneath the verbs a transport moves entries to the secure world and
  * completions back (struct teeq_xport_ops): host mode copies them through
- * the channel's shared rings (rings.c); a kernel mode hands them to a
- * driver instead, with the lifecycle above unchanged.
+ * the channel's shared rings (rings.c); kernel mode turns each into an
+ * ioctl of the driver's node (kernel.c), with the lifecycle above
+ * unchanged.
  */
 #ifndef TEEQ_CLIENT_INTERNAL_H
 #define TEEQ_CLIENT_INTERNAL_H
@@ -56,6 +57,8 @@ enum teeq_shm_kind {
 	TEEQ_SHM_FD, /* a sealed memfd mapped by the secure side: zero-copy */
 	TEEQ_SHM_ALLOC_FD, /* allocated as a memfd of its own (too big for
 			    * the heap): zero-copy, ours to unmap and close */
+	TEEQ_SHM_DRIVER, /* kernel mode: a buffer of the driver's (allocated,
+			  * pinned or imported), owned by fd: zero-copy */
 };
 
 struct teeq_shm {
@@ -64,9 +67,11 @@ struct teeq_shm {
 	uint64_t size;
 	uint32_t wire_id; /* buffer id on the wire */
 	uint64_t wire_off; /* where the buffer starts in it */
-	void *shadow; /* SHADOW: the heap copy */
-	void *map; /* FD, ALLOC_FD: our mapping */
-	int fd; /* ALLOC_FD: the memfd */
+	void *shadow; /* SHADOW: the heap copy (kernel mode: none, the
+		       * driver copies the window of each call) */
+	void *map; /* FD, ALLOC_FD, DRIVER: our mapping, or NULL */
+	int fd; /* ALLOC_FD: the memfd; DRIVER: the driver's fd */
+	int pooled; /* DRIVER: allocated from the driver's pool */
 };
 
 /* A temporary memref copied for one call: through a heap block, or, when
@@ -80,6 +85,7 @@ struct teeq_bounce {
 	int fd; /* -1, or the call's own memfd */
 	void *map; /* its mapping */
 	uint32_t buf_id; /* its registration */
+	int by_driver; /* kernel mode: the driver copies, we count */
 };
 
 enum teeq_pending_state {
@@ -161,6 +167,7 @@ struct teeq_qp {
 	 * the handshake): we ring teeq-sw on it and sleep on it */
 	int db;
 	struct ring_wait wait;
+	struct teeq_kqp *kqp; /* kernel mode's (client/kernel.c) */
 	/* shared pair only: one waiter at a time blocks on the completions
 	 * for everyone (waiting set); the others wait on cond, which is
 	 * broadcast whenever a completion or a tag comes back */
@@ -173,9 +180,22 @@ struct teeq_qp {
  * What moves entries between libteeq and a secure world. Called by the
  * pair's lessee (or with the shared pair's lock held), except wait, which
  * the shared pair's waiter calls unlocked: it may touch only what takes
- * completions in.
+ * completions in, and cancel, which any thread calls.
+ *
+ * A transport whose calls are system calls that block until the call ends
+ * (kernel mode's ioctls) cannot run tagged calls on the thread that
+ * publishes them, which may hold the shared pair or want to go on with
+ * its batch: its submit hands them to threads of its own, which post the
+ * completions that ready() then finds. Its solo calls run on the calling
+ * thread (call), and cancellations go straight to the secure world
+ * (cancel), since no ring carries them there.
  */
 struct teeq_xport_ops {
+	/* The transport's part of a new pair: what it moves entries
+	 * through, and qp->depth, the calls it may have in flight. */
+	int (*qp_init)(struct teeq_qp *qp);
+	/* Lets go of it; nothing of the pair is in use any more. */
+	void (*qp_fini)(struct teeq_qp *qp);
 	/* Sends @n entries; 0, or -EPROTO when the channel broke. Credits
 	 * guarantee room: the transport never has to wait for it. */
 	int (*submit)(struct teeq_qp *qp, const struct teeq_sqe *sqes,
@@ -192,9 +212,19 @@ struct teeq_xport_ops {
 	 * no limit). 0, -EPIPE when the secure world is gone, or -EPROTO
 	 * when the channel broke. */
 	int (*wait)(struct teeq_qp *qp, int64_t timeout_ns);
+	/* Optional: runs the solo call's entry to its end on the calling
+	 * thread, its completion ready when it returns; without it the solo
+	 * call is submitted and waited for. 0, or -EPROTO. */
+	int (*call)(struct teeq_qp *qp, const struct teeq_sqe *sqe);
+	/* Optional: asks the secure world to cancel the call in flight that
+	 * carries @cancel_id (of @session, 0 for an open), without an entry;
+	 * without it a TEEQ_OP_CANCEL entry goes on the shared pair. */
+	void (*cancel)(struct teeq_chan *chan, uint32_t session,
+		       uint32_t cancel_id);
 };
 
 extern const struct teeq_xport_ops teeq_rings_ops;
+extern const struct teeq_xport_ops teeq_kdev_ops;
 
 struct teeq_chan {
 	const struct teeq_xport_ops *ops;
@@ -217,6 +247,10 @@ struct teeq_chan {
 	uint32_t sw_pid;
 	struct teeq_queue *queues; /* its async queues; under ctl_lock */
 	struct teeq_stats stats; /* the fixed figures; counters are per pair */
+	/* kernel mode: the driver's node, and the bytes of its pool our
+	 * allocations hold (atomic) */
+	int kfd;
+	uint64_t kpool_bytes;
 };
 
 /*
@@ -263,6 +297,11 @@ static inline int teeq_chan_dead(struct teeq_chan *chan)
 static inline int teeq_chan_finalized(struct teeq_chan *chan)
 {
 	return __atomic_load_n(&chan->finalized, __ATOMIC_ACQUIRE);
+}
+/* Does @chan reach the secure world through the kernel driver? */
+static inline int teeq_chan_kernel(const struct teeq_chan *chan)
+{
+	return chan->ops == &teeq_kdev_ops;
 }
 int teeq_chan_reg_fd(struct teeq_chan *chan, int fd, uint32_t flags,
 		     uint32_t *buf_id, uint64_t *size);
@@ -501,6 +540,40 @@ TEEQ_ALWAYS_INLINE void teeq_params_raise_values(TEEC_Operation *op,
 			op->params[i].value.b = p->cqe.params[i].value.b;
 		}
 }
+
+/* ---- kernel.c: kernel mode ---------------------------------------------- */
+
+/*
+ * Kernel mode's staged entries name memory as the driver's ioctls do:
+ * buf_id is a shm id of the driver's, TEEQ_BUF_ID_NULL a NULL memref, or
+ * TEEQ_KBUF_USER, a temporary memref at the caller's address (offset),
+ * which the driver copies in before the call and out after it.
+ */
+#define TEEQ_KBUF_USER 0xffffffffu
+
+/*
+ * Which secure world @name reaches. 1: the driver's node, whose path goes
+ * to @path; 0: host mode, its socket to @path; or -errno. The default
+ * (NULL) is the driver's /dev/teeq0 when it exists, else host mode, and
+ * TEEQ_MODE=host|kernel overrides that; an absolute path names a node
+ * when it is a character device, else a socket.
+ */
+int teeq_kdev_choose(const char *name, char *path, size_t len);
+/* The node opened and checked, chan->ops kernel mode's; the queue pairs
+ * (@depth calls each) are set up by the caller. 0 or -errno. */
+int teeq_kdev_open(struct teeq_chan *chan, const char *node, uint32_t depth);
+/* After the pairs are gone: the node closes. */
+void teeq_kdev_close(struct teeq_chan *chan);
+/* Shared memory of the driver's: TEEC_AllocateSharedMemory (the pool, a
+ * dma-buf mapped), TEEC_RegisterSharedMemory (the caller's pages pinned;
+ * memory that cannot be pinned is copied by each call instead), and a
+ * memfd's or dma-buf's fd. Fill @shm; 0 or -errno. */
+int teeq_kdev_shm_alloc(struct teeq_chan *chan, struct teeq_shm *shm);
+int teeq_kdev_shm_register(struct teeq_chan *chan, struct teeq_shm *shm,
+			   void *buffer);
+int teeq_kdev_shm_register_fd(struct teeq_chan *chan, struct teeq_shm *shm,
+			      int fd);
+void teeq_kdev_shm_free(struct teeq_chan *chan, struct teeq_shm *shm);
 
 /* ---- shared memory (teec.c) ------------------------------------------- */
 

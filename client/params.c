@@ -59,6 +59,31 @@ void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p)
 		teeq_params_free(qp, p);
 }
 
+/*
+ * Kernel mode: a window the secure side cannot reach in place goes by our
+ * address (TEEQ_KBUF_USER), and the driver copies it in (@in) before the
+ * call and out (@out) after it. Counted as a bounce all the same.
+ */
+static TEEC_Result teeq_lower_by_driver(struct teeq_qp *qp, int in, int out,
+					void *user, uint64_t size,
+					union teeq_param *wire,
+					struct teeq_bounce *b)
+{
+	wire->memref.buf_id = TEEQ_KBUF_USER;
+	wire->memref.offset = (uintptr_t)user;
+	*b = (struct teeq_bounce){ .size = size,
+				   .user = user,
+				   .copy_back = out,
+				   .fd = -1,
+				   .by_driver = 1 };
+	if (!size)
+		return TEEC_SUCCESS;
+	if (in)
+		TEEQ_QP_STAT(qp, bounce_bytes, size);
+	TEEQ_QP_STAT(qp, bounced_memrefs, 1);
+	return TEEC_SUCCESS;
+}
+
 /* TEEC_MEMREF_TEMP_*: bounce through memory of the call's own. */
 static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 				     const TEEC_TempMemoryReference *ref,
@@ -79,6 +104,10 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 		wire->memref.buf_id = TEEQ_BUF_ID_NULL;
 		return TEEC_SUCCESS;
 	}
+	if (teeq_chan_kernel(chan))
+		return teeq_lower_by_driver(qp, type != TEEC_MEMREF_TEMP_OUTPUT,
+					    type != TEEC_MEMREF_TEMP_INPUT,
+					    ref->buffer, ref->size, wire, b);
 	wire->memref.buf_id = TEEQ_BUF_ID_HEAP;
 	if (!ref->size)
 		return TEEC_SUCCESS; /* an empty window at offset 0 */
@@ -157,6 +186,13 @@ static unsigned int teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
 	wire->memref.offset = shm->wire_off + off;
 	if (shm->kind != TEEQ_SHM_SHADOW) {
 		TEEQ_QP_STAT(qp, zero_copy_memrefs, 1);
+	} else if (!shm->shadow) {
+		/* kernel mode: memory the driver could not pin */
+		teeq_lower_by_driver(qp, need & TEEC_MEM_INPUT,
+				     need & TEEC_MEM_OUTPUT,
+				     (char *)parent->buffer + off, size, wire,
+				     b);
+		*bounced = b->size != 0;
 	} else {
 		/* plain memory: through its shadow, both ways as the type
 		 * says */
@@ -317,7 +353,11 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			continue;
 		n = out->memref.size < b->size ? out->memref.size :
 						 (uint32_t)b->size;
-		teeq_bounce_copy(qp, b->user, teeq_bounce_mem(qp, b), n);
+		if (b->by_driver) /* copied back already */
+			TEEQ_QP_STAT(qp, bounce_bytes, n);
+		else
+			teeq_bounce_copy(qp, b->user, teeq_bounce_mem(qp, b),
+					 n);
 	}
 out:
 	teeq_params_drop(qp, p);

@@ -52,15 +52,13 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 {
 	struct teeq_qp *qp = &chan->qp[index];
 	uint32_t i;
+	int ret;
 
 	qp->chan = chan;
 	qp->index = index;
-	qp->db = -1; /* from the handshake */
-	qp->wait.poll_fd = -1;
-	if (channel_attach_qpair(chan->region, &chan->layout, index, &qp->sq,
-				 RING_PRODUCER, &qp->cq, RING_CONSUMER))
-		return -EPROTO;
-	qp->depth = qp->sq.entries;
+	ret = chan->ops->qp_init(qp);
+	if (ret)
+		return ret;
 	qp->pend = aligned_alloc(TEEQ_CACHELINE,
 				 (size_t)qp->depth * sizeof(*qp->pend));
 	qp->bounces = calloc((size_t)(qp->depth + 1) * TEEQ_NUM_PARAMS,
@@ -89,9 +87,7 @@ void teeq_qp_fini(struct teeq_qp *qp)
 {
 	if (!qp->chan)
 		return;
-	ring_wait_fini(&qp->wait);
-	if (qp->db >= 0)
-		close(qp->db);
+	qp->chan->ops->qp_fini(qp);
 	free(qp->pend);
 	free(qp->bounces);
 	free(qp->free_tags);
@@ -330,6 +326,7 @@ TEEQ_ALWAYS_INLINE int teeq_qp_solo_send(const struct teeq_xport_ops *ops,
 	/* stored atomically: teeq_context_stats() reads it */
 	__atomic_store_n(&qp->solo_seq, qp->solo_seq + 1, __ATOMIC_RELAXED);
 	err = TEEQ_RINGS(ops) ? teeq_rings_submit_one(qp, qp->stage, size) :
+	      ops->call	      ? ops->call(qp, qp->stage) :
 				ops->submit(qp, qp->stage, 1);
 	if (teeq_unlikely(err))
 		/* only a broken (hostile) consumer gets here */
@@ -856,6 +853,10 @@ void teeq_cancel(TEEC_Operation *op)
 	session = op->imp.session_id;
 	if (!cancel_id || !chan || teeq_chan_dead(chan))
 		return;
+	if (chan->ops->cancel) { /* straight to the secure world */
+		chan->ops->cancel(chan, session, cancel_id);
+		return;
+	}
 	/* on the shared pair, whose last tag is kept for this */
 	qp = teeq_qp_acquire_shared(chan);
 	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_DISCARD, &tag);

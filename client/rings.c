@@ -2,6 +2,31 @@
 /* Host mode's transport; see client/rings.h. */
 #include "client/rings.h"
 
+#include <unistd.h>
+
+/* A pair's rings in the channel's region; its doorbell comes with the
+ * handshake. */
+static int teeq_rings_qp_init(struct teeq_qp *qp)
+{
+	struct teeq_chan *chan = qp->chan;
+
+	qp->db = -1; /* from the handshake */
+	qp->wait.poll_fd = -1;
+	if (channel_attach_qpair(chan->region, &chan->layout, qp->index,
+				 &qp->sq, RING_PRODUCER, &qp->cq,
+				 RING_CONSUMER))
+		return -EPROTO;
+	qp->depth = qp->sq.entries;
+	return 0;
+}
+
+static void teeq_rings_qp_fini(struct teeq_qp *qp)
+{
+	ring_wait_fini(&qp->wait);
+	if (qp->db >= 0)
+		close(qp->db);
+}
+
 static int teeq_rings_wait_op(struct teeq_qp *qp, int64_t timeout_ns)
 {
 	return teeq_rings_wait(qp, timeout_ns);
@@ -29,6 +54,8 @@ static void teeq_rings_consume_op(struct teeq_qp *qp, uint32_t n)
 }
 
 const struct teeq_xport_ops teeq_rings_ops = {
+	.qp_init = teeq_rings_qp_init,
+	.qp_fini = teeq_rings_qp_fini,
 	.submit = teeq_rings_submit_op,
 	.ready = teeq_rings_ready_op,
 	.cqe = teeq_rings_cqe_op,

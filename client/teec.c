@@ -32,9 +32,11 @@ static TEEC_Result teeq_origin(uint32_t *out, uint32_t origin, TEEC_Result res)
 /* ---- contexts -------------------------------------------------------------------- */
 
 /*
- * Names: NULL or "teeq" is the default secure world (the socket of
- * $TEEQ_SOCKET, or the per-user default); an absolute path names the
- * socket of a teeq-sw. Anything else names no TEE teeq knows.
+ * Names: NULL or "teeq" is the default secure world (the driver's
+ * /dev/teeq0 when there is one, else the socket of $TEEQ_SOCKET, or the
+ * per-user default; TEEQ_MODE=host|kernel chooses); an absolute path names
+ * a driver's node or the socket of a teeq-sw. Anything else names no TEE
+ * teeq knows.
  */
 TEEQ_API TEEC_Result TEEC_InitializeContext(const char *name,
 					    TEEC_Context *context)
@@ -63,6 +65,8 @@ TEEQ_API TEEC_Result TEEC_InitializeContext(const char *name,
 		return TEEC_ERROR_BUSY; /* teeq-sw is full */
 	case -EACCES:
 		return TEEC_ERROR_ACCESS_DENIED; /* not a teeq-sw we trust */
+	case -EINVAL:
+		return TEEC_ERROR_BAD_PARAMETERS; /* TEEQ_MODE is not a mode */
 	default:
 		return TEEC_ERROR_COMMUNICATION;
 	}
@@ -132,6 +136,10 @@ static TEEC_Result teeq_shm_publish(struct teeq_chan *chan,
  * own memory. */
 static void teeq_shm_free(struct teeq_chan *chan, struct teeq_shm *shm)
 {
+	if (teeq_chan_kernel(chan)) {
+		teeq_kdev_shm_free(chan, shm);
+		return;
+	}
 	if (shm->fd >= 0) { /* a memfd of ours: ALLOC_FD, or a big shadow */
 		teeq_memfd_buffer_free(chan, shm->fd, shm->map,
 				       shm->size ? shm->size : 1, shm->wire_id);
@@ -149,6 +157,7 @@ static void teeq_shm_free(struct teeq_chan *chan, struct teeq_shm *shm)
 		break;
 	case TEEQ_SHM_IN_HEAP:
 	case TEEQ_SHM_ALLOC_FD:
+	case TEEQ_SHM_DRIVER:
 		break;
 	}
 }
@@ -188,7 +197,7 @@ static TEEC_Result teeq_shm_usable(TEEC_Context *context,
 /*
  * Allocated memory lives in the heap; what the heap cannot hold gets a
  * memfd of its own, registered with the secure world: zero-copy either
- * way.
+ * way. In kernel mode it is a buffer of the driver's pool, mapped.
  */
 TEEQ_API TEEC_Result TEEC_AllocateSharedMemory(TEEC_Context *context,
 					       TEEC_SharedMemory *sm)
@@ -210,7 +219,15 @@ TEEQ_API TEEC_Result TEEC_AllocateSharedMemory(TEEC_Context *context,
 				  .size = sm->size,
 				  .wire_id = TEEQ_BUF_ID_HEAP,
 				  .fd = -1 };
-	if (teeq_shm_heap(chan, sm->size, &off)) {
+	if (teeq_chan_kernel(chan)) {
+		ret = teeq_kdev_shm_alloc(chan, shm);
+		if (ret) {
+			free(shm);
+			return ret == -ENOMEM ? TEEC_ERROR_OUT_OF_MEMORY :
+						TEEC_ERROR_COMMUNICATION;
+		}
+		off = 0;
+	} else if (teeq_shm_heap(chan, sm->size, &off)) {
 		ret = teeq_memfd_buffer(chan, sm->size,
 					TEEQ_HOST_REG_READ |
 						TEEQ_HOST_REG_WRITE,
@@ -230,8 +247,7 @@ TEEQ_API TEEC_Result TEEC_AllocateSharedMemory(TEEC_Context *context,
 		teeq_shm_destroy(chan, shm);
 		return res;
 	}
-	sm->buffer = shm->kind == TEEQ_SHM_ALLOC_FD ? shm->map :
-						      chan->heap + off;
+	sm->buffer = shm->map ? shm->map : chan->heap + off;
 	return TEEC_SUCCESS;
 }
 
@@ -239,6 +255,7 @@ TEEQ_API TEEC_Result TEEC_AllocateSharedMemory(TEEC_Context *context,
  * Plain process memory cannot be seen by the secure side: it gets a shadow
  * in the heap, and each call copies the window it uses (counted in the
  * stats). Memory already inside this context's heap is passed in place.
+ * In kernel mode the driver pins the pages instead: zero-copy.
  */
 TEEQ_API TEEC_Result TEEC_RegisterSharedMemory(TEEC_Context *context,
 					       TEEC_SharedMemory *sm)
@@ -263,8 +280,11 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemory(TEEC_Context *context,
 				  .fd = -1 };
 	buf = (uintptr_t)sm->buffer;
 	heap = (uintptr_t)chan->heap;
-	if (buf >= heap &&
-	    shm_window_ok(chan->layout.heap_size, buf - heap, sm->size)) {
+	if (teeq_chan_kernel(chan)) {
+		if (teeq_kdev_shm_register(chan, shm, sm->buffer))
+			res = TEEC_ERROR_OUT_OF_MEMORY;
+	} else if (buf >= heap && shm_window_ok(chan->layout.heap_size,
+						buf - heap, sm->size)) {
 		shm->kind = TEEQ_SHM_IN_HEAP;
 		shm->wire_off = buf - heap;
 	} else if (!teeq_shm_heap(chan, sm->size, &off)) {
@@ -288,9 +308,38 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemory(TEEC_Context *context,
 	return res;
 }
 
+/* Kernel mode: the driver imports a dma-buf, or pins a memfd's pages. */
+static TEEC_Result teeq_shm_fd_kernel(struct teeq_chan *chan,
+				      TEEC_SharedMemory *sm, int fd)
+{
+	struct teeq_shm *shm = calloc(1, sizeof(*shm));
+	TEEC_Result res;
+	int ret;
+
+	if (!shm)
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	*shm = (struct teeq_shm){ .flags = sm->flags, .fd = -1 };
+	ret = teeq_kdev_shm_register_fd(chan, shm, fd);
+	if (ret) {
+		free(shm);
+		return ret == -ENOMEM || ret == -EMFILE ?
+			       TEEC_ERROR_OUT_OF_MEMORY :
+			       TEEC_ERROR_BAD_PARAMETERS;
+	}
+	res = teeq_shm_publish(chan, sm, shm);
+	if (res != TEEC_SUCCESS) {
+		teeq_shm_destroy(chan, shm);
+		return res;
+	}
+	sm->buffer = shm->map;
+	sm->size = shm->size;
+	return TEEC_SUCCESS;
+}
+
 /*
  * A sealed memfd: the secure side maps it, so nothing is copied. The size
- * is the memfd's; buffer is our own mapping of it.
+ * is the memfd's; buffer is our own mapping of it. In kernel mode a
+ * dma-buf's fd is taken too (its buffer is NULL if it cannot be mapped).
  */
 TEEQ_API TEEC_Result TEEC_RegisterSharedMemoryFileDescriptor(
 	TEEC_Context *context, TEEC_SharedMemory *sm, int fd)
@@ -306,6 +355,8 @@ TEEQ_API TEEC_Result TEEC_RegisterSharedMemoryFileDescriptor(
 	if (res != TEEC_SUCCESS || fd < 0)
 		return res != TEEC_SUCCESS ? res : TEEC_ERROR_BAD_PARAMETERS;
 	chan = context->imp;
+	if (teeq_chan_kernel(chan))
+		return teeq_shm_fd_kernel(chan, sm, fd);
 	/* the secure side refuses what could shrink under it; say so here */
 	if (shm_memfd_check(fd, &size) || !size)
 		return TEEC_ERROR_BAD_PARAMETERS;
@@ -507,6 +558,11 @@ TEEQ_API void teeq_context_stats(TEEC_Context *context, struct teeq_stats *st)
 	st->heap_size = chan->stats.heap_size;
 	st->queue_pairs = chan->stats.queue_pairs;
 	st->queue_depth = chan->stats.queue_depth;
+	if (teeq_chan_kernel(chan)) { /* the driver's pool */
+		st->heap_in_use =
+			__atomic_load_n(&chan->kpool_bytes, __ATOMIC_RELAXED);
+		return;
+	}
 	shm_pool_stats(&chan->pool, &ps);
 	st->heap_in_use = ps.in_use;
 }
@@ -518,6 +574,9 @@ TEEQ_API TEEC_Result teeq_secure_stats(TEEC_Context *context,
 		return TEEC_ERROR_BAD_PARAMETERS;
 	if (teeq_chan_dead(context->imp))
 		return TEEC_ERROR_TARGET_DEAD;
+	/* in kernel mode only the driver talks to it */
+	if (teeq_chan_kernel(context->imp))
+		return TEEC_ERROR_NOT_SUPPORTED;
 	return teeq_chan_sw_stats(context->imp, st) ? TEEC_ERROR_COMMUNICATION :
 						      TEEC_SUCCESS;
 }

@@ -65,8 +65,8 @@ void sw_host_client_broken(struct sw_hclient *hc, const char *reason)
 
 /* Sends a message with @nr descriptors; never waits (a client that does
  * not read its replies loses them, and then its connection). */
-static int sw_host_send(int sock, void *msg, size_t len, uint16_t type,
-			uint32_t seq, const int *fds, int nr)
+int sw_host_send(int sock, void *msg, size_t len, uint16_t type, uint32_t seq,
+		 const int *fds, int nr)
 {
 	struct teeq_host_hdr *hdr = msg;
 
@@ -516,7 +516,7 @@ static const char *sw_host_reg_fd(struct sw_host *h, struct sw_hclient *hc,
 	return NULL;
 }
 
-static void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st)
+void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st)
 {
 	struct sw_hclient *hc;
 
@@ -859,7 +859,7 @@ static int sw_host_lock(struct sw_host *h)
 	return 0;
 }
 
-static int sw_host_listen(struct sw_host *h)
+int sw_host_listen(struct sw_host *h)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char dir[sizeof(addr.sun_path)];

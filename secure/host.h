@@ -156,6 +156,7 @@ struct sw_host_opts {
 struct sw_host {
 	struct sw_host_opts opts;
 	int listen_fd;
+	int kernel_fd; /* kernel mode: the driver's endpoint (kernel.c) */
 	int lock_fd;
 	int reserve_fd; /* given up to refuse a client when out of fds */
 	uint64_t accept_paused_ms; /* 0, or since when the listener rests */
@@ -217,5 +218,13 @@ void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Is @fd an eventfd (a doorbell a peer handed over)? */
 int sw_is_eventfd(int fd);
+/* Listens on opts.socket_path (listen_fd), holding its lock (lock_fd). */
+int sw_host_listen(struct sw_host *h);
+/* Sends a message of @len bytes, its header filled in, with @nr
+ * descriptors; never waits. 0 or -errno. */
+int sw_host_send(int sock, void *msg, size_t len, uint16_t type, uint32_t seq,
+		 const int *fds, int nr);
+/* The statistics of every client attached now, and the totals. */
+void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st);
 
 #endif /* TEEQ_SECURE_HOST_H */

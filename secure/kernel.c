@@ -50,8 +50,18 @@ static struct sw_kclient *sw_kclient_of(struct sw_hclient *hc)
 	return (struct sw_kclient *)hc;
 }
 
-/* The endpoint's fd: h->listen_fd, where clients arrive as in host mode. */
-#define SW_KERNEL_FD(h) ((h)->listen_fd)
+/* The endpoint's fd, where clients arrive as events. */
+#define SW_KERNEL_FD(h) ((h)->kernel_fd)
+
+/* Statistics requests waiting on the socket at most; more are closed. */
+#define SW_KERNEL_STATS_CONNS 16
+
+/* A connection to the statistics socket: one request, one answer. */
+struct sw_kernel_stats_conn {
+	int fd;
+};
+
+static uint32_t sw_kernel_stats_conns;
 
 /* The clients being served, by the driver's context id. */
 static struct sw_hclient *sw_kernel_find(struct sw_host *h, uint32_t ctx)
@@ -339,13 +349,65 @@ static void sw_kernel_sweep(struct sw_host *h)
 /* Whether storage was started over the driver's supplicant node. */
 static int sw_kernel_storage;
 
+/* ---- the statistics socket ---------------------------------------------- */
+
+/*
+ * With --socket, teeq-sw in kernel mode answers TEEQ_HOST_STATS there
+ * (teeq-sw --stats, the tests' fixture), and nothing else: clients attach
+ * through the driver. Each connection gets one answer and is closed; one
+ * that sends nothing waits in epoll, holding no thread, and at most
+ * SW_KERNEL_STATS_CONNS of them at once.
+ */
+static void sw_kernel_stats_accept(struct sw_host *h)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+	struct sw_kernel_stats_conn *c;
+	int fd;
+
+	fd = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	c = sw_kernel_stats_conns < SW_KERNEL_STATS_CONNS ? malloc(sizeof(*c)) :
+							    NULL;
+	ev.data.ptr = c;
+	if (!c || epoll_ctl(h->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		free(c);
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	sw_kernel_stats_conns++;
+}
+
+static void sw_kernel_stats_answer(struct sw_host *h,
+				   struct sw_kernel_stats_conn *c)
+{
+	struct teeq_host_stats_reply r = { 0 };
+	struct teeq_host_hdr req;
+	ssize_t n = recv(c->fd, &req, sizeof(req), MSG_DONTWAIT);
+
+	if (n == sizeof(req) && req.magic == TEEQ_HOST_MAGIC &&
+	    req.type == TEEQ_HOST_STATS && req.len == sizeof(req) &&
+	    !req.reserved) {
+		sw_host_stats(h, &r.stats);
+		sw_host_send(c->fd, &r, sizeof(r), TEEQ_HOST_STATS_REPLY,
+			     req.seq, NULL, 0);
+	}
+	/* anything else (a handshake included) is hung up on */
+	epoll_ctl(h->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	free(c);
+	sw_kernel_stats_conns--;
+}
+
 static int sw_kernel_setup(struct sw_host *h, const char *dev,
-			   const struct sw_suppl_opts *suppl)
+			   const struct sw_suppl_opts *suppl, int stats)
 {
 	struct teeq_swdev_attach a = { .version = TEEQ_SWDEV_VERSION,
 				       .features = TEEQ_SWDEV_FEAT_SUPP };
 	struct epoll_event ev = { .events = EPOLLIN };
 	sigset_t mask;
+	int ret;
 
 	SW_KERNEL_FD(h) = open(dev, O_RDWR | O_CLOEXEC);
 	if (SW_KERNEL_FD(h) < 0) {
@@ -390,7 +452,18 @@ static int sw_kernel_setup(struct sw_host *h, const char *dev,
 		sw_log(h, 0, "the driver offers no supplicant: no storage");
 	}
 	/* workers inherit the blocked signal mask */
-	return sw_workers_start(h);
+	ret = sw_workers_start(h);
+	if (ret || !stats)
+		return ret;
+	/* last: whoever finds the socket finds teeq-sw attached */
+	ret = sw_host_listen(h);
+	if (ret)
+		return ret;
+	ev.data.ptr = &h->listen_fd;
+	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->listen_fd, &ev))
+		return -errno;
+	sw_log(h, 0, "statistics on %s", h->opts.socket_path);
+	return 0;
 }
 
 /* Calls still running see themselves cancelled, the threads stop, every
@@ -413,6 +486,13 @@ static void sw_kernel_teardown(struct sw_host *h)
 			sw_client_fini(&hc->core);
 		sw_kernel_client_free(hc);
 	}
+	if (h->listen_fd >= 0) {
+		unlink(h->opts.socket_path);
+		close(h->listen_fd);
+	}
+	if (h->lock_fd >= 0)
+		close(h->lock_fd);
+	/* statistics requests still waiting are hung up on by our exit */
 	if (h->epfd >= 0)
 		close(h->epfd);
 	if (h->wake_fd >= 0)
@@ -424,13 +504,14 @@ static void sw_kernel_teardown(struct sw_host *h)
 }
 
 int sw_kernel_run(struct sw_host *h, const char *dev,
-		  const struct sw_suppl_opts *suppl)
+		  const struct sw_suppl_opts *suppl, int stats)
 {
 	struct epoll_event ev[16];
 	int n, i, ret;
 
 	h->listen_fd = h->lock_fd = h->epfd = h->wake_fd = h->signal_fd = -1;
-	ret = sw_kernel_setup(h, dev, suppl);
+	h->kernel_fd = -1;
+	ret = sw_kernel_setup(h, dev, suppl, stats);
 	if (ret) {
 		sw_kernel_teardown(h);
 		return ret;
@@ -444,6 +525,10 @@ int sw_kernel_run(struct sw_host *h, const char *dev,
 				sw_kernel_events(h);
 			else if (p == &h->signal_fd)
 				__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
+			else if (p == &h->listen_fd)
+				sw_kernel_stats_accept(h);
+			else if (p != &h->wake_fd)
+				sw_kernel_stats_answer(h, p);
 		}
 		sw_kernel_sweep(h);
 	}

@@ -16,9 +16,10 @@
 
 /* Attaches to @dev and serves until SIGINT/SIGTERM/SIGHUP; detaching ends
  * every call in flight (the driver fails them TARGET_DEAD). Storage, with
- * @suppl's options, goes through the driver's supplicant node. Returns 0,
- * or -errno when it could not attach. */
+ * @suppl's options, goes through the driver's supplicant node. With
+ * @stats, h->opts.socket_path answers statistics requests once attached.
+ * Returns 0, or -errno when it could not attach. */
 int sw_kernel_run(struct sw_host *h, const char *dev,
-		  const struct sw_suppl_opts *suppl);
+		  const struct sw_suppl_opts *suppl, int stats);
 
 #endif /* TEEQ_SECURE_KERNEL_H */

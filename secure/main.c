@@ -59,7 +59,8 @@ static void usage(FILE *out)
 		"                       socket and exit\n"
 		"      --kernel[=DEV]   kernel mode: serve the clients of the teeq driver\n"
 		"                       through its endpoint DEV (default %s)\n"
-		"                       instead of the socket\n"
+		"                       instead of the socket; with --socket, that socket\n"
+		"                       answers --stats only\n"
 		"  -v, --verbose        log attaches and detaches too\n"
 		"  -h, --help           this text\n"
 		"\n"
@@ -186,7 +187,7 @@ int main(int argc, char **argv)
 	struct sw_host_opts *o = &host.opts;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *kernel_dev = NULL;
-	int opt, stats = 0, i, ret;
+	int opt, stats = 0, socket_given = 0, i, ret;
 	char *end;
 
 	sw_suppl_defaults(&suppl);
@@ -218,6 +219,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			strcpy(o->socket_path, optarg);
+			socket_given = 1;
 			break;
 		case 'w': {
 			long n = strtol(optarg, &end, 10);
@@ -344,7 +346,8 @@ int main(int argc, char **argv)
 	suppl.verbose = o->verbose;
 	if (kernel_dev) {
 		/* kernel mode: the supplicant is reached through the driver */
-		ret = sw_kernel_run(&host, kernel_dev, &suppl) ? 1 : 0;
+		ret = sw_kernel_run(&host, kernel_dev, &suppl, socket_given);
+		ret = ret ? 1 : 0;
 		ta_loaded_shutdown();
 		return ret;
 	}

@@ -10,6 +10,9 @@ shift 3
 timeout_s=${TEEQ_TEST_TIMEOUT:-600}
 # tests that need a secure world start this build's own (tests/sw_fixture.h)
 export TEEQ_SW="$build/secure/teeq-sw"
+# in host mode, even where the driver is loaded: the kernel stage runs the
+# client suite in kernel mode (tests/kernel/run.sh)
+export TEEQ_MODE=host
 pass=0 fail=0 skip=0
 logdir="$results/$suite"
 mkdir -p "$logdir"

@@ -5,6 +5,13 @@
  * never share a secure world or find a stray one. The binary is $TEEQ_SW
  * (tests/run.sh sets it to the build's own), else the one next to the
  * test's build tree.
+ *
+ * The same tests run in kernel mode (the kernel stage runs them inside
+ * QEMU with TEEQ_MODE=kernel): libteeq then reaches the secure world
+ * through the driver's /dev/teeq0, and the fixture starts teeq-sw
+ * --kernel, attached to the driver, whose socket answers the statistics
+ * requests below as host mode's does. A test about host mode alone says
+ * so with sw_fixture_host_only(), and is not run there.
  */
 #ifndef TEEQ_TESTS_SW_FIXTURE_H
 #define TEEQ_TESTS_SW_FIXTURE_H
@@ -50,8 +57,30 @@ static inline void sw_fixture_exe(char *out, size_t len)
 	strcat(out, "/secure/teeq-sw");
 }
 
+/* Does libteeq run in kernel mode here? The rule libteeq follows: as
+ * TEEQ_MODE says, else when the driver's node is there. */
+static inline int sw_fixture_kernel(void)
+{
+	const char *mode = getenv("TEEQ_MODE");
+
+	if (mode && *mode)
+		return !strcmp(mode, "kernel");
+	return access("/dev/teeq0", F_OK) == 0;
+}
+
+/* A test about host mode alone (its socket, autostart, rings or heap):
+ * the kernel stage does not run it, and run there anyway, it fails. */
+static inline void sw_fixture_host_only(const char *why)
+{
+	if (!sw_fixture_kernel())
+		return;
+	fprintf(stderr, "host mode only (%s): TEEQ_MODE=host runs it\n", why);
+	exit(1);
+}
+
 /* Starts teeq-sw on the fixture's socket with extra arguments (a NULL
- * terminated list), and waits until it accepts connections. */
+ * terminated list), and waits until it accepts connections: in kernel
+ * mode attached to the driver first, its socket for statistics only. */
 static inline void sw_fixture_start_on(struct sw_fixture *f, ...)
 {
 	char exe[PATH_MAX];
@@ -59,6 +88,8 @@ static inline void sw_fixture_start_on(struct sw_fixture *f, ...)
 	int argc = 3;
 	va_list ap;
 
+	if (sw_fixture_kernel())
+		argv[argc++] = "--kernel";
 	va_start(ap, f);
 	while (argc < 31 && (argv[argc] = va_arg(ap, const char *)))
 		argc++;

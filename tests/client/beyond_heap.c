@@ -81,6 +81,8 @@ int main(void)
 	TEEC_Context ctx;
 	uint32_t origin;
 
+	sw_fixture_host_only("host mode's heap (TEEQ_HEAP_MB) and its memfds");
+
 	CHECK(a && b);
 	setenv("TEEQ_HEAP_MB", "1", 1);
 	sw_fixture_start(&fx);

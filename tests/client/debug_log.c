@@ -107,6 +107,8 @@ int main(void)
 {
 	const char *out;
 
+	sw_fixture_host_only("host mode's heap and its memfds");
+
 	CHECK_EQ(strlen(run(NULL)), 0);
 	CHECK_EQ(strlen(run("0")), 0);
 	out = run("1");

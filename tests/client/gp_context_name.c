@@ -55,6 +55,9 @@ int main(void)
 	uint64_t start;
 	size_t i;
 
+	sw_fixture_host_only(
+		"a name that is a path names a teeq-sw's socket here");
+
 	sw_fixture_start(&fx);
 	works(NULL);
 	works("teeq");

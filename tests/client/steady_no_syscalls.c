@@ -201,6 +201,9 @@ int main(void)
 	struct teeq_sw_stats sw;
 	uint32_t origin;
 
+	sw_fixture_host_only(
+		"host mode's rings; a kernel-mode call is an ioctl");
+
 	/* neither side ever sleeps in the window: 10 s spins */
 	setenv("TEEQ_SPIN_US", "10000000", 1);
 	sw_fixture_start(&fx, "--workers", "1", "--spin-us", "10000000");

@@ -1,8 +1,9 @@
 #!/bin/busybox sh
 # /init of the kernel stage's initramfs (tests/kernel/qemu.sh packs it):
-# load vgem and teeq.ko, run each kernel test, print results and logs on
-# the serial console, then the kernel log, and power off. With a
-# /teeq/bench.sh (make bench-kernel), that runs instead of the tests.
+# load vgem and teeq.ko, run each kernel test and each client test (those
+# in kernel mode: TEEQ_MODE=kernel), print results and logs on the serial
+# console, then the kernel log, and power off. With a /teeq/bench.sh (make
+# bench-kernel), that runs instead of the tests.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -21,7 +22,11 @@ echo "KTEST-BEGIN"
 [ -f /teeq/bench.sh ] && sh /teeq/bench.sh
 for t in $(cat /teeq/tests.list 2>/dev/null); do
 	t0=$(uptime_ds)
-	timeout -s KILL 300 /teeq/tests/$t >/tmp/log 2>&1
+	case $t in
+	client/*) mode=kernel ;;
+	*) mode= ;;
+	esac
+	TEEQ_MODE=$mode timeout -s KILL 300 /teeq/tests/$t >/tmp/log 2>&1
 	rc=$?
 	ds=$(( $(uptime_ds) - t0 ))
 	secs="$((ds / 100)).$(( (ds % 100) / 10 ))"

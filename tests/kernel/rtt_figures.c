@@ -2,12 +2,14 @@
 /*
  * The kernel-mode figures, measured in one run inside the guest, each next
  * to its baseline: a synchronous INVOKE of the noop TA through the ioctl
- * against a failing ioctl on the same node (a null system call); and host
- * mode's synchronous round trip (libteeq and teeq-sw over their own rings,
- * no kernel in the path) in the same guest. Rounds alternate so that both
- * sides of each ratio see the same machine. Also the doorbells per call
- * in each direction, which NEED_WAKEUP keeps off the path while a side
- * polls. The calls must succeed; the figures are printed, as ratios too.
+ * against a failing ioctl on the same node (a null system call); the same
+ * call through libteeq in kernel mode (TEEC_InvokeCommand over the ioctl);
+ * and host mode's synchronous round trip (libteeq and teeq-sw over their
+ * own rings, no kernel in the path) in the same guest. Rounds alternate so
+ * that every side of each ratio sees the same machine. Also the doorbells
+ * per call in each direction, which NEED_WAKEUP keeps off the path while a
+ * side polls. The calls must succeed; the figures are printed, as ratios
+ * too.
  */
 #include "tests/kernel/kfixture.h"
 
@@ -47,7 +49,8 @@ static double kt_ioctl_rtt(int fd, uint32_t s, int n)
 	return (double)(kt_ns() - t0) / n;
 }
 
-static double kt_host_rtt(TEEC_Session *sess, int n)
+/* libteeq's synchronous round trip: kernel or host mode by the context. */
+static double kt_teec_rtt(TEEC_Session *sess, int n)
 {
 	uint32_t origin;
 	uint64_t t0 = kt_ns();
@@ -73,16 +76,27 @@ static double kt_median(double *v)
 	return v[KT_ROUNDS / 2];
 }
 
-/* teeq-sw in host mode on a socket of its own, and a libteeq context. */
-static pid_t kt_host_start(TEEC_Context *ctx, TEEC_Session *sess)
+/* A public session of the noop TA on a context of the TEE @name names. */
+static void kt_teec_open(const char *name, TEEC_Context *ctx,
+			 TEEC_Session *sess)
 {
 	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
-	const char *exe = getenv("TEEQ_SW");
 	uint32_t origin;
+
+	CHECK_EQ(TEEC_InitializeContext(name, ctx), TEEC_SUCCESS);
+	CHECK_EQ(TEEC_OpenSession(ctx, sess, &noop, TEEC_LOGIN_PUBLIC, NULL,
+				  NULL, &origin),
+		 TEEC_SUCCESS);
+}
+
+/* teeq-sw in host mode on a socket of its own, and a libteeq context
+ * there (named by its socket: the default would be the driver's). */
+static pid_t kt_host_start(TEEC_Context *ctx, TEEC_Session *sess)
+{
+	const char *exe = getenv("TEEQ_SW");
 	pid_t pid;
 	int i;
 
-	setenv("TEEQ_SOCKET", "/tmp/teeq-rtt.sock", 1);
 	setenv("TEEQ_NO_AUTOSTART", "1", 1);
 	pid = fork();
 	CHECK(pid >= 0);
@@ -91,57 +105,65 @@ static pid_t kt_host_start(TEEC_Context *ctx, TEEC_Session *sess)
 		      "-s", "/tmp/teeq-rtt.sock", (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 500; i++) {
-		if (!access("/tmp/teeq-rtt.sock", F_OK) &&
-		    TEEC_InitializeContext(NULL, ctx) == TEEC_SUCCESS)
-			break;
+	for (i = 0; i < 500 && access("/tmp/teeq-rtt.sock", F_OK); i++)
 		usleep(10000);
-	}
 	CHECK(i < 500);
-	CHECK_EQ(TEEC_OpenSession(ctx, sess, &noop, TEEC_LOGIN_PUBLIC, NULL,
-				  NULL, &origin),
-		 TEEC_SUCCESS);
+	kt_teec_open("/tmp/teeq-rtt.sock", ctx, sess);
 	return pid;
 }
 
 int main(void)
 {
-	double nul[KT_ROUNDS], rtt[KT_ROUNDS], host[KT_ROUNDS];
+	double nul[KT_ROUNDS], rtt[KT_ROUNDS], teec[KT_ROUNDS], host[KT_ROUNDS];
 	struct teeq_swdev_stats st0, st1;
 	int n = (int)test_scaled(1500), i, fd, status;
-	TEEC_Context hctx;
-	TEEC_Session hsess;
-	double m_nul, m_rtt, m_host;
+	TEEC_Context hctx, kctx;
+	TEEC_Session hsess, ksess;
+	double m_nul, m_rtt, m_teec, m_host;
 	pid_t host_sw;
 	uint32_t s;
 
 	kt_sw_start();
 	fd = kt_open();
 	s = kt_session(fd, &kt_noop);
+	kt_teec_open(KT_CLIENT, &kctx, &ksess);
 	host_sw = kt_host_start(&hctx, &hsess);
 	kt_ioctl_rtt(fd, s, n / 10);
-	kt_host_rtt(&hsess, n / 10);
+	kt_teec_rtt(&ksess, n / 10);
+	kt_teec_rtt(&hsess, n / 10);
 	kt_stats(&st0);
 	for (i = 0; i < KT_ROUNDS; i++) {
 		nul[i] = kt_null_ioctl(fd, n);
 		rtt[i] = kt_ioctl_rtt(fd, s, n);
-		host[i] = kt_host_rtt(&hsess, n);
+		teec[i] = kt_teec_rtt(&ksess, n);
+		host[i] = kt_teec_rtt(&hsess, n);
 	}
 	kt_stats(&st1);
 	m_nul = kt_median(nul);
 	m_rtt = kt_median(rtt);
+	m_teec = kt_median(teec);
 	m_host = kt_median(host);
-	CHECK(m_nul > 0 && m_rtt > 0 && m_host > 0);
+	CHECK(m_nul > 0 && m_rtt > 0 && m_teec > 0 && m_host > 0);
 	printf("kernel_null_ioctl_ns %.0f\n", m_nul);
 	printf("kernel_ioctl_noop_rtt_ns %.0f\n", m_rtt);
+	printf("kernel_teec_noop_rtt_ns %.0f\n", m_teec);
 	printf("host_noop_rtt_ns %.0f\n", m_host);
 	printf("ioctl invoke / null ioctl: %.2fx\n", m_rtt / m_nul);
 	printf("ioctl invoke / host mode: %.2fx\n", m_rtt / m_host);
-	printf("doorbells per ioctl call: to teeq-sw %.4f, from it %.4f\n",
-	       (double)(st1.sq_doorbells - st0.sq_doorbells) / (KT_ROUNDS * n),
-	       (double)(st1.cq_doorbells - st0.cq_doorbells) / (KT_ROUNDS * n));
-	CHECK_EQ(st1.calls - st0.calls, (uint64_t)KT_ROUNDS * n);
+	printf("libteeq kernel mode / ioctl invoke: %.2fx\n", m_teec / m_rtt);
+	printf("libteeq kernel mode / null ioctl: %.2fx\n", m_teec / m_nul);
+	printf("libteeq kernel mode / host mode: %.2fx\n", m_teec / m_host);
+	printf("doorbells per kernel-mode call: to teeq-sw %.4f, from it "
+	       "%.4f\n",
+	       (double)(st1.sq_doorbells - st0.sq_doorbells) /
+		       (2.0 * KT_ROUNDS * n),
+	       (double)(st1.cq_doorbells - st0.cq_doorbells) /
+		       (2.0 * KT_ROUNDS * n));
+	/* the raw ioctls' and libteeq's, all through the driver */
+	CHECK_EQ(st1.calls - st0.calls, (uint64_t)2 * KT_ROUNDS * n);
 
+	TEEC_CloseSession(&ksess);
+	TEEC_FinalizeContext(&kctx);
 	TEEC_CloseSession(&hsess);
 	TEEC_FinalizeContext(&hctx);
 	kill(host_sw, SIGTERM);

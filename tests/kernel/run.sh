@@ -8,6 +8,9 @@
 #
 #   tests/kernel/run.sh BUILD_DIR RESULTS_DIR TEST_BIN...
 #
+# A TEST_BIN in a directory named client is a program of the client suite
+# (tests/client), run in kernel mode (client/NAME); the others are the
+# kernel suite's (kernel/NAME).
 # BUILD_DIR/kernel/teeq.ko and BUILD_DIR/kernel/teeq-sw must be built (make
 # kernel-test does it). Logs go to RESULTS_DIR/kernel/, the counts to
 # RESULTS_DIR/kernel.counts as "passed failed skipped".
@@ -26,11 +29,13 @@ fail_all() {
 . tests/kernel/qemu.sh
 kq_fail() { fail_all "$@"; }
 kq_setup "$build"
-mkdir -p "$kq_root/teeq/tests"
+mkdir -p "$kq_root/teeq/tests/kernel" "$kq_root/teeq/tests/client"
 : >"$kq_root/teeq/tests.list"
 for t in "$@"; do
-	cp "$t" "$kq_root/teeq/tests/"
-	basename "$t" >>"$kq_root/teeq/tests.list"
+	suite=kernel
+	[ "$(basename "$(dirname "$t")")" = client ] && suite=client
+	cp "$t" "$kq_root/teeq/tests/$suite/"
+	echo "$suite/$(basename "$t")" >>"$kq_root/teeq/tests.list"
 done
 kq_pack "$build"
 console=$logdir/console.log
@@ -41,11 +46,12 @@ grep -q '^KTEST-END' "$console.txt" ||
 pass=0 fail=0 skip=0
 while read -r tag verdict name rest; do
 	[ "$tag" = KTEST ] || continue
+	mkdir -p "$logdir/$(dirname "$name")"
 	sed -n "s|^KLOG $name: ||p" "$console.txt" >"$logdir/$name.log"
 	case $verdict in
-	PASS) pass=$((pass + 1)); printf '  PASS  %-40s %6ss\n' "kernel/$name" "$rest" ;;
-	SKIP) skip=$((skip + 1)); printf '  SKIP  %-40s %s\n' "kernel/$name" "$rest" ;;
-	*) fail=$((fail + 1)); printf '  FAIL  %-40s %s\n' "kernel/$name" "$rest"
+	PASS) pass=$((pass + 1)); printf '  PASS  %-40s %6ss\n' "$name" "$rest" ;;
+	SKIP) skip=$((skip + 1)); printf '  SKIP  %-40s %s\n' "$name" "$rest" ;;
+	*) fail=$((fail + 1)); printf '  FAIL  %-40s %s\n' "$name" "$rest"
 	   tail -n 15 "$logdir/$name.log" | sed 's/^/        | /' ;;
 	esac
 done <"$console.txt"

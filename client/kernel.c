@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Kernel mode: libteeq over the client node of the teeq driver
+ * (/dev/teeq0, docs/kernel.md) and its classic TEE ioctls
+ * (uapi/teeq_ioctl.h). A context is an open node; the driver owns the
+ * rings to the secure world, checks every argument again, and sets every
+ * identity from our credentials.
+ *
+ * The transport (teeq_kdev_ops) sits under the same call lifecycle as host
+ * mode's rings (queue.c): entries are staged, and completions checked, as
+ * there; each entry becomes one ioctl, whose answer becomes a completion.
+ * An ioctl blocks until its call ends, so
+ *   - a solo call runs its ioctl on the calling thread (call);
+ *   - tagged calls (an async queue's, the shared pair's) go to a few
+ *     helper threads of their pair, which run them and post the
+ *     completions to the pair's list: the publisher goes on at once, and a
+ *     call that waits in its trusted app holds up no other;
+ *   - a cancellation is the CANCEL ioctl, from any thread.
+ * Memory is the driver's: allocations come from its pool as dma-bufs we
+ * map, registrations pin our pages, memfds and dma-bufs are imported, and
+ * temporary memrefs go by address for the driver to copy.
+ */
+#include "client/internal.h"
+
+#include "shm/memfd.h"
+#include "uapi/teeq_ioctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TEEQ_KDEV_NODE "/dev/teeq0"
+/* Helper threads of a pair at most: as many of its tagged calls can wait
+ * in the secure world at once; more run as helpers come free. */
+#define TEEQ_KDEV_HELPERS 8
+/* A helper's stack: an ioctl's arguments and little else. */
+#define TEEQ_KDEV_STACK (256 * 1024)
+
+struct teeq_kqp;
+
+struct teeq_khelper {
+	struct teeq_kqp *k;
+	pthread_t thread;
+	/* the call it runs (cancel_id 0: none, or not cancellable); under
+	 * the pair's lock */
+	uint32_t session, cancel_id;
+};
+
+/*
+ * A pair's state in kernel mode. Two FIFOs of depth slots: entries for
+ * the helpers, and completions for ready(). Neither can overflow: no more
+ * calls are in flight on a pair than its depth.
+ */
+struct teeq_kqp {
+	struct teeq_chan *chan;
+	uint32_t mask; /* depth - 1 */
+	pthread_mutex_t lock; /* all below but cq_head */
+	pthread_cond_t work; /* entries for the helpers, or stop */
+	pthread_cond_t done; /* a completion was posted */
+	struct teeq_sqe *todo;
+	uint32_t todo_head, todo_tail;
+	struct teeq_cqe *cq;
+	uint32_t cq_head; /* the consumer's: the lessee, or the shared
+			   * pair's lock holder */
+	uint32_t cq_tail;
+	uint32_t nr_helpers, idle; /* started, of which not in a call */
+	int stop;
+	struct teeq_khelper helper[TEEQ_KDEV_HELPERS];
+};
+
+/* ---- which secure world ------------------------------------------------- */
+
+static int teeq_kdev_copy(char *path, size_t len, const char *node)
+{
+	if (strlen(node) >= len)
+		return -ENAMETOOLONG;
+	strcpy(path, node);
+	return 1;
+}
+
+int teeq_kdev_choose(const char *name, char *path, size_t len)
+{
+	const char *mode = secure_getenv("TEEQ_MODE");
+	struct stat st;
+
+	if (name && name[0] == '/')
+		return !stat(name, &st) && S_ISCHR(st.st_mode) ?
+			       teeq_kdev_copy(path, len, name) :
+			       0;
+	if (!mode || !*mode)
+		return access(TEEQ_KDEV_NODE, F_OK) ?
+			       0 :
+			       teeq_kdev_copy(path, len, TEEQ_KDEV_NODE);
+	if (!strcmp(mode, "host"))
+		return 0;
+	if (!strcmp(mode, "kernel"))
+		return teeq_kdev_copy(path, len, TEEQ_KDEV_NODE);
+	return -EINVAL; /* a mode we do not know: said, not guessed */
+}
+
+/* ---- one entry, one ioctl ------------------------------------------------- */
+
+/* An ioctl the driver refused: the call never reached the secure world.
+ * Refusals are the TEE's (its kernel part), as upstream's clients see. */
+static void teeq_kdev_refused(struct teeq_cqe *cqe, int err)
+{
+	cqe->origin = TEEQ_ORIGIN_TEE;
+	switch (err) {
+	case EINVAL:
+	case EFAULT:
+	case EBADF:
+		cqe->result = TEEQ_ERROR_BAD_PARAMETERS;
+		break;
+	case ENOMEM:
+	case ENOSPC:
+		cqe->result = TEEQ_ERROR_OUT_OF_MEMORY;
+		break;
+	case EPERM:
+	case EACCES:
+		cqe->result = TEEQ_ERROR_ACCESS_DENIED;
+		break;
+	default: /* killed mid-call, or a driver that is going away */
+		cqe->result = TEEQ_ERROR_COMMUNICATION;
+		cqe->origin = TEEQ_ORIGIN_COMMS;
+	}
+}
+
+/* The entry's parameters as the ioctl takes them. */
+static void teeq_kdev_params_in(const struct teeq_sqe *sqe,
+				struct teeq_ioctl_param *params)
+{
+	int i;
+
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
+		unsigned int type = TEEQ_PARAM_TYPE_GET(sqe->param_types, i);
+		const union teeq_param *w = &sqe->params[i];
+		struct teeq_ioctl_param *p = &params[i];
+
+		*p = (struct teeq_ioctl_param){ .attr = type };
+		if (teeq_param_is_value(type)) {
+			p->a = w->value.a;
+			p->b = w->value.b;
+		} else if (teeq_param_is_memref(type)) {
+			p->b = w->memref.size;
+			if (w->memref.buf_id == TEEQ_BUF_ID_NULL) {
+				p->c = TEEQ_MEMREF_NULL;
+			} else if (w->memref.buf_id == TEEQ_KBUF_USER) {
+				p->attr |= TEEQ_IOCTL_PARAM_ATTR_TEMP;
+				p->a = w->memref.offset;
+			} else {
+				p->a = w->memref.offset;
+				p->c = w->memref.buf_id;
+			}
+		}
+	}
+}
+
+/* The outputs the driver wrote back, as a completion carries them. */
+static void teeq_kdev_params_out(const struct teeq_sqe *sqe,
+				 const struct teeq_ioctl_param *params,
+				 struct teeq_cqe *cqe)
+{
+	int i;
+
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
+		unsigned int type = TEEQ_PARAM_TYPE_GET(sqe->param_types, i);
+		const struct teeq_ioctl_param *p = &params[i];
+
+		if (!teeq_param_is_output(type))
+			continue;
+		if (teeq_param_is_value(type)) {
+			cqe->params[i].value.a = (uint32_t)p->a;
+			cqe->params[i].value.b = (uint32_t)p->b;
+		} else {
+			/* the lifecycle believes it only within the window */
+			cqe->params[i].memref.size =
+				p->b > UINT32_MAX ? UINT32_MAX : (uint32_t)p->b;
+		}
+	}
+}
+
+/*
+ * Runs @sqe as its ioctl and writes its answer into @cqe. Returns when the
+ * call has ended: with the secure world's answer, the driver's refusal,
+ * or TARGET_DEAD when the secure world is gone (the driver's context then
+ * stays dead, so the channel dies with it).
+ */
+static void teeq_kdev_run(struct teeq_chan *chan, const struct teeq_sqe *sqe,
+			  struct teeq_cqe *cqe)
+{
+	union {
+		struct teeq_ioctl_open_session_arg open;
+		struct teeq_ioctl_invoke_arg invoke;
+		unsigned char
+			raw[sizeof(struct teeq_ioctl_open_session_arg) +
+			    TEEQ_NUM_PARAMS * sizeof(struct teeq_ioctl_param)];
+	} u;
+	struct teeq_ioctl_buf_data buf = { .buf_ptr = (uintptr_t)&u };
+	struct teeq_ioctl_param *params;
+	unsigned long request;
+	uint32_t *ret, *origin;
+
+	memset(cqe, 0, sizeof(*cqe));
+	cqe->user_data = sqe->user_data;
+	memset(&u, 0, sizeof(u));
+	switch (sqe->opcode) {
+	case TEEQ_OP_OPEN_SESSION:
+		memcpy(u.open.uuid, sqe->uuid.b, sizeof(u.open.uuid));
+		u.open.clnt_login = sqe->func;
+		/* a group login's group, where upstream's ABI has it */
+		memcpy(u.open.clnt_uuid, &sqe->login_data,
+		       sizeof(sqe->login_data));
+		u.open.cancel_id = sqe->cancel_id;
+		u.open.num_params = TEEQ_NUM_PARAMS;
+		params = u.open.params;
+		buf.buf_len = sizeof(u.open);
+		request = TEEQ_IOC_OPEN_SESSION;
+		ret = &u.open.ret;
+		origin = &u.open.ret_origin;
+		break;
+	case TEEQ_OP_INVOKE:
+		u.invoke.func = sqe->func;
+		u.invoke.session = sqe->session;
+		u.invoke.cancel_id = sqe->cancel_id;
+		u.invoke.num_params = TEEQ_NUM_PARAMS;
+		params = u.invoke.params;
+		buf.buf_len = sizeof(u.invoke);
+		request = TEEQ_IOC_INVOKE;
+		ret = &u.invoke.ret;
+		origin = &u.invoke.ret_origin;
+		break;
+	case TEEQ_OP_CLOSE_SESSION: {
+		struct teeq_ioctl_close_session_arg c = { sqe->session };
+
+		/* closed for us whatever the answer, as GP has it */
+		ioctl(chan->kfd, TEEQ_IOC_CLOSE_SESSION, &c);
+		cqe->origin = TEEQ_ORIGIN_TEE;
+		return;
+	}
+	case TEEQ_OP_CANCEL: {
+		struct teeq_ioctl_cancel_arg c = { sqe->cancel_id,
+						   sqe->session };
+
+		ioctl(chan->kfd, TEEQ_IOC_CANCEL, &c);
+		cqe->origin = TEEQ_ORIGIN_TEE;
+		return;
+	}
+	default:
+		cqe->result = TEEQ_ERROR_NOT_SUPPORTED;
+		cqe->origin = TEEQ_ORIGIN_API;
+		return;
+	}
+	teeq_kdev_params_in(sqe, params);
+	buf.buf_len += TEEQ_NUM_PARAMS * sizeof(*params);
+	if (ioctl(chan->kfd, request, &buf)) {
+		teeq_kdev_refused(cqe, errno);
+		return;
+	}
+	cqe->result = *ret;
+	cqe->origin = *origin;
+	if (request == TEEQ_IOC_OPEN_SESSION && *ret == TEEQ_SUCCESS)
+		cqe->session = u.open.session;
+	teeq_kdev_params_out(sqe, params, cqe);
+	if (*ret == TEEQ_ERROR_TARGET_DEAD && *origin == TEEQ_ORIGIN_COMMS)
+		teeq_chan_kill(chan, "the secure world is gone");
+}
+
+/* ---- helpers: the tagged calls ---------------------------------------------- */
+
+static void *teeq_kdev_helper(void *arg)
+{
+	struct teeq_khelper *h = arg;
+	struct teeq_kqp *k = h->k;
+	struct teeq_sqe sqe;
+	struct teeq_cqe cqe;
+
+	pthread_mutex_lock(&k->lock);
+	for (;;) {
+		if (k->stop)
+			break;
+		if (k->todo_head == k->todo_tail) {
+			pthread_cond_wait(&k->work, &k->lock);
+			continue;
+		}
+		sqe = k->todo[k->todo_head++ & k->mask];
+		h->session = sqe.session;
+		h->cancel_id = sqe.cancel_id;
+		k->idle--;
+		pthread_mutex_unlock(&k->lock);
+		teeq_kdev_run(k->chan, &sqe, &cqe);
+		pthread_mutex_lock(&k->lock);
+		h->cancel_id = 0;
+		k->idle++;
+		k->cq[k->cq_tail++ & k->mask] = cqe;
+		pthread_cond_broadcast(&k->done);
+	}
+	pthread_mutex_unlock(&k->lock);
+	return NULL;
+}
+
+/* Another helper, with every signal blocked (the application's handlers
+ * run on its own threads). Lock held. */
+static int teeq_kdev_spawn(struct teeq_kqp *k)
+{
+	struct teeq_khelper *h = &k->helper[k->nr_helpers];
+	sigset_t all, old;
+	pthread_attr_t attr;
+	int err;
+
+	h->k = k;
+	h->cancel_id = 0;
+	if (pthread_attr_init(&attr))
+		return -ENOMEM;
+	pthread_attr_setstacksize(&attr, TEEQ_KDEV_STACK);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&h->thread, &attr, teeq_kdev_helper, h);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err)
+		return -err;
+	k->nr_helpers++;
+	k->idle++;
+	return 0;
+}
+
+/* ---- the transport ------------------------------------------------------------ */
+
+static int teeq_kdev_qp_init(struct teeq_qp *qp)
+{
+	uint32_t depth = qp->chan->stats.queue_depth;
+	struct teeq_kqp *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return -ENOMEM;
+	qp->kqp = k;
+	k->chan = qp->chan;
+	k->mask = depth - 1;
+	k->todo = calloc(depth, sizeof(*k->todo));
+	k->cq = calloc(depth, sizeof(*k->cq));
+	if (!k->todo || !k->cq || pthread_mutex_init(&k->lock, NULL)) {
+		free(k->todo);
+		free(k->cq);
+		free(k);
+		qp->kqp = NULL;
+		return -ENOMEM;
+	}
+	pthread_cond_init(&k->work, NULL);
+	pthread_cond_init(&k->done, NULL);
+	qp->depth = depth;
+	return 0;
+}
+
+/* The context is closing: queued calls are dropped, running ones asked
+ * to end (the driver's cancel), and the helpers wait for no more. */
+static void teeq_kdev_qp_fini(struct teeq_qp *qp)
+{
+	struct teeq_kqp *k = qp->kqp;
+	struct teeq_ioctl_cancel_arg cancel[TEEQ_KDEV_HELPERS];
+	uint32_t i, n = 0;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&k->lock);
+	k->stop = 1;
+	k->todo_head = k->todo_tail;
+	for (i = 0; i < k->nr_helpers; i++)
+		if (k->helper[i].cancel_id)
+			cancel[n++] = (struct teeq_ioctl_cancel_arg){
+				k->helper[i].cancel_id, k->helper[i].session
+			};
+	pthread_cond_broadcast(&k->work);
+	pthread_mutex_unlock(&k->lock);
+	for (i = 0; i < n; i++)
+		ioctl(k->chan->kfd, TEEQ_IOC_CANCEL, &cancel[i]);
+	for (i = 0; i < k->nr_helpers; i++)
+		pthread_join(k->helper[i].thread, NULL);
+	pthread_cond_destroy(&k->work);
+	pthread_cond_destroy(&k->done);
+	pthread_mutex_destroy(&k->lock);
+	free(k->todo);
+	free(k->cq);
+	free(k);
+	qp->kqp = NULL;
+}
+
+static int teeq_kdev_submit(struct teeq_qp *qp, const struct teeq_sqe *sqes,
+			    uint32_t n)
+{
+	struct teeq_kqp *k = qp->kqp;
+	uint32_t i, queued;
+	int ret = 0;
+
+	pthread_mutex_lock(&k->lock);
+	for (i = 0; i < n; i++)
+		k->todo[k->todo_tail++ & k->mask] = sqes[i];
+	queued = k->todo_tail - k->todo_head;
+	while (k->idle < queued && k->nr_helpers < TEEQ_KDEV_HELPERS)
+		if (teeq_kdev_spawn(k))
+			break;
+	/* without a helper nothing would ever run them */
+	if (!k->nr_helpers)
+		ret = -EPROTO;
+	pthread_cond_broadcast(&k->work);
+	pthread_mutex_unlock(&k->lock);
+	return ret;
+}
+
+static int teeq_kdev_ready(struct teeq_qp *qp, uint32_t want)
+{
+	struct teeq_kqp *k = qp->kqp;
+	uint32_t n;
+
+	pthread_mutex_lock(&k->lock);
+	n = k->cq_tail - k->cq_head;
+	pthread_mutex_unlock(&k->lock);
+	return (int)(n < want ? n : want);
+}
+
+/* Slots before cq_tail are written once and not again until consumed:
+ * ready() took the lock after they were, so they are ours to read. */
+static const struct teeq_cqe *teeq_kdev_cqe(struct teeq_qp *qp, uint32_t i)
+{
+	struct teeq_kqp *k = qp->kqp;
+
+	return &k->cq[(k->cq_head + i) & k->mask];
+}
+
+static void teeq_kdev_consume(struct teeq_qp *qp, uint32_t n)
+{
+	struct teeq_kqp *k = qp->kqp;
+
+	pthread_mutex_lock(&k->lock);
+	k->cq_head += n;
+	pthread_mutex_unlock(&k->lock);
+}
+
+static int teeq_kdev_wait(struct teeq_qp *qp, int64_t timeout_ns)
+{
+	struct teeq_kqp *k = qp->kqp;
+	struct timespec until;
+
+	if (timeout_ns >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += timeout_ns / 1000000000;
+		until.tv_nsec += timeout_ns % 1000000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+	}
+	pthread_mutex_lock(&k->lock);
+	while (k->cq_head == k->cq_tail) {
+		if (timeout_ns < 0) {
+			pthread_cond_wait(&k->done, &k->lock);
+		} else if (pthread_cond_timedwait(&k->done, &k->lock, &until) ==
+			   ETIMEDOUT) {
+			break;
+		}
+	}
+	pthread_mutex_unlock(&k->lock);
+	return 0;
+}
+
+/* The solo call: its ioctl on this thread, its completion posted. */
+static int teeq_kdev_call(struct teeq_qp *qp, const struct teeq_sqe *sqe)
+{
+	struct teeq_kqp *k = qp->kqp;
+	struct teeq_cqe cqe;
+
+	teeq_kdev_run(qp->chan, sqe, &cqe);
+	pthread_mutex_lock(&k->lock);
+	k->cq[k->cq_tail++ & k->mask] = cqe;
+	pthread_mutex_unlock(&k->lock);
+	return 0;
+}
+
+static void teeq_kdev_cancel(struct teeq_chan *chan, uint32_t session,
+			     uint32_t cancel_id)
+{
+	struct teeq_ioctl_cancel_arg c = { cancel_id, session };
+
+	ioctl(chan->kfd, TEEQ_IOC_CANCEL, &c);
+}
+
+const struct teeq_xport_ops teeq_kdev_ops = {
+	.qp_init = teeq_kdev_qp_init,
+	.qp_fini = teeq_kdev_qp_fini,
+	.submit = teeq_kdev_submit,
+	.ready = teeq_kdev_ready,
+	.cqe = teeq_kdev_cqe,
+	.consume = teeq_kdev_consume,
+	.wait = teeq_kdev_wait,
+	.call = teeq_kdev_call,
+	.cancel = teeq_kdev_cancel,
+};
+
+/* ---- the node ------------------------------------------------------------------- */
+
+int teeq_kdev_open(struct teeq_chan *chan, const char *node, uint32_t depth)
+{
+	struct teeq_ioctl_version_data v;
+
+	chan->ops = &teeq_kdev_ops;
+	chan->stats.queue_depth = depth;
+	chan->kfd = open(node, O_RDWR | O_CLOEXEC);
+	if (chan->kfd < 0)
+		return -errno;
+	/* teeq's driver: its temporary memrefs and fd registrations are
+	 * what the client API's memory becomes */
+	if (ioctl(chan->kfd, TEEQ_IOC_VERSION, &v) ||
+	    v.impl_id != TEEQ_IMPL_ID_TEEQ || !(v.gen_caps & TEEQ_GEN_CAP_GP) ||
+	    (v.impl_caps &
+	     (TEEQ_IMPL_CAP_TEMP_MEMREF | TEEQ_IMPL_CAP_REGISTER_FD)) !=
+		    (TEEQ_IMPL_CAP_TEMP_MEMREF | TEEQ_IMPL_CAP_REGISTER_FD))
+		return -EPROTO;
+	return 0;
+}
+
+void teeq_kdev_close(struct teeq_chan *chan)
+{
+	if (chan->kfd >= 0)
+		close(chan->kfd);
+	chan->kfd = -1;
+}
+
+/* ---- shared memory ------------------------------------------------------------- */
+
+static uint64_t teeq_kdev_page_round(uint64_t size)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	return (size + page - 1) & ~(page - 1);
+}
+
+int teeq_kdev_shm_alloc(struct teeq_chan *chan, struct teeq_shm *shm)
+{
+	struct teeq_ioctl_shm_alloc_data d = { .size = shm->size ? shm->size :
+								   1 };
+	void *map;
+	int fd;
+
+	fd = ioctl(chan->kfd, TEEQ_IOC_SHM_ALLOC, &d);
+	if (fd < 0)
+		return -errno;
+	map = mmap(NULL, d.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		close(fd);
+		return -ENOMEM;
+	}
+	shm->kind = TEEQ_SHM_DRIVER;
+	shm->fd = fd;
+	shm->map = map;
+	shm->wire_id = (uint32_t)d.id;
+	shm->wire_off = 0;
+	shm->pooled = 1;
+	__atomic_add_fetch(&chan->kpool_bytes, teeq_kdev_page_round(d.size),
+			   __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* One of our pool buffers that holds [@buffer, + @size), or NULL. */
+static struct teeq_shm *teeq_kdev_pool_holding(struct teeq_chan *chan,
+					       uintptr_t buffer, uint64_t size)
+{
+	uint32_t cursor = 0, id;
+	struct shm_buf buf;
+
+	while ((id = shm_ids_next(&chan->shms, &cursor))) {
+		struct teeq_shm *shm;
+
+		if (shm_ids_lookup(&chan->shms, id, &buf))
+			continue;
+		shm = (struct teeq_shm *)(uintptr_t)buf.cookie;
+		if (shm->kind == TEEQ_SHM_DRIVER && shm->pooled &&
+		    buffer >= (uintptr_t)shm->map &&
+		    shm_window_ok(shm->size, buffer - (uintptr_t)shm->map,
+				  size))
+			return shm;
+	}
+	return NULL;
+}
+
+int teeq_kdev_shm_register(struct teeq_chan *chan, struct teeq_shm *shm,
+			   void *buffer)
+{
+	struct teeq_ioctl_shm_register_data d = {
+		.addr = (uintptr_t)buffer,
+		.length = shm->size,
+	};
+	struct teeq_shm *pool;
+	int fd;
+
+	/* inside a buffer of the pool: passed in place, as that one is */
+	pool = teeq_kdev_pool_holding(chan, (uintptr_t)buffer, shm->size);
+	if (pool && shm->size) {
+		shm->kind = TEEQ_SHM_IN_HEAP;
+		shm->wire_id = pool->wire_id;
+		shm->wire_off = (uintptr_t)buffer - (uintptr_t)pool->map;
+		return 0;
+	}
+	fd = shm->size ? ioctl(chan->kfd, TEEQ_IOC_SHM_REGISTER, &d) : -1;
+	if (fd < 0) {
+		/* nothing to pin, or pages that cannot be (read-only, a
+		 * device's): each call's window is copied by the driver */
+		shm->kind = TEEQ_SHM_SHADOW;
+		shm->shadow = NULL;
+		return 0;
+	}
+	shm->kind = TEEQ_SHM_DRIVER;
+	shm->fd = fd;
+	shm->wire_id = (uint32_t)d.id;
+	shm->wire_off = 0;
+	return 0;
+}
+
+int teeq_kdev_shm_register_fd(struct teeq_chan *chan, struct teeq_shm *shm,
+			      int fd)
+{
+	struct teeq_ioctl_shm_register_fd_data d = { .fd = fd };
+	struct teeq_ioctl_shm_register_data r = { 0 };
+	uint64_t size;
+	void *map;
+	int rfd;
+
+	/* a dma-buf (a DRM driver's PRIME export, say): imported in place */
+	rfd = ioctl(chan->kfd, TEEQ_IOC_SHM_REGISTER_FD, &d);
+	if (rfd >= 0) {
+		map = mmap(NULL, d.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			   0);
+		if (map == MAP_FAILED) /* reached by the secure side only */
+			map = mmap(NULL, d.size, PROT_READ, MAP_SHARED, fd, 0);
+		shm->kind = TEEQ_SHM_DRIVER;
+		shm->fd = rfd;
+		shm->map = map == MAP_FAILED ? NULL : map;
+		shm->size = d.size;
+		shm->wire_id = (uint32_t)d.id;
+		return 0;
+	}
+	if (errno != EINVAL && errno != EBADF)
+		return -errno;
+	/* not a dma-buf: a sealed memfd, whose pages are pinned */
+	if (shm_memfd_check(fd, &size) || !size)
+		return -EINVAL;
+	if (shm_map(fd, size, &map)) {
+		/* sealed against writing: read through a copy per call */
+		map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		if (map == MAP_FAILED)
+			return -EINVAL;
+	}
+	shm->map = map;
+	shm->size = size;
+	r.addr = (uintptr_t)map;
+	r.length = size;
+	rfd = ioctl(chan->kfd, TEEQ_IOC_SHM_REGISTER, &r);
+	if (rfd < 0) {
+		shm->kind = TEEQ_SHM_SHADOW;
+		shm->shadow = NULL;
+		return 0;
+	}
+	shm->kind = TEEQ_SHM_DRIVER;
+	shm->fd = rfd;
+	shm->wire_id = (uint32_t)r.id;
+	return 0;
+}
+
+void teeq_kdev_shm_free(struct teeq_chan *chan, struct teeq_shm *shm)
+{
+	uint64_t len = shm->size ? shm->size : 1;
+
+	if (shm->map)
+		munmap(shm->map, len);
+	if (shm->fd >= 0)
+		close(shm->fd);
+	if (shm->pooled)
+		__atomic_sub_fetch(&chan->kpool_bytes,
+				   teeq_kdev_page_round(len), __ATOMIC_RELAXED);
+	shm->map = NULL;
+	shm->fd = -1;
+}
