@@ -186,6 +186,9 @@ STEADY_WRAPS := malloc calloc realloc free aligned_alloc posix_memalign \
 	sendmsg recv recvmsg nanosleep sched_yield syscall
 $(O)/tests/client/steady_no_syscalls: TEEQ_LDFLAGS += \
 	$(STEADY_WRAPS:%=-Wl,--wrap=%)
+# thread_exit_finalize holds a thread in libteeq's mutex unlocks
+EXIT_WRAPS := -Wl,--wrap=pthread_mutex_unlock
+$(O)/tests/client/thread_exit_finalize: TEEQ_LDFLAGS += $(EXIT_WRAPS)
 
 # ---- the kernel module -----------------------------------------------------------
 # Built against the running kernel's headers when it has them, else the
@@ -241,7 +244,8 @@ $(KSUPPL_BIN): $(O)/supplicant/main.o $(SUPPL_OBJS) $(BASE_LIB)
 # The client suite runs there too, in kernel mode: every tests/client
 # program but those about host mode alone (sw_fixture_host_only()), linked
 # as on the host, statically.
-KCLIENT_SRCS := $(shell grep -L 'sw_fixture_host_only(' tests/client/*.c)
+KCLIENT_HOST_ONLY := sw_fixture_host_only(
+KCLIENT_SRCS := $(shell grep -LF '$(KCLIENT_HOST_ONLY)' tests/client/*.c)
 KCLIENT_BINS := $(KCLIENT_SRCS:tests/client/%.c=$(O)/kernel/client/%)
 
 $(O)/kernel/client/%: $(O)/tests/client/%.o $(SECURE_OBJS) $(SUPPL_OBJS) \
@@ -249,7 +253,8 @@ $(O)/kernel/client/%: $(O)/tests/client/%.o $(SECURE_OBJS) $(SUPPL_OBJS) \
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -static $< $(SECURE_OBJS) $(SUPPL_OBJS) $(LIBTEEQ_A) \
-		$(BASE_LIB) -pthread $(CRYPTO_LIBS) -o $@
+		$(BASE_LIB) -pthread $(KCLIENT_LDFLAGS) $(CRYPTO_LIBS) -o $@
+$(O)/kernel/client/thread_exit_finalize: KCLIENT_LDFLAGS += $(EXIT_WRAPS)
 
 kernel-test:
 	$(Q)scripts/deps.sh kernel

@@ -642,7 +642,7 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 		if (ret)
 			goto err;
 	}
-	if (kernel) /* the node is the connection */
+	if (kernel) /* the node is the connection; the figures are set */
 		goto opened;
 	/* an autostarted teeq-sw that was on its way out (idle) when we
 	 * connected hangs up without a word: once more, which starts
@@ -666,10 +666,10 @@ int teeq_chan_open(const char *name, struct teeq_chan **out)
 				     chan->qp[i].db, chan->sock);
 	if (ret)
 		goto err;
-opened:
 	chan->stats.queue_pairs = nr_qp;
 	chan->stats.queue_depth = depth;
 	chan->stats.heap_size = chan->layout.heap_size;
+opened:
 	ret = teeq_chan_register(chan);
 	if (ret)
 		goto err;

@@ -559,8 +559,9 @@ TEEQ_ALWAYS_INLINE void teeq_params_raise_values(TEEC_Operation *op,
  * when it is a character device, else a socket.
  */
 int teeq_kdev_choose(const char *name, char *path, size_t len);
-/* The node opened and checked, chan->ops kernel mode's; the queue pairs
- * (@depth calls each) are set up by the caller. 0 or -errno. */
+/* The node opened and checked, chan->ops kernel mode's and the context's
+ * figures set; the queue pairs (@depth calls each) are set up by the
+ * caller. 0 or -errno. */
 int teeq_kdev_open(struct teeq_chan *chan, const char *node, uint32_t depth);
 /* After the pairs are gone: the node closes. */
 void teeq_kdev_close(struct teeq_chan *chan);

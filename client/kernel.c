@@ -14,8 +14,13 @@
  *   - tagged calls (an async queue's, the shared pair's) go to a few
  *     helper threads of their pair, which run them and post the
  *     completions to the pair's list: the publisher goes on at once, and a
- *     call that waits in its trusted app holds up no other;
- *   - a cancellation is the CANCEL ioctl, from any thread.
+ *     call that waits in its trusted app holds up no other. A session's
+ *     calls keep their order, as host mode's ring keeps it: one runs only
+ *     once the one before it on the pair has ended;
+ *   - a cancellation is the CANCEL ioctl, from any thread; a call still
+ *     queued here is marked instead, and refused when its turn comes
+ *     (TEEC_ERROR_CANCEL from the TEE, as teeq-sw refuses one that had
+ *     not started).
  * Memory is the driver's: allocations come from its pool as dma-bufs we
  * map, registrations pin our pages, memfds and dma-bufs are imported, and
  * temporary memrefs go by address for the driver to copy.
@@ -28,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -36,6 +42,7 @@
 #include <unistd.h>
 
 #define TEEQ_KDEV_NODE "/dev/teeq0"
+#define TEEQ_KDEV_HEAP_MB "/sys/module/teeq/parameters/heap_mb"
 /* Helper threads of a pair at most: as many of its tagged calls can wait
  * in the secure world at once; more run as helpers come free. */
 #define TEEQ_KDEV_HELPERS 8
@@ -47,24 +54,33 @@ struct teeq_kqp;
 struct teeq_khelper {
 	struct teeq_kqp *k;
 	pthread_t thread;
-	/* the call it runs (cancel_id 0: none, or not cancellable); under
-	 * the pair's lock */
+	/* the call it runs, under the pair's lock: busy, its session (0 for
+	 * an open) and cancel id (0: not cancellable) */
+	int busy;
 	uint32_t session, cancel_id;
 };
 
+/* A tagged call waiting for a helper. */
+struct teeq_kentry {
+	struct teeq_sqe sqe;
+	struct teeq_kentry *next;
+	int cancelled; /* refused when its turn comes */
+};
+
 /*
- * A pair's state in kernel mode. Two FIFOs of depth slots: entries for
- * the helpers, and completions for ready(). Neither can overflow: no more
- * calls are in flight on a pair than its depth.
+ * A pair's state in kernel mode: the calls waiting for a helper, oldest
+ * first, in entries of their own, and a FIFO of completions for ready().
+ * Neither outgrows the depth: no more calls are in flight on a pair.
  */
 struct teeq_kqp {
 	struct teeq_chan *chan;
 	uint32_t mask; /* depth - 1 */
 	pthread_mutex_t lock; /* all below but cq_head */
-	pthread_cond_t work; /* entries for the helpers, or stop */
+	pthread_cond_t work; /* calls for the helpers, or stop */
 	pthread_cond_t done; /* a completion was posted */
-	struct teeq_sqe *todo;
-	uint32_t todo_head, todo_tail;
+	struct teeq_kentry *entries; /* depth of them */
+	struct teeq_kentry *free; /* entries not in use */
+	struct teeq_kentry *queue, **queue_end; /* waiting, oldest first */
 	struct teeq_cqe *cq;
 	uint32_t cq_head; /* the consumer's: the lessee, or the shared
 			   * pair's lock holder */
@@ -273,32 +289,96 @@ static void teeq_kdev_run(struct teeq_chan *chan, const struct teeq_sqe *sqe,
 
 /* ---- helpers: the tagged calls ---------------------------------------------- */
 
+/* Is a call of @session running on the pair? Lock held. */
+static int teeq_kdev_session_busy(const struct teeq_kqp *k, uint32_t session)
+{
+	uint32_t i;
+
+	for (i = 0; session && i < k->nr_helpers; i++)
+		if (k->helper[i].busy && k->helper[i].session == session)
+			return 1;
+	return 0;
+}
+
+/* The oldest waiting call whose session has none running, taken off the
+ * queue into @sqe; 0 if there is none. Lock held. */
+static int teeq_kdev_take(struct teeq_kqp *k, struct teeq_sqe *sqe,
+			  int *cancelled)
+{
+	struct teeq_kentry **pp, *e;
+
+	for (pp = &k->queue; (e = *pp); pp = &e->next) {
+		if (teeq_kdev_session_busy(k, e->sqe.session))
+			continue;
+		*sqe = e->sqe;
+		*cancelled = e->cancelled;
+		*pp = e->next;
+		if (k->queue_end == &e->next)
+			k->queue_end = pp;
+		e->next = k->free;
+		k->free = e;
+		return 1;
+	}
+	return 0;
+}
+
+/* How many helpers the waiting calls could keep busy now: one per
+ * session (each open its own), at most all of them. Lock held. */
+static uint32_t teeq_kdev_runnable(const struct teeq_kqp *k)
+{
+	uint32_t seen[TEEQ_KDEV_HELPERS], n = 0, i;
+	const struct teeq_kentry *e;
+
+	for (e = k->queue; e && n < TEEQ_KDEV_HELPERS; e = e->next) {
+		for (i = 0;
+		     i < n && (!e->sqe.session || seen[i] != e->sqe.session);
+		     i++)
+			;
+		if (i == n && !teeq_kdev_session_busy(k, e->sqe.session))
+			seen[n++] = e->sqe.session;
+	}
+	return n;
+}
+
+static void teeq_kdev_post(struct teeq_kqp *k, const struct teeq_cqe *cqe)
+{
+	k->cq[k->cq_tail++ & k->mask] = *cqe;
+	pthread_cond_broadcast(&k->done);
+}
+
 static void *teeq_kdev_helper(void *arg)
 {
 	struct teeq_khelper *h = arg;
 	struct teeq_kqp *k = h->k;
 	struct teeq_sqe sqe;
 	struct teeq_cqe cqe;
+	int cancelled;
 
 	pthread_mutex_lock(&k->lock);
-	for (;;) {
-		if (k->stop)
-			break;
-		if (k->todo_head == k->todo_tail) {
+	while (!k->stop) {
+		if (!teeq_kdev_take(k, &sqe, &cancelled)) {
 			pthread_cond_wait(&k->work, &k->lock);
 			continue;
 		}
-		sqe = k->todo[k->todo_head++ & k->mask];
+		if (cancelled) { /* never reached the secure world */
+			cqe = (struct teeq_cqe){ .user_data = sqe.user_data,
+						 .result = TEEQ_ERROR_CANCEL,
+						 .origin = TEEQ_ORIGIN_TEE };
+			teeq_kdev_post(k, &cqe);
+			continue;
+		}
+		h->busy = 1;
 		h->session = sqe.session;
 		h->cancel_id = sqe.cancel_id;
 		k->idle--;
 		pthread_mutex_unlock(&k->lock);
 		teeq_kdev_run(k->chan, &sqe, &cqe);
 		pthread_mutex_lock(&k->lock);
-		h->cancel_id = 0;
+		h->busy = 0;
 		k->idle++;
-		k->cq[k->cq_tail++ & k->mask] = cqe;
-		pthread_cond_broadcast(&k->done);
+		teeq_kdev_post(k, &cqe);
+		/* its session's next call may run now */
+		pthread_cond_broadcast(&k->work);
 	}
 	pthread_mutex_unlock(&k->lock);
 	return NULL;
@@ -314,7 +394,7 @@ static int teeq_kdev_spawn(struct teeq_kqp *k)
 	int err;
 
 	h->k = k;
-	h->cancel_id = 0;
+	h->busy = 0;
 	if (pthread_attr_init(&attr))
 		return -ENOMEM;
 	pthread_attr_setstacksize(&attr, TEEQ_KDEV_STACK);
@@ -334,7 +414,7 @@ static int teeq_kdev_spawn(struct teeq_kqp *k)
 
 static int teeq_kdev_qp_init(struct teeq_qp *qp)
 {
-	uint32_t depth = qp->chan->stats.queue_depth;
+	uint32_t depth = qp->chan->stats.queue_depth, i;
 	struct teeq_kqp *k = calloc(1, sizeof(*k));
 
 	if (!k)
@@ -342,10 +422,10 @@ static int teeq_kdev_qp_init(struct teeq_qp *qp)
 	qp->kqp = k;
 	k->chan = qp->chan;
 	k->mask = depth - 1;
-	k->todo = calloc(depth, sizeof(*k->todo));
+	k->entries = calloc(depth, sizeof(*k->entries));
 	k->cq = calloc(depth, sizeof(*k->cq));
-	if (!k->todo || !k->cq || pthread_mutex_init(&k->lock, NULL)) {
-		free(k->todo);
+	if (!k->entries || !k->cq || pthread_mutex_init(&k->lock, NULL)) {
+		free(k->entries);
 		free(k->cq);
 		free(k);
 		qp->kqp = NULL;
@@ -353,6 +433,11 @@ static int teeq_kdev_qp_init(struct teeq_qp *qp)
 	}
 	pthread_cond_init(&k->work, NULL);
 	pthread_cond_init(&k->done, NULL);
+	for (i = 0; i < depth; i++) {
+		k->entries[i].next = k->free;
+		k->free = &k->entries[i];
+	}
+	k->queue_end = &k->queue;
 	qp->depth = depth;
 	return 0;
 }
@@ -369,9 +454,8 @@ static void teeq_kdev_qp_fini(struct teeq_qp *qp)
 		return;
 	pthread_mutex_lock(&k->lock);
 	k->stop = 1;
-	k->todo_head = k->todo_tail;
 	for (i = 0; i < k->nr_helpers; i++)
-		if (k->helper[i].cancel_id)
+		if (k->helper[i].busy && k->helper[i].cancel_id)
 			cancel[n++] = (struct teeq_ioctl_cancel_arg){
 				k->helper[i].cancel_id, k->helper[i].session
 			};
@@ -384,7 +468,7 @@ static void teeq_kdev_qp_fini(struct teeq_qp *qp)
 	pthread_cond_destroy(&k->work);
 	pthread_cond_destroy(&k->done);
 	pthread_mutex_destroy(&k->lock);
-	free(k->todo);
+	free(k->entries);
 	free(k->cq);
 	free(k);
 	qp->kqp = NULL;
@@ -394,13 +478,22 @@ static int teeq_kdev_submit(struct teeq_qp *qp, const struct teeq_sqe *sqes,
 			    uint32_t n)
 {
 	struct teeq_kqp *k = qp->kqp;
-	uint32_t i, queued;
+	struct teeq_kentry *e;
+	uint32_t i, queued = 0;
 	int ret = 0;
 
 	pthread_mutex_lock(&k->lock);
-	for (i = 0; i < n; i++)
-		k->todo[k->todo_tail++ & k->mask] = sqes[i];
-	queued = k->todo_tail - k->todo_head;
+	for (i = 0; i < n; i++) {
+		/* credits: never more entries than depth in flight */
+		e = k->free;
+		k->free = e->next;
+		e->sqe = sqes[i];
+		e->cancelled = 0;
+		e->next = NULL;
+		*k->queue_end = e;
+		k->queue_end = &e->next;
+	}
+	queued = teeq_kdev_runnable(k);
 	while (k->idle < queued && k->nr_helpers < TEEQ_KDEV_HELPERS)
 		if (teeq_kdev_spawn(k))
 			break;
@@ -481,11 +574,24 @@ static int teeq_kdev_call(struct teeq_qp *qp, const struct teeq_sqe *sqe)
 	return 0;
 }
 
+/* A call still queued here is marked; one with the driver is the
+ * driver's to cancel. Cancel ids are unique within the process. */
 static void teeq_kdev_cancel(struct teeq_chan *chan, uint32_t session,
 			     uint32_t cancel_id)
 {
 	struct teeq_ioctl_cancel_arg c = { cancel_id, session };
+	struct teeq_kentry *e;
+	uint32_t i;
 
+	for (i = 0; i < chan->nr_qp; i++) {
+		struct teeq_kqp *k = chan->qp[i].kqp;
+
+		pthread_mutex_lock(&k->lock);
+		for (e = k->queue; e; e = e->next)
+			if (e->sqe.cancel_id == cancel_id)
+				e->cancelled = 1;
+		pthread_mutex_unlock(&k->lock);
+	}
 	ioctl(chan->kfd, TEEQ_IOC_CANCEL, &c);
 }
 
@@ -503,12 +609,28 @@ const struct teeq_xport_ops teeq_kdev_ops = {
 
 /* ---- the node ------------------------------------------------------------------- */
 
+/* The driver's pool per context (its heap_mb), or 0 if it does not say. */
+static uint64_t teeq_kdev_pool_size(void)
+{
+	unsigned long long mb = 0;
+	FILE *f = fopen(TEEQ_KDEV_HEAP_MB, "re");
+
+	if (f) {
+		if (fscanf(f, "%llu", &mb) != 1)
+			mb = 0;
+		fclose(f);
+	}
+	return (uint64_t)mb << 20;
+}
+
 int teeq_kdev_open(struct teeq_chan *chan, const char *node, uint32_t depth)
 {
 	struct teeq_ioctl_version_data v;
 
 	chan->ops = &teeq_kdev_ops;
+	chan->stats.queue_pairs = chan->nr_qp;
 	chan->stats.queue_depth = depth;
+	chan->stats.heap_size = teeq_kdev_pool_size();
 	chan->kfd = open(node, O_RDWR | O_CLOEXEC);
 	if (chan->kfd < 0)
 		return -errno;

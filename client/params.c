@@ -17,6 +17,7 @@
 #include "client/internal.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void teeq_bounce_copy(struct teeq_qp *qp, void *dst, const void *src,
@@ -30,8 +31,8 @@ static void teeq_bounce_copy(struct teeq_qp *qp, void *dst, const void *src,
 static unsigned char *teeq_bounce_mem(struct teeq_qp *qp,
 				      const struct teeq_bounce *b)
 {
-	return b->fd >= 0 ? (unsigned char *)b->map :
-			    qp->chan->heap + b->heap_off;
+	return b->fd >= 0 || b->by_driver ? (unsigned char *)b->map :
+					    qp->chan->heap + b->heap_off;
 }
 
 static void teeq_params_free(struct teeq_qp *qp, struct teeq_pending *p)
@@ -44,7 +45,9 @@ static void teeq_params_free(struct teeq_qp *qp, struct teeq_pending *p)
 
 		if (!(p->bounces & (1u << i)) || !b->owned)
 			continue;
-		if (b->fd >= 0)
+		if (b->by_driver)
+			free(b->map);
+		else if (b->fd >= 0)
 			teeq_memfd_buffer_free(chan, b->fd, b->map, b->size,
 					       b->buf_id);
 		else
@@ -60,21 +63,36 @@ void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p)
 }
 
 /*
- * Kernel mode: a window the secure side cannot reach in place goes by our
+ * Kernel mode: a window the secure side cannot reach in place goes by
  * address (TEEQ_KBUF_USER), and the driver copies it in (@in) before the
- * call and out (@out) after it. Counted as a bounce all the same.
+ * call and out (@out) after it. A synchronous call names the caller's own
+ * bytes. An async one names a copy of its own, taken now and copied back
+ * when it is reaped, so that its bytes move when host mode's would: the
+ * caller's buffer is not written before the reap. Counted as a bounce
+ * all the same.
  */
 static TEEC_Result teeq_lower_by_driver(struct teeq_qp *qp, int in, int out,
-					void *user, uint64_t size,
+					int async, void *user, uint64_t size,
 					union teeq_param *wire,
 					struct teeq_bounce *b)
 {
+	void *copy = NULL;
+
+	if (async && size) {
+		copy = malloc(size);
+		if (!copy)
+			return TEEC_ERROR_OUT_OF_MEMORY;
+		if (in)
+			memcpy(copy, user, size);
+	}
 	wire->memref.buf_id = TEEQ_KBUF_USER;
-	wire->memref.offset = (uintptr_t)user;
+	wire->memref.offset = (uintptr_t)(copy ? copy : user);
 	*b = (struct teeq_bounce){ .size = size,
 				   .user = user,
 				   .copy_back = out,
+				   .owned = copy != NULL,
 				   .fd = -1,
+				   .map = copy,
 				   .by_driver = 1 };
 	if (!size)
 		return TEEC_SUCCESS;
@@ -86,6 +104,7 @@ static TEEC_Result teeq_lower_by_driver(struct teeq_qp *qp, int in, int out,
 
 /* TEEC_MEMREF_TEMP_*: bounce through memory of the call's own. */
 static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
+				     int async,
 				     const TEEC_TempMemoryReference *ref,
 				     union teeq_param *wire,
 				     struct teeq_bounce *b)
@@ -107,7 +126,8 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 	if (teeq_chan_kernel(chan))
 		return teeq_lower_by_driver(qp, type != TEEC_MEMREF_TEMP_OUTPUT,
 					    type != TEEC_MEMREF_TEMP_INPUT,
-					    ref->buffer, ref->size, wire, b);
+					    async, ref->buffer, ref->size, wire,
+					    b);
 	wire->memref.buf_id = TEEQ_BUF_ID_HEAP;
 	if (!ref->size)
 		return TEEC_SUCCESS; /* an empty window at offset 0 */
@@ -144,6 +164,7 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 /* TEEC_MEMREF_WHOLE / PARTIAL_*: a window of registered shared memory.
  * Returns the wire type, or 0 with *@res set. */
 static unsigned int teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
+				      int async,
 				      const TEEC_RegisteredMemoryReference *ref,
 				      union teeq_param *wire,
 				      struct teeq_bounce *b, int *bounced,
@@ -188,10 +209,12 @@ static unsigned int teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
 		TEEQ_QP_STAT(qp, zero_copy_memrefs, 1);
 	} else if (!shm->shadow) {
 		/* kernel mode: memory the driver could not pin */
-		teeq_lower_by_driver(qp, need & TEEC_MEM_INPUT,
-				     need & TEEC_MEM_OUTPUT,
-				     (char *)parent->buffer + off, size, wire,
-				     b);
+		*res = teeq_lower_by_driver(qp, need & TEEC_MEM_INPUT,
+					    need & TEEC_MEM_OUTPUT, async,
+					    (char *)parent->buffer + off, size,
+					    wire, b);
+		if (*res != TEEC_SUCCESS)
+			return 0;
 		*bounced = b->size != 0;
 	} else {
 		/* plain memory: through its shadow, both ways as the type
@@ -220,6 +243,7 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 {
 	uint32_t types = op->paramTypes & 0xffffu, wtypes = 0, type;
 	TEEC_Result res = TEEC_SUCCESS;
+	int async = p->kind == TEEQ_PENDING_ASYNC;
 	unsigned int wtype;
 	int i, bounced;
 
@@ -250,8 +274,8 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 		case TEEC_MEMREF_TEMP_OUTPUT:
 		case TEEC_MEMREF_TEMP_INOUT:
 			p->bounce[i].size = 0;
-			res = teeq_lower_tmpref(qp, type, &param->tmpref, wire,
-						&p->bounce[i]);
+			res = teeq_lower_tmpref(qp, type, async, &param->tmpref,
+						wire, &p->bounce[i]);
 			if (res != TEEC_SUCCESS)
 				goto fail;
 			if (p->bounce[i].size)
@@ -263,8 +287,9 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 		case TEEC_MEMREF_PARTIAL_OUTPUT:
 		case TEEC_MEMREF_PARTIAL_INOUT:
 			bounced = 0;
-			wtype = teeq_lower_memref(qp, type, &param->memref,
-						  wire, &p->bounce[i], &bounced,
+			wtype = teeq_lower_memref(qp, type, async,
+						  &param->memref, wire,
+						  &p->bounce[i], &bounced,
 						  &res);
 			if (!wtype)
 				goto fail;
@@ -353,7 +378,7 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			continue;
 		n = out->memref.size < b->size ? out->memref.size :
 						 (uint32_t)b->size;
-		if (b->by_driver) /* copied back already */
+		if (b->by_driver && !b->map) /* copied back already */
 			TEEQ_QP_STAT(qp, bounce_bytes, n);
 		else
 			teeq_bounce_copy(qp, b->user, teeq_bounce_mem(qp, b),

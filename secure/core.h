@@ -64,6 +64,9 @@ struct sw_client {
 	 * them (who.gid is its effective one) */
 	uint32_t *groups;
 	uint32_t nr_groups;
+	/* its transport checks each GROUP login against the caller's
+	 * credentials at the call itself (the kernel driver does) */
+	int groups_checked;
 	void *region; /* the channel, mapped */
 	struct channel_layout layout; /* validated copy */
 	unsigned char *heap;

@@ -126,6 +126,9 @@ static const char *sw_kernel_open(struct sw_host *h, struct sw_hclient *hc,
 	if (sw_client_init(&hc->core, e->ctx, region, &layout, &who))
 		return "out of memory";
 	hc->core_ready = 1;
+	/* the driver refuses a group the caller is not in, by its
+	 * credentials at the call, supplementary groups included */
+	hc->core.groups_checked = 1;
 	hc->nr_qpairs = layout.nr_qpairs;
 	for (i = 0; i < hc->nr_qpairs; i++) {
 		struct sw_hqp *qp = &hc->qp[i];

@@ -12,7 +12,6 @@
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <tee_client_api.h>
@@ -26,18 +25,19 @@ static sem_t in_exit, finalized;
 static __thread int exiting;
 static int held; /* atomic */
 
-/* libteeq's unlocks come here (a program's own definition wins): the
- * exiting thread stops after its first one until the context is gone. */
-int pthread_mutex_unlock(pthread_mutex_t *m)
+int __real_pthread_mutex_unlock(pthread_mutex_t *m);
+int __wrap_pthread_mutex_unlock(pthread_mutex_t *m);
+
+/* libteeq's unlocks come here (it is linked with
+ * -Wl,--wrap=pthread_mutex_unlock, see the Makefile, which works in a
+ * static program too): the exiting thread stops after its first one until
+ * the context is gone. */
+int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 {
-	static int (*real)(pthread_mutex_t *);
 	struct timespec limit;
 	int ret;
 
-	if (!real)
-		real = (int (*)(pthread_mutex_t *))dlsym(
-			RTLD_NEXT, "pthread_mutex_unlock");
-	ret = real(m);
+	ret = __real_pthread_mutex_unlock(m);
 	if (exiting && !__atomic_exchange_n(&held, 1, __ATOMIC_ACQ_REL)) {
 		sem_post(&in_exit);
 		clock_gettime(CLOCK_REALTIME, &limit);
