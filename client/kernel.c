@@ -746,7 +746,6 @@ int teeq_kdev_shm_register_fd(struct teeq_chan *chan, struct teeq_shm *shm,
 			      int fd)
 {
 	struct teeq_ioctl_shm_register_fd_data d = { .fd = fd };
-	struct teeq_ioctl_shm_register_data r = { 0 };
 	uint64_t size;
 	void *map;
 	int rfd;
@@ -778,18 +777,7 @@ int teeq_kdev_shm_register_fd(struct teeq_chan *chan, struct teeq_shm *shm,
 	}
 	shm->map = map;
 	shm->size = size;
-	r.addr = (uintptr_t)map;
-	r.length = size;
-	rfd = ioctl(chan->kfd, TEEQ_IOC_SHM_REGISTER, &r);
-	if (rfd < 0) {
-		shm->kind = TEEQ_SHM_SHADOW;
-		shm->shadow = NULL;
-		return 0;
-	}
-	shm->kind = TEEQ_SHM_DRIVER;
-	shm->fd = rfd;
-	shm->wire_id = (uint32_t)r.id;
-	return 0;
+	return teeq_kdev_shm_register(chan, shm, map);
 }
 
 void teeq_kdev_shm_free(struct teeq_chan *chan, struct teeq_shm *shm)

@@ -14,6 +14,8 @@
 #include "uapi/teeq_swdev.h"
 #include "uapi/teeq_tas.h"
 
+#include <drm.h>
+#include <drm_mode.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -310,6 +312,82 @@ static inline int kt_shm_register(int fd, void *buf, uint64_t len, int *id)
 	CHECK(shm_fd >= 0);
 	*id = d.id;
 	return shm_fd;
+}
+
+/* ---- vgem, the DRM driver whose buffers stand for a GPU's ------------------- */
+
+#define KT_VGEM_SIZE (1u << 20)
+
+/* vgem's DRM node. */
+static inline int kt_vgem(void)
+{
+	char path[64], name[16];
+	int i, fd;
+
+	for (i = 0; i < 16; i++) {
+		struct drm_version v = { .name = name,
+					 .name_len = sizeof(name) - 1 };
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	SKIP("no vgem device: the guest did not load vgem.ko");
+}
+
+/* A 1 MiB vgem buffer: its handle, mapped at *map. */
+static inline uint32_t kt_vgem_buffer(int vgem, uint8_t **map)
+{
+	struct drm_mode_create_dumb c = { .height = KT_VGEM_SIZE / 4096,
+					  .width = 1024,
+					  .bpp = 32 };
+	struct drm_mode_map_dumb m = { 0 };
+
+	CHECK_EQ(ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &c), 0);
+	CHECK(c.size >= KT_VGEM_SIZE);
+	m.handle = c.handle;
+	CHECK_EQ(ioctl(vgem, DRM_IOCTL_MODE_MAP_DUMB, &m), 0);
+	*map = mmap(NULL, KT_VGEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    vgem, (off_t)m.offset);
+	CHECK(*map != MAP_FAILED);
+	return c.handle;
+}
+
+/* ---- host mode in the same guest --------------------------------------------- */
+
+/* teeq-sw in host mode on socket @sock, accepting clients: its pid. */
+static inline pid_t kt_host_sw_start(const char *sock)
+{
+	const char *exe = getenv("TEEQ_SW");
+	pid_t pid;
+	int i;
+
+	setenv("TEEQ_NO_AUTOSTART", "1", 1);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (!pid) {
+		execl(exe ? exe : "/teeq/teeq-sw", "teeq-sw", "--workers", "1",
+		      "-s", sock, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && access(sock, F_OK); i++)
+		usleep(10000);
+	CHECK(i < 500);
+	return pid;
+}
+
+static inline void kt_host_sw_stop(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGTERM);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 #endif /* TEEQ_TESTS_KFIXTURE_H */

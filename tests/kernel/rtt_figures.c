@@ -93,21 +93,8 @@ static void kt_teec_open(const char *name, TEEC_Context *ctx,
  * there (named by its socket: the default would be the driver's). */
 static pid_t kt_host_start(TEEC_Context *ctx, TEEC_Session *sess)
 {
-	const char *exe = getenv("TEEQ_SW");
-	pid_t pid;
-	int i;
+	pid_t pid = kt_host_sw_start("/tmp/teeq-rtt.sock");
 
-	setenv("TEEQ_NO_AUTOSTART", "1", 1);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (!pid) {
-		execl(exe ? exe : "/teeq/teeq-sw", "teeq-sw", "--workers", "1",
-		      "-s", "/tmp/teeq-rtt.sock", (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 500 && access("/tmp/teeq-rtt.sock", F_OK); i++)
-		usleep(10000);
-	CHECK(i < 500);
 	kt_teec_open("/tmp/teeq-rtt.sock", ctx, sess);
 	return pid;
 }
@@ -116,7 +103,7 @@ int main(void)
 {
 	double nul[KT_ROUNDS], rtt[KT_ROUNDS], teec[KT_ROUNDS], host[KT_ROUNDS];
 	struct teeq_swdev_stats st0, st1;
-	int n = (int)test_scaled(1500), i, fd, status;
+	int n = (int)test_scaled(1500), i, fd;
 	TEEC_Context hctx, kctx;
 	TEEC_Session hsess, ksess;
 	double m_nul, m_rtt, m_teec, m_host;
@@ -166,8 +153,7 @@ int main(void)
 	TEEC_FinalizeContext(&kctx);
 	TEEC_CloseSession(&hsess);
 	TEEC_FinalizeContext(&hctx);
-	kill(host_sw, SIGTERM);
-	waitpid(host_sw, &status, 0);
+	kt_host_sw_stop(host_sw);
 	close(fd);
 	return T_PASS;
 }

@@ -10,51 +10,10 @@
 #include "tests/kernel/kfixture.h"
 
 #include <dirent.h>
-#include <drm.h>
-#include <drm_mode.h>
 #include <linux/dma-buf.h>
 #include <sys/stat.h>
 
-#define KT_SIZE (1u << 20)
-
-static int kt_vgem(void)
-{
-	char path[64], name[16];
-	int i, fd;
-
-	for (i = 0; i < 16; i++) {
-		struct drm_version v = { .name = name,
-					 .name_len = sizeof(name) - 1 };
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	SKIP("no vgem device: the guest did not load vgem.ko");
-}
-
-/* A 1 MiB vgem buffer: its handle, mapped at *map. */
-static uint32_t kt_vgem_buffer(int vgem, uint8_t **map)
-{
-	struct drm_mode_create_dumb c = { .height = KT_SIZE / 4096,
-					  .width = 1024,
-					  .bpp = 32 };
-	struct drm_mode_map_dumb m = { 0 };
-
-	CHECK_EQ(ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &c), 0);
-	CHECK(c.size >= KT_SIZE);
-	m.handle = c.handle;
-	CHECK_EQ(ioctl(vgem, DRM_IOCTL_MODE_MAP_DUMB, &m), 0);
-	*map = mmap(NULL, KT_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, vgem,
-		    (off_t)m.offset);
-	CHECK(*map != MAP_FAILED);
-	return c.handle;
-}
+#define KT_SIZE KT_VGEM_SIZE
 
 /* The kernel's list of dma-bufs shows ours (exporter "teeq") with vgem
  * attached: vgem imported it through our attach and map_dma_buf. */
