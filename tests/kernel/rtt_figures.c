@@ -3,14 +3,15 @@
  * The kernel-mode figures, measured in one run inside the guest, each next
  * to its baseline: a synchronous INVOKE of the noop TA through the ioctl
  * against a failing ioctl on the same node (a null system call); the same
- * call through libteeq in kernel mode (TEEC_InvokeCommand over the ioctl);
- * and host mode's synchronous round trip (libteeq and teeq-sw over their
+ * call through libteeq in kernel mode (TEEC_InvokeCommand over the ioctl,
+ * on the context and session the raw ioctls use); and host mode's synchronous round trip (libteeq and teeq-sw over their
  * own rings, no kernel in the path) in the same guest. Rounds alternate so
  * that every side of each ratio sees the same machine. Also the doorbells
  * per call in each direction, which NEED_WAKEUP keeps off the path while a
  * side polls. The calls must succeed; the figures are printed, as ratios
  * too.
  */
+#include "client/internal.h"
 #include "tests/kernel/kfixture.h"
 
 #include <tee_client_api.h>
@@ -111,9 +112,11 @@ int main(void)
 	uint32_t s;
 
 	kt_sw_start();
-	fd = kt_open();
-	s = kt_session(fd, &kt_noop);
+	/* the raw ioctls on libteeq's own context and session: the same
+	 * channel, so the same teeq-sw worker, serves both */
 	kt_teec_open(KT_CLIENT, &kctx, &ksess);
+	fd = ((struct teeq_chan *)kctx.imp)->kfd;
+	s = ksess.session_id;
 	host_sw = kt_host_start(&hctx, &hsess);
 	kt_ioctl_rtt(fd, s, n / 10);
 	kt_teec_rtt(&ksess, n / 10);
@@ -154,6 +157,5 @@ int main(void)
 	TEEC_CloseSession(&hsess);
 	TEEC_FinalizeContext(&hctx);
 	kt_host_sw_stop(host_sw);
-	close(fd);
 	return T_PASS;
 }
