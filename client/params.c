@@ -31,8 +31,7 @@ static void teeq_bounce_copy(struct teeq_qp *qp, void *dst, const void *src,
 static unsigned char *teeq_bounce_mem(struct teeq_qp *qp,
 				      const struct teeq_bounce *b)
 {
-	return b->fd >= 0 || b->by_driver ? (unsigned char *)b->map :
-					    qp->chan->heap + b->heap_off;
+	return b->map ? (unsigned char *)b->map : qp->chan->heap + b->heap_off;
 }
 
 static void teeq_params_free(struct teeq_qp *qp, struct teeq_pending *p)
@@ -104,7 +103,7 @@ static TEEC_Result teeq_lower_by_driver(struct teeq_qp *qp, int in, int out,
 
 /* TEEC_MEMREF_TEMP_*: bounce through memory of the call's own. */
 static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
-				     int async,
+				     const struct teeq_pending *p,
 				     const TEEC_TempMemoryReference *ref,
 				     union teeq_param *wire,
 				     struct teeq_bounce *b)
@@ -126,8 +125,8 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 	if (teeq_chan_kernel(chan))
 		return teeq_lower_by_driver(qp, type != TEEC_MEMREF_TEMP_OUTPUT,
 					    type != TEEC_MEMREF_TEMP_INPUT,
-					    async, ref->buffer, ref->size, wire,
-					    b);
+					    p->kind == TEEQ_PENDING_ASYNC,
+					    ref->buffer, ref->size, wire, b);
 	wire->memref.buf_id = TEEQ_BUF_ID_HEAP;
 	if (!ref->size)
 		return TEEC_SUCCESS; /* an empty window at offset 0 */
@@ -164,7 +163,7 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 /* TEEC_MEMREF_WHOLE / PARTIAL_*: a window of registered shared memory.
  * Returns the wire type, or 0 with *@res set. */
 static unsigned int teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
-				      int async,
+				      const struct teeq_pending *p,
 				      const TEEC_RegisteredMemoryReference *ref,
 				      union teeq_param *wire,
 				      struct teeq_bounce *b, int *bounced,
@@ -210,7 +209,8 @@ static unsigned int teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
 	} else if (!shm->shadow) {
 		/* kernel mode: memory the driver could not pin */
 		*res = teeq_lower_by_driver(qp, need & TEEC_MEM_INPUT,
-					    need & TEEC_MEM_OUTPUT, async,
+					    need & TEEC_MEM_OUTPUT,
+					    p->kind == TEEQ_PENDING_ASYNC,
 					    (char *)parent->buffer + off, size,
 					    wire, b);
 		if (*res != TEEC_SUCCESS)
@@ -243,7 +243,6 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 {
 	uint32_t types = op->paramTypes & 0xffffu, wtypes = 0, type;
 	TEEC_Result res = TEEC_SUCCESS;
-	int async = p->kind == TEEQ_PENDING_ASYNC;
 	unsigned int wtype;
 	int i, bounced;
 
@@ -274,7 +273,7 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 		case TEEC_MEMREF_TEMP_OUTPUT:
 		case TEEC_MEMREF_TEMP_INOUT:
 			p->bounce[i].size = 0;
-			res = teeq_lower_tmpref(qp, type, async, &param->tmpref,
+			res = teeq_lower_tmpref(qp, type, p, &param->tmpref,
 						wire, &p->bounce[i]);
 			if (res != TEEC_SUCCESS)
 				goto fail;
@@ -287,9 +286,8 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 		case TEEC_MEMREF_PARTIAL_OUTPUT:
 		case TEEC_MEMREF_PARTIAL_INOUT:
 			bounced = 0;
-			wtype = teeq_lower_memref(qp, type, async,
-						  &param->memref, wire,
-						  &p->bounce[i], &bounced,
+			wtype = teeq_lower_memref(qp, type, p, &param->memref,
+						  wire, &p->bounce[i], &bounced,
 						  &res);
 			if (!wtype)
 				goto fail;
