@@ -39,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TEEQ_KDEV_NODE "/dev/teeq0"
@@ -416,6 +417,7 @@ static int teeq_kdev_qp_init(struct teeq_qp *qp)
 {
 	uint32_t depth = qp->chan->stats.queue_depth, i;
 	struct teeq_kqp *k = calloc(1, sizeof(*k));
+	pthread_condattr_t attr;
 
 	if (!k)
 		return -ENOMEM;
@@ -432,7 +434,11 @@ static int teeq_kdev_qp_init(struct teeq_qp *qp)
 		return -ENOMEM;
 	}
 	pthread_cond_init(&k->work, NULL);
-	pthread_cond_init(&k->done, NULL);
+	/* timed waits count on the monotonic clock, as teeq_reap() does */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&k->done, &attr);
+	pthread_condattr_destroy(&attr);
 	for (i = 0; i < depth; i++) {
 		k->entries[i].next = k->free;
 		k->free = &k->entries[i];
