@@ -19,6 +19,7 @@ int main(void)
 	pid_t first, second;
 	int status;
 
+	sw_fixture_host_only("autostart: host mode starts its own teeq-sw");
 	autostart_init(&fx);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	autostart_call(&ctx);

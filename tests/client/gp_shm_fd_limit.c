@@ -35,6 +35,8 @@ int main(void)
 	TEEC_Context ctx;
 	int i;
 
+	sw_fixture_host_only(
+		"teeq-sw's table of host mode's registered memfds");
 	sw_fixture_start(&fx);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
 	for (i = 0; i <= FIT; i++) {

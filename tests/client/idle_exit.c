@@ -40,6 +40,7 @@ int main(void)
 	uint64_t seed = 0x1d1e, t0;
 	int status, i, starts = 0;
 
+	sw_fixture_host_only("teeq-sw --idle-exit: host mode's socket");
 	/* (a) a teeq-sw of our own, --idle-exit 1 */
 	autostart_init(&fx);
 	setenv("TEEQ_NO_AUTOSTART", "1", 1);
