@@ -132,10 +132,13 @@ $(BASE_LIB): $(BASE_OBJS)
 # One relocatable object whose only global names are TEEC_* and teeq_*:
 # the base's (ring_*, shm_*, channel_*) become local, so a program that
 # links the archive meets nothing of ours but the prefixed names.
+# Kernel mode's io_uring commands use liburing, linked in (its names local
+# too), so that a program needs nothing more to link libteeq.
+URING_A := $(shell $(CC) -print-file-name=liburing.a)
 $(LIBTEEQ_A): $(CLIENT_OBJS) $(BASE_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AR      $@")
-	$(Q)rm -f $@ $@.o && $(LD) -r -o $@.o $^ && \
+	$(Q)rm -f $@ $@.o && $(LD) -r -o $@.o $^ $(URING_A) && \
 		$(OBJCOPY) -w --keep-global-symbol='TEEC_*' \
 		--keep-global-symbol='teeq_*' $@.o && \
 		ar rcs $@ $@.o && rm -f $@.o
@@ -145,7 +148,7 @@ $(LIBTEEQ_SO): $(CLIENT_OBJS) $(BASE_OBJS) client/libteeq.map
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -shared -Wl,-soname,libteeq.so.1 \
 		-Wl,--version-script=client/libteeq.map -Wl,--no-undefined \
-		$(CLIENT_OBJS) $(BASE_OBJS) $(TEEQ_LDFLAGS) -o $@
+		$(CLIENT_OBJS) $(BASE_OBJS) $(URING_A) $(TEEQ_LDFLAGS) -o $@
 	$(Q)ln -sf libteeq.so.$(VERSION) $(O)/lib/libteeq.so.1
 	$(Q)ln -sf libteeq.so.1 $(O)/lib/libteeq.so
 

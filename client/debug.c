@@ -25,6 +25,10 @@ static const char *const teeq_debug_says[TEEQ_DEBUG_NR_EVENTS] = {
 	[TEEQ_DEBUG_MEMFD_ALLOC] = "shared memory the heap could not hold "
 				   "got a memfd of its own (TEEQ_HEAP_MB sets "
 				   "the heap)",
+	[TEEQ_DEBUG_URING_OFF] = "kernel mode: the driver's node takes no "
+				 "io_uring commands, so async calls go by "
+				 "ioctl from helper threads (one system call "
+				 "and one blocked thread per call in flight)",
 };
 
 /* -1: not read yet; 0: off; 1: on. Atomic. */

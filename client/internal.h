@@ -251,6 +251,7 @@ struct teeq_chan {
 	 * allocations hold (atomic) */
 	int kfd;
 	uint64_t kpool_bytes;
+	int kuring_off; /* no io_uring commands on the node; atomic */
 };
 
 /*
@@ -315,6 +316,7 @@ enum teeq_debug_event {
 	TEEQ_DEBUG_CREDIT_WAIT, /* a sync call waited for credit */
 	TEEQ_DEBUG_MEMFD_BOUNCE, /* a temp memref too big for the heap */
 	TEEQ_DEBUG_MEMFD_ALLOC, /* shared memory too big for the heap */
+	TEEQ_DEBUG_URING_OFF, /* kernel mode: async calls by ioctl */
 	TEEQ_DEBUG_NR_EVENTS,
 };
 void teeq_debug_event(enum teeq_debug_event ev);

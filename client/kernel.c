@@ -8,19 +8,24 @@
  *
  * The transport (teeq_kdev_ops) sits under the same call lifecycle as host
  * mode's rings (queue.c): entries are staged, and completions checked, as
- * there; each entry becomes one ioctl, whose answer becomes a completion.
- * An ioctl blocks until its call ends, so
+ * there; each entry becomes one ioctl or one io_uring command, whose
+ * answer becomes a completion.
  *   - a solo call runs its ioctl on the calling thread (call);
- *   - tagged calls (an async queue's, the shared pair's) go to a few
- *     helper threads of their pair, which run them and post the
- *     completions to the pair's list: the publisher goes on at once, and a
- *     call that waits in its trusted app holds up no other. A session's
- *     calls keep their order, as host mode's ring keeps it: one runs only
- *     once the one before it on the pair has ended;
- *   - a cancellation is the CANCEL ioctl, from any thread; a call still
- *     queued here is marked instead, and refused when its turn comes
- *     (TEEC_ERROR_CANCEL from the TEE, as teeq-sw refuses one that had
- *     not started).
+ *   - an async queue's calls (its pair is exclusive) go as io_uring
+ *     commands (IORING_OP_URING_CMD, uapi/teeq_uring.h) on a ring of the
+ *     pair: a batch is one io_uring_enter, and a reap takes every
+ *     completion there. Where the kernel takes no such command on the
+ *     node, they go as the shared pair's do, said once on stderr;
+ *   - the shared pair's tagged calls go to a few helper threads of the
+ *     pair, which run their ioctls (each blocks until its call ends) and
+ *     post the completions to the pair's list: the publisher goes on at
+ *     once, and a call that waits in its trusted app holds up no other. A
+ *     session's calls keep their order, as host mode's ring keeps it: one
+ *     runs only once the one before it on the pair has ended;
+ *   - a cancellation is the CANCEL ioctl, from any thread, which reaches
+ *     ioctls and commands alike; a call still queued for a helper is
+ *     marked instead, and refused when its turn comes (TEEC_ERROR_CANCEL
+ *     from the TEE, as teeq-sw refuses one that had not started).
  * Memory is the driver's: allocations come from its pool as dma-bufs we
  * map, registrations pin our pages, memfds and dma-bufs are imported, and
  * temporary memrefs go by address for the driver to copy.
@@ -29,9 +34,11 @@
 
 #include "shm/memfd.h"
 #include "uapi/teeq_ioctl.h"
+#include "uapi/teeq_uring.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <liburing.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +56,12 @@
 #define TEEQ_KDEV_HELPERS 8
 /* A helper's stack: an ioctl's arguments and little else. */
 #define TEEQ_KDEV_STACK (256 * 1024)
+/* The user_data of a command whose completion answers no call of ours
+ * (the probe, cancellations); a call's is its slot's index. */
+#define TEEQ_KDEV_NOT_A_CALL UINT64_MAX
 
 struct teeq_kqp;
+union teeq_karg;
 
 struct teeq_khelper {
 	struct teeq_kqp *k;
@@ -89,6 +100,13 @@ struct teeq_kqp {
 	uint32_t nr_helpers, idle; /* started, of which not in a call */
 	int stop;
 	struct teeq_khelper helper[TEEQ_KDEV_HELPERS];
+	/* io_uring commands, an exclusive pair's (an async queue's): 0 not
+	 * tried yet, 1 in use, -1 the helpers instead */
+	int uring;
+	int fixed; /* the node is the ring's registered file 0 */
+	struct io_uring ring;
+	struct teeq_kslot *slots; /* depth of them, each a call's argument */
+	uint32_t *free_slots, nr_free_slots;
 };
 
 /* ---- which secure world ------------------------------------------------- */
@@ -202,6 +220,102 @@ static void teeq_kdev_params_out(const struct teeq_sqe *sqe,
 	}
 }
 
+/* An open's or an invoke's argument, as the ioctl and the uring command
+ * take it: the struct, then its parameters. */
+union teeq_karg {
+	struct teeq_ioctl_open_session_arg open;
+	struct teeq_ioctl_invoke_arg invoke;
+	unsigned char raw[sizeof(struct teeq_ioctl_open_session_arg) +
+			  TEEQ_NUM_PARAMS * sizeof(struct teeq_ioctl_param)];
+};
+
+/* A call sent as a uring command: its entry, and the argument the driver
+ * reads at issue and writes back before the completion. */
+struct teeq_kslot {
+	struct teeq_sqe sqe;
+	union teeq_karg a;
+	int busy;
+};
+
+/* Fills @a from @sqe, an open or an invoke; returns its length. */
+static uint32_t teeq_kdev_arg(const struct teeq_sqe *sqe, union teeq_karg *a)
+{
+	struct teeq_ioctl_param *params;
+	uint32_t len;
+
+	memset(a, 0, sizeof(*a));
+	if (sqe->opcode == TEEQ_OP_OPEN_SESSION) {
+		memcpy(a->open.uuid, sqe->uuid.b, sizeof(a->open.uuid));
+		a->open.clnt_login = sqe->func;
+		/* a group login's group, where upstream's ABI has it */
+		memcpy(a->open.clnt_uuid, &sqe->login_data,
+		       sizeof(sqe->login_data));
+		a->open.cancel_id = sqe->cancel_id;
+		a->open.num_params = TEEQ_NUM_PARAMS;
+		params = a->open.params;
+		len = sizeof(a->open);
+	} else {
+		a->invoke.func = sqe->func;
+		a->invoke.session = sqe->session;
+		a->invoke.cancel_id = sqe->cancel_id;
+		a->invoke.num_params = TEEQ_NUM_PARAMS;
+		params = a->invoke.params;
+		len = sizeof(a->invoke);
+	}
+	teeq_kdev_params_in(sqe, params);
+	return len + TEEQ_NUM_PARAMS * sizeof(*params);
+}
+
+/* The answer the driver wrote into @a, as @sqe's completion. */
+static void teeq_kdev_answer(struct teeq_chan *chan, const struct teeq_sqe *sqe,
+			     const union teeq_karg *a, struct teeq_cqe *cqe)
+{
+	int open = sqe->opcode == TEEQ_OP_OPEN_SESSION;
+	uint32_t ret = open ? a->open.ret : a->invoke.ret;
+	uint32_t origin = open ? a->open.ret_origin : a->invoke.ret_origin;
+
+	cqe->result = ret;
+	cqe->origin = origin;
+	if (open && ret == TEEQ_SUCCESS)
+		cqe->session = a->open.session;
+	teeq_kdev_params_out(sqe, open ? a->open.params : a->invoke.params,
+			     cqe);
+	if (ret == TEEQ_ERROR_TARGET_DEAD && origin == TEEQ_ORIGIN_COMMS)
+		teeq_chan_kill(chan, "the secure world is gone");
+}
+
+/* What an entry that is neither an open nor an invoke does at once:
+ * 1 if @sqe was one of those (@cqe answered), 0 if not. */
+static int teeq_kdev_other(struct teeq_chan *chan, const struct teeq_sqe *sqe,
+			   struct teeq_cqe *cqe)
+{
+	switch (sqe->opcode) {
+	case TEEQ_OP_OPEN_SESSION:
+	case TEEQ_OP_INVOKE:
+		return 0;
+	case TEEQ_OP_CLOSE_SESSION: {
+		struct teeq_ioctl_close_session_arg c = { sqe->session };
+
+		/* closed for us whatever the answer, as GP has it */
+		ioctl(chan->kfd, TEEQ_IOC_CLOSE_SESSION, &c);
+		cqe->origin = TEEQ_ORIGIN_TEE;
+		return 1;
+	}
+	case TEEQ_OP_CANCEL: {
+		struct teeq_ioctl_cancel_arg c = { sqe->cancel_id,
+						   sqe->session };
+
+		ioctl(chan->kfd, TEEQ_IOC_CANCEL, &c);
+		cqe->origin = TEEQ_ORIGIN_TEE;
+		return 1;
+	}
+	default:
+		cqe->result = TEEQ_ERROR_NOT_SUPPORTED;
+		cqe->origin = TEEQ_ORIGIN_API;
+		return 1;
+	}
+}
+
 /*
  * Runs @sqe as its ioctl and writes its answer into @cqe. Returns when the
  * call has ended: with the secure world's answer, the driver's refusal,
@@ -211,81 +325,22 @@ static void teeq_kdev_params_out(const struct teeq_sqe *sqe,
 static void teeq_kdev_run(struct teeq_chan *chan, const struct teeq_sqe *sqe,
 			  struct teeq_cqe *cqe)
 {
-	union {
-		struct teeq_ioctl_open_session_arg open;
-		struct teeq_ioctl_invoke_arg invoke;
-		unsigned char
-			raw[sizeof(struct teeq_ioctl_open_session_arg) +
-			    TEEQ_NUM_PARAMS * sizeof(struct teeq_ioctl_param)];
-	} u;
-	struct teeq_ioctl_buf_data buf = { .buf_ptr = (uintptr_t)&u };
-	struct teeq_ioctl_param *params;
-	unsigned long request;
-	uint32_t *ret, *origin;
+	union teeq_karg a;
+	struct teeq_ioctl_buf_data buf = { .buf_ptr = (uintptr_t)&a };
 
 	memset(cqe, 0, sizeof(*cqe));
 	cqe->user_data = sqe->user_data;
-	memset(&u, 0, sizeof(u));
-	switch (sqe->opcode) {
-	case TEEQ_OP_OPEN_SESSION:
-		memcpy(u.open.uuid, sqe->uuid.b, sizeof(u.open.uuid));
-		u.open.clnt_login = sqe->func;
-		/* a group login's group, where upstream's ABI has it */
-		memcpy(u.open.clnt_uuid, &sqe->login_data,
-		       sizeof(sqe->login_data));
-		u.open.cancel_id = sqe->cancel_id;
-		u.open.num_params = TEEQ_NUM_PARAMS;
-		params = u.open.params;
-		buf.buf_len = sizeof(u.open);
-		request = TEEQ_IOC_OPEN_SESSION;
-		ret = &u.open.ret;
-		origin = &u.open.ret_origin;
-		break;
-	case TEEQ_OP_INVOKE:
-		u.invoke.func = sqe->func;
-		u.invoke.session = sqe->session;
-		u.invoke.cancel_id = sqe->cancel_id;
-		u.invoke.num_params = TEEQ_NUM_PARAMS;
-		params = u.invoke.params;
-		buf.buf_len = sizeof(u.invoke);
-		request = TEEQ_IOC_INVOKE;
-		ret = &u.invoke.ret;
-		origin = &u.invoke.ret_origin;
-		break;
-	case TEEQ_OP_CLOSE_SESSION: {
-		struct teeq_ioctl_close_session_arg c = { sqe->session };
-
-		/* closed for us whatever the answer, as GP has it */
-		ioctl(chan->kfd, TEEQ_IOC_CLOSE_SESSION, &c);
-		cqe->origin = TEEQ_ORIGIN_TEE;
+	if (teeq_kdev_other(chan, sqe, cqe))
 		return;
-	}
-	case TEEQ_OP_CANCEL: {
-		struct teeq_ioctl_cancel_arg c = { sqe->cancel_id,
-						   sqe->session };
-
-		ioctl(chan->kfd, TEEQ_IOC_CANCEL, &c);
-		cqe->origin = TEEQ_ORIGIN_TEE;
-		return;
-	}
-	default:
-		cqe->result = TEEQ_ERROR_NOT_SUPPORTED;
-		cqe->origin = TEEQ_ORIGIN_API;
-		return;
-	}
-	teeq_kdev_params_in(sqe, params);
-	buf.buf_len += TEEQ_NUM_PARAMS * sizeof(*params);
-	if (ioctl(chan->kfd, request, &buf)) {
+	buf.buf_len = teeq_kdev_arg(sqe, &a);
+	if (ioctl(chan->kfd,
+		  sqe->opcode == TEEQ_OP_INVOKE ? TEEQ_IOC_INVOKE :
+						  TEEQ_IOC_OPEN_SESSION,
+		  &buf)) {
 		teeq_kdev_refused(cqe, errno);
 		return;
 	}
-	cqe->result = *ret;
-	cqe->origin = *origin;
-	if (request == TEEQ_IOC_OPEN_SESSION && *ret == TEEQ_SUCCESS)
-		cqe->session = u.open.session;
-	teeq_kdev_params_out(sqe, params, cqe);
-	if (*ret == TEEQ_ERROR_TARGET_DEAD && *origin == TEEQ_ORIGIN_COMMS)
-		teeq_chan_kill(chan, "the secure world is gone");
+	teeq_kdev_answer(chan, sqe, &a, cqe);
 }
 
 /* ---- helpers: the tagged calls ---------------------------------------------- */
@@ -411,6 +466,259 @@ static int teeq_kdev_spawn(struct teeq_kqp *k)
 	return 0;
 }
 
+/* ---- io_uring commands: an async queue's calls -------------------------------- */
+
+/*
+ * An async queue's pair sends its calls as IORING_OP_URING_CMD commands
+ * (uapi/teeq_uring.h) on a ring of its own: a batch is one io_uring_enter,
+ * whose commands the driver publishes together, and ready() reaps every
+ * completion there at once. The argument of each call lives in a slot of
+ * the pair until its completion is reaped, as the driver reads it at issue
+ * and writes the answer back before it posts the completion. Where the
+ * running kernel takes no such command on the node (no io_uring, or a
+ * driver without the hook, or one told not to: teeq.ko's uring_cmd=0),
+ * the pair's calls go to the helpers, and libteeq says so once.
+ */
+
+static int teeq_kdev_uring_said; /* atomic */
+
+static void teeq_kdev_uring_off(int err)
+{
+	if (__atomic_exchange_n(&teeq_kdev_uring_said, 1, __ATOMIC_RELAXED))
+		return;
+	fprintf(stderr,
+		"libteeq: " TEEQ_KDEV_NODE " takes no io_uring commands here "
+		"(%s): async calls go by ioctl\n",
+		strerror(err));
+	teeq_debug_event(TEEQ_DEBUG_URING_OFF);
+}
+
+static void teeq_kdev_uring_prep(struct teeq_kqp *k, uint32_t cmd_op,
+				 uint64_t arg, uint32_t arg_len,
+				 uint64_t user_data)
+{
+	struct teeq_uring_cmd cmd = { .arg = arg, .arg_len = arg_len };
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&k->ring);
+
+	if (!sqe) { /* a full submission ring: what is there goes first */
+		io_uring_submit(&k->ring);
+		sqe = io_uring_get_sqe(&k->ring);
+	}
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, k->fixed ? 0 : k->chan->kfd,
+			 NULL, 0, 0);
+	if (k->fixed)
+		sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->cmd_op = cmd_op;
+	sqe->user_data = user_data;
+	memcpy(sqe->cmd, &cmd, sizeof(cmd));
+}
+
+/* Submits what is prepared; 0 or -errno. */
+static int teeq_kdev_uring_enter(struct teeq_kqp *k)
+{
+	int ret;
+
+	do
+		ret = io_uring_submit(&k->ring);
+	while (ret == -EINTR);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The pair's ring, and whether the driver takes commands on it: a CANCEL
+ * of a user_data nothing carries is answered -ENOENT by a driver that
+ * does. 0, or the error that says it does not.
+ */
+static int teeq_kdev_uring_probe(struct teeq_kqp *k, uint32_t depth)
+{
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	ret = io_uring_queue_init(depth, &k->ring, 0);
+	if (ret)
+		return ret;
+	k->fixed = !io_uring_register_files(&k->ring, &k->chan->kfd, 1);
+	teeq_kdev_uring_prep(k, TEEQ_URING_CMD_CANCEL, TEEQ_KDEV_NOT_A_CALL, 0,
+			     TEEQ_KDEV_NOT_A_CALL);
+	ret = teeq_kdev_uring_enter(k);
+	while (!ret && (ret = io_uring_wait_cqe(&k->ring, &cqe)) == -EINTR)
+		ret = 0;
+	if (!ret) {
+		ret = cqe->res == -ENOENT ? 0 :
+		      cqe->res < 0	  ? cqe->res :
+					    -EPROTO;
+		io_uring_cqe_seen(&k->ring, cqe);
+	}
+	if (ret)
+		io_uring_queue_exit(&k->ring);
+	return ret;
+}
+
+/* On the pair's first batch: commands, or the helpers from now on. */
+static void teeq_kdev_uring_start(struct teeq_qp *qp)
+{
+	struct teeq_kqp *k = qp->kqp;
+	uint32_t i;
+	int ret;
+
+	k->uring = -1;
+	if (__atomic_load_n(&qp->chan->kuring_off, __ATOMIC_RELAXED))
+		return;
+	ret = teeq_kdev_uring_probe(k, qp->depth);
+	if (ret) {
+		__atomic_store_n(&qp->chan->kuring_off, 1, __ATOMIC_RELAXED);
+		teeq_kdev_uring_off(-ret);
+		return;
+	}
+	k->slots = calloc(qp->depth, sizeof(*k->slots));
+	k->free_slots = calloc(qp->depth, sizeof(*k->free_slots));
+	if (!k->slots || !k->free_slots) {
+		free(k->slots);
+		free(k->free_slots);
+		k->slots = NULL;
+		k->free_slots = NULL;
+		io_uring_queue_exit(&k->ring);
+		return; /* the helpers, this once: no memory is no verdict */
+	}
+	for (i = 0; i < qp->depth; i++)
+		k->free_slots[i] = qp->depth - 1 - i;
+	k->nr_free_slots = qp->depth;
+	k->uring = 1;
+}
+
+/* A batch: one command per call, one io_uring_enter for them all. */
+static int teeq_kdev_uring_submit(struct teeq_qp *qp,
+				  const struct teeq_sqe *sqes, uint32_t n)
+{
+	struct teeq_kqp *k = qp->kqp;
+	struct teeq_kslot *slot;
+	struct teeq_cqe cqe;
+	uint32_t i, idx, len;
+
+	pthread_mutex_lock(&k->lock);
+	for (i = 0; i < n; i++) {
+		cqe = (struct teeq_cqe){ .user_data = sqes[i].user_data };
+		if (teeq_kdev_other(qp->chan, &sqes[i], &cqe) ||
+		    !k->nr_free_slots) {
+			if (!cqe.origin) /* no slot: a dead channel's leftovers */
+				teeq_kdev_refused(&cqe, EPIPE);
+			k->cq[k->cq_tail++ & k->mask] = cqe;
+			continue;
+		}
+		idx = k->free_slots[--k->nr_free_slots];
+		slot = &k->slots[idx];
+		slot->sqe = sqes[i];
+		slot->busy = 1;
+		len = teeq_kdev_arg(&sqes[i], &slot->a);
+		teeq_kdev_uring_prep(k,
+				     sqes[i].opcode == TEEQ_OP_INVOKE ?
+					     TEEQ_URING_CMD_INVOKE :
+					     TEEQ_URING_CMD_OPEN_SESSION,
+				     (uintptr_t)&slot->a, len, idx);
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (teeq_kdev_uring_enter(k)) {
+		teeq_chan_kill(qp->chan, "io_uring refused a batch");
+		return -EPROTO;
+	}
+	TEEQ_QP_STAT(qp, doorbells, 1);
+	return 0;
+}
+
+/* Every completion on the ring, answered into the pair's list (or, when
+ * @drop, only their slots freed). Lock held. */
+static void teeq_kdev_uring_reap(struct teeq_qp *qp, int drop)
+{
+	struct teeq_kqp *k = qp->kqp;
+	struct io_uring_cqe *c;
+	struct teeq_kslot *slot;
+	struct teeq_cqe cqe;
+	unsigned int head, seen = 0;
+
+	io_uring_for_each_cqe(&k->ring, head, c)
+	{
+		seen++;
+		if (c->user_data >= qp->depth || !k->slots[c->user_data].busy)
+			continue; /* a cancellation's, or the probe's */
+		slot = &k->slots[c->user_data];
+		if (!drop) {
+			cqe = (struct teeq_cqe){ .user_data =
+							 slot->sqe.user_data };
+			if (c->res < 0)
+				teeq_kdev_refused(&cqe, -c->res);
+			else
+				teeq_kdev_answer(qp->chan, &slot->sqe, &slot->a,
+						 &cqe);
+			k->cq[k->cq_tail++ & k->mask] = cqe;
+		}
+		slot->busy = 0;
+		k->free_slots[k->nr_free_slots++] = (uint32_t)c->user_data;
+	}
+	io_uring_cq_advance(&k->ring, seen);
+}
+
+/* Until a completion is on the ring or @timeout_ns passes: spinning
+ * first, as host mode's wait does, then asleep in io_uring_enter. */
+static void teeq_kdev_uring_wait(struct teeq_qp *qp, int64_t timeout_ns)
+{
+	struct teeq_kqp *k = qp->kqp;
+	uint64_t spin = qp->chan->spin_ns, t0 = ring_now_ns();
+	struct __kernel_timespec ts;
+	struct io_uring_cqe *cqe;
+
+	while (!io_uring_cq_ready(&k->ring)) {
+		uint64_t waited = ring_now_ns() - t0;
+
+		if (waited < spin &&
+		    (timeout_ns < 0 || waited < (uint64_t)timeout_ns)) {
+			teeq_cpu_relax();
+			continue;
+		}
+		if (timeout_ns < 0) {
+			io_uring_wait_cqe(&k->ring, &cqe);
+			return;
+		}
+		if (waited >= (uint64_t)timeout_ns)
+			return;
+		timeout_ns -= (int64_t)waited;
+		ts.tv_sec = timeout_ns / 1000000000;
+		ts.tv_nsec = timeout_ns % 1000000000;
+		/* EINTR and ETIME alike: the caller looks again */
+		io_uring_wait_cqe_timeout(&k->ring, &cqe, &ts);
+		return;
+	}
+}
+
+/* The pair is going away: its calls in flight are cancelled and waited
+ * for, as the helpers' are, since the driver may write to their slots
+ * until each has ended. */
+static void teeq_kdev_uring_fini(struct teeq_qp *qp)
+{
+	struct teeq_kqp *k = qp->kqp;
+	struct io_uring_cqe *cqe;
+	uint32_t i;
+
+	if (k->uring != 1)
+		return;
+	pthread_mutex_lock(&k->lock);
+	for (i = 0; i < qp->depth; i++)
+		if (k->slots[i].busy)
+			teeq_kdev_uring_prep(k, TEEQ_URING_CMD_CANCEL, i, 0,
+					     TEEQ_KDEV_NOT_A_CALL);
+	teeq_kdev_uring_enter(k);
+	while (k->nr_free_slots < qp->depth) {
+		pthread_mutex_unlock(&k->lock);
+		io_uring_wait_cqe(&k->ring, &cqe);
+		pthread_mutex_lock(&k->lock);
+		teeq_kdev_uring_reap(qp, 1);
+	}
+	pthread_mutex_unlock(&k->lock);
+	io_uring_queue_exit(&k->ring);
+	free(k->slots);
+	free(k->free_slots);
+	k->uring = -1;
+}
+
 /* ---- the transport ------------------------------------------------------------ */
 
 static int teeq_kdev_qp_init(struct teeq_qp *qp)
@@ -458,6 +766,7 @@ static void teeq_kdev_qp_fini(struct teeq_qp *qp)
 
 	if (!k)
 		return;
+	teeq_kdev_uring_fini(qp);
 	pthread_mutex_lock(&k->lock);
 	k->stop = 1;
 	for (i = 0; i < k->nr_helpers; i++)
@@ -488,6 +797,11 @@ static int teeq_kdev_submit(struct teeq_qp *qp, const struct teeq_sqe *sqes,
 	uint32_t i, queued = 0;
 	int ret = 0;
 
+	/* an async queue's pair: uring commands where the kernel takes them */
+	if (!qp->shared && !k->uring)
+		teeq_kdev_uring_start(qp);
+	if (k->uring == 1)
+		return teeq_kdev_uring_submit(qp, sqes, n);
 	pthread_mutex_lock(&k->lock);
 	for (i = 0; i < n; i++) {
 		/* credits: never more entries than depth in flight */
@@ -517,6 +831,8 @@ static int teeq_kdev_ready(struct teeq_qp *qp, uint32_t want)
 	uint32_t n;
 
 	pthread_mutex_lock(&k->lock);
+	if (k->uring == 1)
+		teeq_kdev_uring_reap(qp, 0);
 	n = k->cq_tail - k->cq_head;
 	pthread_mutex_unlock(&k->lock);
 	return (int)(n < want ? n : want);
@@ -545,6 +861,13 @@ static int teeq_kdev_wait(struct teeq_qp *qp, int64_t timeout_ns)
 	struct teeq_kqp *k = qp->kqp;
 	struct timespec until;
 
+	if (k->uring == 1) {
+		/* completions answered at submit are on the list already */
+		if (k->cq_head ==
+		    __atomic_load_n(&k->cq_tail, __ATOMIC_RELAXED))
+			teeq_kdev_uring_wait(qp, timeout_ns);
+		return 0;
+	}
 	if (timeout_ns >= 0) {
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += timeout_ns / 1000000000;

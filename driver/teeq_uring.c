@@ -28,6 +28,7 @@
  * backend keeps what it sent until it ends there.
  */
 #include <linux/io_uring_types.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -52,6 +53,12 @@ struct teeq_ucmd {
 };
 
 static struct kmem_cache *teeq_ucmd_cache;
+
+/* Off: every command is refused -EOPNOTSUPP, as by a kernel without the
+ * hook, so that a client's fallback to the ioctls can be tested. */
+static bool teeq_uring_on = true;
+module_param_named(uring_cmd, teeq_uring_on, bool, 0644);
+MODULE_PARM_DESC(uring_cmd, "take io_uring commands (default on)");
 
 static void teeq_ucmd_done(struct teeq_acall *acall);
 
@@ -263,6 +270,8 @@ int teeq_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	struct teeq_ucmd *uc;
 	int ret;
 
+	if (!READ_ONCE(teeq_uring_on))
+		return -EOPNOTSUPP;
 	/* one copy: the SQE is the submitter's to rewrite meanwhile */
 	memcpy(&cmd, ioucmd->cmd, sizeof(cmd));
 	/* fixed buffers mean nothing here; flags are refused until defined */
