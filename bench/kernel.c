@@ -7,6 +7,10 @@
  *                                       system call under every sync call
  *   teeq/kernel/ioctl_sync_noop         an INVOKE of the noop TA, one
  *                                       ioctl per call (round trip)
+ *   teeq/kernel/teec_sync_noop          the same through libteeq in kernel
+ *                                       mode (TEEC_InvokeCommand);
+ *                                       teeq/sync/noop is host mode's,
+ *                                       same run
  *   teeq/kernel/uring_cmd_noop_pipelined/batch:N
  *                                       the same INVOKE as io_uring
  *                                       commands, N per io_uring_enter,
@@ -16,6 +20,10 @@
  *                                       kernel's own floor, and
  *                                       teeq/async/noop_pipelined/batch:32
  *                                       host mode's figure, same run
+ *   teeq/kernel/teeq_async_noop_pipelined/batch:32
+ *                                       libteeq's async queue in kernel
+ *                                       mode, kept full the same way: its
+ *                                       batches as uring commands
  *   teeq/kernel/cipher_vgem/bytes:1048576
  *                                       AES-128-CTR over 1 MiB of a vgem
  *                                       buffer registered by its dma-buf
@@ -28,6 +36,7 @@
  * was not measured here: `make bench-kernel` boots a guest that has it.
  */
 #include "bench/bench.h"
+#include "bench/calls.h"
 
 #include "uapi/teeq_swdev.h"
 #include "uapi/teeq_tas.h"
@@ -383,6 +392,95 @@ out:
 	close(fd);
 }
 
+/* ---- libteeq in kernel mode: the same calls through the client API ------------- */
+
+/* A context on the node (kernel mode whatever TEEQ_MODE says) with a
+ * noop session; 0, or -1 with @b not measured or failed. */
+static int kernel_teec_open(struct bench *b, TEEC_Context *ctx,
+			    TEEC_Session *sess)
+{
+	static const TEEC_UUID noop = TEEQ_TA_NOOP_UUID;
+	TEEC_Result res;
+	int fd = kernel_open(b);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	res = TEEC_InitializeContext(KERNEL_DEV, ctx);
+	if (res != TEEC_SUCCESS) {
+		bench_fail(b, "TEEC_InitializeContext(" KERNEL_DEV "): 0x%08x",
+			   res);
+		return -1;
+	}
+	res = TEEC_OpenSession(ctx, sess, &noop, TEEC_LOGIN_PUBLIC, NULL, NULL,
+			       NULL);
+	if (res != TEEC_SUCCESS) {
+		bench_fail(b, "TEEC_OpenSession: 0x%08x", res);
+		TEEC_FinalizeContext(ctx);
+		return -1;
+	}
+	return 0;
+}
+
+static void bm_kernel_teec_sync(struct bench *b)
+{
+	TEEC_Context ctx;
+	TEEC_Session sess;
+
+	if (kernel_teec_open(b, &ctx, &sess))
+		return;
+	BENCH_ROUND_TRIPS(b, bench_noop_invoke(b, &sess, NULL));
+	bench_label(b, "TEEC_InvokeCommand of the noop TA, libteeq in kernel "
+		       "mode: one ioctl per call");
+	TEEC_CloseSession(&sess);
+	TEEC_FinalizeContext(&ctx);
+}
+
+/* libteeq's async queue in kernel mode, kept full as bench/async.c keeps
+ * host mode's: its batches go as uring commands, one io_uring_enter each. */
+static void bm_kernel_teeq_async(struct bench *b)
+{
+	uint32_t batch = (uint32_t)bench_arg(b);
+	struct teeq_swdev_stats st0, st1;
+	struct teeq_stats ts0, ts1;
+	struct bench_async a;
+	TEEC_Context ctx;
+	TEEC_Session sess;
+
+	if (kernel_teec_open(b, &ctx, &sess))
+		return;
+	if (bench_async_open(b, &a, &ctx, &sess, batch))
+		goto out;
+	kernel_stats(&st0);
+	teeq_context_stats(&ctx, &ts0);
+	while (bench_run_batch(b, batch)) {
+		if (bench_async_batch(b, &a, 1))
+			break;
+		if (bench_iterations(b) >= bench_max_iterations(b) &&
+		    bench_async_drain(b, &a))
+			break;
+	}
+	kernel_stats(&st1);
+	teeq_context_stats(&ctx, &ts1);
+	bench_async_close(&a);
+	bench_items(b, bench_iterations(b));
+	bench_counter(b, "submits", (double)(ts1.doorbells - ts0.doorbells),
+		      BENCH_COUNTER_PER_ITER);
+	bench_counter(b, "uring_cmds",
+		      (double)(st1.uring_cmds - st0.uring_cmds),
+		      BENCH_COUNTER_PER_ITER);
+	bench_counter(b, "publishes",
+		      (double)(st1.sq_publishes - st0.sq_publishes),
+		      BENCH_COUNTER_PER_ITER);
+	bench_label(b,
+		    "teeq_submit/teeq_reap of noop, libteeq in kernel mode, "
+		    "batch %u, queue depth %u",
+		    batch, a.depth);
+out:
+	TEEC_CloseSession(&sess);
+	TEEC_FinalizeContext(&ctx);
+}
+
 /* ---- 1 MiB of AES-CTR: a vgem buffer in place, or copied ---------------------------- */
 
 /* NIST SP 800-38A F.5.1: CTR-AES128, the first block */
@@ -595,6 +693,9 @@ size_t bench_kernel_defs(struct bench_def *d, size_t n)
 
 	d[n++] = BENCH_DEF("teeq/kernel/null_ioctl", bm_kernel_null_ioctl);
 	d[n++] = BENCH_DEF("teeq/kernel/ioctl_sync_noop", bm_kernel_ioctl_sync);
+	d[n++] = BENCH_DEF("teeq/kernel/teec_sync_noop", bm_kernel_teec_sync);
+	d[n++] = BENCH_DEF_ARG("teeq/kernel/teeq_async_noop_pipelined",
+			       bm_kernel_teeq_async, "batch", 32);
 	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++)
 		d[n++] = BENCH_DEF_ARG("teeq/kernel/uring_cmd_noop_pipelined",
 				       bm_kernel_uring, "batch", batches[i]);

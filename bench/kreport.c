@@ -124,6 +124,9 @@ static double kr_field(const char *name, const char *field)
 #define KR_URING "teeq/kernel/uring_cmd_noop_pipelined/batch:%d/real_time"
 #define KR_NOP "baseline/uring_nop/batch:32/real_time"
 #define KR_HOST "teeq/async/noop_pipelined/batch:32/real_time"
+#define KR_TEEC "teeq/kernel/teec_sync_noop/real_time"
+#define KR_HOST_SYNC "teeq/sync/noop/real_time"
+#define KR_TEEQ_ASYNC "teeq/kernel/teeq_async_noop_pipelined/batch:32/real_time"
 #define KR_VGEM "teeq/kernel/cipher_vgem/bytes:1048576/real_time"
 #define KR_TMPREF "teeq/kernel/cipher_tmpref/bytes:1048576/real_time"
 #define KR_INPROC "baseline/inproc_cipher/bytes:1048576/real_time"
@@ -136,6 +139,8 @@ struct kr_figures {
 	double null_ns, ioctl_ns, ioctl_ops;
 	double uring[KR_NR_BATCHES]; /* ops/s */
 	double uring_b32, nop_b32, host_b32;
+	/* libteeq in kernel mode, and host mode's sync call */
+	double teec_ns, host_sync_ns, teeq_async_b32;
 	double vgem_gbps, copy_gbps;
 	double inproc_gbps, memcpy_gbps;
 	double to_ioctl, to_nop, vgem_to_copy;
@@ -159,6 +164,9 @@ static void kr_figures(struct kr_figures *f)
 	f->uring_b32 = f->uring[2];
 	f->nop_b32 = kr_field(KR_NOP, "items_per_second");
 	f->host_b32 = kr_field(KR_HOST, "items_per_second");
+	f->teec_ns = kr_ns(KR_TEEC);
+	f->host_sync_ns = kr_ns(KR_HOST_SYNC);
+	f->teeq_async_b32 = kr_field(KR_TEEQ_ASYNC, "items_per_second");
 	f->vgem_gbps = kr_field(KR_VGEM, "bytes_per_second") / 1e9;
 	f->copy_gbps = kr_field(KR_TMPREF, "bytes_per_second") / 1e9;
 	f->inproc_gbps = kr_field(KR_INPROC, "bytes_per_second") / 1e9;
@@ -219,6 +227,30 @@ static int kr_rows(const struct kr_figures *f, struct kr_row *r)
 		"a failing ioctl (null syscall)", f->null_ns,  "ns",
 		f->ioctl_ns / f->null_ns,	  NAN
 	};
+	r[n++] = (struct kr_row){ "libteeq TEEC_InvokeCommand, kernel mode",
+				  f->teec_ns,
+				  "ns",
+				  "sync ioctl INVOKE (raw)",
+				  f->ioctl_ns,
+				  "ns",
+				  f->teec_ns / f->ioctl_ns,
+				  NAN };
+	r[n++] = (struct kr_row){ "libteeq TEEC_InvokeCommand, kernel mode",
+				  f->teec_ns,
+				  "ns",
+				  "the same in host mode (same guest)",
+				  f->host_sync_ns,
+				  "ns",
+				  f->teec_ns / f->host_sync_ns,
+				  NAN };
+	r[n++] = (struct kr_row){ "libteeq async, kernel mode, batch 32",
+				  f->teeq_async_b32,
+				  "ops/s",
+				  "uring_cmd INVOKE, batch 32 (raw)",
+				  f->uring_b32,
+				  "ops/s",
+				  f->teeq_async_b32 / f->uring_b32,
+				  NAN };
 	r[n++] = (struct kr_row){ "uring_cmd INVOKE, batch 32, pipelined",
 				  f->uring_b32,
 				  "ops/s",
@@ -297,6 +329,14 @@ static int kr_summary(const struct kr_figures *f)
 	kr_json_val(s, "kernel_uring_nop_b32_ops_per_s", f->nop_b32);
 	kr_json_val(s, "kernel_uring_b32_ratio_to_uring_nop", f->to_nop);
 	kr_json_val(s, "kernel_host_async_b32_ops_per_s", f->host_b32);
+	kr_json_val(s, "kernel_teec_noop_rtt_ns", f->teec_ns);
+	kr_json_val(s, "kernel_host_sync_noop_rtt_ns", f->host_sync_ns);
+	kr_json_val(s, "kernel_teec_to_ioctl_ratio", f->teec_ns / f->ioctl_ns);
+	kr_json_val(s, "kernel_teec_to_host_ratio",
+		    f->teec_ns / f->host_sync_ns);
+	kr_json_val(s, "kernel_teeq_async_b32_ops_per_s", f->teeq_async_b32);
+	kr_json_val(s, "kernel_teeq_async_b32_ratio_to_uring",
+		    f->teeq_async_b32 / f->uring_b32);
 	kr_json_val(s, "kernel_vgem_zerocopy_1mib_gbps", f->vgem_gbps);
 	kr_json_val(s, "kernel_copy_1mib_gbps", f->copy_gbps);
 	kr_json_val(s, "kernel_vgem_to_copy_ratio", f->vgem_to_copy);
@@ -490,7 +530,7 @@ static void kr_print(const struct kr_row *rows, int n)
 int main(int argc, char **argv)
 {
 	struct kr_figures f;
-	struct kr_row rows[8];
+	struct kr_row rows[12];
 	int n;
 
 	if (argc != 5) {

@@ -4,9 +4,9 @@
 # /init (tests/kernel/guest-init.sh) runs it once teeq.ko is loaded.
 # teeq-sw attaches with --kernel; teeq-bench runs the kernel rows and the
 # baselines they are compared with (the io_uring NOP, host mode's async
-# batch, and for the 1 MiB cipher its ceilings: the same AES in process,
-# and memcpy); the report directory goes back over
-# the serial console as base64 lines between KBENCH-DATA-BEGIN and -END.
+# batch and sync call, and for the 1 MiB cipher its ceilings: the same AES
+# in process, and memcpy); the report directory goes back over the serial
+# console as base64 lines between KBENCH-DATA-BEGIN and -END.
 . /teeq/bench.env
 export HOME=/tmp TMPDIR=/tmp BENCH_QUICK
 # one worker on CPU 1 polling for 1 s after its last call, as the suite's
@@ -24,7 +24,7 @@ mkdir -p /tmp/report
 	/teeq/teeq-bench --teeq-sw=/teeq/teeq-sw --report-dir=/tmp/report \
 		--benchmark_out=/tmp/report/results.json \
 		--benchmark_out_format=json \
-		--benchmark_filter='^(teeq/kernel/|baseline/uring_nop/batch:32/|teeq/async/noop_pipelined/batch:32/real_time$|baseline/(memcpy|inproc_cipher)/bytes:1048576/)' \
+		--benchmark_filter='^(teeq/kernel/|baseline/uring_nop/batch:32/|teeq/async/noop_pipelined/batch:32/real_time$|teeq/sync/noop/real_time$|baseline/(memcpy|inproc_cipher)/bytes:1048576/)' \
 		$BENCH_ARGS 2>&1
 	echo "KBENCH-RC $?"
 } | tee /tmp/report/console.txt | sed 's/^/KBENCH-LOG /'
