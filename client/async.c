@@ -177,12 +177,12 @@ TEEQ_API unsigned int teeq_reap(teeq_queue *q, struct teeq_completion *out,
 		    (!qp->in_flight && !qp->nr_done))
 			return n;
 		if (timeout_ms < 0) {
-			teeq_qp_wait(qp, -1);
+			teeq_qp_wait(qp, min - n, -1);
 			continue;
 		}
 		now = ring_now_ns();
 		if (now >= deadline)
 			return n;
-		teeq_qp_wait(qp, (int64_t)(deadline - now));
+		teeq_qp_wait(qp, min - n, (int64_t)(deadline - now));
 	}
 }

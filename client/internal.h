@@ -209,9 +209,10 @@ struct teeq_xport_ops {
 	/* The oldest @n completions are copied: the peer may reuse them. */
 	void (*consume)(struct teeq_qp *qp, uint32_t n);
 	/* Waits until completions may be there or @timeout_ns passes (< 0:
-	 * no limit). 0, -EPIPE when the secure world is gone, or -EPROTO
-	 * when the channel broke. */
-	int (*wait)(struct teeq_qp *qp, int64_t timeout_ns);
+	 * no limit); @want (at least 1) is how many the caller is after, a
+	 * hint a transport may wait for at once. 0, -EPIPE when the secure
+	 * world is gone, or -EPROTO when the channel broke. */
+	int (*wait)(struct teeq_qp *qp, uint32_t want, int64_t timeout_ns);
 	/* Optional: runs the solo call's entry to its end on the calling
 	 * thread, its completion ready when it returns; without it the solo
 	 * call is submitted and waited for. 0, or -EPROTO. */
@@ -444,7 +445,7 @@ void teeq_qp_poll(struct teeq_qp *qp);
 void teeq_qp_wait_tag(struct teeq_qp *qp, uint32_t tag);
 /* Waits once until completions may be there or @timeout_ns passes; a
  * dead channel completes what is in flight with TARGET_DEAD. */
-void teeq_qp_wait(struct teeq_qp *qp, int64_t timeout_ns);
+void teeq_qp_wait(struct teeq_qp *qp, uint32_t want, int64_t timeout_ns);
 /* The oldest async completion on the done list, or NULL. */
 struct teeq_pending *teeq_qp_pop_done(struct teeq_qp *qp, uint32_t *tag);
 /* Up to @max async completions into @out, raised into their operations,

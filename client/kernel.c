@@ -657,25 +657,31 @@ static void teeq_kdev_uring_reap(struct teeq_qp *qp, int drop)
 	io_uring_cq_advance(&k->ring, seen);
 }
 
-/* Until a completion is on the ring or @timeout_ns passes: spinning
- * first, as host mode's wait does, then asleep in io_uring_enter. */
-static void teeq_kdev_uring_wait(struct teeq_qp *qp, int64_t timeout_ns)
+/* Until @want completions are on the ring (at most those in flight) or
+ * @timeout_ns passes: spinning first, as host mode's wait does, then
+ * asleep in one io_uring_enter that wakes for all of them. */
+static void teeq_kdev_uring_wait(struct teeq_qp *qp, uint32_t want,
+				 int64_t timeout_ns)
 {
 	struct teeq_kqp *k = qp->kqp;
-	uint64_t spin = qp->chan->spin_ns, t0 = ring_now_ns();
+	uint64_t spin = qp->chan->spin_ns, t0 = ring_now_ns(), waited;
+	uint32_t busy = qp->depth - k->nr_free_slots;
 	struct __kernel_timespec ts;
 	struct io_uring_cqe *cqe;
 
-	while (!io_uring_cq_ready(&k->ring)) {
-		uint64_t waited = ring_now_ns() - t0;
-
+	want = want < 1 ? 1 : want > busy ? busy : want;
+	if (!want)
+		return;
+	while (io_uring_cq_ready(&k->ring) < want) {
+		waited = ring_now_ns() - t0;
 		if (waited < spin &&
 		    (timeout_ns < 0 || waited < (uint64_t)timeout_ns)) {
 			teeq_cpu_relax();
 			continue;
 		}
 		if (timeout_ns < 0) {
-			io_uring_wait_cqe(&k->ring, &cqe);
+			/* EINTR alike: the caller looks again */
+			io_uring_wait_cqe_nr(&k->ring, &cqe, want);
 			return;
 		}
 		if (waited >= (uint64_t)timeout_ns)
@@ -683,8 +689,7 @@ static void teeq_kdev_uring_wait(struct teeq_qp *qp, int64_t timeout_ns)
 		timeout_ns -= (int64_t)waited;
 		ts.tv_sec = timeout_ns / 1000000000;
 		ts.tv_nsec = timeout_ns % 1000000000;
-		/* EINTR and ETIME alike: the caller looks again */
-		io_uring_wait_cqe_timeout(&k->ring, &cqe, &ts);
+		io_uring_wait_cqes(&k->ring, &cqe, want, &ts, NULL);
 		return;
 	}
 }
@@ -856,7 +861,7 @@ static void teeq_kdev_consume(struct teeq_qp *qp, uint32_t n)
 	pthread_mutex_unlock(&k->lock);
 }
 
-static int teeq_kdev_wait(struct teeq_qp *qp, int64_t timeout_ns)
+static int teeq_kdev_wait(struct teeq_qp *qp, uint32_t want, int64_t timeout_ns)
 {
 	struct teeq_kqp *k = qp->kqp;
 	struct timespec until;
@@ -865,7 +870,7 @@ static int teeq_kdev_wait(struct teeq_qp *qp, int64_t timeout_ns)
 		/* completions answered at submit are on the list already */
 		if (k->cq_head ==
 		    __atomic_load_n(&k->cq_tail, __ATOMIC_RELAXED))
-			teeq_kdev_uring_wait(qp, timeout_ns);
+			teeq_kdev_uring_wait(qp, want, timeout_ns);
 		return 0;
 	}
 	if (timeout_ns >= 0) {

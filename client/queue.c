@@ -200,10 +200,11 @@ TEEQ_ALWAYS_INLINE void teeq_xport_consume(const struct teeq_xport_ops *ops,
 }
 
 TEEQ_ALWAYS_INLINE int teeq_xport_wait(const struct teeq_xport_ops *ops,
-				       struct teeq_qp *qp, int64_t timeout_ns)
+				       struct teeq_qp *qp, uint32_t want,
+				       int64_t timeout_ns)
 {
 	return TEEQ_RINGS(ops) ? teeq_rings_wait(qp, timeout_ns) :
-				 ops->wait(qp, timeout_ns);
+				 ops->wait(qp, want, timeout_ns);
 }
 
 /* ---- completions: checks and failures --------------------------------------- */
@@ -287,14 +288,14 @@ static const char *teeq_wait_failed(int err)
 			       "the completion ring broke";
 }
 
-static int teeq_qp_block(struct teeq_qp *qp, int64_t timeout_ns)
+static int teeq_qp_block(struct teeq_qp *qp, uint32_t want, int64_t timeout_ns)
 {
 	const struct teeq_xport_ops *ops = qp->chan->ops;
 	int err;
 
 	if (teeq_chan_dead(qp->chan))
 		return 1;
-	err = teeq_xport_wait(ops, qp, timeout_ns);
+	err = teeq_xport_wait(ops, qp, want, timeout_ns);
 	if (teeq_likely(!err))
 		return 0;
 	teeq_chan_kill(qp->chan, teeq_wait_failed(err));
@@ -362,7 +363,7 @@ TEEQ_ALWAYS_INLINE TEEC_Result teeq_qp_solo_wait(
 	int n;
 
 	for (;;) {
-		n = teeq_xport_wait(ops, qp, -1);
+		n = teeq_xport_wait(ops, qp, 1, -1);
 		if (teeq_unlikely(n)) {
 			why = teeq_wait_failed(n);
 			goto dead;
@@ -535,7 +536,7 @@ void teeq_qp_poll(struct teeq_qp *qp)
 /* One wait, then collect what arrived; a dead peer fails what is left. */
 static void teeq_qp_wait_once(struct teeq_qp *qp, int64_t timeout_ns)
 {
-	if (teeq_unlikely(teeq_qp_block(qp, timeout_ns)))
+	if (teeq_unlikely(teeq_qp_block(qp, 1, timeout_ns)))
 		teeq_qp_fail_all(qp);
 	else
 		teeq_qp_reap(qp);
@@ -550,7 +551,7 @@ static void teeq_qp_wait_shared(struct teeq_qp *qp)
 	qp->waiting = 1;
 	pthread_mutex_unlock(&qp->lock);
 	/* nobody else touches the completion side meanwhile */
-	dead = teeq_qp_block(qp, -1);
+	dead = teeq_qp_block(qp, 1, -1);
 	pthread_mutex_lock(&qp->lock);
 	if (dead)
 		teeq_qp_fail_all(qp);
@@ -586,9 +587,9 @@ void teeq_qp_wait_tag(struct teeq_qp *qp, uint32_t tag)
 	}
 }
 
-void teeq_qp_wait(struct teeq_qp *qp, int64_t timeout_ns)
+void teeq_qp_wait(struct teeq_qp *qp, uint32_t want, int64_t timeout_ns)
 {
-	if (teeq_qp_block(qp, timeout_ns))
+	if (teeq_qp_block(qp, want, timeout_ns))
 		teeq_qp_fail_all(qp);
 }
 

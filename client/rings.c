@@ -27,8 +27,10 @@ static void teeq_rings_qp_fini(struct teeq_qp *qp)
 		close(qp->db);
 }
 
-static int teeq_rings_wait_op(struct teeq_qp *qp, int64_t timeout_ns)
+static int teeq_rings_wait_op(struct teeq_qp *qp, uint32_t want,
+			      int64_t timeout_ns)
 {
+	(void)want; /* the rings' waiter wakes for the first */
 	return teeq_rings_wait(qp, timeout_ns);
 }
 

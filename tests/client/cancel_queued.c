@@ -7,10 +7,9 @@
  * A ends with TEEC_ERROR_CANCEL; B, which had not started, is refused by
  * the TEE when its turn comes (CANCEL, origin TEE) and never reaches its
  * trusted app, at once rather than after 20 s. The request is used up:
- * the session then runs a cancellable wait to its end. In kernel mode B
- * waits in libteeq instead (it sends a session's next call only once the
- * one before has ended, which keeps their order), where its cancellation
- * is taken: it never reaches teeq-sw either, and ends the same way.
+ * the session then runs a cancellable wait to its end. In kernel mode the
+ * same holds: the two go to teeq-sw together as io_uring commands, and
+ * the cancellations reach it through the driver as CANCEL entries.
  */
 #include "tests/client/waiter.h"
 #include "tests/sw_fixture.h"
@@ -33,7 +32,6 @@ int main(void)
 	uint32_t origin;
 	uint64_t calls, t0;
 	unsigned int n, k;
-	int kernel = sw_fixture_kernel();
 
 	alarm(15); /* a wait that is not cancelled fails the test */
 	sw_fixture_start(&fx);
@@ -50,18 +48,15 @@ int main(void)
 	CHECK_EQ(teeq_prep_invoke(q, &sess, TEEQ_NOOP_CMD_WAIT, &b, 2),
 		 TEEC_SUCCESS);
 	CHECK_EQ(teeq_submit(q), 2);
-	/* both with the call threads: A runs, B waits for the session (in
-	 * kernel mode: A with the call threads, B in libteeq) */
-	sw_fixture_wait_stat(&fx, &st, calls_deferred, kernel ? 1 : 2);
+	/* both with the call threads: A runs, B waits for the session */
+	sw_fixture_wait_stat(&fx, &st, calls_deferred, 2);
 	calls = sw_fixture_calls(&fx);
 
 	/* B's cancellation reaches teeq-sw (its entry is counted) while A
-	 * still holds the session, and only then is A cancelled; in kernel
-	 * mode libteeq takes it, and nothing reaches teeq-sw */
+	 * still holds the session, and only then is A cancelled */
 	TEEC_RequestCancellation(&b);
-	if (!kernel)
-		sw_fixture_wait_calls(&fx, calls + 1);
-	CHECK_EQ(sw_fixture_calls(&fx), calls + !kernel);
+	sw_fixture_wait_calls(&fx, calls + 1);
+	CHECK_EQ(sw_fixture_calls(&fx), calls + 1);
 	TEEC_RequestCancellation(&a);
 
 	t0 = t_now_ms();
