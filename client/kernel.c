@@ -233,8 +233,8 @@ union teeq_karg {
  * reads at issue and writes back before the completion. */
 struct teeq_kslot {
 	struct teeq_sqe sqe;
-	union teeq_karg a;
 	int busy;
+	union teeq_karg a; /* last: its structs end in flexible arrays */
 };
 
 /* Fills @a from @sqe, an open or an invoke; returns its length. */

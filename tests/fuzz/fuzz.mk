@@ -18,7 +18,8 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -I. -Iclient/include -O1 -g \
 	-fno-omit-frame-pointer -fno-strict-aliasing $(FUZZ_FLAGS) \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wvla -MMD -MP
-FUZZ_LIBS := -lcrypto -lpthread
+# liburing: client/kernel.c, kernel mode's io_uring commands
+FUZZ_LIBS := -lcrypto -luring -lpthread
 # libFuzzer options of every run: a unit slower than this is a hang
 FUZZ_RUN_FLAGS ?= -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
 
