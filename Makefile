@@ -49,14 +49,21 @@ BASE_OBJS := $(BASE_SRCS:%.c=$(O)/%.o)
 BASE_LIB := $(O)/libteeqbase.a
 
 # ---- the secure world --------------------------------------------------------
-# The portable core and the trusted apps; TA objects are linked directly so
-# that their registry entries (a linker section) are kept. Loaded TAs' files
-# are read with the SDK's parser; each instance runs in teeq-ta-host
-# (secure/tahost/tahost.mk).
-SECURE_CORE_SRCS := $(filter-out secure/main.c,$(wildcard secure/*.c \
-	secure/storage/*.c))
+# The portable core (secure/core/, secure/storage/), the attachments that
+# serve it in teeq-sw (secure/attach/: host/ the socket, kernel/ the
+# driver's endpoint, and what both share), the trusted apps, and loaded
+# TAs (secure/loaded/: each instance runs in teeq-ta-host,
+# secure/tahost/tahost.mk; their files are read with the SDK's parser).
+# TA objects are linked directly so that their registry entries (a linker
+# section) are kept.
+SECURE_CORE_SRCS := $(sort $(wildcard secure/core/*.c secure/storage/*.c))
+SECURE_ATTACH_SRCS := $(sort $(wildcard secure/attach/*.c \
+	secure/attach/*/*.c))
+SECURE_LOADED_SRCS := $(sort $(wildcard secure/loaded/*.c))
 SECURE_TA_SRCS := $(sort $(wildcard secure/ta/*.c))
-SECURE_OBJS := $(SECURE_CORE_SRCS:%.c=$(O)/%.o) $(SECURE_TA_SRCS:%.c=$(O)/%.o) \
+SECURE_OBJS := $(SECURE_CORE_SRCS:%.c=$(O)/%.o) \
+	$(SECURE_ATTACH_SRCS:%.c=$(O)/%.o) \
+	$(SECURE_LOADED_SRCS:%.c=$(O)/%.o) $(SECURE_TA_SRCS:%.c=$(O)/%.o) \
 	$(O)/sdk/tafile/parse.o
 CRYPTO_LIBS := -lcrypto
 

@@ -29,8 +29,8 @@
 
 #include "uapi/teeq_tas.h"
 
-#include "secure/call.h"
-#include "secure/ta_proc.h"
+#include "secure/core/call.h"
+#include "secure/loaded/ta_proc.h"
 
 #include "bench/ta/noop/include/bench_noop_ta.h"
 #include "examples/ta/aes/ta/include/aes_ta.h"

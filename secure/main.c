@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* teeq-sw: the secure world as a process. See --help. */
-#include "secure/host.h"
-#include "secure/kernel.h"
-#include "secure/suppl.h"
-#include "secure/ta_proc.h"
+#include "secure/attach/attach.h"
+#include "secure/attach/kernel/kernel.h"
+#include "secure/attach/suppl.h"
+#include "secure/loaded/ta_proc.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -43,7 +43,7 @@
 #ifndef TEEQ_SECURE_STORAGE_H
 #define TEEQ_SECURE_STORAGE_H
 
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 #include "uapi/teeq_rpc.h"
 
 #include <stddef.h>

@@ -9,7 +9,7 @@
  * data is read once, straight from shared memory; out-of-place windows
  * that overlap give the client garbage, never a read outside the windows.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -10,7 +10,7 @@
  * is computed into private memory and copied out once it is complete, so
  * an output window overlapping an input cannot change the result.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>

@@ -4,7 +4,7 @@
  * changed in place, and the client's identity as the secure world saw it
  * at open_session.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * so a round trip measures the transport alone; CMD_WAIT holds the call
  * open to exercise cancellation.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 
 /* Longest CMD_WAIT: a call parked for minutes is a bug, not a probe. */
 #define TA_NOOP_WAIT_MAX_MS 60000u

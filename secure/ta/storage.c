@@ -11,7 +11,7 @@
  *
  * Ids and data are copied out of shared memory once, before use.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 
 #include "secure/storage/storage.h"
 

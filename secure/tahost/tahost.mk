@@ -12,7 +12,7 @@ install: install-ta-host
 
 $(O)/secure/tahost/main.o: TEEQ_CFLAGS += -Isdk/include
 # where the installed teeq-sw finds the TA directory and teeq-ta-host
-$(O)/secure/main.o $(O)/secure/ta_loaded.o: TEEQ_CFLAGS += \
+$(O)/secure/main.o $(O)/secure/loaded/ta_loaded.o: TEEQ_CFLAGS += \
 	-DTEEQ_TA_DIR_DEFAULT='"$(SDK_TA_DIR)"' \
 	-DTEEQ_TA_HOST_DEFAULT='"$(PREFIX)/libexec/teeq/teeq-ta-host"'
 

@@ -6,7 +6,7 @@
  * TEEC_ERROR_OUT_OF_MEMORY (the table is full; the parameters are fine),
  * and once one is released the registration succeeds again.
  */
-#include "secure/core.h"
+#include "secure/core/core.h"
 #include "tests/sw_fixture.h"
 
 #include <fcntl.h>

@@ -29,8 +29,8 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 
 FUZZ_BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c ring/host.c \
 	shm/pool.c shm/ids.c shm/memfd.c
-FUZZ_SECURE_SRCS := secure/call.c secure/client.c secure/dispatch.c \
-	secure/registry.c $(sort $(wildcard secure/ta/*.c)) \
+FUZZ_SECURE_SRCS := $(sort $(wildcard secure/core/*.c)) \
+	$(sort $(wildcard secure/ta/*.c)) \
 	$(sort $(wildcard secure/storage/*.c))
 FUZZ_CLIENT_SRCS := $(sort $(wildcard client/*.c))
 
@@ -47,7 +47,8 @@ FUZZ_SRCS_fuzz_client := tests/fuzz/targets/fuzz_client.c \
 	$(FUZZ_CLIENT_SRCS) $(FUZZ_BASE_SRCS)
 # the worker and the control thread's files too: their call threads run
 FUZZ_SRCS_fuzz_drain := tests/fuzz/targets/fuzz_drain.c $(FUZZ_SECURE_SRCS) \
-	secure/worker.c secure/calls.c secure/host.c $(FUZZ_BASE_SRCS)
+	secure/attach/worker.c secure/attach/calls.c \
+	secure/attach/host/host.c $(FUZZ_BASE_SRCS)
 FUZZ_SRCS_fuzz_suppl := tests/fuzz/targets/fuzz_suppl.c supplicant/fs.c
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-merge

@@ -7,7 +7,7 @@
  * others are unharmed, and once one leaves another fits. teeq-sw --help
  * states the figure.
  */
-#include "secure/host.h"
+#include "secure/attach/attach.h"
 #include "tests/hostile/watch.h"
 
 #define PAIRS 16

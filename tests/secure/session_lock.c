@@ -8,7 +8,7 @@
  * once. Afterwards the session takes calls as before, and closing it with
  * nobody inside frees it.
  */
-#include "secure/session.h"
+#include "secure/core/session.h"
 #include "tests/check.h"
 #include "uapi/teeq_tas.h"
 

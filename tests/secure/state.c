@@ -10,7 +10,7 @@
  * names that are not plain lowercase hex-like words and records too large
  * are refused.
  */
-#include "secure/state.h"
+#include "secure/attach/state.h"
 #include "tests/check.h"
 #include "tests/tmpdir.h"
 

@@ -12,7 +12,7 @@
 #ifndef TEEQ_TESTS_SECURE_STORAGE_FIXTURE_H
 #define TEEQ_TESTS_SECURE_STORAGE_FIXTURE_H
 
-#include "secure/state.h"
+#include "secure/attach/state.h"
 #include "secure/storage/storage.h"
 #include "supplicant/fs.h"
 #include "tests/check.h"

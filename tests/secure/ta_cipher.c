@@ -13,7 +13,7 @@
  * failed SET_KEY is BAD_STATE; bad key, IV, nonce and tag lengths and
  * wrong types are BAD_PARAMETERS; unknown commands NOT_SUPPORTED.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 #include "tests/check.h"
 
 #include <openssl/evp.h>

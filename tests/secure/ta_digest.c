@@ -13,7 +13,7 @@
  * INIT are BAD_STATE; wrong types BAD_PARAMETERS; unknown commands
  * NOT_SUPPORTED.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 #include "tests/check.h"
 
 #include <openssl/evp.h>

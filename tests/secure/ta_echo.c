@@ -7,7 +7,7 @@
  * returns what open_session was given, per session. Wrong parameter types
  * are BAD_PARAMETERS, unknown commands NOT_SUPPORTED.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 #include "tests/check.h"
 
 #define T_NONE TEEQ_PARAM_NONE

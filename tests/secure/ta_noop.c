@@ -6,7 +6,7 @@
  * TEEQ_SUCCESS when nobody cancels and TEEQ_ERROR_CANCEL once the call's
  * is_cancelled hook says so; unknown commands are TEEQ_ERROR_NOT_SUPPORTED.
  */
-#include "secure/call.h"
+#include "secure/core/call.h"
 #include "tests/check.h"
 
 static const struct ta_uuid noop_uuid = TEEQ_TA_NOOP_UUID;

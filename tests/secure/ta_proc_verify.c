@@ -11,7 +11,7 @@
  */
 #include "tests/secure/ta_proc_fixture.h"
 
-#include "secure/ta_proc.h"
+#include "secure/loaded/ta_proc.h"
 #include "uapi/teeq_ta_file.h"
 
 #include <openssl/evp.h>

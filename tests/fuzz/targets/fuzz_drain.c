@@ -52,7 +52,7 @@
  */
 #define FZ_NAME "fuzz_drain"
 #include "tests/fuzz/targets/fuzz.h"
-#include "secure/host.h"
+#include "secure/attach/attach.h"
 #include "uapi/teeq_tas.h"
 
 #include <poll.h>

@@ -68,7 +68,7 @@
  */
 #define FZ_NAME "fuzz_sqe"
 #include "tests/fuzz/targets/fuzz.h"
-#include "secure/core.h"
+#include "secure/core/core.h"
 #include "uapi/teeq_host.h"
 #include "uapi/teeq_tas.h"
 

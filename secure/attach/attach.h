@@ -5,10 +5,10 @@
  * messages, and worker threads that drain the clients' rings through the
  * core (secure/core.h).
  */
-#ifndef TEEQ_SECURE_HOST_H
-#define TEEQ_SECURE_HOST_H
+#ifndef TEEQ_SECURE_ATTACH_H
+#define TEEQ_SECURE_ATTACH_H
 
-#include "secure/core.h"
+#include "secure/core/core.h"
 #include "uapi/teeq_host.h"
 
 #include <pthread.h>
@@ -227,4 +227,4 @@ int sw_host_send(int sock, void *msg, size_t len, uint16_t type, uint32_t seq,
 /* The statistics of every client attached now, and the totals. */
 void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st);
 
-#endif /* TEEQ_SECURE_HOST_H */
+#endif /* TEEQ_SECURE_ATTACH_H */

@@ -21,7 +21,7 @@
  * fail at once while no supplicant has the node open, so storage is
  * STORAGE_NOT_AVAILABLE at once and nothing else waits.
  */
-#include "secure/ksuppl.h"
+#include "secure/attach/kernel/ksuppl.h"
 
 #include "secure/storage/storage.h"
 

@@ -7,7 +7,7 @@
  * asked for, so a forged one is refused, and all closed when the process
  * ends.
  */
-#include "secure/ta_proc.h"
+#include "secure/loaded/ta_proc.h"
 
 #include "secure/storage/storage.h"
 #include "uapi/teeq_ta_proc.h"

@@ -8,7 +8,7 @@
 #ifndef TEEQ_SECURE_KSUPPL_H
 #define TEEQ_SECURE_KSUPPL_H
 
-#include "secure/suppl.h"
+#include "secure/attach/suppl.h"
 #include "uapi/teeq_rpc.h"
 #include "uapi/teeq_swdev.h"
 

@@ -21,9 +21,9 @@
  * Buffers from outside a context's heap arrive as dma-buf fds on their
  * first use; each is mapped once and given a wire id by the core.
  */
-#include "secure/kernel.h"
+#include "secure/attach/kernel/kernel.h"
 
-#include "secure/ksuppl.h"
+#include "secure/attach/kernel/ksuppl.h"
 
 #include <errno.h>
 #include <fcntl.h>

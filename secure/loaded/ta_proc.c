@@ -21,8 +21,8 @@
  * a TA process without a deadline, and no write to one can block (every
  * descriptor it shares is non-blocking on our side).
  */
-#include "secure/call.h"
-#include "secure/ta_proc.h"
+#include "secure/core/call.h"
+#include "secure/loaded/ta_proc.h"
 
 #include "ring/channel.h"
 #include "ring/wait.h"

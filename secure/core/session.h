@@ -18,7 +18,7 @@
 #ifndef TEEQ_SECURE_SESSION_H
 #define TEEQ_SECURE_SESSION_H
 
-#include "secure/core.h"
+#include "secure/core/core.h"
 
 #include <errno.h>
 

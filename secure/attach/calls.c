@@ -16,7 +16,7 @@
  * threads go round the clients in turn. Threads stay once made (the pool
  * keeps its high-water mark).
  */
-#include "secure/host.h"
+#include "secure/attach/attach.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * when its socket hangs up or it breaks the protocol. Nothing here is on
  * the path of a call.
  */
-#include "secure/host.h"
+#include "secure/attach/attach.h"
 
 #include "ring/wait.h"
 #include "shm/memfd.h"

@@ -16,7 +16,7 @@
  * seconds holds up no other call, on any queue pair; only calls that
  * compute (a cipher over 16 MiB) keep their worker busy while they run.
  */
-#include "secure/host.h"
+#include "secure/attach/attach.h"
 
 #include "ring/wait.h"
 

@@ -8,8 +8,8 @@
 #ifndef TEEQ_SECURE_KERNEL_H
 #define TEEQ_SECURE_KERNEL_H
 
-#include "secure/host.h"
-#include "secure/suppl.h"
+#include "secure/attach/attach.h"
+#include "secure/attach/suppl.h"
 #include "uapi/teeq_swdev.h"
 
 #define SW_KERNEL_DEFAULT_DEV "/dev/teeqsw0"

@@ -8,7 +8,7 @@
  * (sdk/tafile/parse.c: format, limits, code for this machine), the UUID,
  * and the deployment's signature hook.
  */
-#include "secure/ta_proc.h"
+#include "secure/loaded/ta_proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

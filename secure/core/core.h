@@ -12,7 +12,7 @@
 #define TEEQ_SECURE_CORE_H
 
 #include "ring/channel.h"
-#include "secure/call.h"
+#include "secure/core/call.h"
 #include "shm/ids.h"
 
 #include <pthread.h>

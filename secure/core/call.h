@@ -3,7 +3,7 @@
 #ifndef TEEQ_SECURE_CALL_H
 #define TEEQ_SECURE_CALL_H
 
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 
 struct ta_call {
 	/* NULL: the call cannot be cancelled */

@@ -10,7 +10,7 @@
  * slot, the previous record, intact. A read takes the valid slot with the
  * higher sequence number.
  */
-#include "secure/state.h"
+#include "secure/attach/state.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>

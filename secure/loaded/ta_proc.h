@@ -14,7 +14,7 @@
 #define TEEQ_SECURE_TA_PROC_H
 
 #include "sdk/tafile/tafile.h"
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 
 #include <limits.h>
 #include <stdbool.h>

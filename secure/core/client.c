@@ -3,7 +3,7 @@
  * A client of the secure world: its channel, sessions and buffers. The
  * sessions' hot path (taking one for a call) is in secure/session.h.
  */
-#include "secure/session.h"
+#include "secure/core/session.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -16,7 +16,7 @@
  * An instance whose process died is never reused: its sessions get
  * TEEQ_ERROR_TARGET_DEAD (origin TEE) and the next opening starts anew.
  */
-#include "secure/ta_proc.h"
+#include "secure/loaded/ta_proc.h"
 
 #include "uapi/teeq_ring.h"
 

@@ -5,7 +5,7 @@
  * and __stop_ symbols. TA objects are linked into teeq-sw directly (not
  * from an archive), so none is dropped.
  */
-#include "secure/ta.h"
+#include "secure/core/ta.h"
 
 #include <string.h>
 

@@ -11,7 +11,7 @@
  * its own, an HSM) replaces this descriptor; teeq defines no signature
  * algorithm (the file's sig_algo values are the deployment's).
  */
-#include "secure/ta_proc.h"
+#include "secure/loaded/ta_proc.h"
 
 #include <stddef.h>
 

@@ -8,7 +8,7 @@
  * buffer it names (overflow-safe). Errors found here carry origin
  * TEEQ_ORIGIN_TEE; a trusted app's own results carry TEEQ_ORIGIN_TRUSTED_APP.
  */
-#include "secure/session.h"
+#include "secure/core/session.h"
 
 #include "uapi/teeq_host.h"
 

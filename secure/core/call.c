@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What a trusted app may ask of the core during a call. */
-#include "secure/call.h"
+#include "secure/core/call.h"
 
 #include "ring/wait.h"
 

@@ -20,12 +20,12 @@
  * at the deadline the supplicant is detached (a hung supplicant holds up
  * nobody after it), and every waiter fails at once.
  */
-#include "secure/suppl.h"
+#include "secure/attach/suppl.h"
 
 #include "ring/rpc_region.h"
 #include "ring/wait.h"
-#include "secure/host.h"
-#include "secure/state.h"
+#include "secure/attach/attach.h"
+#include "secure/attach/state.h"
 #include "secure/storage/storage.h"
 #include "shm/memfd.h"
 
