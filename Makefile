@@ -188,6 +188,19 @@ $(O)/tests/%: $(O)/tests/%.o $(SECURE_OBJS) $(SUPPL_OBJS) $(LIBTEEQ_A) \
 	$(Q)$(CC) $< $(SECURE_OBJS) $(SUPPL_OBJS) $(LIBTEEQ_A) $(BASE_LIB) \
 		$(TEEQ_LDFLAGS) $(CRYPTO_LIBS) -o $@
 
+# The portable core alone, on a platform of the test's own: a reference to
+# anything of teeq-sw's attachments fails the link, an include of one of
+# their headers the build.
+SECURE_PORTABLE_OBJS := $(SECURE_CORE_SRCS:%.c=$(O)/%.o) \
+	$(SECURE_TA_SRCS:%.c=$(O)/%.o)
+$(O)/tests/secure/core_alone: $(O)/tests/secure/core_alone.o \
+		$(SECURE_PORTABLE_OBJS) $(BASE_LIB)
+	@if grep -l '^#include "secure/attach/' $(SECURE_CORE_SRCS) \
+		$(SECURE_TA_SRCS) $(wildcard secure/core/*.h secure/storage/*.h); \
+	then echo "the core includes an attachment's header" >&2; exit 1; fi
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $^ $(TEEQ_LDFLAGS) $(CRYPTO_LIBS) -o $@
+
 # The steady-load test counts what libteeq calls: allocators, locks and
 # system-call wrappers linked through its counters.
 STEADY_WRAPS := malloc calloc realloc free aligned_alloc posix_memalign \

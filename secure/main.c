@@ -328,6 +328,8 @@ int main(int argc, char **argv)
 	}
 	if (stats)
 		return sw_print_stats(o->socket_path);
+	/* one core, whichever way in */
+	sw_core_init(&sw_platform_linux);
 	if (!kernel_dev) {
 		host.disposer_fd = -1;
 		if (sw_host_disposer_start(&host)) {

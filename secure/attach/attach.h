@@ -206,6 +206,11 @@ void sw_workers_stats(struct sw_host *h, struct teeq_sw_stats *st);
 uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp);
 void sw_worker_post_jobs(struct sw_worker *w);
 
+/* platform.c: the core's platform in teeq-sw, for both attachments */
+extern const struct sw_platform sw_platform_linux;
+/* Unmaps and frees a registered buffer that no client's table holds. */
+void sw_platform_unmap(struct sw_ext_buf *buf);
+
 /* host.c */
 /* Starts the process that closes descriptors clients send (host.c says
  * why); first thing, before any thread, socket or lock. */

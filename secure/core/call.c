@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* What a trusted app may ask of the core during a call. */
 #include "secure/core/call.h"
-
-#include "ring/wait.h"
-
-#include <time.h>
+#include "secure/core/platform.h"
 
 int ta_cancelled(struct ta_call *call)
 {
@@ -18,19 +15,21 @@ void ta_call_origin(struct ta_call *call, uint32_t origin)
 
 static uint64_t call_now_ms(void)
 {
-	return ring_now_ns() / 1000000;
+	return sw_plat->now_ns() / 1000000;
 }
 
 uint32_t ta_wait(struct ta_call *call, uint32_t ms)
 {
-	uint64_t deadline = call_now_ms() + ms;
-	/* cancellation is noticed within a slice */
-	struct timespec slice = { 0, 1000000 };
+	uint64_t deadline;
 
+	if (!sw_plat) /* no clock to wait by */
+		return TEEQ_ERROR_BAD_STATE;
+	deadline = call_now_ms() + ms;
 	while (call_now_ms() < deadline) {
 		if (ta_cancelled(call))
 			return TEEQ_ERROR_CANCEL;
-		nanosleep(&slice, NULL);
+		/* cancellation is noticed within a slice */
+		sw_plat->sleep_ns(1000000);
 	}
 	return ta_cancelled(call) ? TEEQ_ERROR_CANCEL : TEEQ_SUCCESS;
 }

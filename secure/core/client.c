@@ -9,12 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct sw_platform *sw_plat;
+
+void sw_core_init(const struct sw_platform *plat)
+{
+	sw_plat = plat;
+}
+
 int sw_client_init(struct sw_client *c, uint32_t id, void *region,
 		   const struct channel_layout *layout,
 		   const struct ta_identity *who)
 {
 	int ret;
 
+	if (!sw_plat) /* nothing could release its buffers */
+		return -EINVAL;
 	memset(c, 0, sizeof(*c));
 	c->id = id;
 	c->who = *who;
@@ -98,7 +107,8 @@ int sw_client_remove_ext(struct sw_client *c, uint32_t buf_id)
 	int ret = shm_ids_remove(&c->ext_bufs, buf_id, &buf);
 
 	if (ret == 0)
-		sw_host_release_ext((struct sw_ext_buf *)(uintptr_t)buf.cookie);
+		sw_plat->release_ext(
+			c, (struct sw_ext_buf *)(uintptr_t)buf.cookie);
 	return ret;
 }
 

@@ -4,15 +4,17 @@
  * channel, its sessions and registered buffers, and the dispatcher that
  * turns one submission entry into one completion entry.
  *
- * Platform needs: malloc, a mutex, a monotonic clock. The host build
- * (teeq-sw) feeds it from worker threads; a kernel-attached or real secure
- * OS build would feed it from its own rings.
+ * What it needs of its surroundings is in secure/core/platform.h. teeq-sw
+ * feeds it from worker threads, whichever way its clients arrive (the
+ * host socket or the driver's endpoint, secure/attach/); a real secure OS
+ * would feed it from its own rings.
  */
 #ifndef TEEQ_SECURE_CORE_H
 #define TEEQ_SECURE_CORE_H
 
 #include "ring/channel.h"
 #include "secure/core/call.h"
+#include "secure/core/platform.h"
 #include "shm/ids.h"
 
 #include <pthread.h>
@@ -112,13 +114,11 @@ int sw_client_set_groups(struct sw_client *c, const uint32_t *groups,
  * one), as a GROUP login requires? */
 int sw_client_in_group(const struct sw_client *c, uint32_t gid);
 
-/* Registered buffers; the host maps and unmaps. */
+/* Registered buffers; the attachment maps them, the platform's
+ * release_ext unmaps. */
 int64_t sw_client_add_ext(struct sw_client *c, struct sw_ext_buf *buf);
 /* Returns 0 if @buf_id is gone now, 1 if its last user will release it. */
 int sw_client_remove_ext(struct sw_client *c, uint32_t buf_id);
-/* Releases an external buffer: provided by the host. */
-void sw_host_release_ext(struct sw_ext_buf *buf);
-
 /* Records a cancellation request (from a TEEQ_OP_CANCEL entry). */
 void sw_client_cancel(struct sw_client *c, uint32_t cancel_id,
 		      uint32_t session);

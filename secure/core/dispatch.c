@@ -62,7 +62,7 @@ static void sw_params_release_held(struct sw_client *c, struct sw_params *sp)
 		if (!(sp->held_mask & (1u << i)))
 			continue;
 		if (shm_ids_put(&c->ext_bufs, sp->held_id[i]) == 1)
-			sw_host_release_ext(sp->held[i]);
+			sw_plat->release_ext(c, sp->held[i]);
 	}
 	sp->held_mask = 0;
 }

@@ -10,6 +10,7 @@
  */
 #include "secure/core/session.h"
 #include "tests/check.h"
+#include "tests/secure/platform.h"
 #include "uapi/teeq_tas.h"
 
 #include <pthread.h>
@@ -118,6 +119,7 @@ int main(void)
 		 0);
 	memset(region, 0, layout.region_size);
 	CHECK_EQ(channel_format(region, &layout), 0);
+	sw_core_init(&t_platform_real);
 	CHECK_EQ(sw_client_init(&client, 1, region, &layout, &who), 0);
 	busy_id = open_noop();
 	other_id = open_noop();

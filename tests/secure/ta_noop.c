@@ -8,6 +8,7 @@
  */
 #include "secure/core/call.h"
 #include "tests/check.h"
+#include "tests/secure/platform.h"
 
 static const struct ta_uuid noop_uuid = TEEQ_TA_NOOP_UUID;
 static const struct ta_uuid echo_uuid = TEEQ_TA_ECHO_UUID;
@@ -160,6 +161,7 @@ int main(void)
 	struct ta_identity who = { TEEQ_LOGIN_PUBLIC, 0, 0, 1 };
 	void *session;
 
+	sw_core_init(&t_platform_real);
 	check_registry();
 
 	ta = ta_registry_find(&noop_uuid);

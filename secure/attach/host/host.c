@@ -462,12 +462,6 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 	return NULL;
 }
 
-void sw_host_release_ext(struct sw_ext_buf *buf)
-{
-	munmap(buf->base, buf->size);
-	free(buf);
-}
-
 static const char *sw_host_reg_fd(struct sw_host *h, struct sw_hclient *hc,
 				  const struct teeq_host_reg_fd *m, int *fds,
 				  int nr_fds)
@@ -500,7 +494,7 @@ static const char *sw_host_reg_fd(struct sw_host *h, struct sw_hclient *hc,
 		*buf = (struct sw_ext_buf){ base, size, m->flags };
 		id = sw_client_add_ext(&hc->core, buf);
 		if (id < 0) {
-			sw_host_release_ext(buf);
+			sw_platform_unmap(buf);
 			status = (int)id;
 		} else {
 			r.buf_id = (uint32_t)id;

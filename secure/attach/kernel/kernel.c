@@ -262,7 +262,7 @@ static void sw_kernel_buf_reg(struct sw_host *h,
 			*buf = (struct sw_ext_buf){ base, e->size, flags };
 			id = sw_client_add_ext(&hc->core, buf);
 			if (id < 0)
-				sw_host_release_ext(buf);
+				sw_platform_unmap(buf);
 			else
 				__atomic_add_fetch(&h->ext_buffers, 1,
 						   __ATOMIC_RELAXED);

@@ -154,6 +154,7 @@ static void fz_client_start(void)
 	fz_hc->sock = fz_hc->memfd = -1;
 	for (i = 0; i < TEEQ_MAX_QPAIRS; i++)
 		fz_hc->qp[i].sq_db = fz_hc->qp[i].cq_db = -1;
+	sw_core_init(&sw_platform_linux);
 	if (sw_client_init(&fz_hc->core, 1, fz_region, &fz_layout, &fz_who))
 		abort();
 	fz_hc->core_ready = 1;

@@ -68,6 +68,7 @@
  */
 #define FZ_NAME "fuzz_sqe"
 #include "tests/fuzz/targets/fuzz.h"
+#include "ring/wait.h"
 #include "secure/core/core.h"
 #include "uapi/teeq_host.h"
 #include "uapi/teeq_tas.h"
@@ -77,6 +78,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define FZ_HEAP_SIZE (1u << 20)
 #define FZ_EXT_RW_SIZE (64u << 10)
@@ -134,14 +136,30 @@ struct fz_run {
 	uint32_t nwin[2];
 };
 
-/* The host's hook: registered buffers are released only by fini here. */
-void sw_host_release_ext(struct sw_ext_buf *buf)
+/* The platform's hook: registered buffers are released only by fini
+ * here. */
+static void fz_release_ext(struct sw_client *c, struct sw_ext_buf *buf)
 {
+	FZ_ASSERT(c == &fz_client, "a buffer of another client released");
 	FZ_ASSERT(fz_in_fini, "external buffer released while registered");
 	fz_released++;
 	free(buf->base);
 	free(buf);
 }
+
+static void fz_sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { 0, (long)ns };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The core's platform here: this target's own (secure/core/platform.h). */
+static const struct sw_platform fz_platform = {
+	.release_ext = fz_release_ext,
+	.now_ns = ring_now_ns,
+	.sleep_ns = fz_sleep_ns,
+};
 
 /* References held on @id of @t (the table's private word). */
 static uint32_t fz_refs(struct shm_ids *t, uint32_t id)
@@ -214,6 +232,7 @@ static void fz_client_start(void)
 	int64_t id;
 	int ta;
 
+	sw_core_init(&fz_platform);
 	if (sw_client_init(&fz_client, 1, fz_region, &fz_layout, &fz_who))
 		abort();
 	fz_ext_rw = fz_ext_new(FZ_EXT_RW_SIZE,
