@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* teeq-sw: the secure world as a process. See --help. */
-#include "secure/attach/attach.h"
+#include "secure/attach/host/host.h"
 #include "secure/attach/kernel/kernel.h"
 #include "secure/attach/suppl.h"
 #include "secure/loaded/ta_proc.h"

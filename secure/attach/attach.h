@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * teeq-sw, the secure world as a Linux process (host mode): a control
- * thread that accepts clients on a Unix socket and serves their slow-path
- * messages, and worker threads that drain the clients' rings through the
- * core (secure/core.h).
+ * teeq-sw, the secure world as a Linux process, and what its two
+ * attachments share: the attachment's control thread brings clients in
+ * (host/: the Unix socket, host mode; kernel/: the driver's endpoint
+ * /dev/teeqsw0, kernel mode) and each becomes a struct sw_hclient, whose
+ * rings worker threads drain through the core (secure/core/core.h) and
+ * whose calls that may wait run on call threads. The core sees this side
+ * through its platform (secure/core/platform.h; platform.c here).
  */
 #ifndef TEEQ_SECURE_ATTACH_H
 #define TEEQ_SECURE_ATTACH_H
@@ -153,14 +156,18 @@ struct sw_host_opts {
  * the socket's lock */
 #define SW_LOCK_WAIT_MS 5000
 
+/* The process: its clients, workers and call threads, and the control
+ * thread's descriptors; the socket's fields are the host attachment's
+ * alone (the kernel attachment keeps its own state in kernel.c). */
 struct sw_host {
 	struct sw_host_opts opts;
+	/* host attachment: the socket, its lock, the listener's rests */
 	int listen_fd;
-	int kernel_fd; /* kernel mode: the driver's endpoint (kernel.c) */
 	int lock_fd;
 	int reserve_fd; /* given up to refuse a client when out of fds */
 	uint64_t accept_paused_ms; /* 0, or since when the listener rests */
 	uint32_t full_logged;
+	/* both */
 	int epfd;
 	int wake_fd; /* workers poke the control thread */
 	int signal_fd;
@@ -171,10 +178,12 @@ struct sw_host {
 	uint32_t worker_qps[SW_MAX_WORKERS];
 	struct sw_worker *workers;
 	struct sw_calls calls;
+	/* host attachment: the disposer */
 	int disposer_fd; /* to the process that closes clients' descriptors */
 #define SW_DISPOSE_BATCH 1 /* a message with descriptors to close */
 #define SW_DISPOSE_CLOSED 2 /* and then: ours are closed */
 	pid_t disposer_pid;
+	/* both */
 	struct teeq_sw_stats totals; /* counters kept by the control thread */
 	uint64_t ext_buffers, ext_bytes; /* atomic */
 	int stop; /* atomic */
@@ -211,18 +220,28 @@ extern const struct sw_platform sw_platform_linux;
 /* Unmaps and frees a registered buffer that no client's table holds. */
 void sw_platform_unmap(struct sw_ext_buf *buf);
 
-/* host.c */
-/* Starts the process that closes descriptors clients send (host.c says
- * why); first thing, before any thread, socket or lock. */
-int sw_host_disposer_start(struct sw_host *h);
-int sw_host_run(struct sw_host *h);
+/* control.c: what both attachments' control threads share */
 /* A worker found a client breaking the protocol (@reason), or hung up
  * (@reason ""): the control thread drops it. */
-void sw_host_client_broken(struct sw_hclient *hc, const char *reason);
+void sw_control_client_broken(struct sw_hclient *hc, const char *reason);
 void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Is @fd an eventfd (a doorbell a peer handed over)? */
 int sw_is_eventfd(int fd);
+/* Signals, h->wake_fd, h->epfd watching them and the attachment's
+ * @way_in (the event's data is @way_in), and the workers: 0 or -errno. */
+int sw_control_setup(struct sw_host *h, int *way_in);
+/* Starts letting go of @hc: running calls see themselves cancelled, each
+ * worker lets go of its queue pairs (hc->detach_pending counts them). */
+void sw_control_drop(struct sw_hclient *hc);
+/* Running calls see themselves cancelled; the workers and call threads
+ * stop (again: nothing). */
+void sw_control_stop(struct sw_host *h);
+/* sw_control_stop(), then every client is finished in the core and given
+ * to @client_free; closes what setup opened. */
+void sw_control_teardown(struct sw_host *h,
+			 void (*client_free)(struct sw_hclient *hc));
+/* host.c's, which the kernel attachment's statistics socket uses too */
 /* Listens on opts.socket_path (listen_fd), holding its lock (lock_fd). */
 int sw_host_listen(struct sw_host *h);
 /* Sends a message of @len bytes, its header filled in, with @nr

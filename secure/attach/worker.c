@@ -81,7 +81,8 @@ static void sw_worker_do_add(struct sw_worker *w, struct sw_hqp *qp)
 		ev.events |= EPOLLRDHUP; /* the client closing its end */
 	if (w->nr_qps == SW_WORKER_MAX_QPS ||
 	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, qp->sq_db, &ev)) {
-		sw_host_client_broken(qp->hc, "worker cannot take more rings");
+		sw_control_client_broken(qp->hc,
+					 "worker cannot take more rings");
 		return;
 	}
 	w->qps[w->nr_qps++] = qp;
@@ -274,14 +275,14 @@ uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 	n = ring_cons_avail(&qp->sq, SW_WORKER_BATCH);
 	if (!n) {
 		if (ring_broken(&qp->sq))
-			sw_host_client_broken(qp->hc, "bad submission ring");
+			sw_control_client_broken(qp->hc, "bad submission ring");
 		return 0;
 	}
 	/* never more than the completion ring can take: a client that
 	 * ignores its credits stalls itself, not us */
 	space = ring_prod_space(&qp->cq, n);
 	if (ring_broken(&qp->cq)) {
-		sw_host_client_broken(qp->hc, "bad completion ring");
+		sw_control_client_broken(qp->hc, "bad completion ring");
 		return 0;
 	}
 	if (n > space)
@@ -322,7 +323,7 @@ void sw_worker_post_jobs(struct sw_worker *w)
 		    !__atomic_load_n(&hc->core.broken, __ATOMIC_RELAXED)) {
 			if (!ring_prod_space(&job->qp->cq, 1)) {
 				if (ring_broken(&job->qp->cq))
-					sw_host_client_broken(
+					sw_control_client_broken(
 						hc, "bad completion ring");
 				*keep = job;
 				keep = &job->next;
@@ -402,7 +403,7 @@ static void sw_worker_doorbells(struct sw_worker *w)
 		    ring_doorbell_drain(qp->sq_db)) {
 			/* level-triggered, a hang-up would wake us for ever */
 			epoll_ctl(w->epfd, EPOLL_CTL_DEL, qp->sq_db, NULL);
-			sw_host_client_broken(qp->hc, "");
+			sw_control_client_broken(qp->hc, "");
 		}
 	}
 }

@@ -48,7 +48,7 @@ FUZZ_SRCS_fuzz_client := tests/fuzz/targets/fuzz_client.c \
 # the worker and the control thread's files too: their call threads run
 FUZZ_SRCS_fuzz_drain := tests/fuzz/targets/fuzz_drain.c $(FUZZ_SECURE_SRCS) \
 	secure/attach/worker.c secure/attach/calls.c \
-	secure/attach/platform.c secure/attach/host/host.c $(FUZZ_BASE_SRCS)
+	secure/attach/platform.c secure/attach/control.c $(FUZZ_BASE_SRCS)
 FUZZ_SRCS_fuzz_suppl := tests/fuzz/targets/fuzz_suppl.c supplicant/fs.c
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-merge

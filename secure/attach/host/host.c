@@ -5,7 +5,7 @@
  * when its socket hangs up or it breaks the protocol. Nothing here is on
  * the path of a call.
  */
-#include "secure/attach/attach.h"
+#include "secure/attach/host/host.h"
 
 #include "ring/wait.h"
 #include "shm/memfd.h"
@@ -37,30 +37,6 @@ static uint64_t sw_host_now_ms(void)
 	return ring_now_ns() / 1000000;
 }
 
-void sw_log(struct sw_host *h, int verbose_only, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (verbose_only && !h->opts.verbose)
-		return;
-	va_start(ap, fmt);
-	fprintf(stderr, "teeq-sw[%d]: ", (int)getpid());
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-void sw_host_client_broken(struct sw_hclient *hc, const char *reason)
-{
-	const char *none = NULL;
-	uint64_t one = 1;
-
-	/* first reason wins; the control thread drops the client */
-	if (__atomic_compare_exchange_n(&hc->core.broken, &none, reason, 0,
-					__ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		(void)!write(hc->host->wake_fd, &one, sizeof(one));
-}
-
 /* ---- messages ---------------------------------------------------------------- */
 
 /* Sends a message with @nr descriptors; never waits (a client that does
@@ -83,24 +59,6 @@ static void sw_close_fds(int *fds, int n)
 	while (n-- > 0)
 		if (fds[n] >= 0)
 			close(fds[n]);
-}
-
-/* Is @fd an eventfd? A doorbell that is anything else (a pipe that could
- * block us, a file) is refused. */
-int sw_is_eventfd(int fd)
-{
-	char path[64], line[128];
-	int found = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "eventfd-count:", 14);
-	fclose(f);
-	return found;
 }
 
 /* ---- descriptors clients send --------------------------------------------------- */
@@ -273,14 +231,8 @@ static void sw_host_finish_client(struct sw_host *h, struct sw_hclient *hc)
 static void sw_host_drop_client(struct sw_host *h, struct sw_hclient *hc,
 				const char *reason)
 {
-	uint32_t i;
-
 	if (hc->detaching)
 		return;
-	hc->detaching = 1;
-	/* calls still running see themselves cancelled; nothing more is
-	 * served or completed for this client */
-	__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELEASE);
 	epoll_ctl(h->epfd, EPOLL_CTL_DEL, hc->sock, NULL);
 	if (reason) {
 		h->totals.clients_dropped++;
@@ -288,10 +240,7 @@ static void sw_host_drop_client(struct sw_host *h, struct sw_hclient *hc,
 		       hc->core.id, (int)hc->cred.pid, (unsigned)hc->cred.uid,
 		       reason);
 	}
-	/* one detach per queue pair; a worker acks each */
-	__atomic_store_n(&hc->detach_pending, hc->nr_qpairs, __ATOMIC_RELEASE);
-	for (i = 0; i < hc->nr_qpairs; i++)
-		sw_worker_detach(hc->qp[i].worker, hc);
+	sw_control_drop(hc);
 }
 
 static int sw_host_reply_status(struct sw_hclient *hc, uint16_t type,
@@ -916,48 +865,17 @@ static void sw_host_raise_nofile(struct sw_host *h)
 
 static int sw_host_setup(struct sw_host *h)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
-	sigset_t mask;
 	int ret;
 
 	ret = sw_host_listen(h);
 	if (ret)
 		return ret;
 	h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	/* an ignored signal is dropped, not queued for the signalfd: the
-	 * dispositions we were started with (nohup, a shell's) do not
-	 * count; blocked, the default action never runs */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	pthread_sigmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	h->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC);
-	h->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	h->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (h->signal_fd < 0 || h->wake_fd < 0 || h->epfd < 0)
-		return -errno;
-	ev.data.ptr = &h->listen_fd;
-	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->listen_fd, &ev))
-		return -errno;
-	ev.data.ptr = &h->wake_fd;
-	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->wake_fd, &ev))
-		return -errno;
-	ev.data.ptr = &h->signal_fd;
-	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->signal_fd, &ev))
-		return -errno;
-	/* workers inherit the blocked signal mask */
-	return sw_workers_start(h);
+	return sw_control_setup(h, &h->listen_fd);
 }
 
 static void sw_host_teardown(struct sw_host *h)
 {
-	struct sw_hclient *hc;
-
 	/* first of all nobody new: a client that finds no teeq-sw starts
 	 * another (which waits for our lock), rather than attach to one on
 	 * its way out */
@@ -966,23 +884,7 @@ static void sw_host_teardown(struct sw_host *h)
 		close(h->listen_fd);
 		h->listen_fd = -1;
 	}
-	/* calls still running (waiting ones too) see themselves cancelled;
-	 * then the threads stop, and every client is detached at once */
-	for (hc = h->clients; hc; hc = hc->next)
-		__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELEASE);
-	sw_workers_stop(h);
-	while ((hc = h->clients)) {
-		h->clients = hc->next;
-		if (hc->core_ready)
-			sw_client_fini(&hc->core);
-		sw_hclient_free(hc);
-	}
-	if (h->epfd >= 0)
-		close(h->epfd);
-	if (h->wake_fd >= 0)
-		close(h->wake_fd);
-	if (h->signal_fd >= 0)
-		close(h->signal_fd);
+	sw_control_teardown(h, sw_hclient_free);
 	if (h->reserve_fd >= 0)
 		close(h->reserve_fd);
 	if (h->disposer_fd >= 0) {

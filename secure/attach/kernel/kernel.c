@@ -50,8 +50,11 @@ static struct sw_kclient *sw_kclient_of(struct sw_hclient *hc)
 	return (struct sw_kclient *)hc;
 }
 
-/* The endpoint's fd, where clients arrive as events. */
-#define SW_KERNEL_FD(h) ((h)->kernel_fd)
+/* The kernel attachment's own state, beside the process's (struct
+ * sw_host): one attachment per teeq-sw. */
+static struct sw_kernel {
+	int fd; /* the endpoint, where clients arrive as events */
+} sw_kernel = { .fd = -1 };
 
 /* Statistics requests waiting on the socket at most; more are closed. */
 #define SW_KERNEL_STATS_CONNS 16
@@ -76,7 +79,7 @@ static struct sw_hclient *sw_kernel_find(struct sw_host *h, uint32_t ctx)
 
 static void sw_kernel_reply(struct sw_host *h, struct teeq_swdev_reply *r)
 {
-	if (ioctl(SW_KERNEL_FD(h), TEEQ_SWDEV_IOC_REPLY, r))
+	if (ioctl(sw_kernel.fd, TEEQ_SWDEV_IOC_REPLY, r))
 		sw_log(h, 0, "the driver refused a reply (type %u, context %u)",
 		       r->type, r->ctx);
 }
@@ -200,19 +203,6 @@ static void sw_kernel_ctx_open(struct sw_host *h,
 	sw_kernel_reply(h, &r);
 }
 
-/* Starts letting go of a client: running calls see themselves cancelled,
- * the workers drop its rings; sw_kernel_sweep() finishes it. */
-static void sw_kernel_drop(struct sw_hclient *hc)
-{
-	uint32_t i;
-
-	hc->detaching = 1;
-	__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&hc->detach_pending, hc->nr_qpairs, __ATOMIC_RELEASE);
-	for (i = 0; i < hc->nr_qpairs; i++)
-		sw_worker_detach(hc->qp[i].worker, hc);
-}
-
 static void sw_kernel_ctx_close(struct sw_host *h,
 				const struct teeq_swdev_event *e)
 {
@@ -229,7 +219,7 @@ static void sw_kernel_ctx_close(struct sw_host *h,
 	}
 	/* the reply goes when the workers are done with it */
 	sw_kclient_of(hc)->reply = TEEQ_SWDEV_EV_CTX_CLOSE;
-	sw_kernel_drop(hc);
+	sw_control_drop(hc);
 }
 
 /* Maps a registered buffer and gives it a wire id. */
@@ -283,7 +273,7 @@ static void sw_kernel_events(struct sw_host *h)
 	struct teeq_swdev_event e;
 	struct sw_hclient *hc;
 
-	while (!ioctl(SW_KERNEL_FD(h), TEEQ_SWDEV_IOC_EVENT, &e)) {
+	while (!ioctl(sw_kernel.fd, TEEQ_SWDEV_IOC_EVENT, &e)) {
 		switch (e.type) {
 		case TEEQ_SWDEV_EV_CTX_OPEN:
 			sw_kernel_ctx_open(h, &e);
@@ -326,7 +316,7 @@ static void sw_kernel_sweep(struct sw_host *h)
 			       why);
 			h->totals.clients_dropped++;
 			sw_kclient_of(hc)->reply = TEEQ_SWDEV_REPLY_CTX_BROKEN;
-			sw_kernel_drop(hc);
+			sw_control_drop(hc);
 		}
 		if (!hc->detaching ||
 		    __atomic_load_n(&hc->detach_pending, __ATOMIC_ACQUIRE) ||
@@ -409,38 +399,17 @@ static int sw_kernel_setup(struct sw_host *h, const char *dev,
 	struct teeq_swdev_attach a = { .version = TEEQ_SWDEV_VERSION,
 				       .features = TEEQ_SWDEV_FEAT_SUPP };
 	struct epoll_event ev = { .events = EPOLLIN };
-	sigset_t mask;
 	int ret;
 
-	SW_KERNEL_FD(h) = open(dev, O_RDWR | O_CLOEXEC);
-	if (SW_KERNEL_FD(h) < 0) {
+	sw_kernel.fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (sw_kernel.fd < 0) {
 		sw_log(h, 0, "cannot open %s: %s", dev, strerror(errno));
 		return -errno;
 	}
-	if (ioctl(SW_KERNEL_FD(h), TEEQ_SWDEV_IOC_ATTACH, &a)) {
+	if (ioctl(sw_kernel.fd, TEEQ_SWDEV_IOC_ATTACH, &a)) {
 		sw_log(h, 0, "cannot attach to %s: %s", dev, strerror(errno));
 		return -errno;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	h->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC);
-	h->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	h->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (h->signal_fd < 0 || h->wake_fd < 0 || h->epfd < 0)
-		return -errno;
-	ev.data.ptr = &SW_KERNEL_FD(h);
-	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, SW_KERNEL_FD(h), &ev))
-		return -errno;
-	ev.data.ptr = &h->wake_fd;
-	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->wake_fd, &ev))
-		return -errno;
-	ev.data.ptr = &h->signal_fd;
-	if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->signal_fd, &ev))
-		return -errno;
 	sw_log(h, 0,
 	       "attached to %s: %u workers, spin %llu us, %zu trusted apps; "
 	       "%u-slot rings, %llu-byte heaps",
@@ -449,13 +418,12 @@ static int sw_kernel_setup(struct sw_host *h, const char *dev,
 	       ta_registry_count(), a.sq_entries,
 	       (unsigned long long)a.heap_size);
 	if (a.features & TEEQ_SWDEV_FEAT_SUPP) {
-		sw_ksuppl_start(SW_KERNEL_FD(h), suppl);
+		sw_ksuppl_start(sw_kernel.fd, suppl);
 		sw_kernel_storage = 1;
 	} else {
 		sw_log(h, 0, "the driver offers no supplicant: no storage");
 	}
-	/* workers inherit the blocked signal mask */
-	ret = sw_workers_start(h);
+	ret = sw_control_setup(h, &sw_kernel.fd);
 	if (ret || !stats)
 		return ret;
 	/* last: whoever finds the socket finds teeq-sw attached */
@@ -473,37 +441,23 @@ static int sw_kernel_setup(struct sw_host *h, const char *dev,
  * client goes; closing the node then ends what the driver has in flight. */
 static void sw_kernel_teardown(struct sw_host *h)
 {
-	struct sw_hclient *hc;
-
-	for (hc = h->clients; hc; hc = hc->next)
-		__atomic_store_n(&hc->core.dying, 1, __ATOMIC_RELEASE);
-	if (h->workers)
-		sw_workers_stop(h);
+	/* storage stops once no call runs, before the clients go */
+	sw_control_stop(h);
 	if (sw_kernel_storage) {
 		sw_ksuppl_stop();
 		sw_kernel_storage = 0;
 	}
-	while ((hc = h->clients)) {
-		h->clients = hc->next;
-		if (hc->core_ready)
-			sw_client_fini(&hc->core);
-		sw_kernel_client_free(hc);
-	}
+	sw_control_teardown(h, sw_kernel_client_free);
 	if (h->listen_fd >= 0) {
 		unlink(h->opts.socket_path);
 		close(h->listen_fd);
 	}
 	if (h->lock_fd >= 0)
 		close(h->lock_fd);
-	/* statistics requests still waiting are hung up on by our exit */
-	if (h->epfd >= 0)
-		close(h->epfd);
-	if (h->wake_fd >= 0)
-		close(h->wake_fd);
-	if (h->signal_fd >= 0)
-		close(h->signal_fd);
-	if (SW_KERNEL_FD(h) >= 0)
-		close(SW_KERNEL_FD(h));
+	h->listen_fd = h->lock_fd = -1;
+	if (sw_kernel.fd >= 0)
+		close(sw_kernel.fd);
+	sw_kernel.fd = -1;
 }
 
 int sw_kernel_run(struct sw_host *h, const char *dev,
@@ -513,7 +467,6 @@ int sw_kernel_run(struct sw_host *h, const char *dev,
 	int n, i, ret;
 
 	h->listen_fd = h->lock_fd = h->epfd = h->wake_fd = h->signal_fd = -1;
-	h->kernel_fd = -1;
 	ret = sw_kernel_setup(h, dev, suppl, stats);
 	if (ret) {
 		sw_kernel_teardown(h);
@@ -524,7 +477,7 @@ int sw_kernel_run(struct sw_host *h, const char *dev,
 		for (i = 0; i < n; i++) {
 			void *p = ev[i].data.ptr;
 
-			if (p == &SW_KERNEL_FD(h))
+			if (p == &sw_kernel.fd)
 				sw_kernel_events(h);
 			else if (p == &h->signal_fd)
 				__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
