@@ -3,7 +3,7 @@
  * teeq-sw's attachment for the supplicant (host mode), and its options:
  * a privileged Unix socket of its own on which one teeq-supplicant at a
  * time, of one configured uid, attaches; the reverse queue pair of
- * uapi/teeq_rpc.h; the secure state directory (secure/state.h); and the
+ * uapi/teeq_rpc.h; the secure state directory (secure/attach/state.h); and the
  * storage core (secure/storage/storage.h) started over both.
  *
  * A storage call waits for the supplicant on a call thread (the storage
@@ -77,7 +77,7 @@ struct sw_suppl_transport {
 
 /*
  * Opens the state directory and starts the storage core over another
- * attachment's way to the supplicant (kernel mode: secure/ksuppl.c);
+ * attachment's way to the supplicant (kernel mode: secure/attach/kernel/ksuppl.c);
  * nothing listens for a host-mode supplicant. Problems are logged and
  * leave storage unavailable.
  */

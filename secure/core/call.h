@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The core's side of struct ta_call (secure/ta.h). */
+/* The core's side of struct ta_call (secure/core/ta.h). */
 #ifndef TEEQ_SECURE_CALL_H
 #define TEEQ_SECURE_CALL_H
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * A client of the secure world: its channel, sessions and buffers. The
- * sessions' hot path (taking one for a call) is in secure/session.h.
+ * sessions' hot path (taking one for a call) is in secure/core/session.h.
  */
 #include "secure/core/session.h"
 

@@ -31,7 +31,7 @@ struct sw_ext_buf {
 	uint32_t flags; /* TEEQ_HOST_REG_READ / _WRITE */
 };
 
-/* A session: its word in secure/session.h, its lifetime in client.c. */
+/* A session: its word in secure/core/session.h, its lifetime in client.c. */
 #define SW_SESSION_HELD 1ull
 #define SW_SESSION_WAITED 2ull
 #define SW_SESSION_CLOSING 4ull

@@ -90,7 +90,7 @@ struct teeq_ta {
 	 * bits set: every command may wait, those past 63 too. */
 	uint64_t blocking_cmds;
 	/*
-	 * Optional, for loaded TAs (secure/ta_loaded.c), which run in
+	 * Optional, for loaded TAs (secure/loaded/ta_loaded.c), which run in
 	 * processes of their own: one descriptor stands for all of them.
 	 * The registry returns it for any UUID no built-in TA has, and
 	 * open_remote replaces open_session: it gets the UUID asked for
@@ -113,8 +113,8 @@ static inline int ta_cmd_blocks(const struct teeq_ta *ta, uint32_t cmd)
 }
 
 /* Registers a TA: its descriptor goes into the "teeq_tas" section, which
- * the core walks (secure/registry.c). One file, nothing else to edit. A
- * built-in TA's UUID wins over a loaded TA's. */
+ * the core walks (secure/core/registry.c). One file, nothing else to edit.
+ * A built-in TA's UUID wins over a loaded TA's. */
 #define TEEQ_TA_REGISTER(ta)                                  \
 	static const struct teeq_ta *const teeq_ta_entry_##ta \
 		__attribute__((used, section("teeq_tas"), aligned(8))) = &ta

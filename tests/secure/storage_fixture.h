@@ -3,7 +3,7 @@
  * The storage core in process, over the real pieces: teeq-supplicant's file
  * service (supplicant/fs.c) on a fresh storage directory, reached through
  * a window buffer as the ring would, and teeq-sw's secure state
- * (secure/state.c) on a fresh state directory. Between them sits a
+ * (secure/attach/state.c) on a fresh state directory. Between them sits a
  * transport the test can cut: detached (no supplicant), or cut at the
  * n-th request, before or after the supplicant carried it out (as if it,
  * or teeq-sw, died right then). core_restart() is teeq-sw dying and coming

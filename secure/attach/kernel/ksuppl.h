@@ -3,7 +3,7 @@
  * teeq-sw's way to the supplicant in kernel mode: the storage core's file
  * requests through the driver's privileged node (uapi/teeq_rpc.h, "Kernel
  * mode"), with the same options, state directory and storage core as
- * host mode (secure/suppl.h).
+ * host mode (secure/attach/suppl.h).
  */
 #ifndef TEEQ_SECURE_KSUPPL_H
 #define TEEQ_SECURE_KSUPPL_H
