@@ -390,4 +390,29 @@ static inline void kt_host_sw_stop(pid_t pid)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* One SUPPL_RECV or SUPPL_SEND (@cmd) on the privileged node @fd: @word0
+ * is the request's func (recv) or ret (send) both ways, @params the *@n
+ * parameters (at most 4) both ways; 0 or -errno. */
+static inline int kt_supp_io(int fd, unsigned long cmd, uint32_t *word0,
+			     struct teeq_ioctl_param *params, uint32_t *n)
+{
+	union {
+		struct teeq_ioctl_supp_recv_arg a;
+		unsigned char raw[8 + 4 * 32];
+	} u;
+	struct teeq_ioctl_buf_data bd = { .buf_ptr = (uintptr_t)&u,
+					  .buf_len = 8 + *n * 32 };
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	u.a.func = *word0;
+	u.a.num_params = *n;
+	memcpy(u.a.params, params, *n * 32);
+	rc = ioctl(fd, cmd, &bd) ? -errno : 0;
+	*word0 = u.a.func;
+	*n = u.a.num_params > 4 ? 4 : u.a.num_params;
+	memcpy(params, u.a.params, *n * 32);
+	return rc;
+}
+
 #endif /* TEEQ_TESTS_KFIXTURE_H */

@@ -21,28 +21,6 @@
 
 #include <pthread.h>
 
-static int supp_io(int fd, unsigned long cmd, uint32_t *word0,
-		   struct teeq_ioctl_param *params, uint32_t *n)
-{
-	union {
-		struct teeq_ioctl_supp_recv_arg a;
-		unsigned char raw[8 + 4 * 32];
-	} u;
-	struct teeq_ioctl_buf_data bd = { .buf_ptr = (uintptr_t)&u,
-					  .buf_len = 8 + *n * 32 };
-	int rc;
-
-	memset(&u, 0, sizeof(u));
-	u.a.func = *word0;
-	u.a.num_params = *n;
-	memcpy(u.a.params, params, *n * 32);
-	rc = ioctl(fd, cmd, &bd) ? -errno : 0;
-	*word0 = u.a.func;
-	*n = u.a.num_params > 4 ? 4 : u.a.num_params;
-	memcpy(params, u.a.params, *n * 32);
-	return rc;
-}
-
 /*
  * The test's supplicant (a child): answers TEEQ_RPC_KFUNC_SHM with a
  * buffer of its own, takes the first file request, says so on @ready,
@@ -72,7 +50,7 @@ static void fake_suppl(int ready, int go)
 		memset(p, 0, sizeof(p));
 		n = 4;
 		func = 0;
-		if (supp_io(fd, TEEQ_IOC_SUPPL_RECV, &func, p, &n))
+		if (kt_supp_io(fd, TEEQ_IOC_SUPPL_RECV, &func, p, &n))
 			_exit(12);
 		if (func != TEEQ_RPC_KFUNC_SHM)
 			break;
@@ -82,7 +60,7 @@ static void fake_suppl(int ready, int go)
 		p[1].a = TEEQ_RPC_ABI_VERSION;
 		p[1].b = TEEQ_RPC_FEAT_FS;
 		func = TEEQ_SUCCESS;
-		if (supp_io(fd, TEEQ_IOC_SUPPL_SEND, &func, p, &n))
+		if (kt_supp_io(fd, TEEQ_IOC_SUPPL_SEND, &func, p, &n))
 			_exit(13);
 	}
 	if (func != TEEQ_RPC_KFUNC_FS || n != 3)
@@ -93,7 +71,8 @@ static void fake_suppl(int ready, int go)
 	p[0].a = 0;
 	p[2].b = 0;
 	func = TEEQ_SUCCESS;
-	_exit(supp_io(fd, TEEQ_IOC_SUPPL_SEND, &func, p, &n) == -EBADF ? 0 : 2);
+	_exit(kt_supp_io(fd, TEEQ_IOC_SUPPL_SEND, &func, p, &n) == -EBADF ? 0 :
+									    2);
 }
 
 static pid_t fake_start(int *ready, int *go)

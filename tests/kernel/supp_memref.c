@@ -44,28 +44,6 @@ static void *kt_ask_main(void *arg)
 	return NULL;
 }
 
-static int kt_supp(int fd, unsigned long cmd, uint32_t *word0,
-		   struct teeq_ioctl_param *params, uint32_t *n)
-{
-	union {
-		struct teeq_ioctl_supp_recv_arg a;
-		unsigned char raw[8 + 4 * 32];
-	} u;
-	struct teeq_ioctl_buf_data bd = { .buf_ptr = (uintptr_t)&u,
-					  .buf_len = 8 + *n * 32 };
-	int rc;
-
-	memset(&u, 0, sizeof(u));
-	u.a.func = *word0;
-	u.a.num_params = *n;
-	memcpy(u.a.params, params, *n * 32);
-	rc = ioctl(fd, cmd, &bd) ? -errno : 0;
-	*word0 = u.a.func;
-	*n = u.a.num_params > 4 ? 4 : u.a.num_params;
-	memcpy(params, u.a.params, *n * 32);
-	return rc;
-}
-
 /* One memref request from the secure side: the ioctl's rc, synchronous
  * (for the ones refused before they are queued). */
 static int kt_memref_call(int sw, uint64_t attr, uint64_t off, uint64_t size,
@@ -136,7 +114,7 @@ int main(void)
 	memset(p, 0, sizeof(p));
 	n = 4;
 	w = 0;
-	CHECK_EQ(kt_supp(priv, TEEQ_IOC_SUPPL_RECV, &w, p, &n), 0);
+	CHECK_EQ(kt_supp_io(priv, TEEQ_IOC_SUPPL_RECV, &w, p, &n), 0);
 	CHECK_EQ(w, 2);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(p[1].attr, KT_MINOUT_);
@@ -148,10 +126,10 @@ int main(void)
 	/* more than the window: refused, the request still waits */
 	p[1].b = 4097;
 	w = 0;
-	CHECK_EQ(kt_supp(priv, TEEQ_IOC_SUPPL_SEND, &w, p, &n), -EINVAL);
+	CHECK_EQ(kt_supp_io(priv, TEEQ_IOC_SUPPL_SEND, &w, p, &n), -EINVAL);
 	refused++;
 	p[1].b = 5;
-	CHECK_EQ(kt_supp(priv, TEEQ_IOC_SUPPL_SEND, &w, p, &n), 0);
+	CHECK_EQ(kt_supp_io(priv, TEEQ_IOC_SUPPL_SEND, &w, p, &n), 0);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	CHECK_EQ(a.rc, 0);
 	CHECK_EQ(a.c.ret, TEEQ_SUCCESS);
@@ -194,11 +172,11 @@ int main(void)
 	CHECK_EQ(pthread_create(&t, NULL, kt_ask_main, &a), 0);
 	memset(p, 0, sizeof(p));
 	n = 4;
-	CHECK_EQ(kt_supp(priv, TEEQ_IOC_SUPPL_RECV, &w, p, &n), 0);
+	CHECK_EQ(kt_supp_io(priv, TEEQ_IOC_SUPPL_RECV, &w, p, &n), 0);
 	CHECK_EQ(w, 3);
 	CHECK_EQ(p[0].b, TEEQ_SWDEV_SUPP_MEMREF_MAX);
 	w = 0;
-	CHECK_EQ(kt_supp(priv, TEEQ_IOC_SUPPL_SEND, &w, p, &n), 0);
+	CHECK_EQ(kt_supp_io(priv, TEEQ_IOC_SUPPL_SEND, &w, p, &n), 0);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	CHECK_EQ(a.rc, 0);
 
@@ -211,14 +189,14 @@ int main(void)
 	CHECK_EQ(pthread_create(&t, NULL, kt_ask_main, &a), 0);
 	memset(p, 0, sizeof(p));
 	n = 4;
-	CHECK_EQ(kt_supp(priv, TEEQ_IOC_SUPPL_RECV, &w, p, &n), 0);
+	CHECK_EQ(kt_supp_io(priv, TEEQ_IOC_SUPPL_RECV, &w, p, &n), 0);
 	CHECK_EQ(w, 4);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	CHECK_EQ(a.rc, -ETIMEDOUT);
 	CHECK_EQ(a.c.ret, TEEQ_ERROR_COMMUNICATION);
 	CHECK(a.ms >= 290 && a.ms < 5000);
 	w = 0;
-	CHECK_EQ(kt_supp(priv, TEEQ_IOC_SUPPL_SEND, &w, p, &n), -EBADF);
+	CHECK_EQ(kt_supp_io(priv, TEEQ_IOC_SUPPL_SEND, &w, p, &n), -EBADF);
 	/* and one never taken is withdrawn at its timeout */
 	a.c.timeout_ms = 100;
 	CHECK_EQ(ioctl(a.sw, TEEQ_SWDEV_IOC_SUPP_CALL, &a.c), -1);
