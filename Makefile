@@ -102,7 +102,7 @@ TSAN_NAMES := tests/ring/stress_threads tests/ring/need_wakeup \
 	tests/client/cancel_inflight tests/client/wait_no_stall \
 	tests/secure/session_lock \
 	tests/fault/sw_killed tests/fault/client_killed \
-	tests/client/doorbells tests/client/cancel_open \
+	tests/client/doorbells tests/client/idle_sleep tests/client/cancel_open \
 	tests/client/sync_no_busy tests/client/pair_choice \
 	tests/client/pair_lease \
 	tests/storage/concurrent tests/storage/suppl_hangs \

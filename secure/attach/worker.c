@@ -391,8 +391,14 @@ static void sw_worker_doorbells(struct sw_worker *w)
 	for (i = 0; i < n; i++) {
 		struct sw_hqp *qp = ev[i].data.ptr;
 
-		if (ev[i].data.ptr == w) /* the command eventfd */
+		if (ev[i].data.ptr == w) {
+			/* the command eventfd: its flags say what is pending,
+			 * and a wake-up written after they were taken (they
+			 * are set before it is written) would wake every
+			 * later sleep at once, for ever */
+			(void)!read(w->cmd_fd, &count, sizeof(count));
 			continue;
+		}
 		if (!qp->db_socket) {
 			/* the kernel attachment's eventfd: ours and the
 			 * driver's only, so a read cannot wait */
