@@ -33,8 +33,9 @@
  *	calls (the placement changed, or a side lost its CPU, while the
  *	floor was measured);
  *	CPU time was lost in any window: this thread or the window's peer
- *	(the peer process, teeq-sw, the SQPOLL thread) was switched out
- *	involuntarily, or the hypervisor reported stolen time on a CPU.
+ *	(the peer process, teeq-sw, the SQPOLL thread) waited on a run
+ *	queue for more than 1% of the window in all (schedstat's run delay,
+ *	see paired_cpu_check()), or the hypervisor reported stolen time.
  *
  * Every figure is reported twice, over the rounds kept and over all
  * rounds. Rounds are grouped by their floor: if the largest floor of the
@@ -78,7 +79,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #define PAIRED_ROUNDS 100
@@ -140,6 +140,7 @@ struct paired_round {
 	double fig[PAIRED_NR_FIGS];
 	double at_ms; /* when the round started, from the first one */
 	unsigned int left_out; /* PAIRED_OUT_* */
+	double lost_us; /* the most CPU time a window of it lost */
 	/* bit (1 << fig): a round-trip window whose pace wandered as the
 	 * floor's must not; the round is kept (its own speed is no reason
 	 * to leave it out) and the CSV says so */
@@ -261,46 +262,68 @@ static void paired_gap(void)
 
 /* ---- lost CPU time ----------------------------------------------------------- */
 
-/* Involuntary context switches of one task (/proc/PATH/status). */
-static unsigned long long paired_task_switches(const char *status_path)
-{
-	unsigned long long n = 0;
-	char line[128];
-	FILE *f = fopen(status_path, "r");
+/*
+ * CPU time a side lost in a window is the time it spent runnable while
+ * another task had its CPU: the run-queue delay that /proc/.../schedstat
+ * reports per thread, in nanoseconds. Counting involuntary switches
+ * instead left every round out on this VM, quiet or not: any kernel
+ * thread that runs for a few microseconds on a CPU where a side spins
+ * switches it out. A side is this thread and every thread of the
+ * window's peer that ran for at least a quarter of the window (the
+ * peer's idle threads waiting for a CPU lose nothing the window needs).
+ */
+#define PAIRED_LOST_MAX_NS (PAIRED_WINDOW_NS / 100)
+#define PAIRED_MAX_THREADS 64
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "nonvoluntary_ctxt_switches: %llu", &n) == 1)
-			break;
+struct paired_sched {
+	pid_t tid;
+	unsigned long long run, wait; /* ns on the CPU, ns runnable */
+};
+
+static int paired_task_sched(const char *path, struct paired_sched *t)
+{
+	FILE *f = fopen(path, "r");
+	int ok = f && fscanf(f, "%llu %llu", &t->run, &t->wait) == 2;
+
 	if (f)
 		fclose(f);
-	return n;
+	return ok;
 }
 
-/* ... of every thread of process @pid, or of thread @tid of this one. */
-static unsigned long long paired_switches(pid_t pid, pid_t tid)
+/* Every thread of process @pid, or thread @tid of this one, into @t. */
+static unsigned int paired_threads(pid_t pid, pid_t tid, struct paired_sched *t)
 {
-	unsigned long long n = 0;
+	unsigned int n = 0;
 	char path[320];
 	struct dirent *d;
 	DIR *dir;
 
 	if (tid) {
-		snprintf(path, sizeof(path), "/proc/self/task/%d/status",
+		snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat",
 			 (int)tid);
-		return paired_task_switches(path);
+		t->tid = tid;
+		return paired_task_sched(path, t);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	dir = opendir(path);
-	while (dir && (d = readdir(dir))) {
+	while (dir && (d = readdir(dir)) && n < PAIRED_MAX_THREADS) {
 		if (d->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat",
 			 (int)pid, d->d_name);
-		n += paired_task_switches(path);
+		t[n].tid = atoi(d->d_name);
+		n += paired_task_sched(path, &t[n]);
 	}
 	if (dir)
 		closedir(dir);
 	return n;
+}
+
+static void paired_self(struct paired_sched *t)
+{
+	t->tid = gettid();
+	if (!paired_task_sched("/proc/thread-self/schedstat", t))
+		t->run = t->wait = 0;
 }
 
 /* Time the hypervisor stole from this VM's CPUs, in ticks (/proc/stat). */
@@ -323,37 +346,43 @@ static unsigned long long paired_steal(void)
 	return steal;
 }
 
-/* A window's peer, and what it and this thread had lost before it. */
+/* A window's peer, and where it and this thread stood before it. */
 struct paired_cpu {
 	pid_t pid, tid; /* the peer: a process, or a thread of this one */
-	long mine;
-	unsigned long long peer, steal;
+	struct paired_sched mine, peer[PAIRED_MAX_THREADS];
+	unsigned int nr_peer;
+	unsigned long long steal;
 };
-
-static long paired_my_switches(void)
-{
-	struct rusage ru;
-
-	return getrusage(RUSAGE_THREAD, &ru) ? 0 : ru.ru_nivcsw;
-}
 
 static void paired_cpu_mark(struct paired_cpu *c, pid_t pid, pid_t tid)
 {
 	c->pid = pid;
 	c->tid = tid;
-	c->mine = paired_my_switches();
-	c->peer = pid || tid ? paired_switches(pid, tid) : 0;
+	c->nr_peer = pid || tid ? paired_threads(pid, tid, c->peer) : 0;
 	c->steal = paired_steal();
+	paired_self(&c->mine);
 }
 
-/* Leaves @r out if this thread or the peer was switched out against its
- * will, or time was stolen, since paired_cpu_mark(). */
+/* Leaves @r out if a side of the window was kept from its CPU for more
+ * than PAIRED_LOST_MAX_NS in all, or time was stolen, since
+ * paired_cpu_mark(). */
 static void paired_cpu_check(const struct paired_cpu *c, struct paired_round *r)
 {
-	if (paired_my_switches() != c->mine ||
-	    ((c->pid || c->tid) &&
-	     paired_switches(c->pid, c->tid) != c->peer) ||
-	    paired_steal() != c->steal)
+	struct paired_sched now[PAIRED_MAX_THREADS], me;
+	unsigned long long lost;
+	unsigned int i, j, n;
+
+	paired_self(&me);
+	lost = me.wait - c->mine.wait;
+	n = c->pid || c->tid ? paired_threads(c->pid, c->tid, now) : 0;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < c->nr_peer; j++)
+			if (now[i].tid == c->peer[j].tid &&
+			    now[i].run - c->peer[j].run >= PAIRED_WINDOW_NS / 4)
+				lost += now[i].wait - c->peer[j].wait;
+	if (lost / 1e3 > r->lost_us)
+		r->lost_us = lost / 1e3;
+	if (lost > PAIRED_LOST_MAX_NS || paired_steal() != c->steal)
 		r->left_out |= PAIRED_OUT_LOST_CPU;
 }
 
@@ -719,17 +748,19 @@ static void paired_write(const struct paired_round *r, size_t n, double split)
 		fprintf(f, "near and far, split at a floor of %.1f ns\n",
 			split);
 	fprintf(f, "# left_out: floor (its window unsteady), lost_cpu (a "
-		   "side switched out involuntarily, or time stolen); "
+		   "side runnable but kept from its CPU for over 1%% of a "
+		   "window, or time stolen; lost_us: the most a window of "
+		   "the round lost); "
 		   "wandered: round-trip windows as unsteady as a floor's "
 		   "must not be (kept)\n");
 	fprintf(f, "round,start_ms,floor_ns,ring_ns,sync_ns,async32_ops_per_s,"
 		   "uring32_ops_per_s,sqpoll32_ops_per_s,ring_ratio,sync_ratio,"
 		   "sync_to_ring,async_to_uring,async_to_sqpoll,placement,"
-		   "left_out,wandered\n");
+		   "lost_us,left_out,wandered\n");
 	for (i = 0; i < n; i++)
 		fprintf(f,
 			"%zu,%.1f,%.1f,%.1f,%.1f,%.0f,%.0f,%.0f,%.3f,%.3f,"
-			"%.3f,%.3f,%.3f,%s,%s%s%s,%s%s%s\n",
+			"%.3f,%.3f,%.3f,%s,%.1f,%s%s%s,%s%s%s\n",
 			i, r[i].at_ms, r[i].fig[PAIRED_FLOOR],
 			r[i].fig[PAIRED_RING], r[i].fig[PAIRED_SYNC],
 			r[i].fig[PAIRED_ASYNC], r[i].fig[PAIRED_URING],
@@ -739,7 +770,7 @@ static void paired_write(const struct paired_round *r, size_t n, double split)
 			paired_value(&r[i], PAIRED_SYNC_TO_RING),
 			paired_value(&r[i], PAIRED_ASYNC_TO_URING),
 			paired_value(&r[i], PAIRED_ASYNC_TO_SQPOLL),
-			paired_place_names[r[i].place],
+			paired_place_names[r[i].place], r[i].lost_us,
 			r[i].left_out & PAIRED_OUT_FLOOR ? "floor" : "",
 			r[i].left_out == (PAIRED_OUT_FLOOR |
 					  PAIRED_OUT_LOST_CPU) ?
