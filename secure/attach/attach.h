@@ -241,14 +241,18 @@ void sw_control_stop(struct sw_host *h);
  * to @client_free; closes what setup opened. */
 void sw_control_teardown(struct sw_host *h,
 			 void (*client_free)(struct sw_hclient *hc));
-/* host.c's, which the kernel attachment's statistics socket uses too */
+/* The statistics of every client attached now, and the totals. */
+void sw_control_stats(struct sw_host *h, struct teeq_sw_stats *st);
+
+/* socket.c: teeq-sw's Unix socket, served by both attachments */
 /* Listens on opts.socket_path (listen_fd), holding its lock (lock_fd). */
-int sw_host_listen(struct sw_host *h);
+int sw_socket_listen(struct sw_host *h);
+/* Stops listening and removes the socket; then sw_socket_unlock(). */
+void sw_socket_close(struct sw_host *h);
+void sw_socket_unlock(struct sw_host *h);
 /* Sends a message of @len bytes, its header filled in, with @nr
  * descriptors; never waits. 0 or -errno. */
-int sw_host_send(int sock, void *msg, size_t len, uint16_t type, uint32_t seq,
-		 const int *fds, int nr);
-/* The statistics of every client attached now, and the totals. */
-void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st);
+int sw_socket_send(int sock, void *msg, size_t len, uint16_t type, uint32_t seq,
+		   const int *fds, int nr);
 
 #endif /* TEEQ_SECURE_ATTACH_H */

@@ -142,3 +142,49 @@ void sw_control_teardown(struct sw_host *h,
 		close(h->signal_fd);
 	h->epfd = h->wake_fd = h->signal_fd = -1;
 }
+
+/* What every client attached now and every one gone has done. */
+void sw_control_stats(struct sw_host *h, struct teeq_sw_stats *st)
+{
+	struct sw_hclient *hc;
+
+	*st = h->totals;
+	st->clients = 0;
+	st->sessions = 0;
+	st->qpairs = 0;
+	st->region_bytes = 0;
+	st->heap_bytes = 0;
+	st->ext_buffers = 0;
+	st->ext_bytes = 0;
+	for (hc = h->clients; hc; hc = hc->next) {
+		uint32_t cursor = 0, id;
+		struct shm_buf buf;
+
+		/* counted once for every client that ever opened one, even
+		 * while it is being torn down */
+		if (hc->core_ready)
+			st->sessions_total +=
+				__atomic_load_n(&hc->core.stats.sessions_total,
+						__ATOMIC_RELAXED);
+		if (hc->attached)
+			st->calls_deferred +=
+				__atomic_load_n(&hc->jobs, __ATOMIC_RELAXED);
+		if (hc->detaching && hc->attached)
+			st->clients_closing++;
+		if (hc->detaching || !hc->attached)
+			continue;
+		st->clients++;
+		st->sessions += sw_client_sessions(&hc->core);
+		st->qpairs += hc->nr_qpairs;
+		st->region_bytes += hc->region_size;
+		st->heap_bytes += hc->core.layout.heap_size;
+		while ((id = shm_ids_next(&hc->core.ext_bufs, &cursor)))
+			if (!shm_ids_lookup(&hc->core.ext_bufs, id, &buf)) {
+				st->ext_buffers++;
+				st->ext_bytes += buf.size;
+			}
+	}
+	sw_workers_stats(h, st);
+	st->workers = h->opts.workers;
+	st->pid = (uint32_t)getpid();
+}

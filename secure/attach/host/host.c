@@ -39,21 +39,6 @@ static uint64_t sw_host_now_ms(void)
 
 /* ---- messages ---------------------------------------------------------------- */
 
-/* Sends a message with @nr descriptors; never waits (a client that does
- * not read its replies loses them, and then its connection). */
-int sw_host_send(int sock, void *msg, size_t len, uint16_t type, uint32_t seq,
-		 const int *fds, int nr)
-{
-	struct teeq_host_hdr *hdr = msg;
-
-	hdr->magic = TEEQ_HOST_MAGIC;
-	hdr->type = type;
-	hdr->reserved = 0;
-	hdr->len = (uint32_t)len;
-	hdr->seq = seq;
-	return teeq_host_sendmsg(sock, msg, len, fds, nr) ? -EPIPE : 0;
-}
-
 static void sw_close_fds(int *fds, int n)
 {
 	while (n-- > 0)
@@ -248,7 +233,7 @@ static int sw_host_reply_status(struct sw_hclient *hc, uint16_t type,
 {
 	struct teeq_host_status_reply r = { .status = status };
 
-	return sw_host_send(hc->sock, &r, sizeof(r), type, seq, NULL, 0);
+	return sw_socket_send(hc->sock, &r, sizeof(r), type, seq, NULL, 0);
 }
 
 /* The client's supplementary groups, from the socket (as SO_PEERCRED,
@@ -386,8 +371,8 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 	r.client_id = hc->core.id;
 	r.sw_pid = (uint32_t)getpid();
 	r.workers = h->opts.workers;
-	ret = sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_HELLO_REPLY,
-			   m->hdr.seq, ends, (int)hc->nr_qpairs);
+	ret = sw_socket_send(hc->sock, &r, sizeof(r), TEEQ_HOST_HELLO_REPLY,
+			     m->hdr.seq, ends, (int)hc->nr_qpairs);
 	/* the client's ends are the client's alone from here */
 	sw_close_fds(ends, (int)hc->nr_qpairs);
 	if (ret)
@@ -453,55 +438,10 @@ static const char *sw_host_reg_fd(struct sw_host *h, struct sw_hclient *hc,
 		}
 	}
 	r.status = status;
-	if (sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_REG_FD_REPLY,
-			 m->hdr.seq, NULL, 0))
+	if (sw_socket_send(hc->sock, &r, sizeof(r), TEEQ_HOST_REG_FD_REPLY,
+			   m->hdr.seq, NULL, 0))
 		return ""; /* hung up */
 	return NULL;
-}
-
-void sw_host_stats(struct sw_host *h, struct teeq_sw_stats *st)
-{
-	struct sw_hclient *hc;
-
-	*st = h->totals;
-	st->clients = 0;
-	st->sessions = 0;
-	st->qpairs = 0;
-	st->region_bytes = 0;
-	st->heap_bytes = 0;
-	st->ext_buffers = 0;
-	st->ext_bytes = 0;
-	for (hc = h->clients; hc; hc = hc->next) {
-		uint32_t cursor = 0, id;
-		struct shm_buf buf;
-
-		/* counted once for every client that ever opened one, even
-		 * while it is being torn down */
-		if (hc->core_ready)
-			st->sessions_total +=
-				__atomic_load_n(&hc->core.stats.sessions_total,
-						__ATOMIC_RELAXED);
-		if (hc->attached)
-			st->calls_deferred +=
-				__atomic_load_n(&hc->jobs, __ATOMIC_RELAXED);
-		if (hc->detaching && hc->attached)
-			st->clients_closing++;
-		if (hc->detaching || !hc->attached)
-			continue;
-		st->clients++;
-		st->sessions += sw_client_sessions(&hc->core);
-		st->qpairs += hc->nr_qpairs;
-		st->region_bytes += hc->region_size;
-		st->heap_bytes += hc->core.layout.heap_size;
-		while ((id = shm_ids_next(&hc->core.ext_bufs, &cursor)))
-			if (!shm_ids_lookup(&hc->core.ext_bufs, id, &buf)) {
-				st->ext_buffers++;
-				st->ext_bytes += buf.size;
-			}
-	}
-	sw_workers_stats(h, st);
-	st->workers = h->opts.workers;
-	st->pid = (uint32_t)getpid();
 }
 
 /* One message from a client. Returns NULL, or why it must be dropped. */
@@ -578,9 +518,9 @@ static const char *sw_host_message(struct sw_host *h, struct sw_hclient *hc)
 			why = "malformed stats request";
 			break;
 		}
-		sw_host_stats(h, &r.stats);
-		sw_host_send(hc->sock, &r, sizeof(r), TEEQ_HOST_STATS_REPLY,
-			     m.hdr.seq, NULL, 0);
+		sw_control_stats(h, &r.stats);
+		sw_socket_send(hc->sock, &r, sizeof(r), TEEQ_HOST_STATS_REPLY,
+			       m.hdr.seq, NULL, 0);
 		break;
 	}
 	default:
@@ -722,131 +662,6 @@ static void sw_host_client_event(struct sw_host *h, struct sw_hclient *hc,
 /* ---- set-up -------------------------------------------------------------------- */
 
 /*
- * Is @dir fit to hold our socket? A real directory (lstat: not a symlink
- * to one), owned by us or root, in which nobody else may create or replace
- * entries: no group or other write permission, unless sticky (as /tmp).
- * Otherwise whoever made it could swap our socket for theirs, or have
- * made it first (for /tmp/teeq-<uid> when XDG_RUNTIME_DIR is unset).
- */
-static int sw_host_dir_ok(struct sw_host *h, const char *dir)
-{
-	struct stat st;
-
-	if (lstat(dir, &st)) {
-		sw_log(h, 0, "socket directory %s: %s", dir, strerror(errno));
-		return -errno;
-	}
-	if (!S_ISDIR(st.st_mode) ||
-	    (st.st_uid != geteuid() && st.st_uid != 0) ||
-	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
-		sw_log(h, 0,
-		       "socket directory %s is not ours alone (owner %u, mode "
-		       "%04o): refusing to serve in it",
-		       dir, (unsigned)st.st_uid,
-		       (unsigned)(st.st_mode & 07777));
-		return -EACCES;
-	}
-	return 0;
-}
-
-/* Does a teeq-sw accept connections on @path? (Asked without waiting.) */
-static int sw_host_connectable(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			0);
-	int ok;
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	ok = fd >= 0 && (!connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-			 errno == EAGAIN); /* a full backlog: busy, but there */
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
-/*
- * One teeq-sw per socket: the lock, a file next to it, is held for our
- * lifetime. It is opened without following a symlink someone planted, and
- * must be a file of ours. A teeq-sw on its way out (idle) holds it a few
- * moments after it stopped listening: for that one we wait, not for one
- * that still serves.
- */
-static int sw_host_lock(struct sw_host *h)
-{
-	char path[sizeof(h->opts.socket_path) + 8];
-	uint64_t t0 = sw_host_now_ms();
-	struct timespec step = { 0, 10000000 };
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s.lock", h->opts.socket_path);
-	h->lock_fd =
-		open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (h->lock_fd < 0 || fstat(h->lock_fd, &st) || !S_ISREG(st.st_mode) ||
-	    st.st_uid != geteuid()) {
-		sw_log(h, 0, "lock file %s is not a file of ours: %s", path,
-		       h->lock_fd < 0 ? strerror(errno) : "refusing it");
-		return -EACCES;
-	}
-	while (flock(h->lock_fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK)
-			return -errno;
-		if (sw_host_connectable(h->opts.socket_path) ||
-		    sw_host_now_ms() - t0 > SW_LOCK_WAIT_MS) {
-			sw_log(h, 0, "another teeq-sw serves %s",
-			       h->opts.socket_path);
-			return -EADDRINUSE;
-		}
-		nanosleep(&step, NULL);
-	}
-	return 0;
-}
-
-int sw_host_listen(struct sw_host *h)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char dir[sizeof(addr.sun_path)];
-	char *slash;
-	int fd, ret;
-
-	if (strlen(h->opts.socket_path) >= sizeof(addr.sun_path)) {
-		sw_log(h, 0, "socket path too long: %s", h->opts.socket_path);
-		return -ENAMETOOLONG;
-	}
-	strcpy(addr.sun_path, h->opts.socket_path);
-	strcpy(dir, h->opts.socket_path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = 0;
-	else
-		*slash = 0;
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		sw_log(h, 0, "cannot make %s: %s", dir, strerror(errno));
-		return -errno;
-	}
-	ret = sw_host_dir_ok(h, dir);
-	if (!ret)
-		ret = sw_host_lock(h);
-	if (ret)
-		return ret;
-	unlink(h->opts.socket_path); /* stale: its owner no longer holds the lock */
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(fd, SW_LISTEN_BACKLOG)) {
-		ret = -errno;
-		sw_log(h, 0, "cannot listen on %s: %s", h->opts.socket_path,
-		       strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return ret;
-	}
-	h->listen_fd = fd;
-	return 0;
-}
-
-/*
  * Clients cost descriptors (the connection, the region and one doorbell
  * per queue pair): the soft limit goes up to the hard one, since 1024
  * would fit some sixty clients.
@@ -867,7 +682,7 @@ static int sw_host_setup(struct sw_host *h)
 {
 	int ret;
 
-	ret = sw_host_listen(h);
+	ret = sw_socket_listen(h);
 	if (ret)
 		return ret;
 	h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -879,11 +694,7 @@ static void sw_host_teardown(struct sw_host *h)
 	/* first of all nobody new: a client that finds no teeq-sw starts
 	 * another (which waits for our lock), rather than attach to one on
 	 * its way out */
-	if (h->listen_fd >= 0) {
-		unlink(h->opts.socket_path);
-		close(h->listen_fd);
-		h->listen_fd = -1;
-	}
+	sw_socket_close(h);
 	sw_control_teardown(h, sw_hclient_free);
 	if (h->reserve_fd >= 0)
 		close(h->reserve_fd);
@@ -900,8 +711,7 @@ static void sw_host_teardown(struct sw_host *h)
 			nanosleep(&step, NULL);
 		}
 	}
-	if (h->lock_fd >= 0)
-		close(h->lock_fd);
+	sw_socket_unlock(h);
 }
 
 /* Connections that have not sent their HELLO in time are closed: each

@@ -382,9 +382,9 @@ static void sw_kernel_stats_answer(struct sw_host *h,
 	if (n == sizeof(req) && req.magic == TEEQ_HOST_MAGIC &&
 	    req.type == TEEQ_HOST_STATS && req.len == sizeof(req) &&
 	    !req.reserved) {
-		sw_host_stats(h, &r.stats);
-		sw_host_send(c->fd, &r, sizeof(r), TEEQ_HOST_STATS_REPLY,
-			     req.seq, NULL, 0);
+		sw_control_stats(h, &r.stats);
+		sw_socket_send(c->fd, &r, sizeof(r), TEEQ_HOST_STATS_REPLY,
+			       req.seq, NULL, 0);
 	}
 	/* anything else (a handshake included) is hung up on */
 	epoll_ctl(h->epfd, EPOLL_CTL_DEL, c->fd, NULL);
@@ -427,7 +427,7 @@ static int sw_kernel_setup(struct sw_host *h, const char *dev,
 	if (ret || !stats)
 		return ret;
 	/* last: whoever finds the socket finds teeq-sw attached */
-	ret = sw_host_listen(h);
+	ret = sw_socket_listen(h);
 	if (ret)
 		return ret;
 	ev.data.ptr = &h->listen_fd;
@@ -448,13 +448,8 @@ static void sw_kernel_teardown(struct sw_host *h)
 		sw_kernel_storage = 0;
 	}
 	sw_control_teardown(h, sw_kernel_client_free);
-	if (h->listen_fd >= 0) {
-		unlink(h->opts.socket_path);
-		close(h->listen_fd);
-	}
-	if (h->lock_fd >= 0)
-		close(h->lock_fd);
-	h->listen_fd = h->lock_fd = -1;
+	sw_socket_close(h);
+	sw_socket_unlock(h);
 	if (sw_kernel.fd >= 0)
 		close(sw_kernel.fd);
 	sw_kernel.fd = -1;
