@@ -24,6 +24,7 @@
  * made the directory first would serve our calls and read our memory.
  */
 #include "client/internal.h"
+#include "ring/host.h"
 
 #include "shm/memfd.h"
 
@@ -126,17 +127,10 @@ static int teeq_uid_trusted(uid_t uid)
 static int teeq_socket_dir_ok(const char *path)
 {
 	char dir[108];
-	char *slash;
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = 0;
-	else
-		*slash = 0;
+	if (ring_host_socket_dir(path, dir, sizeof(dir)))
+		return -ENAMETOOLONG;
 	if (lstat(dir, &st))
 		return -errno;
 	if (!S_ISDIR(st.st_mode) || !teeq_uid_trusted(st.st_uid) ||

@@ -14,6 +14,23 @@
 /* How often a starting teeq-sw is looked at: it binds within a few ms. */
 #define RING_HOST_POLL_NS 2000000l
 
+int ring_host_socket_dir(const char *path, char *dir, size_t len)
+{
+	char *slash;
+
+	if (strlen(path) >= len || len < 2)
+		return -ENAMETOOLONG;
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	return 0;
+}
+
 int ring_host_connect(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };

@@ -7,7 +7,12 @@
 #ifndef TEEQ_RING_HOST_H
 #define TEEQ_RING_HOST_H
 
+#include <stddef.h>
 #include <sys/types.h>
+
+/* The directory that holds socket @path, into @dir of @len bytes: "." for
+ * a bare name, "/" for one at the root. 0, or -ENAMETOOLONG. */
+int ring_host_socket_dir(const char *path, char *dir, size_t len);
 
 /* A connection to the teeq-sw listening on @path: an fd, or -errno. */
 int ring_host_connect(const char *path);

@@ -12,6 +12,7 @@
  */
 #include "supplicant/serve.h"
 
+#include "ring/host.h"
 #include "ring/rpc_region.h"
 #include "ring/wait.h"
 #include "shm/memfd.h"
@@ -50,19 +51,9 @@ static int suppl_serve_dir_ok(const char *socket_path)
 {
 	char dir[PATH_MAX];
 	struct stat st;
-	char *slash;
 
-	if (strlen(socket_path) >= sizeof(dir))
-		return 0;
-	strcpy(dir, socket_path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = 0;
-	else
-		*slash = 0;
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode))
+	if (ring_host_socket_dir(socket_path, dir, sizeof(dir)) ||
+	    lstat(dir, &st) || !S_ISDIR(st.st_mode))
 		return 0;
 	return (st.st_uid == 0 || st.st_uid == geteuid()) &&
 	       !(st.st_mode & (S_IWGRP | S_IWOTH));

@@ -7,6 +7,7 @@
  */
 #include "secure/attach/attach.h"
 
+#include "ring/host.h"
 #include "ring/wait.h"
 
 #include <errno.h>
@@ -124,22 +125,13 @@ int sw_socket_listen(struct sw_host *h)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char dir[sizeof(addr.sun_path)];
-	char *slash;
 	int fd, ret;
 
-	if (strlen(h->opts.socket_path) >= sizeof(addr.sun_path)) {
+	if (ring_host_socket_dir(h->opts.socket_path, dir, sizeof(dir))) {
 		sw_log(h, 0, "socket path too long: %s", h->opts.socket_path);
 		return -ENAMETOOLONG;
 	}
 	strcpy(addr.sun_path, h->opts.socket_path);
-	strcpy(dir, h->opts.socket_path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = 0;
-	else
-		*slash = 0;
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		sw_log(h, 0, "cannot make %s: %s", dir, strerror(errno));
 		return -errno;

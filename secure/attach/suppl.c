@@ -22,6 +22,7 @@
  */
 #include "secure/attach/suppl.h"
 
+#include "ring/host.h"
 #include "ring/rpc_region.h"
 #include "ring/wait.h"
 #include "secure/attach/attach.h"
@@ -719,18 +720,11 @@ static uint32_t sw_suppl_window(void *arg)
  * entry in it. */
 static int sw_suppl_dir_ok(const char *path)
 {
-	char dir[sizeof(sw_suppl.opts.socket_path)], *slash;
+	char dir[sizeof(sw_suppl.opts.socket_path)];
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = 0;
-	else
-		*slash = 0;
-	return !lstat(dir, &st) && S_ISDIR(st.st_mode) &&
+	return !ring_host_socket_dir(path, dir, sizeof(dir)) &&
+	       !lstat(dir, &st) && S_ISDIR(st.st_mode) &&
 	       st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
