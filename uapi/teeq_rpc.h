@@ -228,6 +228,31 @@ TEEQ_PIN(struct teeq_rpc_rsp, flags, 36);
 #define TEEQ_RPC_ENOSYS 38 /* unknown opcode */
 #define TEEQ_RPC_ELOOP 40 /* a symbolic link, or not a regular file */
 
+/* Is @status 0 or minus one of the codes above? (Anything else from a
+ * supplicant is its own invention, and taken as EIO.) */
+static inline int teeq_rpc_status_known(__s32 status)
+{
+	switch (-status) {
+	case 0:
+	case TEEQ_RPC_EPERM:
+	case TEEQ_RPC_ENOENT:
+	case TEEQ_RPC_EIO:
+	case TEEQ_RPC_EBADF:
+	case TEEQ_RPC_ENOMEM:
+	case TEEQ_RPC_EEXIST:
+	case TEEQ_RPC_EINVAL:
+	case TEEQ_RPC_EMFILE:
+	case TEEQ_RPC_EFBIG:
+	case TEEQ_RPC_ENOSPC:
+	case TEEQ_RPC_ENAMETOOLONG:
+	case TEEQ_RPC_ENOSYS:
+	case TEEQ_RPC_ELOOP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /*
  * The handshake, host mode. teeq-sw listens on a Unix SOCK_SEQPACKET
  * socket of its own for the supplicant (not the clients' socket); only a

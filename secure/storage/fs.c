@@ -30,25 +30,7 @@ static int storage_fs_call(struct teeq_rpc_req *req, const void *in,
 		return STORAGE_FS_UNAVAILABLE;
 	if (ret)
 		return STORAGE_FS_UNKNOWN;
-	switch (-rsp->status) {
-	case 0:
-	case TEEQ_RPC_EPERM:
-	case TEEQ_RPC_ENOENT:
-	case TEEQ_RPC_EIO:
-	case TEEQ_RPC_EBADF:
-	case TEEQ_RPC_ENOMEM:
-	case TEEQ_RPC_EEXIST:
-	case TEEQ_RPC_EINVAL:
-	case TEEQ_RPC_EMFILE:
-	case TEEQ_RPC_EFBIG:
-	case TEEQ_RPC_ENOSPC:
-	case TEEQ_RPC_ENAMETOOLONG:
-	case TEEQ_RPC_ENOSYS:
-	case TEEQ_RPC_ELOOP:
-		return rsp->status;
-	default:
-		return -TEEQ_RPC_EIO;
-	}
+	return teeq_rpc_status_known(rsp->status) ? rsp->status : -TEEQ_RPC_EIO;
 }
 
 static uint32_t storage_fs_window(void)

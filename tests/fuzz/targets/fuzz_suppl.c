@@ -78,29 +78,6 @@ static void fz_setup(void)
 	atexit(fz_cleanup);
 }
 
-static int fz_known(int32_t status)
-{
-	switch (-status) {
-	case 0:
-	case TEEQ_RPC_EPERM:
-	case TEEQ_RPC_ENOENT:
-	case TEEQ_RPC_EIO:
-	case TEEQ_RPC_EBADF:
-	case TEEQ_RPC_ENOMEM:
-	case TEEQ_RPC_EEXIST:
-	case TEEQ_RPC_EINVAL:
-	case TEEQ_RPC_EMFILE:
-	case TEEQ_RPC_EFBIG:
-	case TEEQ_RPC_ENOSPC:
-	case TEEQ_RPC_ENAMETOOLONG:
-	case TEEQ_RPC_ENOSYS:
-	case TEEQ_RPC_ELOOP:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 static void fz_check_list(const struct teeq_rpc_rsp *rsp)
 {
 	char prev[TEEQ_RPC_NAME_MAX + 1] = "";
@@ -131,7 +108,8 @@ static void fz_check_reply(const struct teeq_rpc_req *req,
 			   const struct teeq_rpc_rsp *rsp)
 {
 	FZ_ASSERT(rsp->tag == req->tag, "tag not echoed");
-	FZ_ASSERT(fz_known(rsp->status), "unknown status %d", rsp->status);
+	FZ_ASSERT(teeq_rpc_status_known(rsp->status), "unknown status %d",
+		  rsp->status);
 	FZ_ASSERT(rsp->len <= FZ_WINDOW, "reply len past the window");
 	FZ_ASSERT(fz_all_zero(rsp->reserved, sizeof(rsp->reserved)),
 		  "reserved reply field set");
