@@ -11,17 +11,9 @@
  */
 #include "tests/kernel/kfixture.h"
 
-#include <pthread.h>
-
 #define KT_THREADS 2
-#define KT_FDS 4
 
-static int kt_fds[KT_FDS]; /* raced on by the closer: any may be stale */
 static int kt_sw_fd;
-static uint32_t kt_sessions[8];
-static int kt_ids[8];
-static void *kt_unmapped;
-static volatile int kt_stop;
 static uint64_t kt_ops, kt_errors;
 
 static const unsigned long kt_cmds[] = {
@@ -67,9 +59,9 @@ static uint64_t kt_number(uint64_t *rng)
 	case 0:
 		return kt_pick(rng, edge, sizeof(edge) / sizeof(edge[0]));
 	case 1:
-		return (uint64_t)kt_ids[test_rand(rng) % 8];
+		return (uint64_t)kt_storm.ids[test_rand(rng) % 8];
 	case 2:
-		return kt_sessions[test_rand(rng) % 8];
+		return kt_storm.sessions[test_rand(rng) % 8];
 	default:
 		return test_rand(rng);
 	}
@@ -81,7 +73,7 @@ static void *kt_address(uint64_t *rng, void *good)
 	case 0:
 		return NULL;
 	case 1:
-		return kt_unmapped;
+		return kt_storm.unmapped;
 	case 2:
 		return (char *)good + 1; /* unaligned */
 	case 3:
@@ -132,7 +124,7 @@ static void kt_storm_one(uint64_t *rng, void *buf)
 		for (i = 0; i < 64; i++)
 			((uint64_t *)buf)[i] = kt_number(rng);
 	} else {
-		fd = kt_fds[test_rand(rng) % KT_FDS];
+		fd = kt_storm.fds[test_rand(rng) % KT_STORM_FDS];
 		cmd = kt_cmds[test_rand(rng) %
 			      (sizeof(kt_cmds) / sizeof(kt_cmds[0]))];
 		if (test_rand(rng) % 16 == 0)
@@ -146,7 +138,7 @@ static void kt_storm_one(uint64_t *rng, void *buf)
 	case TEEQ_IOC_SUPPL_SEND:
 		n = test_rand(rng) % 3 ? test_rand(rng) % 5 : kt_number(rng);
 		if (cmd == TEEQ_IOC_INVOKE) {
-			arg.inv.session = kt_sessions[test_rand(rng) % 8];
+			arg.inv.session = kt_storm.sessions[test_rand(rng) % 8];
 			arg.inv.func = test_rand(rng) % 5;
 			arg.inv.cancel_id = test_rand(rng) % 4;
 			arg.inv.num_params = n;
@@ -188,8 +180,9 @@ static void kt_storm_one(uint64_t *rng, void *buf)
 	case TEEQ_IOC_SHM_REGISTER_FD: {
 		struct teeq_ioctl_shm_register_fd_data *d = buf;
 
-		d->fd = test_rand(rng) % 2 ? kt_fds[test_rand(rng) % KT_FDS] :
-					     (int64_t)kt_number(rng);
+		d->fd = test_rand(rng) % 2 ?
+				kt_storm.fds[test_rand(rng) % KT_STORM_FDS] :
+				(int64_t)kt_number(rng);
 		d->flags = 0;
 		break;
 	}
@@ -221,63 +214,23 @@ static void *kt_storm_main(void *arg)
 	return NULL;
 }
 
-/* Closes and reopens the storm's fds under it. */
-static void *kt_closer_main(void *arg)
-{
-	uint64_t rng = 42;
-	int i;
-
-	(void)arg;
-	while (!kt_stop) {
-		i = test_rand(&rng) % KT_FDS;
-		close(kt_fds[i]);
-		kt_fds[i] = open(KT_CLIENT, O_RDWR | O_CLOEXEC);
-		usleep(test_rand(&rng) % 2000);
-	}
-	return NULL;
-}
-
 int main(void)
 {
-	struct teeq_swdev_stats st0, st;
-	pthread_t t[KT_THREADS], closer;
 	struct kt_result res;
-	int i, fd, keep[8];
 	uint32_t s;
+	int fd;
 
 	kt_sw_start();
-	kt_stats(&st0);
-	kt_unmapped =
-		mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK(kt_unmapped != MAP_FAILED);
-	munmap(kt_unmapped, 4096);
 	kt_sw_fd = open(KT_SW, O_RDWR | O_CLOEXEC);
 	CHECK(kt_sw_fd >= 0);
-	fd = kt_open();
-	/* real ids for the storm to name, from a context it does not own
-	 * (foreign) and from fds it closes (stale) */
-	for (i = 0; i < KT_FDS; i++)
-		kt_fds[i] = kt_open();
-	for (i = 0; i < 8; i++) {
-		kt_sessions[i] = kt_session(i < 4 ? kt_fds[i % KT_FDS] : fd,
-					    i % 2 ? &kt_echo : &kt_digest);
-		keep[i] = kt_shm_alloc(i < 4 ? fd : kt_fds[i % KT_FDS], 8192,
-				       &kt_ids[i], NULL);
-	}
-	for (i = 0; i < KT_THREADS; i++)
-		CHECK_EQ(pthread_create(&t[i], NULL, kt_storm_main,
-					(void *)(uintptr_t)i),
-			 0);
-	CHECK_EQ(pthread_create(&closer, NULL, kt_closer_main, NULL), 0);
-	for (i = 0; i < KT_THREADS; i++)
-		CHECK_EQ(pthread_join(t[i], NULL), 0);
-	kt_stop = 1;
-	CHECK_EQ(pthread_join(closer, NULL), 0);
+	kt_storm_setup(&kt_digest, 2000);
+	kt_storm_run(kt_storm_main, KT_THREADS);
 	printf("%llu requests, %llu refused\n", (unsigned long long)kt_ops,
 	       (unsigned long long)kt_errors);
 	CHECK(kt_errors > kt_ops / 2);
 
 	/* still serving, cleanly */
+	fd = kt_storm.fd;
 	s = kt_session(fd, &kt_echo);
 	{
 		struct teeq_ioctl_param p[3] = { kt_value(KT_VIN, 1, 2),
@@ -288,24 +241,7 @@ int main(void)
 		CHECK_EQ(res.ret, TEEQ_SUCCESS);
 		CHECK_EQ(p[2].a, 4);
 	}
-	for (i = 0; i < KT_FDS; i++)
-		close(kt_fds[i]);
-	for (i = 0; i < 8; i++)
-		close(keep[i]);
-	close(fd);
 	close(kt_sw_fd);
-	/* everything the storm made is gone once the secure side let go */
-	KT_WAIT_STATS(st,
-		      !st.in_flight && st.shms == st0.shms &&
-			      st.contexts == st0.contexts &&
-			      st.sessions == st0.sessions &&
-			      st.channels == st0.channels,
-		      20000);
-	CHECK_EQ(st.in_flight, 0);
-	CHECK_EQ(st.shms, st0.shms);
-	CHECK_EQ(st.sessions, st0.sessions);
-	CHECK_EQ(st.contexts, st0.contexts);
-	CHECK_EQ(st.channels, st0.channels);
-	CHECK_EQ(st.attached, 1);
+	kt_storm_teardown();
 	return T_PASS;
 }

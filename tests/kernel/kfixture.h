@@ -17,6 +17,7 @@
 #include <drm.h>
 #include <drm_mode.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
@@ -84,8 +85,9 @@ static void kt_sw_atexit(void)
 		kt_sw_stop();
 }
 
-/* Starts teeq-sw --kernel and waits until it is attached. */
-static inline void kt_sw_start(void)
+/* Starts teeq-sw --kernel --workers 2 and the options @extra (NULL, or
+ * ending in NULL), and waits until it is attached. */
+static inline void kt_sw_start_with(const char *const *extra)
 {
 	const char *exe = getenv("TEEQ_SW");
 	struct teeq_swdev_stats st;
@@ -98,8 +100,14 @@ static inline void kt_sw_start(void)
 	kt_sw_pid = fork();
 	CHECK(kt_sw_pid >= 0);
 	if (!kt_sw_pid) {
-		execl(exe ? exe : "/teeq/teeq-sw", "teeq-sw", "--kernel",
-		      "--workers", "2", (char *)NULL);
+		const char *argv[16] = { "teeq-sw", "--kernel", "--workers",
+					 "2" };
+		int n = 4;
+
+		while (extra && *extra && n < 15)
+			argv[n++] = *extra++;
+		argv[n] = NULL;
+		execv(exe ? exe : "/teeq/teeq-sw", (char *const *)argv);
 		_exit(127);
 	}
 	kt_sw_owner = getpid();
@@ -107,6 +115,11 @@ static inline void kt_sw_start(void)
 		atexit(kt_sw_atexit);
 	KT_WAIT_STATS(st, st.attached && st.attaches > attaches, 10000);
 	CHECK(st.attached);
+}
+
+static inline void kt_sw_start(void)
+{
+	kt_sw_start_with(NULL);
 }
 
 /* ---- the module ------------------------------------------------------------------ */
@@ -413,6 +426,123 @@ static inline int kt_supp_io(int fd, unsigned long cmd, uint32_t *word0,
 	*n = u.a.num_params > 4 ? 4 : u.a.num_params;
 	memcpy(params, u.a.params, *n * 32);
 	return rc;
+}
+
+/* ---- storms ----------------------------------------------------------------- */
+
+/*
+ * What a randomized storm (fault_storm.c, uring_storm.c) names among its
+ * random numbers: sessions and shared memory of a main context, which
+ * stays open, and of KT_STORM_FDS other contexts, which a closer thread
+ * closes and reopens under the storm (their ids go stale, their fd
+ * numbers may name other files meanwhile); and a page that is not mapped.
+ */
+#define KT_STORM_FDS 4
+
+struct kt_storm {
+	int fd; /* the main context: the closer leaves it alone */
+	int fds[KT_STORM_FDS]; /* raced on by the closer: any may be stale */
+	uint32_t sessions[8];
+	int ids[8];
+	int keep[8]; /* the shared memories' fds */
+	void *unmapped;
+	unsigned int pause_us; /* the closer's longest pause */
+	volatile int stop;
+	pthread_t closer;
+	struct teeq_swdev_stats st0; /* before the storm */
+};
+
+static struct kt_storm kt_storm;
+
+/* Sessions alternate between @ta and the echo TA. */
+static inline void kt_storm_setup(const struct kt_uuid_form *ta,
+				  unsigned int pause_us)
+{
+	struct kt_storm *s = &kt_storm;
+	int i;
+
+	kt_stats(&s->st0);
+	s->pause_us = pause_us;
+	s->unmapped =
+		mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(s->unmapped != MAP_FAILED);
+	munmap(s->unmapped, 4096);
+	s->fd = kt_open();
+	for (i = 0; i < KT_STORM_FDS; i++)
+		s->fds[i] = kt_open();
+	for (i = 0; i < 8; i++) {
+		s->sessions[i] =
+			kt_session(i < 4 ? s->fds[i % KT_STORM_FDS] : s->fd,
+				   i % 2 ? &kt_echo : ta);
+		s->keep[i] =
+			kt_shm_alloc(i < 4 ? s->fd : s->fds[i % KT_STORM_FDS],
+				     8192, &s->ids[i], NULL);
+	}
+}
+
+static void *kt_storm_closer(void *arg)
+{
+	struct kt_storm *s = arg;
+	uint64_t rng = 42;
+	int i;
+
+	while (!s->stop) {
+		i = test_rand(&rng) % KT_STORM_FDS;
+		close(s->fds[i]);
+		s->fds[i] = open(KT_CLIENT, O_RDWR | O_CLOEXEC);
+		usleep(test_rand(&rng) % s->pause_us);
+	}
+	return NULL;
+}
+
+/* Runs @threads threads of @storm_main (given their index) with the
+ * closer beside them, until they are all done. */
+static inline void kt_storm_run(void *(*storm_main)(void *), int threads)
+{
+	pthread_t t[8];
+	int i;
+
+	CHECK(threads <= 8);
+	for (i = 0; i < threads; i++)
+		CHECK_EQ(pthread_create(&t[i], NULL, storm_main,
+					(void *)(uintptr_t)i),
+			 0);
+	CHECK_EQ(pthread_create(&kt_storm.closer, NULL, kt_storm_closer,
+				&kt_storm),
+		 0);
+	for (i = 0; i < threads; i++)
+		CHECK_EQ(pthread_join(t[i], NULL), 0);
+	kt_storm.stop = 1;
+	CHECK_EQ(pthread_join(kt_storm.closer, NULL), 0);
+}
+
+/* Closes what the storm named; everything it made is gone once the
+ * secure side let go, and teeq-sw is still attached. */
+static inline void kt_storm_teardown(void)
+{
+	struct kt_storm *s = &kt_storm;
+	struct teeq_swdev_stats st;
+	int i;
+
+	for (i = 0; i < KT_STORM_FDS; i++)
+		close(s->fds[i]);
+	for (i = 0; i < 8; i++)
+		close(s->keep[i]);
+	close(s->fd);
+	KT_WAIT_STATS(st,
+		      !st.in_flight && !st.uring_in_flight &&
+			      st.shms == s->st0.shms &&
+			      st.contexts == s->st0.contexts &&
+			      st.sessions == s->st0.sessions &&
+			      st.channels == s->st0.channels,
+		      20000);
+	CHECK_EQ(st.in_flight, 0);
+	CHECK_EQ(st.uring_in_flight, 0);
+	CHECK_EQ(st.shms, s->st0.shms);
+	CHECK_EQ(st.sessions, s->st0.sessions);
+	CHECK_EQ(st.contexts, s->st0.contexts);
+	CHECK_EQ(st.channels, s->st0.channels);
+	CHECK_EQ(st.attached, 1);
 }
 
 #endif /* TEEQ_TESTS_KFIXTURE_H */

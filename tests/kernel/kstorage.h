@@ -24,27 +24,10 @@ static pid_t ks_suppl_pid;
 /* teeq-sw --kernel on the test's state directory, attached. */
 static inline void ks_sw_start(void)
 {
-	const char *exe = getenv("TEEQ_SW");
-	struct teeq_swdev_stats st;
-	static int registered;
-	uint64_t attaches;
+	const char *extra[] = { "--state-dir", ks_sw_dir,
+				"--supplicant-timeout-ms", "3000", NULL };
 
-	kt_stats(&st);
-	CHECK(!st.attached);
-	attaches = st.attaches;
-	kt_sw_pid = fork();
-	CHECK(kt_sw_pid >= 0);
-	if (!kt_sw_pid) {
-		execl(exe ? exe : "/teeq/teeq-sw", "teeq-sw", "--kernel",
-		      "--workers", "2", "--state-dir", ks_sw_dir,
-		      "--supplicant-timeout-ms", "3000", (char *)NULL);
-		_exit(127);
-	}
-	kt_sw_owner = getpid();
-	if (!registered++)
-		atexit(kt_sw_atexit);
-	KT_WAIT_STATS(st, st.attached && st.attaches > attaches, 10000);
-	CHECK(st.attached);
+	kt_sw_start_with(extra);
 }
 
 static inline void ks_suppl_kill(void)

@@ -15,18 +15,9 @@
  */
 #include "tests/kernel/kuring.h"
 
-#include <pthread.h>
-
 #define KU_THREADS 2
-#define KU_FDS 4
 #define KU_BATCH 48
 
-static int ku_fds[KU_FDS]; /* raced on by the closer */
-static int ku_main_fd; /* the closer leaves it alone */
-static uint32_t ku_sessions[8];
-static int ku_ids[8];
-static void *ku_unmapped;
-static volatile int ku_stop;
 static uint64_t ku_cmds, ku_errors;
 
 static uint64_t ku_number(uint64_t *rng)
@@ -54,9 +45,9 @@ static uint64_t ku_number(uint64_t *rng)
 	case 0:
 		return edge[test_rand(rng) % (sizeof(edge) / sizeof(edge[0]))];
 	case 1:
-		return (uint64_t)ku_ids[test_rand(rng) % 8];
+		return (uint64_t)kt_storm.ids[test_rand(rng) % 8];
 	case 2:
-		return ku_sessions[test_rand(rng) % 8];
+		return kt_storm.sessions[test_rand(rng) % 8];
 	default:
 		return test_rand(rng);
 	}
@@ -68,7 +59,7 @@ static uint64_t ku_address(uint64_t *rng, void *good)
 	case 0:
 		return 0;
 	case 1:
-		return (uintptr_t)ku_unmapped;
+		return (uintptr_t)kt_storm.unmapped;
 	case 2:
 		return (uintptr_t)good + 1; /* unaligned */
 	case 3:
@@ -125,8 +116,8 @@ static void ku_plausible_cmd(uint64_t *rng, struct io_uring_sqe *sqe,
 			p[i] = kt_temp(KT_MOUT, buf, test_rand(rng) % 512);
 		}
 	}
-	ku_prep_invoke(sqe, ku_main_fd, arg, ku_sessions[k], test_rand(rng) % 4,
-		       p, n, user_data);
+	ku_prep_invoke(sqe, kt_storm.fd, arg, kt_storm.sessions[k],
+		       test_rand(rng) % 4, p, n, user_data);
 	if (test_rand(rng) % 8 == 0)
 		sqe->flags |= IOSQE_ASYNC;
 }
@@ -145,7 +136,7 @@ static void ku_random_cmd(uint64_t *rng, struct io_uring_sqe *sqe,
 		TEEQ_IOC_INVOKE,
 		0,
 	};
-	int fd = ku_fds[test_rand(rng) % KU_FDS];
+	int fd = kt_storm.fds[test_rand(rng) % KT_STORM_FDS];
 	uint32_t op = ops[test_rand(rng) % (sizeof(ops) / sizeof(ops[0]))];
 	uint64_t a = 0, len = 0;
 	uint32_t i, n;
@@ -171,7 +162,7 @@ static void ku_random_cmd(uint64_t *rng, struct io_uring_sqe *sqe,
 		break;
 	case TEEQ_URING_CMD_INVOKE:
 	case TEEQ_IOC_INVOKE:
-		arg->u.invoke.session = ku_sessions[test_rand(rng) % 8];
+		arg->u.invoke.session = kt_storm.sessions[test_rand(rng) % 8];
 		if (test_rand(rng) % 8 == 0)
 			arg->u.invoke.session = (uint32_t)ku_number(rng);
 		arg->u.invoke.func = test_rand(rng) % 5;
@@ -183,7 +174,7 @@ static void ku_random_cmd(uint64_t *rng, struct io_uring_sqe *sqe,
 		len = sizeof(arg->u.invoke) + (n % 8) * 32;
 		break;
 	case TEEQ_URING_CMD_CLOSE_SESSION:
-		a = test_rand(rng) % 4 ? ku_sessions[test_rand(rng) % 8] :
+		a = test_rand(rng) % 4 ? kt_storm.sessions[test_rand(rng) % 8] :
 					 ku_number(rng);
 		break;
 	case TEEQ_URING_CMD_CANCEL:
@@ -271,68 +262,30 @@ static void *ku_storm_main(void *arg)
 	return NULL;
 }
 
-/* Closes and reopens the storm's fds under it. */
-static void *ku_closer_main(void *arg)
-{
-	uint64_t rng = 42;
-	int i;
-
-	(void)arg;
-	while (!ku_stop) {
-		i = test_rand(&rng) % KU_FDS;
-		close(ku_fds[i]);
-		ku_fds[i] = open(KT_CLIENT, O_RDWR | O_CLOEXEC);
-		usleep(test_rand(&rng) % 5000);
-	}
-	return NULL;
-}
-
 int main(void)
 {
-	struct teeq_swdev_stats st0, st;
-	pthread_t t[KU_THREADS], closer;
+	struct teeq_swdev_stats st;
 	struct io_uring ring;
 	struct ku_arg a;
 	struct ku_cqe c;
-	int i, fd, keep[8];
 	uint32_t s;
+	int fd;
 
 	kt_sw_start();
-	kt_stats(&st0);
-	ku_unmapped =
-		mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK(ku_unmapped != MAP_FAILED);
-	munmap(ku_unmapped, 4096);
-	fd = ku_main_fd = kt_open();
-	/* real ids to name, from a context the storm does not use (foreign)
-	 * and from fds the closer closes (stale) */
-	for (i = 0; i < KU_FDS; i++)
-		ku_fds[i] = kt_open();
-	for (i = 0; i < 8; i++) {
-		ku_sessions[i] = kt_session(i < 4 ? ku_fds[i % KU_FDS] : fd,
-					    i % 2 ? &kt_echo : &kt_noop);
-		keep[i] = kt_shm_alloc(i < 4 ? fd : ku_fds[i % KU_FDS], 8192,
-				       &ku_ids[i], NULL);
-	}
-	for (i = 0; i < KU_THREADS; i++)
-		CHECK_EQ(pthread_create(&t[i], NULL, ku_storm_main,
-					(void *)(uintptr_t)i),
-			 0);
-	CHECK_EQ(pthread_create(&closer, NULL, ku_closer_main, NULL), 0);
-	for (i = 0; i < KU_THREADS; i++)
-		CHECK_EQ(pthread_join(t[i], NULL), 0);
-	ku_stop = 1;
-	CHECK_EQ(pthread_join(closer, NULL), 0);
+	kt_storm_setup(&kt_noop, 5000);
+	kt_storm_run(ku_storm_main, KU_THREADS);
 	kt_stats(&st);
 	printf("%llu commands, %llu refused; %llu issued to the driver, "
 	       "%llu cancels\n",
 	       (unsigned long long)ku_cmds, (unsigned long long)ku_errors,
-	       (unsigned long long)(st.uring_cmds - st0.uring_cmds),
-	       (unsigned long long)(st.uring_cancels - st0.uring_cancels));
+	       (unsigned long long)(st.uring_cmds - kt_storm.st0.uring_cmds),
+	       (unsigned long long)(st.uring_cancels -
+				    kt_storm.st0.uring_cancels));
 	CHECK(ku_errors > ku_cmds / 4);
-	CHECK(st.uring_cmds - st0.uring_cmds > ku_cmds / 20);
+	CHECK(st.uring_cmds - kt_storm.st0.uring_cmds > ku_cmds / 20);
 
 	/* still serving, cleanly, through io_uring */
+	fd = kt_storm.fd;
 	s = kt_session(fd, &kt_echo);
 	ku_ring(&ring, 8, 0);
 	{
@@ -349,25 +302,6 @@ int main(void)
 		CHECK_EQ(a.u.invoke.params[2].a, 4);
 	}
 	io_uring_queue_exit(&ring);
-	for (i = 0; i < KU_FDS; i++)
-		close(ku_fds[i]);
-	for (i = 0; i < 8; i++)
-		close(keep[i]);
-	close(fd);
-	/* everything the storm made is gone once the secure side let go */
-	KT_WAIT_STATS(st,
-		      !st.in_flight && !st.uring_in_flight &&
-			      st.shms == st0.shms &&
-			      st.contexts == st0.contexts &&
-			      st.sessions == st0.sessions &&
-			      st.channels == st0.channels,
-		      20000);
-	CHECK_EQ(st.in_flight, 0);
-	CHECK_EQ(st.uring_in_flight, 0);
-	CHECK_EQ(st.shms, st0.shms);
-	CHECK_EQ(st.sessions, st0.sessions);
-	CHECK_EQ(st.contexts, st0.contexts);
-	CHECK_EQ(st.channels, st0.channels);
-	CHECK_EQ(st.attached, 1);
+	kt_storm_teardown();
 	return T_PASS;
 }
