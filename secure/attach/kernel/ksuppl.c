@@ -20,9 +20,17 @@
  * which the driver refuses the late answer. NOWAIT makes every request
  * fail at once while no supplicant has the node open, so storage is
  * STORAGE_NOT_AVAILABLE at once and nothing else waits.
+ *
+ * A supplicant that keeps the node open but lets a request time out is
+ * taken as gone, as host mode detaches one: from then on requests fail
+ * at once, but for one probe at a time, at most one per timeout, whose
+ * answer (or any other answer) brings it back. A hung supplicant costs
+ * one storage call per timeout its wait; the others wait neither for a
+ * timeout nor for the lock a probe holds (sw_ksuppl_enter()).
  */
 #include "secure/attach/kernel/ksuppl.h"
 
+#include "ring/wait.h"
 #include "secure/storage/storage.h"
 
 #include <errno.h>
@@ -49,9 +57,14 @@ static struct sw_ksuppl {
 	uint32_t gen; /* bumped at every mapping */
 	uint32_t users; /* requests using the mapping */
 	int stale; /* not the attached supplicant's: unmap when unused */
+	/* a request timed out: only probes go (under gate) */
+	pthread_mutex_t gate;
+	int hung, probing;
+	uint64_t next_probe_ns;
 } sw_ksuppl = { .fd = -1,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
-		.cond = PTHREAD_COND_INITIALIZER };
+		.cond = PTHREAD_COND_INITIALIZER,
+		.gate = PTHREAD_MUTEX_INITIALIZER };
 
 _Static_assert(TEEQ_RPC_MAX_ENTRIES <= 64, "a window is one bit of busy");
 
@@ -69,14 +82,64 @@ static void sw_ksuppl_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* One request to the supplicant: 0 with c->ret set, or -errno. */
-static int sw_ksuppl_call(struct teeq_swdev_supp_call *c)
+/*
+ * The way in for a storage request while the supplicant may be hung: 0 to
+ * go on, *@probe set when this one is the probe; -ENODEV to fail at once,
+ * without waiting for the lock a probe holds. sw_ksuppl_leave() after.
+ */
+static int sw_ksuppl_enter(int *probe)
 {
+	int ret = 0;
+
+	*probe = 0;
+	pthread_mutex_lock(&sw_ksuppl.gate);
+	if (sw_ksuppl.hung) {
+		if (sw_ksuppl.probing ||
+		    ring_now_ns() < sw_ksuppl.next_probe_ns)
+			ret = -ENODEV;
+		else
+			sw_ksuppl.probing = *probe = 1;
+	}
+	pthread_mutex_unlock(&sw_ksuppl.gate);
+	return ret;
+}
+
+static void sw_ksuppl_leave(int probe)
+{
+	if (!probe)
+		return;
+	pthread_mutex_lock(&sw_ksuppl.gate);
+	sw_ksuppl.probing = 0;
+	pthread_mutex_unlock(&sw_ksuppl.gate);
+}
+
+/* One request to the supplicant: 0 with c->ret set, or -errno; -EHOSTDOWN
+ * at once if it was found hung since this caller came in (@probe: it is
+ * the probe, which goes). */
+static int sw_ksuppl_call(struct teeq_swdev_supp_call *c, int probe)
+{
+	int ret;
+
+	if (!probe && __atomic_load_n(&sw_ksuppl.hung, __ATOMIC_RELAXED))
+		return -EHOSTDOWN;
 	c->flags = TEEQ_SWDEV_SUPP_NOWAIT;
 	c->timeout_ms = sw_ksuppl.timeout_ms;
-	if (ioctl(sw_ksuppl.fd, TEEQ_SWDEV_IOC_SUPP_CALL, c))
-		return -errno;
-	return 0;
+	ret = ioctl(sw_ksuppl.fd, TEEQ_SWDEV_IOC_SUPP_CALL, c) ? -errno : 0;
+	pthread_mutex_lock(&sw_ksuppl.gate);
+	if (ret == -ETIMEDOUT) {
+		if (!sw_ksuppl.hung)
+			sw_ksuppl_log("supplicant did not answer in %u ms: "
+				      "storage is unavailable until it does",
+				      sw_ksuppl.timeout_ms);
+		__atomic_store_n(&sw_ksuppl.hung, 1, __ATOMIC_RELAXED);
+		sw_ksuppl.next_probe_ns =
+			ring_now_ns() + sw_ksuppl.timeout_ms * 1000000ull;
+	} else if (sw_ksuppl.hung) {
+		__atomic_store_n(&sw_ksuppl.hung, 0, __ATOMIC_RELAXED);
+		sw_ksuppl_log("supplicant answers again");
+	}
+	pthread_mutex_unlock(&sw_ksuppl.gate);
+	return ret;
 }
 
 /* Under lock, with no request using it: forget the buffer. */
@@ -99,7 +162,7 @@ static int sw_ksuppl_pow2_in(uint64_t v, uint64_t lo, uint64_t hi)
 
 /* Under lock: asks the supplicant for its buffer and maps it. 0, or
  * -ENODEV (no supplicant, or one we cannot use: logged). */
-static int sw_ksuppl_map(void)
+static int sw_ksuppl_map(int probe)
 {
 	struct teeq_swdev_supp_call c = {
 		.func = TEEQ_RPC_KFUNC_SHM,
@@ -113,7 +176,7 @@ static int sw_ksuppl_map(void)
 	void *map;
 	int ret;
 
-	ret = sw_ksuppl_call(&c);
+	ret = sw_ksuppl_call(&c, probe);
 	if (ret || c.ret != TEEQ_SUCCESS)
 		return -ENODEV; /* none there, or it went away */
 	id = c.params[0].a;
@@ -166,26 +229,26 @@ refuse:
 
 /* Under lock: a supplicant's buffer we may use, mapped; -ENODEV if
  * there is none. A stale one goes once its last request is done. */
-static int sw_ksuppl_ready(void)
+static int sw_ksuppl_ready(int probe)
 {
 	while (sw_ksuppl.stale && sw_ksuppl.users)
 		pthread_cond_wait(&sw_ksuppl.cond, &sw_ksuppl.lock);
 	if (sw_ksuppl.stale)
 		sw_ksuppl_unmap();
 	if (!sw_ksuppl.shm_id)
-		return sw_ksuppl_map();
+		return sw_ksuppl_map(probe);
 	return 0;
 }
 
 /* Under lock: a free window, mapping the buffer first. Waits while all
  * are busy (each request is bounded by the timeout). Returns the
  * window's index, or -ENODEV. */
-static int sw_ksuppl_take(void)
+static int sw_ksuppl_take(int probe)
 {
 	uint32_t i;
 
 	for (;;) {
-		if (sw_ksuppl_ready())
+		if (sw_ksuppl_ready(probe))
 			return -ENODEV;
 		for (i = 0; i < sw_ksuppl.entries; i++)
 			if (!(sw_ksuppl.busy & (1ull << i)))
@@ -212,19 +275,18 @@ static void sw_ksuppl_give(int i, uint32_t gen, int stale)
 	pthread_cond_broadcast(&sw_ksuppl.cond);
 }
 
-static int sw_ksuppl_rpc(void *arg, const struct teeq_rpc_req *req,
-			 const void *in, uint32_t in_len, void *out,
-			 uint32_t out_cap, struct teeq_rpc_rsp *rsp)
+static int sw_ksuppl_rpc_in(int probe, const struct teeq_rpc_req *req,
+			    const void *in, uint32_t in_len, void *out,
+			    uint32_t out_cap, struct teeq_rpc_rsp *rsp)
 {
 	struct teeq_swdev_supp_call c;
 	unsigned char *window;
 	uint32_t gen, window_size;
 	int i, ret, tries = 0;
 
-	(void)arg;
 again:
 	pthread_mutex_lock(&sw_ksuppl.lock);
-	i = sw_ksuppl_take();
+	i = sw_ksuppl_take(probe);
 	if (i < 0) {
 		pthread_mutex_unlock(&sw_ksuppl.lock);
 		return -ENODEV;
@@ -256,7 +318,7 @@ again:
 			  .c = (uint64_t)sw_ksuppl.shm_id },
 		},
 	};
-	ret = sw_ksuppl_call(&c);
+	ret = sw_ksuppl_call(&c, probe);
 	if (ret == -ENOENT) {
 		/* another supplicant has the node: map its buffer, once */
 		pthread_mutex_lock(&sw_ksuppl.lock);
@@ -266,8 +328,10 @@ again:
 			return -ENODEV;
 		goto again;
 	}
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT || ret == -EHOSTDOWN) {
+		ret = ret == -EHOSTDOWN ? -ENODEV : ret;
 		goto out;
+	}
 	if (ret || c.ret != TEEQ_SUCCESS) {
 		/* it went away (or was never there: NOWAIT), or broke the
 		 * protocol: what it did is unknown */
@@ -300,16 +364,34 @@ out:
 	return ret;
 }
 
+static int sw_ksuppl_rpc(void *arg, const struct teeq_rpc_req *req,
+			 const void *in, uint32_t in_len, void *out,
+			 uint32_t out_cap, struct teeq_rpc_rsp *rsp)
+{
+	int probe, ret;
+
+	(void)arg;
+	if (sw_ksuppl_enter(&probe))
+		return -ENODEV;
+	ret = sw_ksuppl_rpc_in(probe, req, in, in_len, out, out_cap, rsp);
+	sw_ksuppl_leave(probe);
+	return ret;
+}
+
 /* Whether a supplicant is there: its window, mapping it if need be. */
 static uint32_t sw_ksuppl_window(void *arg)
 {
 	uint32_t window = 0;
+	int probe;
 
 	(void)arg;
+	if (sw_ksuppl_enter(&probe))
+		return 0;
 	pthread_mutex_lock(&sw_ksuppl.lock);
-	if (!sw_ksuppl_ready())
+	if (!sw_ksuppl_ready(probe))
 		window = sw_ksuppl.window_size;
 	pthread_mutex_unlock(&sw_ksuppl.lock);
+	sw_ksuppl_leave(probe);
 	return window;
 }
 
