@@ -19,6 +19,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SW_MAX_SESSIONS 1024 /* per client */
 #define SW_MAX_EXT_BUFS 256 /* registered buffers per client */
@@ -123,9 +124,23 @@ int sw_client_remove_ext(struct sw_client *c, uint32_t buf_id);
 void sw_client_cancel(struct sw_client *c, uint32_t cancel_id,
 		      uint32_t session);
 
-/* The private copy of the entry in a ring slot, read once: its first line,
- * and its second only when a parameter there is in use (else zeros). */
-void sw_sqe_copy(struct teeq_sqe *sqe, const void *slot);
+/*
+ * The private copy of the entry in a ring slot, read once: its first line,
+ * and its second only when a parameter there is in use (else that line is
+ * not part of the entry, and reads as zeros). The type word is taken from
+ * our copy of line one. Inline: a worker copies a batch in one loop.
+ */
+static inline void sw_sqe_copy(struct teeq_sqe *sqe, const void *slot)
+{
+	memcpy(sqe, slot, TEEQ_CACHELINE);
+	if (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE)
+		memcpy((char *)sqe + TEEQ_CACHELINE,
+		       (const char *)slot + TEEQ_CACHELINE,
+		       sizeof(*sqe) - TEEQ_CACHELINE);
+	else
+		memset((char *)sqe + TEEQ_CACHELINE, 0,
+		       sizeof(*sqe) - TEEQ_CACHELINE);
+}
 /* Looks at an entry still in the ring for a cancellation request. */
 void sw_peek_cancel(struct sw_client *c, const void *slot);
 

@@ -67,10 +67,16 @@ static void sw_params_release_held(struct sw_client *c, struct sw_params *sp)
 	sp->held_mask = 0;
 }
 
-/* Drops the references decoding took (registered buffers only). */
-static inline void sw_params_release(struct sw_client *c, struct sw_params *sp)
+/* Parameter types with a nibble outside NONE and the three VALUE types
+ * (0..3): a memref, or an invalid type. */
+#define SW_TYPES_NOT_VALUE 0xccccu
+
+/* Drops the references decoding of @types took (registered buffers only:
+ * without a memref, nothing was held and held_mask was not even set). */
+static inline void sw_params_release(struct sw_client *c, struct sw_params *sp,
+				     unsigned int types)
 {
-	if (sp->held_mask)
+	if ((types & SW_TYPES_NOT_VALUE) && sp->held_mask)
 		sw_params_release_held(c, sp);
 }
 
@@ -137,23 +143,49 @@ static inline void sw_params_clear(struct ta_param p[TEEQ_NUM_PARAMS])
 }
 
 /*
- * The trusted app's view of the parameters: each typed one decoded and
- * checked, every other one NONE and zero. Only the lines the entry uses
- * are read (without a type in params 1..3, line 2 is not part of it).
+ * The parameters of an entry whose types are all NONE or VALUE, the calls
+ * that carry numbers only: no table to look up, nothing held, so each
+ * parameter is a few moves and the checks are ORed into one test. A NONE
+ * parameter's bytes and every pad must be zero. Parameters 1..3 are read
+ * from our copy, which has zeros there when line 2 is not part of the
+ * entry (sw_sqe_copy()).
  */
-static inline uint32_t sw_params_decode(struct sw_client *c,
-					const struct teeq_sqe *sqe,
-					struct sw_params *sp)
+static inline uint32_t sw_params_decode_values(const struct teeq_sqe *sqe,
+					       unsigned int types,
+					       struct sw_params *sp)
 {
-	unsigned int types = sqe->param_types, type;
+	uint64_t stray = 0, ab;
+	unsigned int type;
+	int i;
+
+#pragma GCC unroll 4
+	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
+		const union teeq_param *wire = &sqe->params[i];
+
+		type = TEEQ_PARAM_TYPE_GET(types, i);
+		/* a and b, in one 8-byte move */
+		memcpy(&ab, &wire->value, sizeof(ab));
+		stray |= wire->value.pad;
+		if (!type)
+			stray |= ab;
+		/* a NONE parameter's type and value are zero when valid, so
+		 * one store pair serves both kinds */
+		sp->p[i].type = type;
+		memcpy(&sp->p[i].value, &ab, sizeof(ab));
+	}
+	return stray ? TEEQ_ERROR_BAD_PARAMETERS : 0;
+}
+
+/* Any parameter types: memrefs resolved against their buffers. */
+static uint32_t sw_params_decode_any(struct sw_client *c,
+				     const struct teeq_sqe *sqe,
+				     unsigned int types, struct sw_params *sp)
+{
+	unsigned int type;
 	uint32_t ret;
 	int i;
 
 	sp->held_mask = 0;
-	sw_params_clear(sp->p);
-	if (!types) /* the common call: a NONE parameter's bytes are zero */
-		return sw_or16(&sqe->params[0]) ? TEEQ_ERROR_BAD_PARAMETERS : 0;
-#pragma GCC unroll 4
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		const union teeq_param *wire = &sqe->params[i];
 
@@ -162,7 +194,6 @@ static inline uint32_t sw_params_decode(struct sw_client *c,
 		if (teeq_param_is_value(type)) {
 			if (wire->value.pad)
 				return TEEQ_ERROR_BAD_PARAMETERS;
-			/* a and b, in one 8-byte move */
 			memcpy(&sp->p[i].value, &wire->value,
 			       sizeof(sp->p[i].value));
 		} else if (type == TEEQ_PARAM_NONE) {
@@ -177,6 +208,25 @@ static inline uint32_t sw_params_decode(struct sw_client *c,
 		}
 	}
 	return 0;
+}
+
+/*
+ * The trusted app's view of the parameters: each typed one decoded and
+ * checked, every other one NONE and zero. Only the lines the entry uses
+ * are read (without a type in params 1..3, line 2 is not part of it).
+ */
+static inline uint32_t sw_params_decode(struct sw_client *c,
+					const struct teeq_sqe *sqe,
+					struct sw_params *sp)
+{
+	unsigned int types = sqe->param_types;
+
+	sw_params_clear(sp->p);
+	if (!types) /* the common call: a NONE parameter's bytes are zero */
+		return sw_or16(&sqe->params[0]) ? TEEQ_ERROR_BAD_PARAMETERS : 0;
+	if (!(types & SW_TYPES_NOT_VALUE))
+		return sw_params_decode_values(sqe, types, sp);
+	return sw_params_decode_any(c, sqe, types, sp);
 }
 
 _Static_assert((TEEQ_PARAM_VALUE_OUTPUT & TEEQ_PARAM_VALUE_INOUT &
@@ -194,7 +244,16 @@ static inline void sw_params_encode(const struct sw_params *sp, uint16_t types,
 
 	if (!types) /* nothing to write back; the completion is zeroed */
 		return;
+	if (!(types & SW_TYPES_NOT_VALUE)) {
+		/* values only: an output (bit 1 of its type) is one 8-byte
+		 * move, tested straight in the type word */
 #pragma GCC unroll 4
+		for (i = 0; i < TEEQ_NUM_PARAMS; i++)
+			if (types & (2u << (4 * i)))
+				memcpy(&cqe->params[i].value, &sp->p[i].value,
+				       sizeof(cqe->params[i].value));
+		return;
+	}
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		const struct ta_param *p = &sp->p[i];
 
@@ -385,7 +444,7 @@ sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	if (ret) {
 		sw_session_discard(c, s);
 		sw_params_encode(&sp, sqe->param_types, cqe);
-		sw_params_release(c, &sp);
+		sw_params_release(c, &sp, sqe->param_types);
 		sw_result(cqe, ret, origin);
 		return SW_DISPATCHED;
 	}
@@ -397,12 +456,12 @@ sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	__atomic_add_fetch(&c->stats.sessions_total, 1, __ATOMIC_RELAXED);
 	cqe->session = (uint32_t)id;
 	sw_params_encode(&sp, sqe->param_types, cqe);
-	sw_params_release(c, &sp);
+	sw_params_release(c, &sp, sqe->param_types);
 	sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TRUSTED_APP);
 	return SW_DISPATCHED;
 
 out_params:
-	sw_params_release(c, &sp);
+	sw_params_release(c, &sp, sqe->param_types);
 	sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
 	return SW_DISPATCHED;
 }
@@ -452,7 +511,7 @@ sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 out:
 	/* a close that came meanwhile closes it here */
 	sw_session_unlock(c, s, sqe->session);
-	sw_params_release(c, &sp);
+	sw_params_release(c, &sp, sqe->param_types);
 	return SW_DISPATCHED;
 }
 
@@ -464,23 +523,6 @@ static void sw_close_session(struct sw_client *c, const struct teeq_sqe *sqe,
 		return;
 	}
 	sw_result(cqe, TEEQ_SUCCESS, TEEQ_ORIGIN_TEE);
-}
-
-/*
- * The private copy of an entry: its first line, and its second only when
- * a parameter there is in use (else that line is not part of the entry,
- * and reads as zeros). The type word is taken from our copy of line one.
- */
-void sw_sqe_copy(struct teeq_sqe *sqe, const void *slot)
-{
-	memcpy(sqe, slot, TEEQ_CACHELINE);
-	if (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE)
-		memcpy((char *)sqe + TEEQ_CACHELINE,
-		       (const char *)slot + TEEQ_CACHELINE,
-		       sizeof(*sqe) - TEEQ_CACHELINE);
-	else
-		memset((char *)sqe + TEEQ_CACHELINE, 0,
-		       sizeof(*sqe) - TEEQ_CACHELINE);
 }
 
 /*
