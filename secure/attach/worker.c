@@ -162,14 +162,19 @@ static void sw_worker_ring(struct sw_hqp *qp)
 		(void)!write(qp->cq_db, &one, sizeof(one));
 }
 
-/* Publishes @n completions on @qp's completion ring (room was checked). */
-static void sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
-			   const struct teeq_cqe *cqes, uint32_t n)
+/* Publishes @n completions on @qp's completion ring (room was checked).
+ * Inline: a sync call is a batch of one, and a call here would be a good
+ * part of its cost. */
+static inline __attribute__((always_inline)) void
+sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
+	       const struct teeq_cqe *cqes, uint32_t n)
 {
+	struct ring_batch out = ring_batch_of(&qp->cq);
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		ring_prod_fill(&qp->cq, i, &cqes[i], sizeof(cqes[i]));
+		ring_fill_slot(ring_batch_slot(&out, i), &cqes[i],
+			       sizeof(cqes[i]));
 	/* our writes to the client's memory are done, as far as any later
 	 * submission of it is concerned */
 	teeq_peer_release(&qp->hc->core);
@@ -226,10 +231,11 @@ sw_worker_run(struct sw_worker *w, struct sw_hqp *qp, uint32_t n)
 {
 	struct teeq_sqe sqes[SW_WORKER_BATCH];
 	struct teeq_cqe cqes[SW_WORKER_BATCH];
+	struct ring_batch in = ring_batch_of(&qp->sq);
 	uint32_t i, done = 0;
 
 	for (i = 0; i < n; i++)
-		sw_sqe_copy(&sqes[i], ring_cons_slot(&qp->sq, i));
+		sw_sqe_copy(&sqes[i], ring_batch_slot(&in, i));
 	ring_cons_release(&qp->sq, n);
 	/* the client's memory: ordered by the client since our post */
 	teeq_peer_acquire(&qp->hc->core);
