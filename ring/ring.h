@@ -11,6 +11,10 @@
  *   if (ring_prod_commit(r, n))      ring_cons_release(r, n)
  *           ring the doorbell
  *
+ * A producer whose entries are ready in private memory (teeq-sw's worker
+ * with its completions) fills and stamps each slot in one pass instead,
+ * ring_batch_put() over a ring_batch_of(r), then ring_prod_publish(r, n).
+ *
  * A filled slot carries a stamp in its first four bytes (index + 1), so a
  * consumer learns that slot i is ready from slot i's own first cache line,
  * not from a tail line and then the entry's line. The producer still
@@ -183,21 +187,32 @@ RING_FAST unsigned char *ring_batch_slot(const struct ring_batch *b, __u32 i)
 }
 
 /*
- * Publish @n filled slots (ring_prod_space() said there was room). Returns
- * nonzero when the consumer has asked to be woken (the caller rings the
- * doorbell), or when the flags show the ring broken (a wake-up is then
- * harmless and lets a waiter see the breakage).
+ * Fills slot @i of the batch @b (taken with ring_batch_of() on the
+ * producer's ring) with @entry as ring_fill_slot() does, and stamps it at
+ * once: for a producer that has its entries ready, one pass over the
+ * slots, not a second one for the stamps. ring_prod_publish() then makes
+ * the batch known.
  */
-RING_FAST int ring_prod_commit(struct ring *r, __u32 n)
+RING_FAST void ring_batch_put(const struct ring_batch *b, __u32 i,
+			      const void *entry, __u32 len)
 {
-	struct ring_batch b = ring_batch_of(r);
-	__u32 i, flags, local = b.first;
+	unsigned char *slot = ring_batch_slot(b, i);
 
-	for (i = 0; i < n; i++)
-		/* release: the slot's contents are visible before its stamp */
-		teeq_store_release((__u32 *)ring_batch_slot(&b, i),
-				   local + i + 1);
-	local += n;
+	ring_fill_slot(slot, entry, len);
+	/* release: the slot's contents are visible before its stamp */
+	teeq_store_release((__u32 *)slot, b->first + i + 1);
+}
+
+/*
+ * Publishes @n slots already stamped (ring_batch_put()): the tail, then
+ * the consumer's flags. Returns nonzero when the consumer has asked to be
+ * woken (the caller rings the doorbell), or when the flags show the ring
+ * broken (a wake-up is then harmless and lets a waiter see the breakage).
+ */
+RING_FAST int ring_prod_publish(struct ring *r, __u32 n)
+{
+	__u32 flags, local = r->local + n;
+
 	r->local = local;
 	/* release: the stamps are visible before the new tail */
 	teeq_store_release(&r->hdr->tail, local);
@@ -210,6 +225,22 @@ RING_FAST int ring_prod_commit(struct ring *r, __u32 n)
 		return 1;
 	}
 	return flags & TEEQ_RING_NEED_WAKEUP;
+}
+
+/*
+ * Publish @n filled slots (ring_prod_space() said there was room): their
+ * stamps, then as ring_prod_publish(), whose result it returns.
+ */
+RING_FAST int ring_prod_commit(struct ring *r, __u32 n)
+{
+	struct ring_batch b = ring_batch_of(r);
+	__u32 i;
+
+	for (i = 0; i < n; i++)
+		/* release: the slot's contents are visible before its stamp */
+		teeq_store_release((__u32 *)ring_batch_slot(&b, i),
+				   b.first + i + 1);
+	return ring_prod_publish(r, n);
 }
 
 /* Slots published but not yet released by the consumer (cached view). */
