@@ -172,19 +172,18 @@ sw_worker_post(struct sw_worker *w, struct sw_hqp *qp,
 	struct ring_batch out = ring_batch_of(&qp->cq);
 	uint32_t i;
 
-	for (i = 0; i < n; i++)
-		ring_fill_slot(ring_batch_slot(&out, i), &cqes[i],
-			       sizeof(cqes[i]));
-	/* our writes to the client's memory are done, as far as any later
-	 * submission of it is concerned */
-	teeq_peer_release(&qp->hc->core);
 	/* counted before publishing: whoever sees a completion sees it in
-	 * the stats too; this thread is the count's only writer, so no
-	 * locked add */
+	 * the stats too (the stamps are release stores); this thread is the
+	 * count's only writer, so no locked add */
 	__atomic_store_n(&w->calls,
 			 __atomic_load_n(&w->calls, __ATOMIC_RELAXED) + n,
 			 __ATOMIC_RELAXED);
-	if (ring_prod_commit(&qp->cq, n)) {
+	/* our writes to the client's memory are done, as far as any later
+	 * submission of it is concerned (before the first stamp) */
+	teeq_peer_release(&qp->hc->core);
+	for (i = 0; i < n; i++)
+		ring_batch_put(&out, i, &cqes[i], sizeof(cqes[i]));
+	if (ring_prod_publish(&qp->cq, n)) {
 		sw_worker_ring(qp);
 		__atomic_add_fetch(&w->doorbells, 1, __ATOMIC_RELAXED);
 	}
