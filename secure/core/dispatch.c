@@ -166,12 +166,12 @@ static inline uint32_t sw_params_decode_values(const struct teeq_sqe *sqe,
 		/* a and b, in one 8-byte move */
 		memcpy(&ab, &wire->value, sizeof(ab));
 		stray |= wire->value.pad;
-		if (!type)
-			stray |= ab;
-		/* a NONE parameter's type and value are zero when valid, so
-		 * one store pair serves both kinds */
-		sp->p[i].type = type;
-		memcpy(&sp->p[i].value, &ab, sizeof(ab));
+		if (teeq_likely(type)) {
+			sp->p[i].type = type;
+			memcpy(&sp->p[i].value, &ab, sizeof(ab));
+		} else {
+			stray |= ab; /* a NONE one stays as cleared */
+		}
 	}
 	return stray ? TEEQ_ERROR_BAD_PARAMETERS : 0;
 }
@@ -615,10 +615,16 @@ enum sw_dispatch_result sw_dispatch(struct sw_client *c,
 {
 	memset(cqe, 0, sizeof(*cqe));
 	cqe->user_data = sqe->user_data;
-	/* the common entry straight on: an invocation with nothing stray */
-	if (teeq_likely(
-		    sqe->opcode == TEEQ_OP_INVOKE &&
-		    !((sqe->flags & ~TEEQ_SQE_FLAGS_ALL) | sw_sqe_stray(sqe))))
+	/* the common entry straight on: an invocation with nothing stray
+	 * (opcode and flags side by side, one compare for both; then what
+	 * sw_sqe_stray() checks for an opcode other than OPEN_SESSION) */
+	if (teeq_likely((sqe->opcode |
+			 (unsigned int)(sqe->flags & ~TEEQ_SQE_FLAGS_ALL)
+				 << 8) == TEEQ_OP_INVOKE &&
+			!(sqe->login_data | sw_or16(&sqe->uuid) |
+			  (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE ?
+				   sw_or16(sqe->reserved) :
+				   0))))
 		return sw_invoke(c, sqe, cqe, peek, peek_arg, flags);
 	return sw_dispatch_checked(c, sqe, cqe, peek, peek_arg, flags);
 }
