@@ -217,10 +217,9 @@ static uint32_t sw_params_decode_any(struct sw_client *c,
  */
 static inline uint32_t sw_params_decode(struct sw_client *c,
 					const struct teeq_sqe *sqe,
+					unsigned int types,
 					struct sw_params *sp)
 {
-	unsigned int types = sqe->param_types;
-
 	sw_params_clear(sp->p);
 	if (!types) /* the common call: a NONE parameter's bytes are zero */
 		return sw_or16(&sqe->params[0]) ? TEEQ_ERROR_BAD_PARAMETERS : 0;
@@ -424,7 +423,7 @@ sw_open_session(struct sw_client *c, const struct teeq_sqe *sqe,
 	}
 	if (ta->open_remote && (flags & SW_DISPATCH_MAY_DEFER))
 		return SW_DEFERRED;
-	ret = sw_params_decode(c, sqe, &sp);
+	ret = sw_params_decode(c, sqe, sqe->param_types, &sp);
 	if (ret)
 		goto out_params;
 
@@ -466,13 +465,52 @@ out_params:
 	return SW_DISPATCHED;
 }
 
+/* Runs the call in session @s, taken, on the parameters decoded for
+ * @types in @sp: the result and the outputs into @cqe. */
+static inline void sw_invoke_ta(struct sw_client *c, struct sw_session *s,
+				const struct teeq_sqe *sqe, unsigned int types,
+				struct teeq_cqe *cqe, struct sw_params *sp,
+				void (*peek)(void *), void *peek_arg)
+{
+	struct sw_call call;
+	uint32_t ret;
+
+	if (sw_call_init(&call, c, sqe, peek, peek_arg)) {
+		sw_result(cqe, TEEQ_ERROR_CANCEL, TEEQ_ORIGIN_TEE);
+		return;
+	}
+	ret = s->ta->invoke(s->ta_state, &call.ta, sqe->func, types, sp->p);
+	sw_params_encode(sp, (uint16_t)types, cqe);
+	sw_result(cqe, ret, call.ta.origin);
+}
+
+/* An invocation with a memref (or a bad type): the buffers it names are
+ * held for the call and released after it. */
+static __attribute__((noinline)) void
+sw_invoke_memrefs(struct sw_client *c, struct sw_session *s,
+		  const struct teeq_sqe *sqe, unsigned int types,
+		  struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg)
+{
+	struct sw_params sp;
+	uint32_t ret;
+
+	ret = sw_params_decode(c, sqe, types, &sp);
+	if (ret)
+		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
+	else
+		sw_invoke_ta(c, s, sqe, types, cqe, &sp, peek, peek_arg);
+	/* a close that came meanwhile closes it here */
+	sw_session_unlock(c, s, sqe->session);
+	sw_params_release(c, &sp, types);
+}
+
 static enum sw_dispatch_result
 sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 	  void (*peek)(void *), void *peek_arg, unsigned int flags)
 {
 	struct sw_session *s = sw_session_find(c, sqe->session);
+	unsigned int types = sqe->param_types;
 	struct sw_params sp;
-	struct sw_call call;
 	uint32_t ret;
 	int err;
 
@@ -495,23 +533,18 @@ sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 		sw_session_unlock(c, s, sqe->session);
 		return SW_DEFERRED;
 	}
-	ret = sw_params_decode(c, sqe, &sp);
-	if (ret) {
+	if (teeq_unlikely(types & SW_TYPES_NOT_VALUE)) {
+		sw_invoke_memrefs(c, s, sqe, types, cqe, peek, peek_arg);
+		return SW_DISPATCHED;
+	}
+	/* numbers only (or nothing): no buffer to resolve, none held */
+	ret = sw_params_decode(c, sqe, types, &sp);
+	if (ret)
 		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
-		goto out;
-	}
-	if (sw_call_init(&call, c, sqe, peek, peek_arg)) {
-		sw_result(cqe, TEEQ_ERROR_CANCEL, TEEQ_ORIGIN_TEE);
-		goto out;
-	}
-	ret = s->ta->invoke(s->ta_state, &call.ta, sqe->func, sqe->param_types,
-			    sp.p);
-	sw_params_encode(&sp, sqe->param_types, cqe);
-	sw_result(cqe, ret, call.ta.origin);
-out:
+	else
+		sw_invoke_ta(c, s, sqe, types, cqe, &sp, peek, peek_arg);
 	/* a close that came meanwhile closes it here */
 	sw_session_unlock(c, s, sqe->session);
-	sw_params_release(c, &sp, sqe->param_types);
 	return SW_DISPATCHED;
 }
 
