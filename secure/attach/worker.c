@@ -231,7 +231,7 @@ sw_worker_run(struct sw_worker *w, struct sw_hqp *qp, uint32_t n)
 	struct teeq_sqe sqes[SW_WORKER_BATCH];
 	struct teeq_cqe cqes[SW_WORKER_BATCH];
 	struct ring_batch in = ring_batch_of(&qp->sq);
-	uint32_t i, done = 0;
+	uint32_t i, jobs, done = 0;
 
 	for (i = 0; i < n; i++)
 		sw_sqe_copy(&sqes[i], ring_batch_slot(&in, i));
@@ -244,19 +244,32 @@ sw_worker_run(struct sw_worker *w, struct sw_hqp *qp, uint32_t n)
 	 * client, and the locked instructions of a call (session lock and
 	 * references) wait for every earlier store; interleaved, each call
 	 * would pay one cross-core miss */
+	/* the client's calls with the call threads (or their completions
+	 * not posted yet): while there are none, no session has a deferred
+	 * call for a later one to wait behind, and no chain is looked at;
+	 * acquire: the calls that ended are over (pairs with the release
+	 * of their count in sw_worker_post_jobs()) */
+	jobs = __atomic_load_n(&qp->hc->jobs, __ATOMIC_ACQUIRE);
 	for (i = 0; i < n; i++) {
-		struct sw_chain *ch = sw_worker_chain(qp, &sqes[i]);
+		struct sw_chain *ch = NULL;
 		enum sw_dispatch_result res = SW_DEFERRED;
 
 		/* behind a deferred call of its session: deferred too, in
-		 * order; else run here, unless it would wait */
+		 * order; else run here, unless it would wait (only an entry
+		 * of a session, with a chain, is ever deferred) */
+		if (jobs)
+			ch = sw_worker_chain(qp, &sqes[i]);
 		if (!ch || !__atomic_load_n(&ch->pending, __ATOMIC_ACQUIRE))
 			res = sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
 					  sw_worker_peek_cancels, w,
-					  ch ? SW_DISPATCH_MAY_DEFER : 0);
+					  SW_DISPATCH_MAY_DEFER);
 		if (res == SW_DEFERRED) {
-			if (sw_worker_defer(qp, ch, &sqes[i]))
+			if (!ch)
+				ch = sw_worker_chain(qp, &sqes[i]);
+			if (ch && sw_worker_defer(qp, ch, &sqes[i])) {
+				jobs = 1; /* the session's next ones go after */
 				continue;
+			}
 			/* no memory to hand it over: it waits here */
 			sw_dispatch(&qp->hc->core, &sqes[i], &cqes[done],
 				    sw_worker_peek_cancels, w, 0);
