@@ -81,9 +81,9 @@ static inline void sw_params_release(struct sw_client *c, struct sw_params *sp,
 }
 
 /* Resolves one memref window to memory; 0 or a TEEQ_ERROR_*. */
-static uint32_t sw_memref(struct sw_client *c, unsigned int type,
-			  const union teeq_param *wire, struct sw_params *sp,
-			  int i)
+static inline uint32_t sw_memref(struct sw_client *c, unsigned int type,
+				 const union teeq_param *wire,
+				 struct sw_params *sp, int i)
 {
 	uint32_t buf_id = wire->memref.buf_id;
 	uint64_t off = wire->memref.offset, size = wire->memref.size;
@@ -177,15 +177,16 @@ static inline uint32_t sw_params_decode_values(const struct teeq_sqe *sqe,
 }
 
 /* Any parameter types: memrefs resolved against their buffers. */
-static uint32_t sw_params_decode_any(struct sw_client *c,
-				     const struct teeq_sqe *sqe,
-				     unsigned int types, struct sw_params *sp)
+static inline __attribute__((always_inline)) uint32_t
+sw_params_decode_any(struct sw_client *c, const struct teeq_sqe *sqe,
+		     unsigned int types, struct sw_params *sp)
 {
 	unsigned int type;
 	uint32_t ret;
 	int i;
 
 	sp->held_mask = 0;
+#pragma GCC unroll 4
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		const union teeq_param *wire = &sqe->params[i];
 
@@ -211,6 +212,21 @@ static uint32_t sw_params_decode_any(struct sw_client *c,
 }
 
 /*
+ * The trusted app's view of parameters that are all NONE or VALUE (@types
+ * has none of SW_TYPES_NOT_VALUE): each typed one checked and copied,
+ * every other one NONE and zero.
+ */
+static inline uint32_t sw_params_decode_numbers(const struct teeq_sqe *sqe,
+						unsigned int types,
+						struct sw_params *sp)
+{
+	sw_params_clear(sp->p);
+	if (!types) /* the common call: a NONE parameter's bytes are zero */
+		return sw_or16(&sqe->params[0]) ? TEEQ_ERROR_BAD_PARAMETERS : 0;
+	return sw_params_decode_values(sqe, types, sp);
+}
+
+/*
  * The trusted app's view of the parameters: each typed one decoded and
  * checked, every other one NONE and zero. Only the lines the entry uses
  * are read (without a type in params 1..3, line 2 is not part of it).
@@ -220,11 +236,9 @@ static inline uint32_t sw_params_decode(struct sw_client *c,
 					unsigned int types,
 					struct sw_params *sp)
 {
-	sw_params_clear(sp->p);
-	if (!types) /* the common call: a NONE parameter's bytes are zero */
-		return sw_or16(&sqe->params[0]) ? TEEQ_ERROR_BAD_PARAMETERS : 0;
 	if (!(types & SW_TYPES_NOT_VALUE))
-		return sw_params_decode_values(sqe, types, sp);
+		return sw_params_decode_numbers(sqe, types, sp);
+	sw_params_clear(sp->p);
 	return sw_params_decode_any(c, sqe, types, sp);
 }
 
@@ -253,6 +267,7 @@ static inline void sw_params_encode(const struct sw_params *sp, uint16_t types,
 				       sizeof(cqe->params[i].value));
 		return;
 	}
+#pragma GCC unroll 4
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++) {
 		const struct ta_param *p = &sp->p[i];
 
@@ -484,16 +499,62 @@ static inline void sw_invoke_ta(struct sw_client *c, struct sw_session *s,
 	sw_result(cqe, ret, call.ta.origin);
 }
 
+/*
+ * Finds the session @sqe names and takes it for the call: the session, or
+ * NULL with *res saying what became of the entry (the completion written
+ * when it is SW_DISPATCHED).
+ */
+static inline struct sw_session *sw_invoke_enter(struct sw_client *c,
+						 const struct teeq_sqe *sqe,
+						 struct teeq_cqe *cqe,
+						 unsigned int flags,
+						 enum sw_dispatch_result *res)
+{
+	struct sw_session *s = sw_session_find(c, sqe->session);
+	int err;
+
+	*res = SW_DISPATCHED;
+	if (!s) {
+		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
+		return NULL;
+	}
+	err = flags & SW_DISPATCH_MAY_DEFER ?
+		      sw_session_trylock(s, sqe->session) :
+		      sw_session_lock(s, sqe->session);
+	if (err == -EBUSY) { /* busy with another call, maybe one that waits */
+		*res = SW_DEFERRED;
+		return NULL;
+	}
+	if (err) { /* closed, or never opened under this id */
+		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
+		return NULL;
+	}
+	/* a command that may wait: not on this thread */
+	if ((flags & SW_DISPATCH_MAY_DEFER) &&
+	    ta_cmd_blocks(s->ta, sqe->func)) {
+		sw_session_unlock(c, s, sqe->session);
+		*res = SW_DEFERRED;
+		return NULL;
+	}
+	return s;
+}
+
 /* An invocation with a memref (or a bad type): the buffers it names are
  * held for the call and released after it. */
-static __attribute__((noinline)) void
-sw_invoke_memrefs(struct sw_client *c, struct sw_session *s,
-		  const struct teeq_sqe *sqe, unsigned int types,
-		  struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg)
+static __attribute__((noinline)) enum sw_dispatch_result
+sw_invoke_memrefs(struct sw_client *c, const struct teeq_sqe *sqe,
+		  struct teeq_cqe *cqe, void (*peek)(void *), void *peek_arg,
+		  unsigned int flags)
 {
+	unsigned int types = sqe->param_types;
+	enum sw_dispatch_result res;
+	struct sw_session *s;
 	struct sw_params sp;
 	uint32_t ret;
 
+	s = sw_invoke_enter(c, sqe, cqe, flags, &res);
+	if (!s)
+		return res;
 	ret = sw_params_decode(c, sqe, types, &sp);
 	if (ret)
 		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
@@ -502,43 +563,26 @@ sw_invoke_memrefs(struct sw_client *c, struct sw_session *s,
 	/* a close that came meanwhile closes it here */
 	sw_session_unlock(c, s, sqe->session);
 	sw_params_release(c, &sp, types);
+	return SW_DISPATCHED;
 }
 
 static enum sw_dispatch_result
 sw_invoke(struct sw_client *c, const struct teeq_sqe *sqe, struct teeq_cqe *cqe,
 	  void (*peek)(void *), void *peek_arg, unsigned int flags)
 {
-	struct sw_session *s = sw_session_find(c, sqe->session);
 	unsigned int types = sqe->param_types;
+	enum sw_dispatch_result res;
+	struct sw_session *s;
 	struct sw_params sp;
 	uint32_t ret;
-	int err;
 
-	if (!s) {
-		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
-		return SW_DISPATCHED;
-	}
-	err = flags & SW_DISPATCH_MAY_DEFER ?
-		      sw_session_trylock(s, sqe->session) :
-		      sw_session_lock(s, sqe->session);
-	if (err == -EBUSY) /* busy with another call, maybe one that waits */
-		return SW_DEFERRED;
-	if (err) { /* closed, or never opened under this id */
-		sw_result(cqe, TEEQ_ERROR_BAD_PARAMETERS, TEEQ_ORIGIN_TEE);
-		return SW_DISPATCHED;
-	}
-	/* a command that may wait: not on this thread */
-	if ((flags & SW_DISPATCH_MAY_DEFER) &&
-	    ta_cmd_blocks(s->ta, sqe->func)) {
-		sw_session_unlock(c, s, sqe->session);
-		return SW_DEFERRED;
-	}
-	if (teeq_unlikely(types & SW_TYPES_NOT_VALUE)) {
-		sw_invoke_memrefs(c, s, sqe, types, cqe, peek, peek_arg);
-		return SW_DISPATCHED;
-	}
+	if (teeq_unlikely(types & SW_TYPES_NOT_VALUE))
+		return sw_invoke_memrefs(c, sqe, cqe, peek, peek_arg, flags);
 	/* numbers only (or nothing): no buffer to resolve, none held */
-	ret = sw_params_decode(c, sqe, types, &sp);
+	s = sw_invoke_enter(c, sqe, cqe, flags, &res);
+	if (!s)
+		return res;
+	ret = sw_params_decode_numbers(sqe, types, &sp);
 	if (ret)
 		sw_result(cqe, ret, TEEQ_ORIGIN_TEE);
 	else
