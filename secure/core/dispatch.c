@@ -625,21 +625,30 @@ static int sw_sqe_params_clear(const struct teeq_sqe *sqe)
 	       sw_all_zero(sqe->params, sizeof(sqe->params));
 }
 
-/*
- * Nonzero if the entry sets a field its opcode does not use, or a
- * reserved one. The reserved words are in line 2, which is part of the
- * entry only when a parameter there has a type (else it reads as zeros).
- */
+/* Nonzero if a reserved word is set. They are in line 2, which is part of
+ * the entry only when a parameter there has a type (else not read). */
+static inline uint64_t sw_sqe_stray_reserved(const struct teeq_sqe *sqe)
+{
+	return teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE ?
+		       sw_or16(sqe->reserved) :
+		       0;
+}
+
+/* Nonzero if the entry sets a field of OPEN_SESSION's alone (a UUID and
+ * login data) or a reserved one: for every opcode but OPEN_SESSION. */
+static inline uint64_t sw_sqe_stray_not_open(const struct teeq_sqe *sqe)
+{
+	return sqe->login_data | sw_or16(&sqe->uuid) |
+	       sw_sqe_stray_reserved(sqe);
+}
+
+/* Nonzero if the entry sets a field its opcode does not use, or a
+ * reserved one. */
 static inline uint64_t sw_sqe_stray(const struct teeq_sqe *sqe)
 {
-	uint64_t stray = 0;
-
-	if (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE)
-		stray = sw_or16(sqe->reserved);
-	/* only OPEN_SESSION carries a UUID and login data */
-	if (sqe->opcode != TEEQ_OP_OPEN_SESSION)
-		stray |= sqe->login_data | sw_or16(&sqe->uuid);
-	return stray;
+	if (sqe->opcode == TEEQ_OP_OPEN_SESSION)
+		return sw_sqe_stray_reserved(sqe);
+	return sw_sqe_stray_not_open(sqe);
 }
 
 /* Every entry but a well-formed invocation: each check in its order. */
@@ -693,15 +702,11 @@ enum sw_dispatch_result sw_dispatch(struct sw_client *c,
 	memset(cqe, 0, sizeof(*cqe));
 	cqe->user_data = sqe->user_data;
 	/* the common entry straight on: an invocation with nothing stray
-	 * (opcode and flags side by side, one compare for both; then what
-	 * sw_sqe_stray() checks for an opcode other than OPEN_SESSION) */
+	 * (opcode and flags side by side, one compare for both) */
 	if (teeq_likely((sqe->opcode |
 			 (unsigned int)(sqe->flags & ~TEEQ_SQE_FLAGS_ALL)
 				 << 8) == TEEQ_OP_INVOKE &&
-			!(sqe->login_data | sw_or16(&sqe->uuid) |
-			  (teeq_sqe_size(sqe->param_types) > TEEQ_CACHELINE ?
-				   sw_or16(sqe->reserved) :
-				   0))))
+			!sw_sqe_stray_not_open(sqe)))
 		return sw_invoke(c, sqe, cqe, peek, peek_arg, flags);
 	return sw_dispatch_checked(c, sqe, cqe, peek, peek_arg, flags);
 }
