@@ -44,7 +44,7 @@ TEEQ_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 # ---- the base: ring/ and shm/ ------------------------------------------------
 BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c ring/host.c \
 	ring/rpc_region.c \
-	shm/pool.c shm/ids.c shm/memfd.c
+	shm/pool.c shm/ids.c shm/memfd.c shm/copy.c
 BASE_OBJS := $(BASE_SRCS:%.c=$(O)/%.o)
 BASE_LIB := $(O)/libteeqbase.a
 

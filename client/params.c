@@ -15,13 +15,23 @@
  * TEEC_ERROR_SHORT_BUFFER, never as bytes to copy.
  */
 #include "client/internal.h"
+#include "shm/copy.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void teeq_bounce_copy(struct teeq_qp *qp, void *dst, const void *src,
-			     uint64_t n)
+/* The caller's bytes into a bounce, which the secure side reads next. */
+static void teeq_bounce_in(struct teeq_qp *qp, void *dst, const void *src,
+			   uint64_t n)
+{
+	shm_copy_for_peer(dst, src, n);
+	TEEQ_QP_STAT(qp, bounce_bytes, n);
+}
+
+/* A bounce's bytes back to the caller, who reads them next. */
+static void teeq_bounce_out(struct teeq_qp *qp, void *dst, const void *src,
+			    uint64_t n)
 {
 	memcpy(dst, src, n);
 	TEEQ_QP_STAT(qp, bounce_bytes, n);
@@ -152,8 +162,8 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 				   .map = map,
 				   .buf_id = buf_id };
 	if (type != TEEC_MEMREF_TEMP_OUTPUT)
-		teeq_bounce_copy(qp, teeq_bounce_mem(qp, b), ref->buffer,
-				 ref->size);
+		teeq_bounce_in(qp, teeq_bounce_mem(qp, b), ref->buffer,
+			       ref->size);
 	TEEQ_QP_STAT(qp, bounced_memrefs, 1);
 	wire->memref.buf_id = buf_id;
 	wire->memref.offset = off;
@@ -228,8 +238,8 @@ static unsigned int teeq_lower_memref(struct teeq_qp *qp, uint32_t type,
 			.map = (char *)shm->shadow + off,
 		};
 		if (need & TEEC_MEM_INPUT)
-			teeq_bounce_copy(qp, teeq_bounce_mem(qp, b), b->user,
-					 size);
+			teeq_bounce_in(qp, teeq_bounce_mem(qp, b), b->user,
+				       size);
 		TEEQ_QP_STAT(qp, bounced_memrefs, 1);
 		*bounced = 1;
 	}
@@ -379,8 +389,7 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 		if (b->by_driver && !b->map) /* copied back already */
 			TEEQ_QP_STAT(qp, bounce_bytes, n);
 		else
-			teeq_bounce_copy(qp, b->user, teeq_bounce_mem(qp, b),
-					 n);
+			teeq_bounce_out(qp, b->user, teeq_bounce_mem(qp, b), n);
 	}
 out:
 	teeq_params_drop(qp, p);

@@ -28,7 +28,7 @@ FUZZ_OBJ := $(FUZZ_DIR)/obj
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 
 FUZZ_BASE_SRCS := ring/ring.c ring/channel.c ring/wait.c ring/host.c \
-	shm/pool.c shm/ids.c shm/memfd.c
+	shm/pool.c shm/ids.c shm/memfd.c shm/copy.c
 FUZZ_SECURE_SRCS := $(sort $(wildcard secure/core/*.c)) \
 	$(sort $(wildcard secure/ta/*.c)) \
 	$(sort $(wildcard secure/storage/*.c))

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#include "copy.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <emmintrin.h>
+
+/* SSE2 is part of x86-64: the streaming stores need no CPU check. */
+static void shm_copy_stream(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	size_t head = (16 - ((uintptr_t)d & 15)) & 15;
+
+	memcpy(d, s, head); /* up to the first 16-byte boundary of @dst */
+	d += head;
+	s += head;
+	n -= head;
+	for (; n >= 64; n -= 64, d += 64, s += 64) {
+		__m128i a = _mm_loadu_si128((const __m128i *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+		__m128i c = _mm_loadu_si128((const __m128i *)(s + 32));
+		__m128i e = _mm_loadu_si128((const __m128i *)(s + 48));
+
+		_mm_stream_si128((__m128i *)d, a);
+		_mm_stream_si128((__m128i *)(d + 16), b);
+		_mm_stream_si128((__m128i *)(d + 32), c);
+		_mm_stream_si128((__m128i *)(d + 48), e);
+	}
+	memcpy(d, s, n);
+	/* Streaming stores are weakly ordered: make them visible before
+	 * whatever we store next (the entry that names these bytes, whose
+	 * publication is a release store that does not order them). */
+	_mm_sfence();
+}
+#endif
+
+void shm_copy_for_peer(void *dst, const void *src, size_t n)
+{
+#if defined(__x86_64__)
+	if (n >= SHM_COPY_STREAM_MIN) {
+		shm_copy_stream(dst, src, n);
+		return;
+	}
+#endif
+	memcpy(dst, src, n);
+}

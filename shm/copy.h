@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copying bytes into shared memory for the peer to read.
+ *
+ * A copy into the heap for the secure world is read next on the other CPU,
+ * never by us. A plain memcpy() there first takes each destination line
+ * from the peer's cache (which holds it from the call before) and leaves
+ * the new bytes dirty in ours, so the peer then pulls every line back
+ * across: on the development VM, with the two vCPUs far apart, a 1 MiB
+ * copy took 110 us that way against 29 us with streaming stores, which
+ * write whole lines to memory past both caches. Small copies stay plain:
+ * a few lines cost less to move between caches than to fetch from memory.
+ */
+#ifndef TEEQ_SHM_COPY_H
+#define TEEQ_SHM_COPY_H
+
+#include <stddef.h>
+
+/* From this size up a copy for the peer streams past the caches. */
+#define SHM_COPY_STREAM_MIN ((size_t)64 << 10)
+
+/* Copies @n bytes from @src to @dst, which the peer reads next. The bytes
+ * are visible to the peer before any store that follows the call. */
+void shm_copy_for_peer(void *dst, const void *src, size_t n);
+
+#endif /* TEEQ_SHM_COPY_H */
