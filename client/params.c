@@ -33,7 +33,7 @@ static void teeq_bounce_in(struct teeq_qp *qp, void *dst, const void *src,
 static void teeq_bounce_out(struct teeq_qp *qp, void *dst, const void *src,
 			    uint64_t n)
 {
-	memcpy(dst, src, n);
+	shm_copy_from_peer(dst, src, n);
 	TEEQ_QP_STAT(qp, bounce_bytes, n);
 }
 

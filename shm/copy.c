@@ -47,3 +47,19 @@ void shm_copy_for_peer(void *dst, const void *src, size_t n)
 #endif
 	memcpy(dst, src, n);
 }
+
+void shm_copy_from_peer(void *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+#if defined(__x86_64__)
+	if (n >= SHM_COPY_STREAM_MIN) {
+		const char *line =
+			(const char *)((uintptr_t)src & ~(uintptr_t)63);
+		const char *end = (const char *)src + n;
+
+		/* clflush (SSE2, unlike clflushopt) needs no CPU check */
+		for (; line < end; line += 64)
+			_mm_clflush(line);
+	}
+#endif
+}

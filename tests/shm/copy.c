@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* shm_copy_for_peer(): the bytes arrive whole at any size and alignment,
- * on both sides of the size where it starts streaming past the caches,
- * and nothing around the destination is written. */
+/* shm_copy_for_peer() and shm_copy_from_peer(): the bytes arrive whole at
+ * any size and alignment, on both sides of the size where they start
+ * streaming or flushing, the source keeps its bytes, and nothing around
+ * the destination is written. */
 #include "shm/copy.h"
 #include "tests/check.h"
 
 #define COPY_GUARD 64
 
-static void copy_one(unsigned char *src, unsigned char *dst_mem, size_t n,
+static void copy_one(void (*copy)(void *, const void *, size_t),
+		     unsigned char *src, unsigned char *dst_mem, size_t n,
 		     size_t src_off, size_t dst_off)
 {
 	unsigned char *dst = dst_mem + COPY_GUARD + dst_off;
@@ -16,8 +18,11 @@ static void copy_one(unsigned char *src, unsigned char *dst_mem, size_t n,
 	for (i = 0; i < n; i++)
 		src[src_off + i] = (unsigned char)(i * 7 + n + src_off);
 	memset(dst_mem, 0xa5, total);
-	shm_copy_for_peer(dst, src + src_off, n);
+	copy(dst, src + src_off, n);
 	CHECK(memcmp(dst, src + src_off, n) == 0);
+	for (i = 0; i < n; i++)
+		CHECK_EQ(src[src_off + i],
+			 (unsigned char)(i * 7 + n + src_off));
 	for (i = 0; i < COPY_GUARD + dst_off; i++)
 		CHECK_EQ(dst_mem[i], 0xa5);
 	for (i = COPY_GUARD + dst_off + n; i < total; i++)
@@ -40,7 +45,13 @@ int main(void)
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 		for (a = 0; a < sizeof(offs) / sizeof(offs[0]); a++)
 			for (b = 0; b < sizeof(offs) / sizeof(offs[0]); b++)
-				copy_one(src, dst, sizes[s], offs[a], offs[b]);
+				copy_one(shm_copy_for_peer, src, dst, sizes[s],
+					 offs[a], offs[b]);
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		for (a = 0; a < sizeof(offs) / sizeof(offs[0]); a++)
+			for (b = 0; b < sizeof(offs) / sizeof(offs[0]); b++)
+				copy_one(shm_copy_from_peer, src, dst, sizes[s],
+					 offs[a], offs[b]);
 	free(src);
 	free(dst);
 	return T_PASS;
