@@ -9,13 +9,20 @@
  *   tmpref  copied: temporary memrefs, bounced through the heap
  *   inproc  the ceiling: the same OpenSSL calls the TA makes, in this
  *           process, with no TEE at all
+ *   copy_floor
+ *           the floor of any copied call: the bytes copied into shared
+ *           memory (as libteeq copies them), the same AES-CTR by a
+ *           process on the secure world's CPU, the result copied back,
+ *           the two sides handing over by spinning on one word each
  *
  * Each run first checks one TEE result against the in-process one, so a
  * figure is never the speed of doing nothing.
  */
 #include "bench/bench.h"
 #include "bench/env.h"
+#include "bench/peer.h"
 
+#include "shm/copy.h"
 #include "shm/memfd.h"
 #include "uapi/teeq_tas.h"
 
@@ -24,6 +31,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define PAYLOAD_HDR 4096 /* iv or digest, then src, then dst */
@@ -157,6 +165,92 @@ static void bm_inproc_cipher(struct bench *b)
 static void bm_inproc_digest(struct bench *b)
 {
 	bm_inproc(b, PAYLOAD_DIGEST);
+}
+
+/* ---- the copied call's floor: copies and a peer, no TEE ----------------------- */
+
+/* Set before the peer is forked: both sides see the shared mapping. */
+static struct {
+	unsigned char *src, *dst; /* in the mapping shared with the peer */
+	size_t len;
+} payload_floor;
+
+/* The peer: AES-CTR of the shared input into the shared output for each
+ * ping, then the pong. */
+static void payload_floor_child(struct peer *p)
+{
+	struct payload_local l;
+	uint64_t last = 0, v;
+
+	if (payload_local_init(&l))
+		__atomic_store_n(&p->ctl->bad, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->ctl->ready, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		while ((v = __atomic_load_n(&p->ctl->ping, __ATOMIC_ACQUIRE)) ==
+		       last)
+			teeq_cpu_relax();
+		if (v == PEER_STOP)
+			break;
+		if (payload_local_ctr(&l, payload_floor.dst, payload_floor.src,
+				      payload_floor.len))
+			__atomic_store_n(&p->ctl->bad, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&p->ctl->pong, v, __ATOMIC_RELEASE);
+		last = v;
+	}
+	payload_local_fini(&l);
+}
+
+static int payload_verify(struct bench *b, enum payload_alg alg,
+			  const unsigned char *src, const unsigned char *out,
+			  size_t len);
+
+static void bm_copy_floor_cipher(struct bench *b)
+{
+	size_t len = (size_t)bench_arg(b);
+	unsigned char *src = aligned_alloc(4096, len);
+	unsigned char *dst = aligned_alloc(4096, len);
+	unsigned char *shared;
+	struct peer p;
+	uint64_t i = 0;
+
+	bench_env_none();
+	shared = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!src || !dst || shared == MAP_FAILED) {
+		bench_fail(b, "setup failed");
+		goto out;
+	}
+	payload_fill(src, len);
+	memset(dst, 0, len);
+	memset(shared, 0, 2 * len);
+	payload_floor.src = shared;
+	payload_floor.dst = shared + len;
+	payload_floor.len = len;
+	if (peer_start(b, &p, payload_floor_child))
+		goto out;
+	bench_set_peer(b, p.pid);
+	/* one checked round first: never the speed of doing nothing */
+	shm_copy_for_peer(payload_floor.src, src, len);
+	pingpong_once(&p, ++i);
+	shm_copy_from_peer(dst, payload_floor.dst, len);
+	if (!payload_verify(b, PAYLOAD_CIPHER, src, dst, len)) {
+		while (bench_run(b)) {
+			shm_copy_for_peer(payload_floor.src, src, len);
+			pingpong_once(&p, ++i);
+			shm_copy_from_peer(dst, payload_floor.dst, len);
+			bench_clobber(dst);
+		}
+		bench_bytes(b, bench_iterations(b) * (int64_t)len);
+	}
+	peer_stop_pingpong(&p);
+	peer_finish(b, &p);
+	bench_label(b, "AES-128-CTR on the other CPU, copied there and back, "
+		       "no TEE");
+out:
+	if (shared != MAP_FAILED)
+		munmap(shared, 2 * len);
+	free(src);
+	free(dst);
 }
 
 /* ---- through the TEE ---------------------------------------------------------- */
@@ -409,6 +503,7 @@ size_t bench_payload_defs(struct bench_def *d, size_t n)
 	} fams[] = {
 		{ "baseline/memcpy", bench_memcpy },
 		{ "baseline/inproc_cipher", bm_inproc_cipher },
+		{ "baseline/copy_floor_cipher", bm_copy_floor_cipher },
 		{ "teeq/payload/cipher_pool", bm_cipher_pool },
 		{ "teeq/payload/cipher_fd", bm_cipher_fd },
 		{ "teeq/payload/cipher_tmpref", bm_cipher_tmpref },
