@@ -365,6 +365,7 @@ struct figures {
 	double sqpoll_client_cpu, sqpoll_kernel_cpu;
 	double socket;
 	double zc_cipher, copy_cipher, inproc_cipher, zc_ratio, copy_ratio;
+	double copy_floor; /* copied to a peer and back, no TEE: the floor */
 	double idle_first, idle_hot;
 	/* loaded TAs (bench/ta.c), each next to its built-in counterpart */
 	double ta_noop, ta_noop_builtin, ta_noop_hop, ta_open_kept,
@@ -489,6 +490,9 @@ static void figures(struct figures *f)
 			       "bytes_per_second");
 	f->zc_ratio = f->zc_cipher / f->inproc_cipher;
 	f->copy_ratio = f->copy_cipher / f->inproc_cipher;
+	f->copy_floor =
+		val(find("baseline/copy_floor_cipher/bytes:%d", 1 << 20),
+		    "bytes_per_second");
 	/* first calls: medians as timed (microseconds, where one reading of
 	 * the clock does not matter) */
 	f->idle_first = val(find("teeq/idle/spin50us/gap_us:1000"), "p50_ns");
@@ -645,6 +649,10 @@ static int write_summary(const struct figures *f)
 	json_val(o, "inprocess_1mib_cipher_gbps", f->inproc_cipher / 1e9, 0);
 	json_val(o, "zerocopy_to_inprocess_ratio", f->zc_ratio, 0);
 	json_val(o, "copy_to_inprocess_ratio", f->copy_ratio, 0);
+	json_val(o, "copy_floor_1mib_cipher_gbps", f->copy_floor / 1e9, 0);
+	json_val(o, "copy_floor_to_inprocess_ratio",
+		 f->copy_floor / f->inproc_cipher, 0);
+	json_val(o, "copy_to_floor_ratio", f->copy_cipher / f->copy_floor, 0);
 	json_val(o, "idle_first_call_us", f->idle_first / 1e3, 0);
 	json_val(o, "loaded_noop_rtt_ns", f->ta_noop, 0);
 	json_val(o, "loaded_noop_rtt_ratio", f->ta_noop / f->ta_noop_builtin,
@@ -1050,6 +1058,14 @@ static int headline_rows(const struct figures *f, struct row *rows)
 		"in process, no TEE", fmt_gbps(f->inproc_cipher),
 		fmt_x(f->copy_ratio),
 		target_of(">= 0.5x", f->copy_ratio, TARGET_COPY, 0));
+	add_row(rows, &n, "  its floor: copied to a peer, no TEE",
+		fmt_gbps(f->copy_floor), "in process, no TEE",
+		fmt_gbps(f->inproc_cipher),
+		fmt_x(f->copy_floor / f->inproc_cipher), "-");
+	add_row(rows, &n, "AES-128-CTR 1 MiB, copied, vs its floor",
+		fmt_gbps(f->copy_cipher), "copied to a peer, no TEE",
+		fmt_gbps(f->copy_floor), fmt_x(f->copy_cipher / f->copy_floor),
+		"-");
 	add_row(rows, &n, "first call after 1 ms idle, median",
 		fmt_ns(f->idle_first), "secure world polling",
 		fmt_ns(f->idle_hot), fmt_x(f->idle_first / f->idle_hot), "-");
