@@ -101,13 +101,17 @@ enum teeq_pending_kind {
 	TEEQ_PENDING_DISCARD, /* fire and forget: freed when it completes */
 };
 
+/* In teeq_pending.bounces: the call raised its pair's spin budget
+ * (params.c), which teeq_params_drop() restores. */
+#define TEEQ_BOUNCES_SPIN 0x80u
+
 /* One call from getting its entry until its completion is consumed. */
 struct teeq_pending {
 	uint32_t gen;
 	uint8_t state;
 	uint8_t kind;
 	uint16_t param_types; /* the wire types submitted */
-	uint8_t bounces; /* bit i: bounce[i] is in use */
+	uint8_t bounces; /* bit i: bounce[i] is in use; TEEQ_BOUNCES_SPIN */
 	uint32_t next_done; /* FIFO of DONE async entries */
 	TEEC_Operation *op;
 	struct teeq_cqe cqe; /* valid when DONE */

@@ -65,11 +65,18 @@ static void teeq_params_free(struct teeq_qp *qp, struct teeq_pending *p)
 	p->bounces = 0;
 }
 
+/* What a call kept until its end: its bounces, a raised spin budget. */
+static void teeq_params_release(struct teeq_qp *qp, struct teeq_pending *p)
+{
+	if (p->bounces & TEEQ_BOUNCES_SPIN) /* see teeq_payload_spin() */
+		qp->wait.spin_ns = qp->chan->spin_ns;
+	teeq_params_free(qp, p);
+}
+
 void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p)
 {
 	if (p->bounces)
-		teeq_params_free(qp, p);
-	qp->wait.spin_ns = qp->chan->spin_ns; /* see teeq_payload_spin() */
+		teeq_params_release(qp, p);
 }
 
 /*
@@ -81,22 +88,25 @@ void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p)
  * of in-process, 0.97-0.98x when it spins through. Allowing a nanosecond
  * a byte of the memrefs' windows (a trusted app working at 1 GB/s or
  * faster), up to TEEQ_PAYLOAD_SPIN_MAX_NS, the pair's lessee spins its
- * own blocked thread no longer than the call's payload suggests.
- * TEEQ_SPIN_US=0 (never spin) stays that. teeq_params_drop() restores
- * the budget when the call ends.
+ * own blocked thread no longer than the call's payload suggests. Below
+ * TEEQ_PAYLOAD_SPIN_MIN bytes a call ends within the plain budget, which
+ * it keeps. TEEQ_SPIN_US=0 (never spin) stays that. teeq_params_drop()
+ * restores the budget when the call ends.
  */
+#define TEEQ_PAYLOAD_SPIN_MIN ((uint64_t)64 << 10)
 #define TEEQ_PAYLOAD_SPIN_MAX_NS 2000000ull
 
-static void teeq_payload_spin(struct teeq_qp *qp, const struct teeq_pending *p,
+static void teeq_payload_spin(struct teeq_qp *qp, struct teeq_pending *p,
 			      uint64_t bytes)
 {
 	uint64_t spin = qp->chan->spin_ns;
 
-	if (p != &qp->solo || !spin || !bytes)
+	if (bytes < TEEQ_PAYLOAD_SPIN_MIN || p != &qp->solo || !spin)
 		return; /* a tagged call shares the pair's waits */
 	qp->wait.spin_ns = spin + (bytes < TEEQ_PAYLOAD_SPIN_MAX_NS ?
 					   bytes :
 					   TEEQ_PAYLOAD_SPIN_MAX_NS);
+	p->bounces |= TEEQ_BOUNCES_SPIN;
 }
 
 /*
@@ -423,6 +433,7 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			teeq_bounce_out(qp, b->user, teeq_bounce_mem(qp, b), n);
 	}
 out:
-	teeq_params_drop(qp, p);
+	if (p->bounces) /* teeq_params_drop(), inline on the call path */
+		teeq_params_release(qp, p);
 	return res;
 }

@@ -37,22 +37,20 @@ static void shm_copy_stream(void *dst, const void *src, size_t n)
 }
 #endif
 
-void shm_copy_for_peer(void *dst, const void *src, size_t n)
+void shm_copy_for_peer_big(void *dst, const void *src, size_t n)
 {
 #if defined(__x86_64__)
-	if (n >= SHM_COPY_STREAM_MIN) {
-		shm_copy_stream(dst, src, n);
-		return;
-	}
-#endif
+	shm_copy_stream(dst, src, n);
+#else
 	memcpy(dst, src, n);
+#endif
 }
 
-void shm_copy_from_peer(void *dst, const void *src, size_t n)
+void shm_copy_from_peer_big(void *dst, const void *src, size_t n)
 {
 	memcpy(dst, src, n);
 #if defined(__x86_64__)
-	if (n >= SHM_COPY_STREAM_MIN) {
+	{
 		const char *line =
 			(const char *)((uintptr_t)src & ~(uintptr_t)63);
 		const char *end = (const char *)src + n;

@@ -15,14 +15,25 @@
 #define TEEQ_SHM_COPY_H
 
 #include <stddef.h>
+#include <string.h>
 
 /* From this size up a copy for the peer streams past the caches, and a
  * copy from the peer gives up the lines it read. */
 #define SHM_COPY_STREAM_MIN ((size_t)64 << 10)
 
+/* The copies from SHM_COPY_STREAM_MIN up, below. */
+void shm_copy_for_peer_big(void *dst, const void *src, size_t n);
+void shm_copy_from_peer_big(void *dst, const void *src, size_t n);
+
 /* Copies @n bytes from @src to @dst, which the peer reads next. The bytes
  * are visible to the peer before any store that follows the call. */
-void shm_copy_for_peer(void *dst, const void *src, size_t n);
+static inline void shm_copy_for_peer(void *dst, const void *src, size_t n)
+{
+	if (n >= SHM_COPY_STREAM_MIN)
+		shm_copy_for_peer_big(dst, src, n);
+	else
+		memcpy(dst, src, n);
+}
 
 /*
  * Copies @n bytes from @src, which the peer wrote and writes again next
@@ -32,6 +43,12 @@ void shm_copy_for_peer(void *dst, const void *src, size_t n);
  * peer 85 us more than its own lines. From SHM_COPY_STREAM_MIN up the
  * lines are flushed once read, about 2 ns each.
  */
-void shm_copy_from_peer(void *dst, const void *src, size_t n);
+static inline void shm_copy_from_peer(void *dst, const void *src, size_t n)
+{
+	if (n >= SHM_COPY_STREAM_MIN)
+		shm_copy_from_peer_big(dst, src, n);
+	else
+		memcpy(dst, src, n);
+}
 
 #endif /* TEEQ_SHM_COPY_H */
