@@ -155,12 +155,17 @@ struct teeq_qp {
 	 * cancellations, so that one can always reach the secure world */
 	uint32_t reserve;
 	uint32_t nr_free;
-	uint32_t prepared; /* entries in stage[0 .. prepared) */
+	uint32_t prepared; /* entries got, not yet published */
 	uint32_t in_flight; /* published, completion not yet seen */
 	uint32_t done_head, done_tail, nr_done; /* FIFO; tags + 1 */
 	struct teeq_pending *pend;
 	uint32_t *free_tags;
-	struct teeq_sqe *stage; /* depth entries: got, not yet published */
+	uint32_t *prep_tags; /* the tags of the entries got, in order */
+	/* where entries are filled (teeq_qp_sqe_at()): in place in the
+	 * submission ring's slots (host mode), or in stage, depth entries
+	 * the transport's submit takes them from */
+	int in_ring;
+	struct teeq_sqe *stage;
 	uint64_t solo_seq; /* user_data of the solo call */
 	struct teeq_pending solo;
 	struct teeq_bounce *bounces; /* depth + 1 sets: tags', then solo's */
@@ -200,8 +205,10 @@ struct teeq_xport_ops {
 	int (*qp_init)(struct teeq_qp *qp);
 	/* Lets go of it; nothing of the pair is in use any more. */
 	void (*qp_fini)(struct teeq_qp *qp);
-	/* Sends @n entries; 0, or -EPROTO when the channel broke. Credits
-	 * guarantee room: the transport never has to wait for it. */
+	/* Sends the @n entries got since the last submit, filled where
+	 * teeq_qp_sqe_at() says: @sqes (qp->stage), or, when qp->in_ring,
+	 * the ring's slots already. 0, or -EPROTO when the channel broke.
+	 * Credits guarantee room: the transport never has to wait for it. */
 	int (*submit)(struct teeq_qp *qp, const struct teeq_sqe *sqes,
 		      uint32_t n);
 	/* Completions that have arrived, looking for up to @want; or
@@ -397,34 +404,54 @@ static inline uint64_t teeq_qp_user_data(const struct teeq_qp *qp, uint32_t tag)
 int teeq_qp_wait_credit(struct teeq_qp *qp, enum teeq_pending_kind kind);
 
 /*
- * Gets an entry: a free tag for a call of @kind, and the staged entry it
- * fills, its first line zeroed and user_data set. NULL when the pair has
- * no credit left for @kind (async callers say BUSY; sync callers wait in
- * teeq_qp_wait_credit() and try again).
+ * Where entry @i of those got since the last publish is filled. Host
+ * mode fills the submission ring's slot in place, as liburing fills its
+ * SQ: the stamp stays the ring's (ring_clear_slot()), and a filled entry
+ * is never read back, since the peer can change it. Another transport
+ * fills its stage, from which its submit takes the entries.
  */
-static inline struct teeq_sqe *
+TEEQ_ALWAYS_INLINE struct teeq_sqe *teeq_qp_sqe_at(const struct teeq_qp *qp,
+						   uint32_t i)
+{
+	if (teeq_likely(qp->in_ring))
+		return (struct teeq_sqe *)ring_prod_slot(&qp->sq, i);
+	return &qp->stage[i];
+}
+
+/*
+ * Gets an entry: a free tag for a call of @kind, and the entry it fills
+ * (teeq_qp_sqe_at()), its first line zeroed and user_data set. NULL when
+ * the pair has no credit left for @kind (async callers say BUSY; sync
+ * callers wait in teeq_qp_wait_credit() and try again).
+ */
+TEEQ_ALWAYS_INLINE struct teeq_sqe *
 teeq_qp_get_sqe(struct teeq_qp *qp, enum teeq_pending_kind kind, uint32_t *tagp)
 {
 	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
 	uint64_t user_data;
-	uint32_t tag;
+	uint32_t tag, nr_free = qp->nr_free, prepared = qp->prepared;
 
-	if (teeq_unlikely(qp->nr_free <=
+	if (teeq_unlikely(nr_free <=
 			  (kind == TEEQ_PENDING_SYNC ? qp->reserve : 0)))
 		return NULL;
-	tag = qp->free_tags[--qp->nr_free];
+	tag = qp->free_tags[--nr_free];
+	qp->nr_free = nr_free;
+	/* each entry got holds a tag: never more than depth of them, the
+	 * ring's entries, so the ring has room once the secure world
+	 * released the entries of the calls that completed */
+	qp->prep_tags[prepared] = tag;
+	sqe = teeq_qp_sqe_at(qp, prepared);
+	qp->prepared = prepared + 1;
 	p = &qp->pend[tag];
 	user_data = (uint64_t)++p->gen << 32 | tag;
 	p->state = TEEQ_PENDING_PREPARED;
 	p->kind = (uint8_t)kind;
 	p->param_types = 0;
 	p->bounces = 0;
-	/* each staged entry holds a tag: never more than depth of them */
-	sqe = &qp->stage[qp->prepared++];
-	/* the second line is zeroed by teeq_params_lower(), and copied only
+	/* the second line is zeroed by teeq_params_lower(), and sent only
 	 * when a parameter lives there (teeq_sqe_size()) */
-	memset(sqe, 0, TEEQ_CACHELINE);
+	ring_clear_slot(sqe, TEEQ_CACHELINE);
 	sqe->user_data = user_data;
 	*tagp = tag;
 	return sqe;

@@ -291,6 +291,7 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 {
 	uint32_t types = op->paramTypes & 0xffffu, wtypes = 0, type;
 	TEEC_Result res = TEEC_SUCCESS;
+	union teeq_param memref;
 	unsigned int wtype;
 	uint64_t bytes = 0;
 	int i, bounced;
@@ -322,8 +323,9 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 		case TEEC_MEMREF_TEMP_OUTPUT:
 		case TEEC_MEMREF_TEMP_INOUT:
 			p->bounce[i].size = 0;
+			memset(&memref, 0, sizeof(memref));
 			res = teeq_lower_tmpref(qp, type, p, &param->tmpref,
-						wire, &p->bounce[i]);
+						&memref, &p->bounce[i]);
 			if (res != TEEC_SUCCESS)
 				goto fail;
 			if (p->bounce[i].size)
@@ -335,9 +337,10 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 		case TEEC_MEMREF_PARTIAL_OUTPUT:
 		case TEEC_MEMREF_PARTIAL_INOUT:
 			bounced = 0;
+			memset(&memref, 0, sizeof(memref));
 			wtype = teeq_lower_memref(qp, type, p, &param->memref,
-						  wire, &p->bounce[i], &bounced,
-						  &res);
+						  &memref, &p->bounce[i],
+						  &bounced, &res);
 			if (!wtype)
 				goto fail;
 			if (bounced)
@@ -348,8 +351,11 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 			res = TEEC_ERROR_BAD_PARAMETERS;
 			goto fail;
 		}
-		p->window[i] = wire->memref.size;
-		bytes += wire->memref.size;
+		/* lowered in our copy: the entry may be in the ring, where
+		 * the peer could change what we read back */
+		*wire = memref;
+		p->window[i] = memref.memref.size;
+		bytes += memref.memref.size;
 	}
 	p->param_types = (uint16_t)wtypes;
 	sqe->param_types = (uint16_t)wtypes;

@@ -64,10 +64,11 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 	qp->bounces = calloc((size_t)(qp->depth + 1) * TEEQ_NUM_PARAMS,
 			     sizeof(*qp->bounces));
 	qp->free_tags = calloc(qp->depth, sizeof(*qp->free_tags));
-	qp->stage = aligned_alloc(TEEQ_CACHELINE,
-				  (size_t)qp->depth * sizeof(*qp->stage));
-	if (!qp->pend || !qp->bounces || !qp->free_tags || !qp->stage ||
-	    pthread_mutex_init(&qp->lock, NULL) ||
+	qp->prep_tags = calloc(qp->depth, sizeof(*qp->prep_tags));
+	/* zeroed: an entry filled there keeps a stamp of 0 */
+	qp->stage = calloc(qp->depth, sizeof(*qp->stage));
+	if (!qp->pend || !qp->bounces || !qp->free_tags || !qp->prep_tags ||
+	    !qp->stage || pthread_mutex_init(&qp->lock, NULL) ||
 	    pthread_cond_init(&qp->cond, NULL))
 		return -ENOMEM;
 	memset(qp->pend, 0, (size_t)qp->depth * sizeof(*qp->pend));
@@ -91,6 +92,7 @@ void teeq_qp_fini(struct teeq_qp *qp)
 	free(qp->pend);
 	free(qp->bounces);
 	free(qp->free_tags);
+	free(qp->prep_tags);
 	free(qp->stage);
 	pthread_mutex_destroy(&qp->lock);
 	pthread_cond_destroy(&qp->cond);
@@ -152,13 +154,12 @@ struct teeq_qp *teeq_qp_lease_queue(struct teeq_chan *chan, void *queue)
  */
 #define TEEQ_RINGS(ops) ((ops) == &teeq_rings_ops)
 
+/* The @n entries got since the last submit (teeq_qp_sqe_at()). */
 TEEQ_ALWAYS_INLINE int teeq_xport_submit(const struct teeq_xport_ops *ops,
-					 struct teeq_qp *qp,
-					 const struct teeq_sqe *sqes,
-					 uint32_t n)
+					 struct teeq_qp *qp, uint32_t n)
 {
-	return TEEQ_RINGS(ops) ? teeq_rings_submit(qp, sqes, n) :
-				 ops->submit(qp, sqes, n);
+	return TEEQ_RINGS(ops) ? teeq_rings_submit(qp, n) :
+				 ops->submit(qp, qp->stage, n);
 }
 
 TEEQ_ALWAYS_INLINE int teeq_xport_ready(const struct teeq_xport_ops *ops,
@@ -227,15 +228,22 @@ static void teeq_pending_fail(struct teeq_pending *p, uint64_t user_data)
 
 static void teeq_qp_done_other(struct teeq_qp *qp, uint32_t tag);
 
-static inline void teeq_qp_done(struct teeq_qp *qp, uint32_t tag)
+/* A call is done, its completion in its pending entry; whoever counts
+ * it out of the pair's in_flight and calls does so. */
+static inline void teeq_qp_done_uncounted(struct teeq_qp *qp, uint32_t tag)
 {
 	struct teeq_pending *p = &qp->pend[tag];
 
 	p->state = TEEQ_PENDING_DONE;
-	qp->in_flight--;
-	TEEQ_QP_STAT(qp, calls, 1);
 	if (teeq_unlikely(p->kind != TEEQ_PENDING_SYNC))
 		teeq_qp_done_other(qp, tag);
+}
+
+static inline void teeq_qp_done(struct teeq_qp *qp, uint32_t tag)
+{
+	qp->in_flight--;
+	TEEQ_QP_STAT(qp, calls, 1);
+	teeq_qp_done_uncounted(qp, tag);
 }
 
 /* Async and discarded calls: onto the done list, or gone at once. */
@@ -304,12 +312,13 @@ static int teeq_qp_block(struct teeq_qp *qp, uint32_t want, int64_t timeout_ns)
 
 /* ---- the solo call of an exclusive pair ------------------------------------ */
 
-/* Its entry: the first staged one, line one zeroed, the next user_data. */
-static inline struct teeq_sqe *teeq_qp_solo_sqe(struct teeq_qp *qp)
+/* Its entry: the pair's next (teeq_qp_sqe_at()), line one zeroed, the
+ * next user_data. */
+TEEQ_ALWAYS_INLINE struct teeq_sqe *teeq_qp_solo_sqe(struct teeq_qp *qp)
 {
-	struct teeq_sqe *sqe = qp->stage;
+	struct teeq_sqe *sqe = teeq_qp_sqe_at(qp, 0);
 
-	memset(sqe, 0, TEEQ_CACHELINE);
+	ring_clear_slot(sqe, TEEQ_CACHELINE);
 	sqe->user_data = qp->solo_seq + 1;
 	return sqe;
 }
@@ -320,13 +329,13 @@ static inline struct teeq_sqe *teeq_qp_solo_sqe(struct teeq_qp *qp)
  * Nonzero when the channel broke instead.
  */
 TEEQ_ALWAYS_INLINE int teeq_qp_solo_send(const struct teeq_xport_ops *ops,
-					 struct teeq_qp *qp, uint32_t size)
+					 struct teeq_qp *qp)
 {
 	int err;
 
 	/* stored atomically: teeq_context_stats() reads it */
 	__atomic_store_n(&qp->solo_seq, qp->solo_seq + 1, __ATOMIC_RELAXED);
-	err = TEEQ_RINGS(ops) ? teeq_rings_submit_one(qp, qp->stage, size) :
+	err = TEEQ_RINGS(ops) ? teeq_rings_submit(qp, 1) :
 	      ops->call	      ? ops->call(qp, qp->stage) :
 				ops->submit(qp, qp->stage, 1);
 	if (teeq_unlikely(err))
@@ -432,14 +441,17 @@ void teeq_qp_unprep(struct teeq_qp *qp, uint32_t tag)
 TEEQ_ALWAYS_INLINE void teeq_qp_send(const struct teeq_xport_ops *ops,
 				     struct teeq_qp *qp)
 {
+	struct teeq_pending *pend = qp->pend;
+	const uint32_t *tags = qp->prep_tags;
 	uint32_t n = qp->prepared, i;
 
+	/* from our own list of the tags: the entries are the peer's to
+	 * read, and maybe to change, once they are filled in place */
 	for (i = 0; i < n; i++)
-		qp->pend[(uint32_t)qp->stage[i].user_data].state =
-			TEEQ_PENDING_IN_FLIGHT;
+		pend[tags[i]].state = TEEQ_PENDING_IN_FLIGHT;
 	qp->prepared = 0;
 	qp->in_flight += n;
-	if (teeq_unlikely(teeq_xport_submit(ops, qp, qp->stage, n)))
+	if (teeq_unlikely(teeq_xport_submit(ops, qp, n)))
 		/* only a broken (hostile) consumer gets here */
 		teeq_qp_broken(qp, "the submission ring broke");
 }
@@ -632,38 +644,92 @@ TEEQ_ALWAYS_INLINE void teeq_qp_deliver(struct teeq_qp *qp,
 	teeq_qp_put(qp, tag);
 }
 
+/*
+ * A completion of a call that is not async without an operation (named
+ * and in flight, its user_data read once): copied once into its pending
+ * entry and checked there, then handed out to @c (async: 1) or left for
+ * its waiter (0); -EPROTO when it breaks the format. The caller counts
+ * it out of in_flight and calls. Out of line, so that the common case's
+ * loop keeps its registers.
+ */
+static __attribute__((noinline)) int
+teeq_qp_reap_other(struct teeq_qp *qp, uint32_t tag,
+		   const struct teeq_cqe *slot, uint64_t user_data,
+		   struct teeq_completion *c)
+{
+	struct teeq_pending *p = &qp->pend[tag];
+
+	memcpy(&p->cqe, slot, sizeof(p->cqe));
+	p->cqe.user_data = user_data;
+	if (teeq_unlikely(!teeq_cqe_clean(&p->cqe)))
+		return -EPROTO;
+	if (p->kind != TEEQ_PENDING_ASYNC) {
+		teeq_qp_done_uncounted(qp, tag); /* not ours to hand out */
+		return 0;
+	}
+	teeq_qp_deliver(qp, p, tag, c);
+	return 1;
+}
+
+/*
+ * Up to @max async completions into @out: first the done list's, then
+ * new ones, in one pass over the completion ring (host mode: each slot's
+ * stamp is looked at as the pass comes to it). Each completion's user_data
+ * is read once and must name a call in flight with its generation; the
+ * common one, an async call without an operation, goes straight from the
+ * slot to @out, each field it needs read once and checked in that copy.
+ */
 TEEQ_ALWAYS_INLINE unsigned int
 teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 		       struct teeq_completion *out, unsigned int max)
 {
 	struct teeq_pending *pend = qp->pend, *p;
+	struct teeq_completion *c;
 	struct ring_batch b;
 	const struct teeq_cqe *slot;
 	unsigned int n = 0;
 	uint64_t user_data;
 	uint32_t tag, want, i, depth = qp->depth, *free_tags = qp->free_tags;
-	uint32_t nr_free, in_flight, calls = 0;
-	int ready;
+	uint32_t nr_free;
+	int got;
 
 	/* those an earlier poll moved to the done list come first */
-	while (n < max && (p = teeq_qp_pop_done(qp, &tag)))
+	while (teeq_unlikely(qp->nr_done) && n < max) {
+		p = teeq_qp_pop_done(qp, &tag);
 		teeq_qp_deliver(qp, p, tag, &out[n++]);
+	}
 	want = qp->in_flight < max - n ? qp->in_flight : max - n;
 	if (!want)
 		return n;
-	ready = teeq_xport_ready(ops, qp, want);
-	if (teeq_unlikely(ready <= 0)) {
-		if (ready < 0)
+	if (TEEQ_RINGS(ops)) {
+		if (teeq_unlikely(ring_broken(&qp->cq))) {
 			teeq_qp_broken(qp, "the completion ring broke");
-		return n;
+			return n;
+		}
+		/* no more completions can come than calls in flight: the
+		 * pass stops there, or at the first slot not stamped */
+		b = ring_batch_of(&qp->cq);
+	} else {
+		got = ops->ready(qp, want);
+		if (teeq_unlikely(got <= 0)) {
+			if (got < 0)
+				teeq_qp_broken(qp, "the completion ring broke");
+			return n;
+		}
+		want = (uint32_t)got;
 	}
-	teeq_xport_cqes(ops, qp, &b);
-	/* the loop's counts in registers, written back before anything
-	 * else looks at them */
+	/* in registers through the loop, written back around anything else
+	 * that looks at them */
 	nr_free = qp->nr_free;
-	in_flight = qp->in_flight;
-	for (i = 0; i < (uint32_t)ready; i++) {
-		slot = teeq_xport_cqe(ops, qp, &b, i);
+	c = out + n;
+	for (i = 0; i < want; i++) {
+		if (TEEQ_RINGS(ops)) {
+			if (!ring_batch_filled(&b, i))
+				break;
+			slot = (const struct teeq_cqe *)ring_batch_slot(&b, i);
+		} else {
+			slot = ops->cqe(qp, i);
+		}
 		user_data = teeq_load_relaxed(&slot->user_data);
 		tag = (uint32_t)user_data;
 		if (teeq_unlikely(tag >= depth))
@@ -673,9 +739,6 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 				  p->gen != (uint32_t)(user_data >> 32)))
 			goto bad;
 		if (teeq_likely(!p->op && p->kind == TEEQ_PENDING_ASYNC)) {
-			/* nothing to raise: the fields it needs, each read
-			 * once and checked in our copy */
-			struct teeq_completion *c = &out[n];
 			uint32_t result = teeq_load_relaxed(&slot->result);
 			uint32_t origin = teeq_load_relaxed(&slot->origin);
 			uint64_t tail = teeq_load_relaxed(
@@ -687,45 +750,42 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 							  TEEQ_ORIGIN_API))
 				goto bad;
 			c->user_data = p->user_data;
-			c->operation = NULL;
 			c->result = result;
 			c->origin = origin;
+			c->operation = NULL;
+			c++;
 			p->state = TEEQ_PENDING_FREE;
 			free_tags[nr_free++] = tag;
-			in_flight--;
-			calls++;
-			n++;
 			continue;
 		}
 		qp->nr_free = nr_free;
-		qp->in_flight = in_flight;
-		/* copied once, checked in our copy */
-		memcpy(&p->cqe, slot, sizeof(p->cqe));
-		p->cqe.user_data = user_data;
-		if (teeq_unlikely(!teeq_cqe_clean(&p->cqe)))
-			goto bad;
-		if (teeq_unlikely(p->kind != TEEQ_PENDING_ASYNC)) {
-			teeq_qp_done(qp, tag); /* not ours to hand out */
-		} else {
-			qp->in_flight--;
-			calls++;
-			teeq_qp_deliver(qp, p, tag, &out[n++]);
-		}
+		got = teeq_qp_reap_other(qp, tag, slot, user_data, c);
 		nr_free = qp->nr_free;
-		in_flight = qp->in_flight;
+		if (teeq_unlikely(got < 0))
+			goto bad;
+		c += got;
 	}
 	qp->nr_free = nr_free;
-	qp->in_flight = in_flight;
-	teeq_xport_consume(ops, qp, i);
-	TEEQ_QP_STAT(qp, calls, calls);
-	return n;
+	if (!i)
+		return n;
+	/* every completion the loop took is a call done */
+	qp->in_flight -= i;
+	TEEQ_QP_STAT(qp, calls, i);
+	if (TEEQ_RINGS(ops))
+		ring_cons_release_seen(&qp->cq, i);
+	else
+		ops->consume(qp, i);
+	return (unsigned int)(c - out);
 bad:
 	qp->nr_free = nr_free;
-	qp->in_flight = in_flight;
-	teeq_xport_consume(ops, qp, i);
-	TEEQ_QP_STAT(qp, calls, calls);
+	qp->in_flight -= i;
+	TEEQ_QP_STAT(qp, calls, i);
+	if (TEEQ_RINGS(ops))
+		ring_cons_release_seen(&qp->cq, i);
+	else
+		ops->consume(qp, i);
 	teeq_qp_broken(qp, "a bad completion from the secure world");
-	return n;
+	return (unsigned int)(c - out);
 }
 
 unsigned int teeq_qp_reap_into(struct teeq_qp *qp, struct teeq_completion *out,
@@ -1029,7 +1089,7 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 	}
 	if (teeq_likely(!op || !p->param_types)) {
 		/* nothing to raise: the completion's fields straight */
-		if (teeq_unlikely(teeq_qp_solo_send(ops, qp, TEEQ_CACHELINE))) {
+		if (teeq_unlikely(teeq_qp_solo_send(ops, qp))) {
 			teeq_pending_fail(p, qp->solo_seq);
 			*origin = TEEC_ORIGIN_COMMS;
 			res = TEEC_ERROR_TARGET_DEAD;
@@ -1042,8 +1102,7 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 	} else if (teeq_likely(teeq_params_values_only(p->param_types) &&
 			       !new_session)) {
 		/* values: their outputs straight from the completion */
-		if (teeq_unlikely(teeq_qp_solo_send(
-			    ops, qp, teeq_sqe_size(p->param_types)))) {
+		if (teeq_unlikely(teeq_qp_solo_send(ops, qp))) {
 			*origin = TEEC_ORIGIN_COMMS;
 			res = TEEC_ERROR_TARGET_DEAD;
 		} else {
@@ -1051,7 +1110,7 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 						origin);
 		}
 	} else {
-		if (teeq_qp_solo_send(ops, qp, teeq_sqe_size(p->param_types)))
+		if (teeq_qp_solo_send(ops, qp))
 			teeq_pending_fail(p, qp->solo_seq);
 		else
 			teeq_qp_solo_wait(ops, qp, TEEQ_SOLO_WHOLE, op, origin);

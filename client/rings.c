@@ -17,6 +17,7 @@ static int teeq_rings_qp_init(struct teeq_qp *qp)
 				 RING_CONSUMER))
 		return -EPROTO;
 	qp->depth = qp->sq.entries;
+	qp->in_ring = 1;
 	return 0;
 }
 
@@ -37,7 +38,8 @@ static int teeq_rings_wait_op(struct teeq_qp *qp, uint32_t want,
 static int teeq_rings_submit_op(struct teeq_qp *qp, const struct teeq_sqe *sqes,
 				uint32_t n)
 {
-	return teeq_rings_submit(qp, sqes, n);
+	(void)sqes; /* filled in place, in the ring's slots (qp->in_ring) */
+	return teeq_rings_submit(qp, n);
 }
 
 static int teeq_rings_ready_op(struct teeq_qp *qp, uint32_t want)

@@ -17,45 +17,16 @@
 
 #include <errno.h>
 
-TEEQ_ALWAYS_INLINE int
-teeq_rings_submit(struct teeq_qp *qp, const struct teeq_sqe *sqes, uint32_t n)
+/*
+ * Publishes the @n entries got since the last submit, filled in place in
+ * the ring's slots (teeq_qp_sqe_at()): their stamps, the tail, and a
+ * doorbell when the secure world sleeps.
+ */
+TEEQ_ALWAYS_INLINE int teeq_rings_submit(struct teeq_qp *qp, uint32_t n)
 {
-	struct ring_batch b;
-	uint32_t i;
-
 	if (teeq_unlikely(ring_prod_space(&qp->sq, n) < n))
 		return -EPROTO; /* credits make room: only a hostile peer */
-	/*
-	 * Entries are staged in private memory and copied here, as NVMe
-	 * drivers copy a command into their SQ: the ring's lines were last
-	 * read by the secure world, so the first store to each waits for
-	 * its line to come back, and stores complete in order. Filled in
-	 * place, every private store of the next preparations would queue
-	 * behind that wait; copied in a burst, the lines of a whole batch
-	 * are fetched together.
-	 */
-	b = ring_batch_of(&qp->sq);
-	for (i = 0; i < n; i++)
-		ring_fill_slot(ring_batch_slot(&b, i), &sqes[i],
-			       teeq_sqe_size(sqes[i].param_types));
 	if (teeq_unlikely(ring_prod_commit(&qp->sq, n))) {
-		ring_doorbell_socket(qp->db);
-		TEEQ_QP_STAT(qp, doorbells, 1);
-		if (ring_broken(&qp->sq))
-			return -EPROTO;
-	}
-	return 0;
-}
-
-/* One entry of @size bytes (teeq_sqe_size()): the call path's case. */
-TEEQ_ALWAYS_INLINE int teeq_rings_submit_one(struct teeq_qp *qp,
-					     const struct teeq_sqe *sqe,
-					     uint32_t size)
-{
-	if (teeq_unlikely(!ring_prod_space(&qp->sq, 1)))
-		return -EPROTO; /* credits make room: only a hostile peer */
-	ring_prod_fill(&qp->sq, 0, sqe, size);
-	if (teeq_unlikely(ring_prod_commit(&qp->sq, 1))) {
 		ring_doorbell_socket(qp->db);
 		TEEQ_QP_STAT(qp, doorbells, 1);
 		if (ring_broken(&qp->sq))

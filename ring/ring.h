@@ -153,6 +153,26 @@ RING_FAST void ring_fill_slot(void *slot, const void *entry, __u32 len)
 		memcpy(dst + off, src + off, TEEQ_CACHELINE);
 }
 
+/*
+ * The way to fill a slot in place instead: its first @len bytes (a whole
+ * number of cache lines) zeroed, all but the stamp, which still holds the
+ * previous lap's value and must not read as filled before
+ * ring_prod_commit() stamps it. The producer then stores its fields into
+ * the slot, never the stamp, and never reads them back: the slot is
+ * shared memory. Slots the producer's credits cover may be filled before
+ * ring_prod_space() confirms the room, provided it does so before the
+ * commit: until its stamp, a slot's bytes mean nothing to the consumer.
+ */
+RING_FAST void ring_clear_slot(void *slot, __u32 len)
+{
+	unsigned char *dst = (unsigned char *)slot;
+	__u32 off;
+
+	memset(dst + RING_STAMP_SIZE, 0, TEEQ_CACHELINE - RING_STAMP_SIZE);
+	for (off = TEEQ_CACHELINE; off < len; off += TEEQ_CACHELINE)
+		memset(dst + off, 0, TEEQ_CACHELINE);
+}
+
 /* Fills slot @i of the batch being filled with @entry (ring_fill_slot()). */
 RING_FAST void ring_prod_fill(const struct ring *r, __u32 i, const void *entry,
 			      __u32 len)
@@ -289,6 +309,21 @@ RING_FAST const void *ring_cons_slot(const struct ring *r, __u32 i)
 	return ring_slot_at(r, r->local + i);
 }
 
+/*
+ * One pass over the filled slots instead of ring_cons_avail() and then a
+ * loop: a batch from ring_batch_of() (whose first slot is the oldest not
+ * consumed), and for each slot @i of it (ring_batch_slot()), whether its
+ * stamp says it is filled. The caller stops at the first that is not,
+ * bounds @i itself (never past what the ring holds) and hands the slots
+ * back with ring_cons_release_seen().
+ */
+RING_FAST int ring_batch_filled(const struct ring_batch *b, __u32 i)
+{
+	/* acquire: the slot's contents are loaded after its stamp */
+	return teeq_load_acquire((const __u32 *)ring_batch_slot(b, i)) ==
+	       b->first + i + 1;
+}
+
 /* Hand @n consumed slots back to the producer. */
 RING_FAST void ring_cons_release(struct ring *r, __u32 n)
 {
@@ -298,6 +333,15 @@ RING_FAST void ring_cons_release(struct ring *r, __u32 n)
 	/* release: our loads of the slots complete before the producer sees
 	 * them free */
 	teeq_store_release(&r->hdr->head, local);
+}
+
+/* Hand back @n slots that ring_cons_peek() saw filled, some maybe beyond
+ * the cached view (which then moves up to them). */
+RING_FAST void ring_cons_release_seen(struct ring *r, __u32 n)
+{
+	if ((__u32)(r->cached - r->local) < n)
+		r->cached = r->local + n;
+	ring_cons_release(r, n);
 }
 
 /* Event suppression, consumer side: awake again, producers need not ring
