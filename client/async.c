@@ -128,10 +128,9 @@ TEEQ_API TEEC_Result teeq_prep_invoke(teeq_queue *q, TEEC_Session *session,
 		return TEEC_ERROR_BAD_STATE; /* its context was finalized */
 	if (teeq_unlikely(teeq_chan_dead(q->chan)))
 		return TEEC_ERROR_TARGET_DEAD;
-	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_ASYNC, &tag);
+	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_ASYNC, &tag, &p);
 	if (teeq_unlikely(!sqe))
 		return TEEC_ERROR_BUSY;
-	p = &qp->pend[tag];
 	p->op = op;
 	p->user_data = user_data;
 	sqe->opcode = TEEQ_OP_INVOKE;

@@ -161,11 +161,11 @@ struct teeq_qp {
 	struct teeq_pending *pend;
 	uint32_t *free_tags;
 	uint32_t *prep_tags; /* the tags of the entries got, in order */
-	/* where entries are filled (teeq_qp_sqe_at()): in place in the
-	 * submission ring's slots (host mode), or in stage, depth entries
-	 * the transport's submit takes them from */
-	int in_ring;
+	/* a transport without a submission ring of the channel's: the
+	 * entries it submits, depth of them, in the slots of a private ring
+	 * in sq (teeq_qp_sqe_at()); NULL in host mode */
 	struct teeq_sqe *stage;
+	void *stage_ring;
 	uint64_t solo_seq; /* user_data of the solo call */
 	struct teeq_pending solo;
 	struct teeq_bounce *bounces; /* depth + 1 sets: tags', then solo's */
@@ -206,8 +206,8 @@ struct teeq_xport_ops {
 	/* Lets go of it; nothing of the pair is in use any more. */
 	void (*qp_fini)(struct teeq_qp *qp);
 	/* Sends the @n entries got since the last submit, filled where
-	 * teeq_qp_sqe_at() says: @sqes (qp->stage), or, when qp->in_ring,
-	 * the ring's slots already. 0, or -EPROTO when the channel broke.
+	 * teeq_qp_sqe_at() says: @sqes (qp->stage), or, in host mode, the
+	 * ring's slots already. 0, or -EPROTO when the channel broke.
 	 * Credits guarantee room: the transport never has to wait for it. */
 	int (*submit)(struct teeq_qp *qp, const struct teeq_sqe *sqes,
 		      uint32_t n);
@@ -404,18 +404,19 @@ static inline uint64_t teeq_qp_user_data(const struct teeq_qp *qp, uint32_t tag)
 int teeq_qp_wait_credit(struct teeq_qp *qp, enum teeq_pending_kind kind);
 
 /*
- * Where entry @i of those got since the last publish is filled. Host
- * mode fills the submission ring's slot in place, as liburing fills its
- * SQ: the stamp stays the ring's (ring_clear_slot()), and a filled entry
- * is never read back, since the peer can change it. Another transport
- * fills its stage, from which its submit takes the entries.
+ * Where entry @i of those got since the last publish is filled: a slot of
+ * the pair's submission ring. Host mode fills the channel's ring in
+ * place, as liburing fills its SQ: the stamp stays the ring's
+ * (ring_clear_slot()), and a filled entry is never read back, since the
+ * peer can change it. Another transport's sq is a private ring over its
+ * stage, never committed, so that slot i stays stage[i], where its submit
+ * takes the entries (teeq_qp_init()).
  */
 TEEQ_ALWAYS_INLINE struct teeq_sqe *teeq_qp_sqe_at(const struct teeq_qp *qp,
 						   uint32_t i)
 {
-	if (teeq_likely(qp->in_ring))
-		return (struct teeq_sqe *)ring_prod_slot(&qp->sq, i);
-	return &qp->stage[i];
+	return (struct teeq_sqe *)ring_prod_slot_sized(&qp->sq, i,
+						       sizeof(struct teeq_sqe));
 }
 
 /*
@@ -424,8 +425,10 @@ TEEQ_ALWAYS_INLINE struct teeq_sqe *teeq_qp_sqe_at(const struct teeq_qp *qp,
  * the pair has no credit left for @kind (async callers say BUSY; sync
  * callers wait in teeq_qp_wait_credit() and try again).
  */
-TEEQ_ALWAYS_INLINE struct teeq_sqe *
-teeq_qp_get_sqe(struct teeq_qp *qp, enum teeq_pending_kind kind, uint32_t *tagp)
+TEEQ_ALWAYS_INLINE struct teeq_sqe *teeq_qp_get_sqe(struct teeq_qp *qp,
+						    enum teeq_pending_kind kind,
+						    uint32_t *tagp,
+						    struct teeq_pending **pp)
 {
 	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
@@ -454,6 +457,7 @@ teeq_qp_get_sqe(struct teeq_qp *qp, enum teeq_pending_kind kind, uint32_t *tagp)
 	ring_clear_slot(sqe, TEEQ_CACHELINE);
 	sqe->user_data = user_data;
 	*tagp = tag;
+	*pp = p;
 	return sqe;
 }
 

@@ -48,6 +48,31 @@ static uint32_t teeq_qp_next_home;
 static uint32_t teeq_cancel_next_block; /* atomic */
 static TEEQ_TLS uint32_t teeq_cancel_next, teeq_cancel_left;
 
+/*
+ * A transport without a submission ring of the channel's submits from a
+ * stage: a private ring, formatted here and never committed, so that its
+ * slot i is stage[i] for good and an entry is got the one way, a slot of
+ * qp->sq (teeq_qp_sqe_at()), whatever the transport.
+ */
+static int teeq_qp_stage_ring(struct teeq_qp *qp)
+{
+	uint32_t entries = TEEQ_RING_MIN_ENTRIES;
+	size_t len;
+
+	while (entries < qp->depth)
+		entries <<= 1;
+	len = ring_bytes(entries, sizeof(struct teeq_sqe));
+	qp->stage_ring = aligned_alloc(TEEQ_CACHELINE, len);
+	if (!qp->stage_ring ||
+	    ring_format(qp->stage_ring, len, entries, sizeof(struct teeq_sqe),
+			0) ||
+	    ring_attach(&qp->sq, qp->stage_ring, len, entries,
+			sizeof(struct teeq_sqe), RING_PRODUCER))
+		return -ENOMEM;
+	qp->stage = teeq_qp_sqe_at(qp, 0);
+	return 0;
+}
+
 int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 {
 	struct teeq_qp *qp = &chan->qp[index];
@@ -65,10 +90,10 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 			     sizeof(*qp->bounces));
 	qp->free_tags = calloc(qp->depth, sizeof(*qp->free_tags));
 	qp->prep_tags = calloc(qp->depth, sizeof(*qp->prep_tags));
-	/* zeroed: an entry filled there keeps a stamp of 0 */
-	qp->stage = calloc(qp->depth, sizeof(*qp->stage));
+	if (!qp->sq.slots && teeq_qp_stage_ring(qp))
+		return -ENOMEM;
 	if (!qp->pend || !qp->bounces || !qp->free_tags || !qp->prep_tags ||
-	    !qp->stage || pthread_mutex_init(&qp->lock, NULL) ||
+	    pthread_mutex_init(&qp->lock, NULL) ||
 	    pthread_cond_init(&qp->cond, NULL))
 		return -ENOMEM;
 	memset(qp->pend, 0, (size_t)qp->depth * sizeof(*qp->pend));
@@ -93,7 +118,7 @@ void teeq_qp_fini(struct teeq_qp *qp)
 	free(qp->bounces);
 	free(qp->free_tags);
 	free(qp->prep_tags);
-	free(qp->stage);
+	free(qp->stage_ring);
 	pthread_mutex_destroy(&qp->lock);
 	pthread_cond_destroy(&qp->cond);
 }
@@ -724,9 +749,10 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 	c = out + n;
 	for (i = 0; i < want; i++) {
 		if (TEEQ_RINGS(ops)) {
-			if (!ring_batch_filled(&b, i))
+			if (!ring_batch_filled_sized(&b, i, sizeof(*slot)))
 				break;
-			slot = (const struct teeq_cqe *)ring_batch_slot(&b, i);
+			slot = (const struct teeq_cqe *)ring_batch_slot_sized(
+				&b, i, sizeof(*slot));
 		} else {
 			slot = ops->cqe(qp, i);
 		}
@@ -897,6 +923,7 @@ int teeq_op_start(struct teeq_chan *chan, TEEC_Operation *op, uint32_t session)
 
 void teeq_cancel(TEEC_Operation *op)
 {
+	struct teeq_pending *p;
 	struct teeq_chan *chan;
 	struct teeq_sqe *sqe;
 	struct teeq_qp *qp;
@@ -920,9 +947,9 @@ void teeq_cancel(TEEC_Operation *op)
 	}
 	/* on the shared pair, whose last tag is kept for this */
 	qp = teeq_qp_acquire_shared(chan);
-	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_DISCARD, &tag);
+	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_DISCARD, &tag, &p);
 	if (!sqe && !teeq_qp_wait_credit(qp, TEEQ_PENDING_DISCARD))
-		sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_DISCARD, &tag);
+		sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_DISCARD, &tag, &p);
 	if (sqe) {
 		sqe->opcode = TEEQ_OP_CANCEL;
 		sqe->session = session;
@@ -1008,12 +1035,11 @@ static TEEC_Result teeq_call_shared(struct teeq_chan *chan, struct teeq_qp *qp,
 	TEEC_Result res;
 	uint32_t tag;
 
-	while (!(sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_SYNC, &tag)))
+	while (!(sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_SYNC, &tag, &p)))
 		if (teeq_qp_wait_credit(qp, TEEQ_PENDING_SYNC)) {
 			teeq_qp_release(qp);
 			return teeq_call_dead(chan, origin);
 		}
-	p = &qp->pend[tag];
 	sqe->opcode = f->opcode;
 	sqe->session = f->session;
 	sqe->func = f->func;

@@ -17,7 +17,6 @@ static int teeq_rings_qp_init(struct teeq_qp *qp)
 				 RING_CONSUMER))
 		return -EPROTO;
 	qp->depth = qp->sq.entries;
-	qp->in_ring = 1;
 	return 0;
 }
 
@@ -38,7 +37,7 @@ static int teeq_rings_wait_op(struct teeq_qp *qp, uint32_t want,
 static int teeq_rings_submit_op(struct teeq_qp *qp, const struct teeq_sqe *sqes,
 				uint32_t n)
 {
-	(void)sqes; /* filled in place, in the ring's slots (qp->in_ring) */
+	(void)sqes; /* filled in place, in the ring's slots */
 	return teeq_rings_submit(qp, n);
 }
 

@@ -135,6 +135,14 @@ RING_FAST void *ring_prod_slot(const struct ring *r, __u32 i)
 	return ring_slot_at(r, r->local + i);
 }
 
+/* The same for a ring whose slots the caller knows to be @size bytes, a
+ * constant (the call rings' entry sizes are checked when they are
+ * attached): a multiply by a constant instead of a shift by a load. */
+RING_FAST void *ring_prod_slot_sized(const struct ring *r, __u32 i, __u32 size)
+{
+	return r->slots + (size_t)((r->local + i) & r->mask) * size;
+}
+
 /*
  * The one way an entry goes into a slot: the first @len bytes of @entry
  * (a whole number of cache lines, at most the slot), all but the stamp,
@@ -204,6 +212,13 @@ RING_FAST struct ring_batch ring_batch_of(const struct ring *r)
 RING_FAST unsigned char *ring_batch_slot(const struct ring_batch *b, __u32 i)
 {
 	return b->slots + ((size_t)((b->first + i) & b->mask) << b->shift);
+}
+
+/* The same for slots of @size bytes, a constant (ring_prod_slot_sized()). */
+RING_FAST unsigned char *ring_batch_slot_sized(const struct ring_batch *b,
+					       __u32 i, __u32 size)
+{
+	return b->slots + (size_t)((b->first + i) & b->mask) * size;
 }
 
 /*
@@ -312,16 +327,17 @@ RING_FAST const void *ring_cons_slot(const struct ring *r, __u32 i)
 /*
  * One pass over the filled slots instead of ring_cons_avail() and then a
  * loop: a batch from ring_batch_of() (whose first slot is the oldest not
- * consumed), and for each slot @i of it (ring_batch_slot()), whether its
- * stamp says it is filled. The caller stops at the first that is not,
- * bounds @i itself (never past what the ring holds) and hands the slots
- * back with ring_cons_release_seen().
+ * consumed), and for each slot @i of it (ring_batch_slot_sized(), slots
+ * of @size bytes), whether its stamp says it is filled. The caller stops
+ * at the first that is not, bounds @i itself (never past what the ring
+ * holds) and hands the slots back with ring_cons_release_seen().
  */
-RING_FAST int ring_batch_filled(const struct ring_batch *b, __u32 i)
+RING_FAST int ring_batch_filled_sized(const struct ring_batch *b, __u32 i,
+				      __u32 size)
 {
 	/* acquire: the slot's contents are loaded after its stamp */
-	return teeq_load_acquire((const __u32 *)ring_batch_slot(b, i)) ==
-	       b->first + i + 1;
+	return teeq_load_acquire((const __u32 *)ring_batch_slot_sized(
+		       b, i, size)) == b->first + i + 1;
 }
 
 /* Hand @n consumed slots back to the producer. */

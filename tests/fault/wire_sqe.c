@@ -38,14 +38,16 @@ static struct teeq_cqe run(const struct teeq_sqe *t)
 	const size_t ud = offsetof(struct teeq_sqe, user_data);
 	const size_t rest = offsetof(struct teeq_sqe, uuid);
 	struct teeq_qp *qp = teeq_qp_acquire(chan);
+	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
 	struct teeq_cqe cqe;
 	uint64_t user_data;
 	uint32_t tag;
 
-	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_SYNC, &tag);
+	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_SYNC, &tag, &p);
 	CHECK(sqe);
-	user_data = sqe->user_data;
+	CHECK(p == &qp->pend[tag]);
+	user_data = teeq_qp_user_data(qp, tag);
 	memcpy((char *)sqe + RING_STAMP_SIZE, (const char *)t + RING_STAMP_SIZE,
 	       ud - RING_STAMP_SIZE);
 	memcpy((char *)sqe + rest, (const char *)t + rest, sizeof(*t) - rest);

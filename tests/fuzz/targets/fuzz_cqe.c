@@ -333,10 +333,9 @@ static void fz_submit(unsigned int setup, unsigned int kind, unsigned int rearm)
 
 	if (teeq_chan_dead(fz_chan))
 		return;
-	sqe = teeq_qp_get_sqe(qp, kind, &tag);
+	sqe = teeq_qp_get_sqe(qp, kind, &tag, &p);
 	if (!sqe)
 		return;
-	p = &qp->pend[tag];
 	c = &fz_calls[tag];
 	c->gen = p->gen;
 	c->kind = kind;
