@@ -107,7 +107,10 @@ enum teeq_pending_kind {
 
 /* One call from getting its entry until its completion is consumed. */
 struct teeq_pending {
-	uint32_t gen;
+	/* the user_data of its entries: gen << 32 | tag, where gen counts
+	 * the entry's uses, so that a completion of an earlier use, or of
+	 * another tag, never matches it */
+	uint64_t wire_user_data;
 	uint8_t state;
 	uint8_t kind;
 	uint16_t param_types; /* the wire types submitted */
@@ -396,7 +399,7 @@ struct teeq_qp *teeq_qp_lease_queue(struct teeq_chan *chan, void *queue);
 
 static inline uint64_t teeq_qp_user_data(const struct teeq_qp *qp, uint32_t tag)
 {
-	return (uint64_t)qp->pend[tag].gen << 32 | tag;
+	return qp->pend[tag].wire_user_data;
 }
 
 /* Waits (sync calls) until a tag is free for them; 0, or -EPIPE when the
@@ -447,7 +450,8 @@ TEEQ_ALWAYS_INLINE struct teeq_sqe *teeq_qp_get_sqe(struct teeq_qp *qp,
 	sqe = teeq_qp_sqe_at(qp, prepared);
 	qp->prepared = prepared + 1;
 	p = &qp->pend[tag];
-	user_data = (uint64_t)++p->gen << 32 | tag;
+	p->wire_user_data += 1ull << 32; /* the next gen */
+	user_data = p->wire_user_data;
 	p->state = TEEQ_PENDING_PREPARED;
 	p->kind = (uint8_t)kind;
 	p->param_types = 0;

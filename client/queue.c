@@ -84,6 +84,9 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 	ret = chan->ops->qp_init(qp);
 	if (ret)
 		return ret;
+	/* a tag is a user_data's bits under depth - 1 (teeq_qp_named()) */
+	if (qp->depth & (qp->depth - 1))
+		return -EINVAL;
 	qp->pend = aligned_alloc(TEEQ_CACHELINE,
 				 (size_t)qp->depth * sizeof(*qp->pend));
 	qp->bounces = calloc((size_t)(qp->depth + 1) * TEEQ_NUM_PARAMS,
@@ -98,6 +101,7 @@ int teeq_qp_init(struct teeq_chan *chan, uint32_t index)
 		return -ENOMEM;
 	memset(qp->pend, 0, (size_t)qp->depth * sizeof(*qp->pend));
 	for (i = 0; i < qp->depth; i++) {
+		qp->pend[i].wire_user_data = i; /* gen 0, not yet used */
 		qp->free_tags[i] = qp->depth - 1 - i;
 		qp->pend[i].bounce = &qp->bounces[i * TEEQ_NUM_PARAMS];
 	}
@@ -498,14 +502,11 @@ void teeq_qp_publish(struct teeq_qp *qp)
 static inline struct teeq_pending *teeq_qp_named(struct teeq_qp *qp,
 						 uint64_t user_data)
 {
-	uint32_t tag = (uint32_t)user_data;
-	struct teeq_pending *p;
+	/* the depth is a power of two; the whole user_data must match */
+	struct teeq_pending *p = &qp->pend[user_data & (qp->depth - 1)];
 
-	if (teeq_unlikely(tag >= qp->depth))
-		return NULL;
-	p = &qp->pend[tag];
-	if (teeq_unlikely(p->state != TEEQ_PENDING_IN_FLIGHT ||
-			  p->gen != (uint32_t)(user_data >> 32)))
+	if (teeq_unlikely(p->wire_user_data != user_data ||
+			  p->state != TEEQ_PENDING_IN_FLIGHT))
 		return NULL;
 	return p;
 }
@@ -714,7 +715,8 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 	const struct teeq_cqe *slot;
 	unsigned int n = 0;
 	uint64_t user_data;
-	uint32_t tag, want, i, depth = qp->depth, *free_tags = qp->free_tags;
+	uint32_t tag, want, i, tag_mask = qp->depth - 1;
+	uint32_t *free_tags = qp->free_tags;
 	uint32_t nr_free;
 	int got;
 
@@ -756,13 +758,13 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 		} else {
 			slot = ops->cqe(qp, i);
 		}
+		/* one field read once, then the whole of it must be the
+		 * wire_user_data of a call in flight (teeq_qp_named()) */
 		user_data = teeq_load_relaxed(&slot->user_data);
-		tag = (uint32_t)user_data;
-		if (teeq_unlikely(tag >= depth))
-			goto bad;
+		tag = (uint32_t)user_data & tag_mask;
 		p = &pend[tag];
-		if (teeq_unlikely(p->state != TEEQ_PENDING_IN_FLIGHT ||
-				  p->gen != (uint32_t)(user_data >> 32)))
+		if (teeq_unlikely(p->wire_user_data != user_data ||
+				  p->state != TEEQ_PENDING_IN_FLIGHT))
 			goto bad;
 		if (teeq_likely(!p->op && p->kind == TEEQ_PENDING_ASYNC)) {
 			uint32_t result = teeq_load_relaxed(&slot->result);

@@ -123,18 +123,17 @@ static void killing(enum forgery how)
 	memset(&c, 0, sizeof(c));
 	c.result = TEEQ_SUCCESS;
 	c.origin = TEEQ_ORIGIN_TRUSTED_APP;
-	c.user_data = (uint64_t)qp->pend[tag].gen << 32 | (uint32_t)tag;
+	c.user_data = qp->pend[tag].wire_user_data;
 	switch (how) {
 	case WRONG_GEN:
 		c.user_data += 1ull << 32;
 		break;
 	case TAG_PAST_RING:
-		c.user_data = (uint64_t)qp->pend[tag].gen << 32 | qp->depth;
+		c.user_data = (qp->pend[tag].wire_user_data & ~0xffffffffull) |
+			      qp->depth;
 		break;
 	case FREE_TAG:
-		c.user_data = (uint64_t)qp->pend[(tag + 1) % qp->depth].gen
-				      << 32 |
-			      (uint32_t)((tag + 1) % (int)qp->depth);
+		c.user_data = qp->pend[(tag + 1) % qp->depth].wire_user_data;
 		break;
 	case FLAGS:
 		c.flags = 1;
@@ -214,7 +213,7 @@ static void oversized_output(void)
 	memset(&c, 0, sizeof(c));
 	c.result = TEEQ_SUCCESS;
 	c.origin = TEEQ_ORIGIN_TRUSTED_APP;
-	c.user_data = (uint64_t)qp->pend[tag].gen << 32 | (uint32_t)tag;
+	c.user_data = qp->pend[tag].wire_user_data;
 	c.params[1].memref.size = 64; /* the window was 16 */
 	forge(qp, &c);
 	CHECK_EQ(teeq_reap(q, done, 4, 1, 5000), 1);

@@ -277,9 +277,11 @@ static void fz_sw_take(struct fz_call *c, uint32_t tag)
 		       sizeof(*sqe) - TEEQ_CACHELINE);
 	ring_cons_release(&fz_sw_sq, 1);
 
-	FZ_ASSERT(sqe->user_data == ((uint64_t)p->gen << 32 | tag),
-		  "submission user_data %#llx for tag %u gen %u",
-		  (unsigned long long)sqe->user_data, tag, p->gen);
+	FZ_ASSERT(sqe->user_data == p->wire_user_data &&
+			  (uint32_t)p->wire_user_data == tag,
+		  "submission user_data %#llx for tag %u, pending says %#llx",
+		  (unsigned long long)sqe->user_data, tag,
+		  (unsigned long long)p->wire_user_data);
 	FZ_ASSERT(sqe->param_types == p->param_types,
 		  "wire types %#x, pending says %#x", sqe->param_types,
 		  p->param_types);
@@ -337,7 +339,7 @@ static void fz_submit(unsigned int setup, unsigned int kind, unsigned int rearm)
 	if (!sqe)
 		return;
 	c = &fz_calls[tag];
-	c->gen = p->gen;
+	c->gen = (uint32_t)(p->wire_user_data >> 32);
 	c->kind = kind;
 	c->rearm = rearm;
 	fz_call_setup(c, tag, setup);
@@ -602,7 +604,7 @@ static void fz_poll(void)
 		was[tag] = in_flight[tag] = qp->pend[tag].state ==
 					    TEEQ_PENDING_IN_FLIGHT;
 		looked += was[tag];
-		gen[tag] = qp->pend[tag].gen;
+		gen[tag] = (uint32_t)(qp->pend[tag].wire_user_data >> 32);
 	}
 	teeq_qp_poll(qp);
 	consumed = qp->cq.local - start;
@@ -692,7 +694,7 @@ static int fz_produce(const unsigned char *in)
 		fz_poll();
 	tag = (c0 >> 1) & 7;
 	if (c0 & 1)
-		cqe.user_data = (uint64_t)qp->pend[tag].gen << 32 | tag;
+		cqe.user_data = qp->pend[tag].wire_user_data;
 	if (c0 & 0x10)
 		cqe.origin = 1 + cqe.origin % 4;
 	if (c0 & 0x20)
