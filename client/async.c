@@ -86,16 +86,54 @@ TEEQ_API unsigned int teeq_queue_space(teeq_queue *q)
 	return q && q->qp ? q->qp->nr_free : 0;
 }
 
-/* The operation's part of an invocation: lowered, started (or found
- * cancelled, and the entry taken back). Out of line: the call without
- * one needs no registers saved. */
-static __attribute__((noinline)) TEEC_Result
-teeq_prep_op(struct teeq_queue *q, struct teeq_qp *qp, struct teeq_sqe *sqe,
-	     uint32_t tag, TEEC_Session *session, TEEC_Operation *op)
+/* An invocation's entry, all but its operation's part (a call without
+ * one is complete with it): *@sqep and *@tagp are its entry and tag. */
+TEEQ_ALWAYS_INLINE TEEC_Result
+teeq_prep_entry(teeq_queue *q, TEEC_Session *session, uint32_t command,
+		TEEC_Operation *op, uint64_t user_data, struct teeq_sqe **sqep,
+		uint32_t *tagp)
 {
-	struct teeq_pending *p = &qp->pend[tag];
-	TEEC_Result res;
+	struct teeq_pending *p;
+	struct teeq_sqe *sqe;
+	struct teeq_qp *qp;
 
+	if (teeq_unlikely(!q || !session || session->imp.ctx_id != q->ctx_id))
+		return TEEC_ERROR_BAD_PARAMETERS;
+	qp = q->qp;
+	if (teeq_unlikely(!qp))
+		return TEEC_ERROR_BAD_STATE; /* its context was finalized */
+	if (teeq_unlikely(teeq_chan_dead(q->chan)))
+		return TEEC_ERROR_TARGET_DEAD;
+	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_ASYNC, tagp, &p);
+	if (teeq_unlikely(!sqe))
+		return TEEC_ERROR_BUSY;
+	p->op = op;
+	p->user_data = user_data;
+	sqe->opcode = TEEQ_OP_INVOKE;
+	sqe->session = session->session_id;
+	sqe->func = command;
+	*sqep = sqe;
+	return TEEC_SUCCESS;
+}
+
+/* An invocation with an operation: its entry, then the operation lowered
+ * and started (or found cancelled, and the entry taken back). Out of
+ * line: the call without one needs no registers saved. */
+static __attribute__((noinline)) TEEC_Result
+teeq_prep_invoke_op(teeq_queue *q, TEEC_Session *session, uint32_t command,
+		    TEEC_Operation *op, uint64_t user_data)
+{
+	struct teeq_pending *p;
+	struct teeq_sqe *sqe;
+	struct teeq_qp *qp;
+	TEEC_Result res;
+	uint32_t tag;
+
+	res = teeq_prep_entry(q, session, command, op, user_data, &sqe, &tag);
+	if (res != TEEC_SUCCESS)
+		return res;
+	qp = q->qp;
+	p = &qp->pend[tag];
 	op->session = session;
 	res = teeq_op_cancelled(op) ? TEEC_ERROR_CANCEL :
 				      teeq_params_lower(qp, op, sqe, p);
@@ -116,29 +154,13 @@ TEEQ_API TEEC_Result teeq_prep_invoke(teeq_queue *q, TEEC_Session *session,
 				      uint32_t command, TEEC_Operation *op,
 				      uint64_t user_data)
 {
-	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
-	struct teeq_qp *qp;
 	uint32_t tag;
 
-	if (teeq_unlikely(!q || !session || session->imp.ctx_id != q->ctx_id))
-		return TEEC_ERROR_BAD_PARAMETERS;
-	qp = q->qp;
-	if (teeq_unlikely(!qp))
-		return TEEC_ERROR_BAD_STATE; /* its context was finalized */
-	if (teeq_unlikely(teeq_chan_dead(q->chan)))
-		return TEEC_ERROR_TARGET_DEAD;
-	sqe = teeq_qp_get_sqe(qp, TEEQ_PENDING_ASYNC, &tag, &p);
-	if (teeq_unlikely(!sqe))
-		return TEEC_ERROR_BUSY;
-	p->op = op;
-	p->user_data = user_data;
-	sqe->opcode = TEEQ_OP_INVOKE;
-	sqe->session = session->session_id;
-	sqe->func = command;
 	if (op)
-		return teeq_prep_op(q, qp, sqe, tag, session, op);
-	return TEEC_SUCCESS;
+		return teeq_prep_invoke_op(q, session, command, op, user_data);
+	return teeq_prep_entry(q, session, command, NULL, user_data, &sqe,
+			       &tag);
 }
 
 TEEQ_API unsigned int teeq_submit(teeq_queue *q)

@@ -111,8 +111,14 @@ struct teeq_pending {
 	 * the entry's uses, so that a completion of an earlier use, or of
 	 * another tag, never matches it */
 	uint64_t wire_user_data;
-	uint8_t state;
-	uint8_t kind;
+	union {
+		struct {
+			uint8_t state; /* enum teeq_pending_state */
+			uint8_t kind; /* enum teeq_pending_kind */
+		};
+		/* both, for one test of the reap's common case */
+		uint16_t state_kind; /* TEEQ_STATE_KIND() */
+	};
 	uint16_t param_types; /* the wire types submitted */
 	uint8_t bounces; /* bit i: bounce[i] is in use; TEEQ_BOUNCES_SPIN */
 	uint32_t next_done; /* FIFO of DONE async entries */
@@ -122,6 +128,13 @@ struct teeq_pending {
 	uint32_t window[TEEQ_NUM_PARAMS]; /* memref sizes submitted */
 	struct teeq_bounce *bounce; /* TEEQ_NUM_PARAMS of them */
 } __attribute__((aligned(TEEQ_CACHELINE)));
+
+/* What a pending entry's state_kind holds for @state and @kind. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TEEQ_STATE_KIND(state, kind) ((uint16_t)((state) | (kind) << 8))
+#else
+#define TEEQ_STATE_KIND(state, kind) ((uint16_t)((state) << 8 | (kind)))
+#endif
 
 /* Per queue pair, so calls on different pairs never share a counter's
  * line. One writer at a time (the pair's lessee, or whoever holds the

@@ -476,6 +476,7 @@ TEEQ_ALWAYS_INLINE void teeq_qp_send(const struct teeq_xport_ops *ops,
 
 	/* from our own list of the tags: the entries are the peer's to
 	 * read, and maybe to change, once they are filled in place */
+#pragma GCC unroll 4
 	for (i = 0; i < n; i++)
 		pend[tags[i]].state = TEEQ_PENDING_IN_FLIGHT;
 	qp->prepared = 0;
@@ -763,10 +764,12 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 		user_data = teeq_load_relaxed(&slot->user_data);
 		tag = (uint32_t)user_data & tag_mask;
 		p = &pend[tag];
-		if (teeq_unlikely(p->wire_user_data != user_data ||
-				  p->state != TEEQ_PENDING_IN_FLIGHT))
+		if (teeq_unlikely(p->wire_user_data != user_data))
 			goto bad;
-		if (teeq_likely(!p->op && p->kind == TEEQ_PENDING_ASYNC)) {
+		if (teeq_likely(p->state_kind ==
+					TEEQ_STATE_KIND(TEEQ_PENDING_IN_FLIGHT,
+							TEEQ_PENDING_ASYNC) &&
+				!p->op)) {
 			uint32_t result = teeq_load_relaxed(&slot->result);
 			uint32_t origin = teeq_load_relaxed(&slot->origin);
 			uint64_t tail = teeq_load_relaxed(
@@ -786,6 +789,8 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 			free_tags[nr_free++] = tag;
 			continue;
 		}
+		if (teeq_unlikely(p->state != TEEQ_PENDING_IN_FLIGHT))
+			goto bad;
 		qp->nr_free = nr_free;
 		got = teeq_qp_reap_other(qp, tag, slot, user_data, c);
 		nr_free = qp->nr_free;
