@@ -7,8 +7,9 @@
  * liburing's helpers drive io_uring:
  *
  *   qp  = teeq_qp_lease_queue(chan, q)   a queue pair for the queue's life
- *   sqe = teeq_qp_get_sqe(qp, kind, &t)  an entry and its tag (credit)
- *         ... fill it; teeq_params_lower() ...
+ *   sqe = teeq_qp_get_sqe(qp, kind, &t, &p)  an entry, its tag (credit)
+ *                                        and its pending entry
+ *         ... fill it (never read it back); teeq_params_lower() ...
  *         teeq_qp_unprep(qp, t)          or take it back, unpublished
  *         teeq_qp_publish(qp)            everything got so far, in flight
  *   n   = teeq_qp_reap_into(qp, out, m)  completions out, raised, tags
@@ -17,8 +18,9 @@
  *         teeq_qp_release(qp)
  *
  * Beneath the verbs a transport moves entries to the secure world and
- * completions back (struct teeq_xport_ops): host mode copies them through
- * the channel's shared rings (rings.c); kernel mode turns each into an
+ * completions back (struct teeq_xport_ops): host mode fills entries in
+ * place in the channel's shared rings and reaps completions straight out
+ * of them (rings.c); kernel mode turns each into an
  * ioctl of the driver's node (kernel.c), with the lifecycle above
  * unchanged.
  */

@@ -7,9 +7,9 @@
  * identity from our credentials.
  *
  * The transport (teeq_kdev_ops) sits under the same call lifecycle as host
- * mode's rings (queue.c): entries are staged, and completions checked, as
- * there; each entry becomes one ioctl or one io_uring command, whose
- * answer becomes a completion.
+ * mode's rings (queue.c): entries are got (into the pair's stage, not a
+ * shared ring), and completions checked, as there; each entry becomes one
+ * ioctl or one io_uring command, whose answer becomes a completion.
  *   - a solo call runs its ioctl on the calling thread (call);
  *   - an async queue's calls (its pair is exclusive) go as io_uring
  *     commands (IORING_OP_URING_CMD, uapi/teeq_uring.h) on a ring of the
