@@ -5,7 +5,9 @@
 # `make bench-instr`.
 #
 #   client  libteeq's side of each call, the wait for the secure world
-#           left out (collection stops inside ring_wait_entries())
+#           left out (collection stops inside ring_wait_entries()), with
+#           the benchmark's own loop; and of that, libteeq's API
+#           functions alone (TEEC_*, teeq_prep_invoke/submit/reap)
 #   secure  everything teeq-sw's worker does for a call once it has seen
 #           the entry (sw_worker_run(): the copy out of the ring,
 #           validation, session lookup, the trusted app, the completion
@@ -116,6 +118,15 @@ ir_inclusive() {
 			END { print n + 0 }'
 }
 
+# Instructions of libteeq's API functions and what they call, in the
+# client file @1: the benchmark's loop around them left out.
+ir_api() {
+	callgrind_annotate --inclusive=yes --show-percs=no "$1" 2>/dev/null |
+		awk '$2 ~ /^\/.*:(TEEC_[A-Za-z]+|teeq_prep_invoke|teeq_submit|teeq_reap)$/ {
+			gsub(",", "", $1); n += $1 }
+			END { print n + 0 }'
+}
+
 describe() {
 	case "$1" in
 	noop) echo "TEEC_InvokeCommand, noop, no operation" ;;
@@ -159,19 +170,20 @@ json="$dir/instr.json"
 		"run where timings do not; a handful of instructions may move" \
 		"with how often a call finds its completion already there."
 	echo
-	echo "| path | client (libteeq), waiting excluded | secure (teeq-sw worker, from the entry seen to the completion published) | of which sw_dispatch + TA |"
-	echo "|---|---|---|---|"
+	echo "| path | client (libteeq and the benchmark's loop), waiting excluded | of which libteeq's API functions | secure (teeq-sw worker, from the entry seen to the completion published) | of which sw_dispatch + TA |"
+	echo "|---|---|---|---|---|"
 	for kind in $kinds; do
 		n=$calls
 		c=$(client_file "$kind")
 		s=$(ls "$out"/secure-"$kind".* | head -n 1)
 		client=$(per_call "$(ir "$c")" "$n")
+		api=$(per_call "$(ir_api "$c")" "$n")
 		secure=$(per_call "$(ir "$s")" "$n")
 		dispatch=$(per_call "$(ir_inclusive "$s" sw_dispatch)" "$n")
-		echo "| $(describe "$kind") | $client | $secure | $dispatch |"
+		echo "| $(describe "$kind") | $client | $api | $secure | $dispatch |"
 		name=$(json_name "$kind")
-		printf '  "%s_client_instr": %s,\n  "%s_secure_instr": %s,\n  "%s_secure_dispatch_instr": %s,\n' \
-			"$name" "$client" "$name" "$secure" "$name" "$dispatch" >>"$json"
+		printf '  "%s_client_instr": %s,\n  "%s_client_api_instr": %s,\n  "%s_secure_instr": %s,\n  "%s_secure_dispatch_instr": %s,\n' \
+			"$name" "$client" "$name" "$api" "$name" "$secure" "$name" "$dispatch" >>"$json"
 	done
 	produce=$(per_call "$(ir "$(ring_file ring_produce)")" "$calls")
 	consume=$(per_call "$(ir "$(ring_file ring_consume)")" "$calls")
