@@ -272,8 +272,7 @@ static void paired_gap(void)
  * window's peer that ran for at least a quarter of the window (the
  * peer's idle threads waiting for a CPU lose nothing the window needs).
  * On this VM, quiet, a round's worst window loses a median 84 us (2% of
- * it; a peer started or continued for the window waits for its CPU at
- * first): 5% of a window lost moves its mean by no more than that.
+ * it); 5% of a window lost moves its mean by no more than that.
  */
 #define PAIRED_LOST_MAX_NS (PAIRED_WINDOW_NS / 20)
 #define PAIRED_MAX_THREADS 64
