@@ -698,6 +698,18 @@ teeq_qp_reap_other(struct teeq_qp *qp, uint32_t tag,
 	return 1;
 }
 
+/* The @n completions a reap took are calls done: off the ring. */
+TEEQ_ALWAYS_INLINE void teeq_qp_took(const struct teeq_xport_ops *ops,
+				     struct teeq_qp *qp, uint32_t n)
+{
+	qp->in_flight -= n;
+	TEEQ_QP_STAT(qp, calls, n);
+	if (TEEQ_RINGS(ops))
+		ring_cons_release_seen(&qp->cq, n);
+	else
+		ops->consume(qp, n);
+}
+
 /*
  * Up to @max async completions into @out: first the done list's, then
  * new ones, in one pass over the completion ring (host mode: each slot's
@@ -801,22 +813,11 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 	qp->nr_free = nr_free;
 	if (!i)
 		return n;
-	/* every completion the loop took is a call done */
-	qp->in_flight -= i;
-	TEEQ_QP_STAT(qp, calls, i);
-	if (TEEQ_RINGS(ops))
-		ring_cons_release_seen(&qp->cq, i);
-	else
-		ops->consume(qp, i);
+	teeq_qp_took(ops, qp, i);
 	return (unsigned int)(c - out);
 bad:
 	qp->nr_free = nr_free;
-	qp->in_flight -= i;
-	TEEQ_QP_STAT(qp, calls, i);
-	if (TEEQ_RINGS(ops))
-		ring_cons_release_seen(&qp->cq, i);
-	else
-		ops->consume(qp, i);
+	teeq_qp_took(ops, qp, i);
 	teeq_qp_broken(qp, "a bad completion from the secure world");
 	return (unsigned int)(c - out);
 }

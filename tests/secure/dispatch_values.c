@@ -211,11 +211,7 @@ int main(void)
 	unsigned int combos = 0;
 	void *region;
 
-	CHECK_EQ(channel_plan(&p, &layout), 0);
-	CHECK_EQ(posix_memalign(&region, TEEQ_PAGE_SIZE, layout.region_size),
-		 0);
-	memset(region, 0, layout.region_size);
-	CHECK_EQ(channel_format(region, &layout), 0);
+	region = t_plat_region(&p, &layout);
 	sw_core_init(&t_platform_real);
 	CHECK_EQ(sw_client_init(&client, 1, region, &layout, &who), 0);
 	session = open_vals();

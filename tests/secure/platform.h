@@ -73,4 +73,19 @@ static const struct sw_platform t_platform_virtual __attribute__((unused)) = {
 	.sleep_ns = t_plat_virtual_sleep,
 };
 
+/* A channel's region laid out by @p and formatted, as a client makes
+ * one, for sw_client_init(): free() it. */
+static inline void *t_plat_region(const struct channel_params *p,
+				  struct channel_layout *layout)
+{
+	void *region;
+
+	CHECK_EQ(channel_plan(p, layout), 0);
+	CHECK_EQ(posix_memalign(&region, TEEQ_PAGE_SIZE, layout->region_size),
+		 0);
+	memset(region, 0, layout->region_size);
+	CHECK_EQ(channel_format(region, layout), 0);
+	return region;
+}
+
 #endif /* TEEQ_TESTS_SECURE_PLATFORM_H */
