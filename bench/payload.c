@@ -186,9 +186,7 @@ static void payload_floor_child(struct peer *p)
 		__atomic_store_n(&p->ctl->bad, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->ctl->ready, 1, __ATOMIC_RELEASE);
 	for (;;) {
-		while ((v = __atomic_load_n(&p->ctl->ping, __ATOMIC_ACQUIRE)) ==
-		       last)
-			teeq_cpu_relax();
+		v = peer_next_ping(p, last);
 		if (v == PEER_STOP)
 			break;
 		if (payload_local_ctr(&l, payload_floor.dst, payload_floor.src,

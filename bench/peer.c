@@ -75,9 +75,7 @@ void pingpong_child(struct peer *p)
 
 	__atomic_store_n(&p->ctl->ready, 1, __ATOMIC_RELEASE);
 	for (;;) {
-		while ((v = __atomic_load_n(&p->ctl->ping, __ATOMIC_ACQUIRE)) ==
-		       last)
-			teeq_cpu_relax();
+		v = peer_next_ping(p, last);
 		if (v == PEER_STOP)
 			return;
 		__atomic_store_n(&p->ctl->pong, v, __ATOMIC_RELEASE);

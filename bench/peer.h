@@ -77,6 +77,16 @@ static inline void peer_spin_until(uint64_t *word, uint64_t value)
 /* The child: answers each ping with a pong of the same value. */
 void pingpong_child(struct peer *p);
 
+/* A peer's wait for the next ping after @last: its value, or PEER_STOP. */
+static inline uint64_t peer_next_ping(struct peer *p, uint64_t last)
+{
+	uint64_t v;
+
+	while ((v = __atomic_load_n(&p->ctl->ping, __ATOMIC_ACQUIRE)) == last)
+		teeq_cpu_relax();
+	return v;
+}
+
 static inline void pingpong_once(struct peer *p, uint64_t i)
 {
 	__atomic_store_n(&p->ctl->ping, i, __ATOMIC_RELEASE);
