@@ -97,10 +97,7 @@ static struct sw_suppl {
 	int stop;
 } sw_suppl = { .listen_fd = -1, .lock_fd = -1, .wake_fd = -1, .epfd = -1 };
 
-static void sw_suppl_log(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static void sw_suppl_log(const char *fmt, ...)
+void sw_suppl_log(const char *fmt, ...)
 {
 	va_list ap;
 

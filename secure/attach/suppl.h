@@ -52,6 +52,9 @@ enum {
 	  SW_SUPPL_OPT_TIMEOUT }
 /* clang-format on */
 
+/* A line of storage's on stderr, "teeq-sw[pid]: " first. */
+void sw_suppl_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 void sw_suppl_defaults(struct sw_suppl_opts *o);
 /* One of the options above: 0, or -1 with the reason printed. */
 int sw_suppl_option(struct sw_suppl_opts *o, int opt, const char *arg);

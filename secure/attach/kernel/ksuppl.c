@@ -35,7 +35,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -67,20 +66,6 @@ static struct sw_ksuppl {
 		.gate = PTHREAD_MUTEX_INITIALIZER };
 
 _Static_assert(TEEQ_RPC_MAX_ENTRIES <= 64, "a window is one bit of busy");
-
-static void sw_ksuppl_log(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static void sw_ksuppl_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "teeq-sw[%d]: ", (int)getpid());
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
 
 /*
  * The way in for a storage request while the supplicant may be hung: 0 to
@@ -128,15 +113,15 @@ static int sw_ksuppl_call(struct teeq_swdev_supp_call *c, int probe)
 	pthread_mutex_lock(&sw_ksuppl.gate);
 	if (ret == -ETIMEDOUT) {
 		if (!sw_ksuppl.hung)
-			sw_ksuppl_log("supplicant did not answer in %u ms: "
-				      "storage is unavailable until it does",
-				      sw_ksuppl.timeout_ms);
+			sw_suppl_log("supplicant did not answer in %u ms: "
+				     "storage is unavailable until it does",
+				     sw_ksuppl.timeout_ms);
 		__atomic_store_n(&sw_ksuppl.hung, 1, __ATOMIC_RELAXED);
 		sw_ksuppl.next_probe_ns =
 			ring_now_ns() + sw_ksuppl.timeout_ms * 1000000ull;
 	} else if (sw_ksuppl.hung) {
 		__atomic_store_n(&sw_ksuppl.hung, 0, __ATOMIC_RELAXED);
-		sw_ksuppl_log("supplicant answers again");
+		sw_suppl_log("supplicant answers again");
 	}
 	pthread_mutex_unlock(&sw_ksuppl.gate);
 	return ret;
@@ -218,12 +203,12 @@ static int sw_ksuppl_map(int probe)
 	sw_ksuppl.entries = (uint32_t)entries;
 	sw_ksuppl.busy = 0;
 	sw_ksuppl.gen++;
-	sw_ksuppl_log("supplicant attached through the driver: %u requests "
-		      "in flight, %u-byte windows",
-		      sw_ksuppl.entries, sw_ksuppl.window_size);
+	sw_suppl_log("supplicant attached through the driver: %u requests "
+		     "in flight, %u-byte windows",
+		     sw_ksuppl.entries, sw_ksuppl.window_size);
 	return 0;
 refuse:
-	sw_ksuppl_log("supplicant refused: %s", why);
+	sw_suppl_log("supplicant refused: %s", why);
 	return -ENODEV;
 }
 
@@ -349,7 +334,7 @@ again:
 	/* the driver held it to the window; we hold it to the caller */
 	if (c.params[2].b > window_size || rsp->len > out_cap ||
 	    c.params[1].b > UINT32_MAX) {
-		sw_ksuppl_log("supplicant replied past its window");
+		sw_suppl_log("supplicant replied past its window");
 		ret = -EPIPE;
 		goto out;
 	}
