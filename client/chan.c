@@ -462,7 +462,7 @@ static int teeq_chan_region(struct teeq_chan *chan, uint32_t nr_qp,
 		.cq_entries = depth,
 		.heap_size = heap,
 		.features = TEEQ_FEAT_NEED_WAKEUP | TEEQ_FEAT_CANCEL |
-			    TEEQ_FEAT_EXT_SHM,
+			    TEEQ_FEAT_EXT_SHM | TEEQ_FEAT_CQE_HINTS,
 	};
 	int ret;
 

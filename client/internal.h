@@ -147,6 +147,7 @@ struct teeq_qp_stats {
 	uint64_t bounced_memrefs;
 	uint64_t bounce_bytes;
 	uint64_t doorbells;
+	uint64_t payload_spins;
 };
 
 #define TEEQ_QP_STAT(qp, field, n)                                    \
@@ -525,11 +526,17 @@ static inline void teeq_op_end(TEEC_Operation *op)
  * result and fills its origin. */
 TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
 		      uint32_t func, TEEC_Operation *op, uint32_t *origin);
-/* Runs one OPEN_SESSION; *@session is the new session's id on success. */
+/* What an OPEN_SESSION's completion gave. */
+struct teeq_opened {
+	uint32_t session; /* the new session's id, on success */
+	uint32_t hints; /* TEEQ_CQE_F_*: for TEEC_Session.imp.hints */
+};
+
+/* Runs one OPEN_SESSION; *@opened says what it gave. */
 TEEC_Result teeq_call_open(struct teeq_chan *chan, const struct teeq_uuid *uuid,
 			   uint32_t login, uint32_t login_data,
 			   TEEC_Operation *op, uint32_t *origin,
-			   uint32_t *session);
+			   struct teeq_opened *opened);
 /* Sends a cancellation for @op's call in flight (best effort). */
 void teeq_cancel(TEEC_Operation *op);
 

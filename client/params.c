@@ -92,17 +92,26 @@ void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p)
  * TEEQ_PAYLOAD_SPIN_MIN bytes a call ends within the plain budget, which
  * it keeps. TEEQ_SPIN_US=0 (never spin) stays that. teeq_params_drop()
  * restores the budget when the call ends.
+ *
+ * Not for a session whose last call the secure world ran on a call thread
+ * (TEEQ_CQE_F_DEFERRED: a loaded trusted app, in a process of its own):
+ * there the work crosses teeq-sw's call thread and the app's process, and
+ * a caller spinning through it holds a CPU they need (on two CPUs, 1 MiB
+ * AES-CTR in a loaded app: 0.33 GB/s spinning vs 0.84 GB/s not).
  */
 #define TEEQ_PAYLOAD_SPIN_MIN ((uint64_t)64 << 10)
 #define TEEQ_PAYLOAD_SPIN_MAX_NS 2000000ull
 
 static void teeq_payload_spin(struct teeq_qp *qp, struct teeq_pending *p,
-			      uint64_t bytes)
+			      const TEEC_Operation *op, uint64_t bytes)
 {
 	uint64_t spin = qp->chan->spin_ns;
 
 	if (bytes < TEEQ_PAYLOAD_SPIN_MIN || p != &qp->solo || !spin)
 		return; /* a tagged call shares the pair's waits */
+	if (op->session && (op->session->imp.hints & TEEQ_CQE_F_DEFERRED))
+		return;
+	TEEQ_QP_STAT(qp, payload_spins, 1);
 	qp->wait.spin_ns = spin + (bytes < TEEQ_PAYLOAD_SPIN_MAX_NS ?
 					   bytes :
 					   TEEQ_PAYLOAD_SPIN_MAX_NS);
@@ -359,7 +368,7 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 	}
 	p->param_types = (uint16_t)wtypes;
 	sqe->param_types = (uint16_t)wtypes;
-	teeq_payload_spin(qp, p, bytes);
+	teeq_payload_spin(qp, p, op, bytes);
 	return TEEC_SUCCESS;
 fail:
 	teeq_params_drop(qp, p);

@@ -239,10 +239,18 @@ TEEQ_ALWAYS_INLINE int teeq_xport_wait(const struct teeq_xport_ops *ops,
 
 /* ---- completions: checks and failures --------------------------------------- */
 
+/* The hints a completion may carry, where they sit in the 64 bits of its
+ * flags and reserved words read as one. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TEEQ_CQE_TAIL_HINTS ((uint64_t)TEEQ_CQE_FLAGS_ALL)
+#else
+#define TEEQ_CQE_TAIL_HINTS ((uint64_t)TEEQ_CQE_FLAGS_ALL << 32)
+#endif
+
 /* The format of a completion, in our copy: nothing a peer may not set. */
 static inline int teeq_cqe_clean(const struct teeq_cqe *cqe)
 {
-	return !(cqe->flags | cqe->reserved) &&
+	return !((cqe->flags & ~TEEQ_CQE_FLAGS_ALL) | cqe->reserved) &&
 	       cqe->origin - TEEQ_ORIGIN_API <=
 		       TEEQ_ORIGIN_TRUSTED_APP - TEEQ_ORIGIN_API;
 }
@@ -429,7 +437,8 @@ TEEQ_ALWAYS_INLINE TEEC_Result teeq_qp_solo_wait(
 		org = teeq_load_relaxed(&slot->origin);
 		tail = teeq_load_relaxed((const uint64_t *)&slot->flags);
 	}
-	if (teeq_unlikely(user_data != qp->solo_seq || tail ||
+	if (teeq_unlikely(user_data != qp->solo_seq ||
+			  (tail & ~TEEQ_CQE_TAIL_HINTS) ||
 			  org - TEEQ_ORIGIN_API >
 				  TEEQ_ORIGIN_TRUSTED_APP - TEEQ_ORIGIN_API)) {
 		why = "a bad completion from the secure world";
@@ -787,7 +796,7 @@ teeq_qp_reap_into_with(const struct teeq_xport_ops *ops, struct teeq_qp *qp,
 			uint64_t tail = teeq_load_relaxed(
 				(const uint64_t *)&slot->flags);
 
-			if (teeq_unlikely(tail ||
+			if (teeq_unlikely((tail & ~TEEQ_CQE_TAIL_HINTS) ||
 					  origin - TEEQ_ORIGIN_API >
 						  TEEQ_ORIGIN_TRUSTED_APP -
 							  TEEQ_ORIGIN_API))
@@ -1031,12 +1040,27 @@ TEEQ_ALWAYS_INLINE TEEC_Result teeq_call_result(struct teeq_qp *qp,
 	return teeq_params_raise(qp, op, p, origin);
 }
 
+/* What a completion says about its session (its TEEQ_CQE_F_* hints),
+ * kept where its next calls find it: in the session an invocation names
+ * (op->session, set by TEEC_InvokeCommand), or with a new session's id. */
+TEEQ_ALWAYS_INLINE void teeq_call_hints(const struct teeq_pending *p,
+					TEEC_Operation *op,
+					struct teeq_opened *opened)
+{
+	if (opened) {
+		opened->session = p->cqe.session;
+		opened->hints = p->cqe.flags;
+	} else if (op && op->session) {
+		op->session->imp.hints = p->cqe.flags;
+	}
+}
+
 /* A call on the shared pair (locked): a tagged one, waiting for credit
  * there if need be. Gives the pair back. */
 static TEEC_Result teeq_call_shared(struct teeq_chan *chan, struct teeq_qp *qp,
 				    const struct teeq_call_fields *f,
 				    TEEC_Operation *op, uint32_t *origin,
-				    uint32_t *new_session)
+				    struct teeq_opened *opened)
 {
 	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
@@ -1067,8 +1091,7 @@ static TEEC_Result teeq_call_shared(struct teeq_chan *chan, struct teeq_qp *qp,
 	teeq_qp_publish(qp);
 	teeq_qp_wait_tag(qp, tag);
 	res = teeq_call_result(qp, p, op, origin);
-	if (new_session)
-		*new_session = p->cqe.session;
+	teeq_call_hints(p, op, opened);
 	teeq_qp_put(qp, tag);
 	/* a thread may wait for that tag */
 	pthread_cond_broadcast(&qp->cond);
@@ -1086,7 +1109,7 @@ TEEQ_ALWAYS_INLINE TEEC_Result
 teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 	       uint8_t opcode, uint32_t session, uint32_t func,
 	       uint32_t login_data, const struct teeq_uuid *uuid,
-	       TEEC_Operation *op, uint32_t *origin, uint32_t *new_session)
+	       TEEC_Operation *op, uint32_t *origin, struct teeq_opened *opened)
 {
 	struct teeq_pending *p;
 	struct teeq_sqe *sqe;
@@ -1103,7 +1126,7 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 						    .login_data = login_data,
 						    .uuid = uuid };
 
-		return teeq_call_shared(chan, qp, &f, op, origin, new_session);
+		return teeq_call_shared(chan, qp, &f, op, origin, opened);
 	}
 	p = &qp->solo;
 	sqe = teeq_qp_solo_sqe(qp);
@@ -1129,12 +1152,12 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 			res = TEEC_ERROR_TARGET_DEAD;
 		} else {
 			res = teeq_qp_solo_wait(ops, qp,
-						new_session ? TEEQ_SOLO_WHOLE :
-							      TEEQ_SOLO_RESULT,
+						opened ? TEEQ_SOLO_WHOLE :
+							 TEEQ_SOLO_RESULT,
 						op, origin);
 		}
 	} else if (teeq_likely(teeq_params_values_only(p->param_types) &&
-			       !new_session)) {
+			       !opened)) {
 		/* values: their outputs straight from the completion */
 		if (teeq_unlikely(teeq_qp_solo_send(ops, qp))) {
 			*origin = TEEC_ORIGIN_COMMS;
@@ -1149,9 +1172,10 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 		else
 			teeq_qp_solo_wait(ops, qp, TEEQ_SOLO_WHOLE, op, origin);
 		res = teeq_params_raise(qp, op, p, origin);
+		teeq_call_hints(p, op, opened);
 	}
-	if (new_session)
-		*new_session = p->cqe.session;
+	if (opened) /* its fields straight, with or without an op */
+		teeq_call_hints(p, op, opened);
 	teeq_qp_release_excl(qp);
 	teeq_op_end(op);
 	return res;
@@ -1170,8 +1194,8 @@ TEEC_Result teeq_call(struct teeq_chan *chan, uint8_t opcode, uint32_t session,
 TEEC_Result teeq_call_open(struct teeq_chan *chan, const struct teeq_uuid *uuid,
 			   uint32_t login, uint32_t login_data,
 			   TEEC_Operation *op, uint32_t *origin,
-			   uint32_t *session)
+			   struct teeq_opened *opened)
 {
 	return teeq_call_with(chan->ops, chan, TEEQ_OP_OPEN_SESSION, 0, login,
-			      login_data, uuid, op, origin, session);
+			      login_data, uuid, op, origin, opened);
 }

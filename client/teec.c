@@ -433,7 +433,8 @@ TEEQ_API TEEC_Result TEEC_OpenSession(TEEC_Context *context,
 				      uint32_t method, const void *data,
 				      TEEC_Operation *op, uint32_t *origin)
 {
-	uint32_t login_data = 0, org, id = 0;
+	struct teeq_opened opened = { 0 };
+	uint32_t login_data = 0, org;
 	struct teeq_uuid wire;
 	TEEC_Result res;
 
@@ -463,12 +464,15 @@ TEEQ_API TEEC_Result TEEC_OpenSession(TEEC_Context *context,
 	teeq_uuid_pack(&wire, destination->timeLow, destination->timeMid,
 		       destination->timeHiAndVersion,
 		       destination->clockSeqAndNode);
+	if (op)
+		op->session = NULL; /* none yet: see teeq_payload_spin() */
 	res = teeq_call_open(context->imp, &wire, method, login_data, op, &org,
-			     &id);
+			     &opened);
 	if (res == TEEC_SUCCESS) {
 		session->ctx = context;
-		session->session_id = id;
+		session->session_id = opened.session;
 		session->imp.ctx_id = context->imp->id;
+		session->imp.hints = opened.hints;
 	}
 	return teeq_origin(origin, org, res);
 }
@@ -550,6 +554,8 @@ TEEQ_API void teeq_context_stats(TEEC_Context *context, struct teeq_stats *st)
 			__atomic_load_n(&q->bounce_bytes, __ATOMIC_RELAXED);
 		st->doorbells +=
 			__atomic_load_n(&q->doorbells, __ATOMIC_RELAXED);
+		st->payload_spins +=
+			__atomic_load_n(&q->payload_spins, __ATOMIC_RELAXED);
 		st->waits_spun += __atomic_load_n(&chan->qp[i].wait.spin_hits,
 						  __ATOMIC_RELAXED);
 		st->waits_slept += __atomic_load_n(&chan->qp[i].wait.sleeps,

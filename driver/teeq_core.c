@@ -311,6 +311,7 @@ bool teeq_call_cqe_valid(const struct teeq_call *call,
 	bool reached = cqe->origin == TEEQ_ORIGIN_TRUSTED_APP;
 	int i;
 
+	/* flags: no hints, which our regions never ask for */
 	if (cqe->flags || cqe->reserved || cqe->origin < TEEQ_ORIGIN_API ||
 	    cqe->origin > TEEQ_ORIGIN_TRUSTED_APP)
 		return false;

@@ -52,7 +52,7 @@
 /* ABI version: major in the upper 16 bits, minor in the lower 16. A peer
  * refuses a different major; a higher minor only adds feature bits. */
 #define TEEQ_ABI_MAJOR 1u
-#define TEEQ_ABI_MINOR 0u
+#define TEEQ_ABI_MINOR 1u
 #define TEEQ_ABI_VERSION ((TEEQ_ABI_MAJOR << 16) | TEEQ_ABI_MINOR)
 
 /*
@@ -66,8 +66,12 @@
 #define TEEQ_FEAT_CANCEL (1ull << 1)
 /* Memrefs may name buffers registered from outside the heap (fd, dma-buf). */
 #define TEEQ_FEAT_EXT_SHM (1ull << 2)
-#define TEEQ_FEAT_ALL \
-	(TEEQ_FEAT_NEED_WAKEUP | TEEQ_FEAT_CANCEL | TEEQ_FEAT_EXT_SHM)
+/* Completions may carry TEEQ_CQE_F_* hints (ABI 1.1); without it their
+ * flags stay zero. */
+#define TEEQ_FEAT_CQE_HINTS (1ull << 3)
+#define TEEQ_FEAT_ALL                                                   \
+	(TEEQ_FEAT_NEED_WAKEUP | TEEQ_FEAT_CANCEL | TEEQ_FEAT_EXT_SHM | \
+	 TEEQ_FEAT_CQE_HINTS)
 
 #define TEEQ_MAX_QPAIRS 16
 #define TEEQ_RING_MIN_ENTRIES 2u
@@ -286,9 +290,21 @@ struct teeq_cqe {
 	__u32 session;
 	__u64 user_data; /* as submitted */
 	union teeq_param_out params[TEEQ_NUM_PARAMS];
-	__u32 flags; /* none defined yet; zero */
+	/* TEEQ_CQE_F_*, only where the region has TEEQ_FEAT_CQE_HINTS: a
+	 * hint, never part of the result. Else zero. */
+	__u32 flags;
 	__u32 reserved;
 };
+
+/*
+ * The call ran on one of the secure world's call threads, not inline in
+ * the worker that took it: a trusted app that may wait (a loaded one, in
+ * its own process) or a call behind such a call of its session. A caller
+ * that spins for a completion gains nothing by spinning through such a
+ * session's calls: the CPU it holds is one the call itself may need.
+ */
+#define TEEQ_CQE_F_DEFERRED (1u << 0)
+#define TEEQ_CQE_FLAGS_ALL (TEEQ_CQE_F_DEFERRED)
 
 TEEQ_PIN_SIZE(struct teeq_cqe, 64);
 TEEQ_PIN(struct teeq_cqe, stamp, 0);

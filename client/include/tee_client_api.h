@@ -182,6 +182,7 @@ typedef struct {
 	uint32_t session_id;
 	struct {
 		uint32_t ctx_id; /* the context's id; 0: not open */
+		uint32_t hints; /* what its last completion said of it */
 	} imp;
 } TEEC_Session;
 

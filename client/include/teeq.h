@@ -76,6 +76,9 @@ struct teeq_stats {
 	uint64_t doorbells; /* submission doorbells rung */
 	uint64_t waits_spun; /* completions caught while spinning */
 	uint64_t waits_slept; /* times a caller slept for a completion */
+	/* synchronous calls whose payload raised their spin budget
+	 * (TEEQ_SPIN_US; not in a session whose calls run on call threads) */
+	uint64_t payload_spins;
 	uint64_t heap_size; /* payload heap of the channel */
 	uint64_t heap_in_use; /* allocated from it now */
 	uint32_t queue_pairs;

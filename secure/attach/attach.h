@@ -121,6 +121,8 @@ struct sw_hclient {
 	int memfd;
 	uint64_t region_size;
 	uint32_t nr_qpairs;
+	/* TEEQ_CQE_F_DEFERRED if its region has TEEQ_FEAT_CQE_HINTS */
+	uint32_t deferred_hint;
 	struct sw_hqp qp[TEEQ_MAX_QPAIRS];
 	struct ucred cred;
 	/* workers still holding one of our queue pairs while detaching */

@@ -347,6 +347,7 @@ void sw_worker_post_jobs(struct sw_worker *w)
 				keep = &job->next;
 				continue;
 			}
+			job->cqe.flags = hc->deferred_hint;
 			sw_worker_post(w, job->qp, &job->cqe, 1);
 		}
 		free(job);

@@ -136,7 +136,7 @@ static void killing(enum forgery how)
 		c.user_data = qp->pend[(tag + 1) % qp->depth].wire_user_data;
 		break;
 	case FLAGS:
-		c.flags = 1;
+		c.flags = 2; /* no such flag (bit 0 is a hint) */
 		break;
 	case BAD_ORIGIN_0:
 		c.origin = 0;

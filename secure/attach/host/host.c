@@ -340,6 +340,8 @@ static const char *sw_host_hello(struct sw_host *h, struct sw_hclient *hc,
 	if (sw_host_peer_groups(hc))
 		return "cannot learn the client's groups";
 	hc->nr_qpairs = layout.nr_qpairs;
+	if (layout.features & TEEQ_FEAT_CQE_HINTS)
+		hc->deferred_hint = TEEQ_CQE_F_DEFERRED;
 	for (i = 0; i < hc->nr_qpairs; i++) {
 		struct sw_hqp *qp = &hc->qp[i];
 

@@ -26,7 +26,8 @@
  *             13 an output size past its window; 14 hang up; 15 the
  *             answer twice
  *   a1        result: SUCCESS if a1 % 4 == 0, else one of a few codes
- *   a2 bit 0  origin TEE instead of TRUSTED_APP
+ *   a2 bit 0  origin TEE instead of TRUSTED_APP; bit 1 the DEFERRED hint
+ *             (a flag a completion may carry: never a reason to refuse it)
  *   a3        output sizes: window * a3 / 255
  *   a4        seed of the output values and bytes
  * Client steps (b % 8, then the bytes each needs): 0 prepare an async
@@ -112,6 +113,7 @@ struct fz_answer {
 	unsigned int action;
 	uint32_t result, origin;
 	unsigned int fraction, seed;
+	uint32_t hints; /* the completion's flags */
 };
 
 static const uint8_t *fz_sw_script;
@@ -120,8 +122,8 @@ static int fz_verbose;
 
 static struct fz_answer fz_answer_of(uint32_t id)
 {
-	struct fz_answer a = { 0, TEEQ_SUCCESS, TEEQ_ORIGIN_TRUSTED_APP, 255,
-			       id };
+	struct fz_answer a = { 0,   TEEQ_SUCCESS, TEEQ_ORIGIN_TRUSTED_APP,
+			       255, id,		  0 };
 	uint8_t b[5];
 	size_t i;
 
@@ -132,6 +134,7 @@ static struct fz_answer fz_answer_of(uint32_t id)
 	a.action = b[0] % 16;
 	a.result = b[1] % 4 ? fz_results[b[1] % FZ_NR_RESULTS] : TEEQ_SUCCESS;
 	a.origin = b[2] & 1 ? TEEQ_ORIGIN_TEE : TEEQ_ORIGIN_TRUSTED_APP;
+	a.hints = b[2] & 2 ? TEEQ_CQE_F_DEFERRED : 0;
 	a.fraction = b[3];
 	a.seed = b[4] + 256 * id;
 	return a;
@@ -259,6 +262,7 @@ static int fz_sw_answer(struct fz_sw *s, const struct teeq_sqe *e,
 			id, a.action, a.result, a.origin);
 	c->result = a.result;
 	c->origin = a.origin;
+	c->flags = a.hints;
 	if (e->opcode == TEEQ_OP_OPEN_SESSION && a.result == TEEQ_SUCCESS)
 		c->session = 0x100 + id;
 	for (i = 0; i < 3 && a.origin == TEEQ_ORIGIN_TRUSTED_APP; i++) {
@@ -295,7 +299,7 @@ static int fz_sw_answer(struct fz_sw *s, const struct teeq_sqe *e,
 		c->user_data = e->user_data + (1ull << 32);
 		break;
 	case FZ_BAD_FLAGS:
-		c->flags = 1u << (a.seed % 32);
+		c->flags = 1u << (1 + a.seed % 31); /* none defined */
 		break;
 	case FZ_BAD_ORIGIN:
 		c->origin = 0;

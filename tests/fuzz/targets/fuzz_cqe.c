@@ -21,7 +21,7 @@
  *                carries control bits instead:
  *     ctl0 bit 0     user_data := current gen << 32 | tag (bits 1-3)
  *          bit 4     origin := 1 + origin % 4
- *          bit 5     flags, reserved := 0
+ *          bit 5     flags &= the hints defined, reserved := 0
  *          bit 6     result := a TEEQ code or a TA's own (result % 23)
  *          bit 7     poll after this completion
  *     ctl1 bits 0-3  memref output size of param i := size % (window + 1)
@@ -515,8 +515,9 @@ static int fz_cqe_ok(const struct teeq_cqe *cqe, const uint8_t *in_flight,
 	uint32_t tag = (uint32_t)cqe->user_data;
 
 	return tag < FZ_DEPTH && in_flight[tag] &&
-	       gen[tag] == (uint32_t)(cqe->user_data >> 32) && !cqe->flags &&
-	       !cqe->reserved && cqe->origin >= TEEQ_ORIGIN_API &&
+	       gen[tag] == (uint32_t)(cqe->user_data >> 32) &&
+	       !(cqe->flags & ~TEEQ_CQE_FLAGS_ALL) && !cqe->reserved &&
+	       cqe->origin >= TEEQ_ORIGIN_API &&
 	       cqe->origin <= TEEQ_ORIGIN_TRUSTED_APP;
 }
 
@@ -697,8 +698,10 @@ static int fz_produce(const unsigned char *in)
 		cqe.user_data = qp->pend[tag].wire_user_data;
 	if (c0 & 0x10)
 		cqe.origin = 1 + cqe.origin % 4;
-	if (c0 & 0x20)
-		cqe.flags = cqe.reserved = 0;
+	if (c0 & 0x20) { /* clean: at most the hints defined */
+		cqe.flags &= TEEQ_CQE_FLAGS_ALL;
+		cqe.reserved = 0;
+	}
 	if (c0 & 0x40)
 		cqe.result = fz_results[cqe.result % FZ_NR_RESULTS];
 	if (c1 & 0x10)
@@ -1057,7 +1060,7 @@ static void fz_write_seeds(const char *dir)
 	fz_seed_start(&s, all_sync);
 	c = fz_seed_cqe(&s, FZ_OK(2) & ~0x20u, TEEQ_SUCCESS,
 			TEEQ_ORIGIN_TRUSTED_APP);
-	c->flags = 1;
+	c->flags = 2; /* no such flag */
 	c = fz_seed_cqe(&s, FZ_OK(3) & ~0x20u, TEEQ_SUCCESS,
 			TEEQ_ORIGIN_TRUSTED_APP);
 	c->reserved = 1;
