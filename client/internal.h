@@ -573,20 +573,28 @@ static inline int teeq_params_values_only(uint32_t types)
 	return !(types & 0xccccu);
 }
 
+/* A value's a and b, one 8-byte word on both sides of the boundary. */
+_Static_assert(sizeof(TEEC_Value) == 8 &&
+		       __builtin_offsetof(union teeq_param, value.b) == 4 &&
+		       __builtin_offsetof(union teeq_param_out, value.b) == 4,
+	       "a value's a and b move as one word");
+
+/* @types: the operation's paramTypes, values only (read once by the
+ * caller: stores into the entry could alias the operation) */
 TEEQ_ALWAYS_INLINE void teeq_params_lower_values(const TEEC_Operation *op,
+						 uint32_t types,
 						 struct teeq_sqe *sqe,
 						 struct teeq_pending *p)
 {
-	uint32_t types = op->paramTypes & 0xffffu;
 	int i;
 
+	types &= 0xffffu;
 	/* inputs and inouts carry a and b; everything else stays zero */
 #pragma GCC unroll 4
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++)
-		if ((types >> (4 * i)) & 1u) {
-			sqe->params[i].value.a = op->params[i].value.a;
-			sqe->params[i].value.b = op->params[i].value.b;
-		}
+		if ((types >> (4 * i)) & 1u)
+			memcpy(&sqe->params[i].value, &op->params[i].value,
+			       sizeof(TEEC_Value));
 	p->param_types = (uint16_t)types;
 	sqe->param_types = (uint16_t)types;
 }
@@ -599,10 +607,9 @@ TEEQ_ALWAYS_INLINE void teeq_params_raise_values(TEEC_Operation *op,
 
 #pragma GCC unroll 4
 	for (i = 0; i < TEEQ_NUM_PARAMS; i++)
-		if ((types >> (4 * i)) & 2u) {
-			op->params[i].value.a = p->cqe.params[i].value.a;
-			op->params[i].value.b = p->cqe.params[i].value.b;
-		}
+		if ((types >> (4 * i)) & 2u)
+			memcpy(&op->params[i].value, &p->cqe.params[i].value,
+			       sizeof(TEEC_Value));
 }
 
 /* ---- kernel.c: kernel mode ---------------------------------------------- */

@@ -309,7 +309,7 @@ TEEC_Result teeq_params_lower(struct teeq_qp *qp, TEEC_Operation *op,
 		memset((char *)sqe + TEEQ_CACHELINE, 0,
 		       sizeof(*sqe) - TEEQ_CACHELINE);
 	if (teeq_params_values_only(types)) {
-		teeq_params_lower_values(op, sqe, p);
+		teeq_params_lower_values(op, types, sqe, p);
 		return TEEC_SUCCESS;
 	}
 	for (i = 0; types; i++, types >>= 4) {

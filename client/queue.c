@@ -43,10 +43,12 @@ static uint32_t teeq_qp_next_home;
 
 /* Cancel ids: each thread takes a block of them at a time, so that a call
  * takes no atomic operation for its own. Nonzero, and reused only after
- * 2^32 ids, as the secure side expects. */
+ * 2^32 ids, as the secure side expects. A block starts at a multiple of
+ * its size, so the thread's next id says by itself when the block is used
+ * up (0: none taken yet). */
 #define TEEQ_CANCEL_BLOCK 4096u
 static uint32_t teeq_cancel_next_block; /* atomic */
-static TEEQ_TLS uint32_t teeq_cancel_next, teeq_cancel_left;
+static TEEQ_TLS uint32_t teeq_cancel_next;
 
 /*
  * A transport without a submission ring of the channel's submits from a
@@ -451,10 +453,12 @@ TEEQ_ALWAYS_INLINE TEEC_Result teeq_qp_solo_wait(
 #pragma GCC unroll 4
 		for (i = 0; i < TEEQ_NUM_PARAMS; i++)
 			if ((types >> (4 * i)) & 2u) { /* OUTPUT, INOUT */
-				op->params[i].value.a = teeq_load_relaxed(
-					&slot->params[i].value.a);
-				op->params[i].value.b = teeq_load_relaxed(
-					&slot->params[i].value.b);
+				/* a and b, one word (teeq_params_lower_values) */
+				uint64_t ab = teeq_load_relaxed(
+					(const uint64_t *)&slot->params[i]
+						.value.a);
+
+				memcpy(&op->params[i].value, &ab, sizeof(ab));
 			}
 	}
 	teeq_xport_consume(ops, qp, 1);
@@ -886,18 +890,15 @@ int teeq_qp_wait_credit(struct teeq_qp *qp, enum teeq_pending_kind kind)
 
 TEEQ_ALWAYS_INLINE uint32_t teeq_cancel_id(void)
 {
-	if (teeq_unlikely(!teeq_cancel_left)) {
-		teeq_cancel_next = __atomic_fetch_add(&teeq_cancel_next_block,
-						      TEEQ_CANCEL_BLOCK,
-						      __ATOMIC_RELAXED);
-		teeq_cancel_left = TEEQ_CANCEL_BLOCK;
-		if (!teeq_cancel_next) { /* 0 means "not cancellable" */
-			teeq_cancel_next++;
-			teeq_cancel_left--;
-		}
+	uint32_t id = teeq_cancel_next;
+
+	if (teeq_unlikely(!(id % TEEQ_CANCEL_BLOCK))) {
+		id = __atomic_fetch_add(&teeq_cancel_next_block,
+					TEEQ_CANCEL_BLOCK, __ATOMIC_RELAXED);
+		id += !id; /* 0 means "not cancellable" */
 	}
-	teeq_cancel_left--;
-	return teeq_cancel_next++;
+	teeq_cancel_next = id + 1;
+	return id;
 }
 
 int teeq_op_cancelled(TEEC_Operation *op)
@@ -1005,13 +1006,16 @@ teeq_call_op(struct teeq_chan *chan, struct teeq_qp *qp, struct teeq_sqe *sqe,
 {
 	TEEC_Result res;
 
+	uint32_t types;
+
 	if (teeq_unlikely(teeq_op_cancelled(op)))
 		return TEEC_ERROR_CANCEL;
-	if (teeq_likely(teeq_params_values_only(op->paramTypes))) {
-		if (teeq_sqe_size((uint16_t)op->paramTypes) > TEEQ_CACHELINE)
+	types = op->paramTypes;
+	if (teeq_likely(teeq_params_values_only(types))) {
+		if (teeq_sqe_size((uint16_t)types) > TEEQ_CACHELINE)
 			memset((char *)sqe + TEEQ_CACHELINE, 0,
 			       sizeof(*sqe) - TEEQ_CACHELINE);
-		teeq_params_lower_values(op, sqe, p);
+		teeq_params_lower_values(op, types, sqe, p);
 	} else {
 		p->bounces = 0;
 		res = teeq_params_lower(qp, op, sqe, p);
@@ -1156,6 +1160,8 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 							 TEEQ_SOLO_RESULT,
 						op, origin);
 		}
+		if (opened) /* its fields straight, with or without an op */
+			teeq_call_hints(p, op, opened);
 	} else if (teeq_likely(teeq_params_values_only(p->param_types) &&
 			       !opened)) {
 		/* values: their outputs straight from the completion */
@@ -1174,8 +1180,6 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 		res = teeq_params_raise(qp, op, p, origin);
 		teeq_call_hints(p, op, opened);
 	}
-	if (opened) /* its fields straight, with or without an op */
-		teeq_call_hints(p, op, opened);
 	teeq_qp_release_excl(qp);
 	teeq_op_end(op);
 	return res;

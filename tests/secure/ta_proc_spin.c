@@ -113,8 +113,7 @@ int main(void)
 	before = payload_spins(&ctx);
 	for (i = 0; i < CALLS; i++)
 		cipher(&builtin, &shm);
-	printf("built-in TA: %d calls of 1 MiB, %" PRIu64
-	       " spun for payload\n",
+	printf("built-in TA: %d calls of 1 MiB, %" PRIu64 " spun for payload\n",
 	       CALLS, payload_spins(&ctx) - before);
 	CHECK_EQ(payload_spins(&ctx) - before, CALLS);
 
