@@ -318,6 +318,22 @@ RING_FAST __u32 ring_cons_avail(struct ring *r, __u32 want)
 	return ring_cons_refresh(r, want);
 }
 
+/*
+ * Whether an entry may be waiting: a slot known filled, the next one's
+ * stamp, or a broken ring (for its caller to notice). One stamp read and
+ * no bookkeeping, for a consumer that polls many rings and takes entries
+ * (ring_cons_avail()) only from those that have some.
+ */
+RING_FAST int ring_cons_ready(const struct ring *r)
+{
+	__u32 idx = r->cached;
+
+	/* acquire: as ring_cons_refresh(), which then reads it again */
+	return idx != r->local || r->broken ||
+	       teeq_load_acquire((const __u32 *)ring_slot_at(r, idx)) ==
+		       idx + 1;
+}
+
 /* Slot @i of the available batch (0 = the oldest). Copy before checking. */
 RING_FAST const void *ring_cons_slot(const struct ring *r, __u32 i)
 {

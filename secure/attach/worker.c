@@ -469,9 +469,13 @@ static void *sw_worker_main(void *arg)
 		if (__atomic_load_n(&w->jobs_pending, __ATOMIC_ACQUIRE) ||
 		    w->retry)
 			sw_worker_post_jobs(w);
+		/* a sweep reads one stamp per ring: its length is how late a
+		 * worker polling many rings sees a call (a sync call waits
+		 * for half a sweep, on average, before it is seen) */
 		did = 0;
 		for (i = 0; i < w->nr_qps; i++)
-			did += sw_worker_drain(w, w->qps[i]);
+			if (ring_cons_ready(&w->qps[i]->sq))
+				did += sw_worker_drain(w, w->qps[i]);
 		if (did) {
 			polls = 0;
 			continue;

@@ -19,9 +19,11 @@ static void consumer_sees_tail_beyond_ring(void)
 	CHECK_EQ(ring_cons_prepare_sleep(&f.cons), 0);
 	CHECK(ring_broken(&f.cons));
 	CHECK_EQ(f.cons.hdr->flags, 0); /* announcement withdrawn */
-	/* and stays broken: no entries, ever */
+	/* and stays broken: no entries, ever; a poller still looks, to
+	 * report it (ring_cons_ready) */
 	ring_prod_commit(&f.prod, 1);
 	CHECK_EQ(ring_cons_avail(&f.cons, 1), 0);
+	CHECK(ring_cons_ready(&f.cons));
 	ring_fixture_fini(&f);
 }
 
