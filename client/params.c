@@ -109,7 +109,9 @@ static void teeq_payload_spin(struct teeq_qp *qp, struct teeq_pending *p,
 
 	if (bytes < TEEQ_PAYLOAD_SPIN_MIN || p != &qp->solo || !spin)
 		return; /* a tagged call shares the pair's waits */
-	if (op->session && (op->session->imp.hints & TEEQ_CQE_F_DEFERRED))
+	if (op->session &&
+	    (__atomic_load_n(&op->session->imp.hints, __ATOMIC_RELAXED) &
+	     TEEQ_CQE_F_DEFERRED))
 		return;
 	TEEQ_QP_STAT(qp, payload_spins, 1);
 	qp->wait.spin_ns = spin + (bytes < TEEQ_PAYLOAD_SPIN_MAX_NS ?

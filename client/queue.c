@@ -1054,8 +1054,13 @@ TEEQ_ALWAYS_INLINE void teeq_call_hints(const struct teeq_pending *p,
 	if (opened) {
 		opened->session = p->cqe.session;
 		opened->hints = p->cqe.flags;
-	} else if (op && op->session) {
-		op->session->imp.hints = p->cqe.flags;
+	} else if (op && op->session &&
+		   __atomic_load_n(&op->session->imp.hints, __ATOMIC_RELAXED) !=
+			   p->cqe.flags) {
+		/* threads may share a session: atomic, and written only when
+		 * it changes, so that they do not trade its line per call */
+		__atomic_store_n(&op->session->imp.hints, p->cqe.flags,
+				 __ATOMIC_RELAXED);
 	}
 }
 
