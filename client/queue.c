@@ -1005,7 +1005,6 @@ teeq_call_op(struct teeq_chan *chan, struct teeq_qp *qp, struct teeq_sqe *sqe,
 	     struct teeq_pending *p, TEEC_Operation *op, uint32_t session)
 {
 	TEEC_Result res;
-
 	uint32_t types;
 
 	if (teeq_unlikely(teeq_op_cancelled(op)))
