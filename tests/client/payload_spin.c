@@ -8,6 +8,7 @@
  * slept). A call without memrefs keeps the plain budget: a 1 ms wait in
  * the noop TA still sleeps. Host mode's wait (the driver's has its own).
  */
+#include "tests/cipher.h"
 #include "tests/sw_fixture.h"
 #include "uapi/teeq_tas.h"
 
@@ -39,8 +40,6 @@ static void open_ta(TEEC_Context *ctx, TEEC_Session *sess, TEEC_UUID uuid)
 
 int main(void)
 {
-	static const unsigned char key[16] = { 1, 2,  3,  4,  5,  6,  7,  8,
-					       9, 10, 11, 12, 13, 14, 15, 16 };
 	TEEC_SharedMemory shm = { .size = 4096 + 2 * PAYLOAD_LEN,
 				  .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
 	TEEC_Session cipher, noop;
@@ -66,18 +65,8 @@ int main(void)
 			 "--cpus", "1");
 	setenv("TEEQ_SPIN_US", "20", 1);
 	CHECK_EQ(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
-	open_ta(&ctx, &cipher, (TEEC_UUID)TEEQ_TA_CIPHER_UUID);
+	t_cipher_open_ctr(&ctx, &cipher);
 	open_ta(&ctx, &noop, (TEEC_UUID)TEEQ_TA_NOOP_UUID);
-
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(
-		TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE);
-	op.params[0].value.a = TEEQ_CIPHER_MODE_CTR;
-	op.params[1].tmpref.buffer = (void *)key;
-	op.params[1].tmpref.size = sizeof(key);
-	CHECK_EQ(TEEC_InvokeCommand(&cipher, TEEQ_CIPHER_CMD_SET_KEY, &op,
-				    &origin),
-		 TEEC_SUCCESS);
 	CHECK_EQ(TEEC_AllocateSharedMemory(&ctx, &shm), TEEC_SUCCESS);
 	memset(shm.buffer, 0x3c, shm.size);
 

@@ -10,8 +10,8 @@
  * every 1 MiB call into the built-in cipher TA spins for its payload (it
  * runs in the worker), none into the loaded TA does (before: every one).
  */
+#include "tests/cipher.h"
 #include "tests/secure/ta_proc_fixture.h"
-#include "uapi/teeq_tas.h"
 
 #include <teeq.h>
 
@@ -69,14 +69,11 @@ static void cipher(TEEC_Session *s, TEEC_SharedMemory *shm)
 
 int main(void)
 {
-	static const unsigned char key[16] = { 7 };
 	TEEC_SharedMemory shm = { .size = 2 * PAYLOAD_LEN,
 				  .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
-	TEEC_UUID cipher_uuid = TEEQ_TA_CIPHER_UUID;
 	struct sw_fixture f;
 	TEEC_Session loaded, builtin;
 	TEEC_Context ctx;
-	TEEC_Operation op;
 	uint32_t origin;
 	uint64_t before;
 	int i;
@@ -98,18 +95,7 @@ int main(void)
 	       CALLS, payload_spins(&ctx) - before);
 	CHECK_EQ(payload_spins(&ctx) - before, 0);
 
-	CHECK_EQ(TEEC_OpenSession(&ctx, &builtin, &cipher_uuid,
-				  TEEC_LOGIN_PUBLIC, NULL, NULL, &origin),
-		 TEEC_SUCCESS);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(
-		TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE);
-	op.params[0].value.a = TEEQ_CIPHER_MODE_CTR;
-	op.params[1].tmpref.buffer = (void *)key;
-	op.params[1].tmpref.size = sizeof(key);
-	CHECK_EQ(TEEC_InvokeCommand(&builtin, TEEQ_CIPHER_CMD_SET_KEY, &op,
-				    &origin),
-		 TEEC_SUCCESS);
+	t_cipher_open_ctr(&ctx, &builtin);
 	before = payload_spins(&ctx);
 	for (i = 0; i < CALLS; i++)
 		cipher(&builtin, &shm);
