@@ -21,11 +21,20 @@
  * Publishes the @n entries got since the last submit, filled in place in
  * the ring's slots (teeq_qp_sqe_at()): their stamps, the tail, and a
  * doorbell when the secure world sleeps.
+ *
+ * The ring's head is never read: credits alone make room. Every entry in
+ * the ring holds one of the pair's tags until its completion is seen (the
+ * solo call is alone on its pair), the ring has a slot per tag, and the
+ * secure world takes entries in order and is done with one before it posts
+ * a completion for it or for any later one; so a free tag means the slot
+ * about to be filled was taken. The head's line is written by the secure
+ * world's worker every batch: reading it here would take the line from the
+ * worker, whose next store would wait to get it back. A secure world that
+ * completes calls without taking their entries has only its own view of
+ * our slots overwritten.
  */
 TEEQ_ALWAYS_INLINE int teeq_rings_submit(struct teeq_qp *qp, uint32_t n)
 {
-	if (teeq_unlikely(ring_prod_space(&qp->sq, n) < n))
-		return -EPROTO; /* credits make room: only a hostile peer */
 	if (teeq_unlikely(ring_prod_commit(&qp->sq, n))) {
 		ring_doorbell_socket(qp->db);
 		TEEQ_QP_STAT(qp, doorbells, 1);
