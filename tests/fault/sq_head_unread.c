@@ -32,10 +32,8 @@ static void scribble(void)
 	struct teeq_chan *chan = ctx.imp;
 	uint32_t i;
 
-	for (i = 0; i < chan->layout.nr_qpairs; i++) {
-		struct teeq_ring_hdr *hdr =
-			(void *)((char *)chan->region +
-				 chan->layout.qp[i].sq_off);
+	for (i = 0; i < chan->nr_qp; i++) {
+		struct teeq_ring_hdr *hdr = chan->qp[i].sq.hdr;
 		uint32_t tail = __atomic_load_n(&hdr->tail, __ATOMIC_RELAXED);
 
 		__atomic_store_n(&hdr->head,
