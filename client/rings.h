@@ -35,7 +35,12 @@
  */
 TEEQ_ALWAYS_INLINE int teeq_rings_submit(struct teeq_qp *qp, uint32_t n)
 {
-	if (teeq_unlikely(ring_prod_commit(&qp->sq, n))) {
+	int bell = ring_prod_commit(&qp->sq, n);
+
+	/* the next batch's lines, asked for while we reap and wait, on the
+	 * guess that it is as big as this one */
+	ring_prod_prefetch(&qp->sq, 1, n);
+	if (teeq_unlikely(bell)) {
 		ring_doorbell_socket(qp->db);
 		TEEQ_QP_STAT(qp, doorbells, 1);
 		if (ring_broken(&qp->sq))

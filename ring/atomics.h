@@ -11,6 +11,7 @@
 #include <asm/barrier.h>
 #include <asm/processor.h>
 #include <linux/compiler.h>
+#include <linux/prefetch.h>
 
 #define teeq_load_acquire(p) smp_load_acquire(p)
 #define teeq_store_release(p, v) smp_store_release(p, v)
@@ -18,6 +19,7 @@
 #define teeq_store_relaxed(p, v) WRITE_ONCE(*(p), v)
 #define teeq_smp_mb() smp_mb()
 #define teeq_cpu_relax() cpu_relax()
+#define teeq_prefetch_write(p) prefetchw(p)
 #define teeq_likely(x) likely(x)
 #define teeq_unlikely(x) unlikely(x)
 
@@ -45,6 +47,21 @@
 #define teeq_cpu_relax() __asm__ __volatile__("yield" ::: "memory")
 #else
 #define teeq_cpu_relax() __asm__ __volatile__("" ::: "memory")
+#endif
+
+/* Asks for the line at @p in a state a store can take at once (owned),
+ * not shared as a plain prefetch leaves it: the store then waits for no
+ * other core's copy to be invalidated. Only a hint; prefetchw decodes as
+ * a no-op where it is not implemented. Written out because compilers
+ * lower __builtin_prefetch(p, 1) to a read prefetch unless told the CPU
+ * has prefetchw. */
+#if defined(__x86_64__) || defined(__i386__)
+#define teeq_prefetch_write(p) \
+	__asm__("prefetchw %0" ::"m"(*(const unsigned char *)(p)))
+#elif defined(__aarch64__)
+#define teeq_prefetch_write(p) __asm__("prfm pstl1keep, %a0" ::"p"(p))
+#else
+#define teeq_prefetch_write(p) __builtin_prefetch(p, 1, 3)
 #endif
 
 #endif /* __KERNEL__ */

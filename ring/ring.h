@@ -278,6 +278,42 @@ RING_FAST int ring_prod_commit(struct ring *r, __u32 n)
 	return ring_prod_publish(r, n);
 }
 
+/*
+ * Asks for the first lines of the producer's slots @from..@to-1 (0: the
+ * next free one) in a state its stores can take at once. Filled in place,
+ * a slot's line was last read by the consumer, and each store would wait
+ * in turn for the consumer's copy to be invalidated, a cross-core round
+ * trip each; asked for ahead, the lines come side by side while the
+ * producer does other work. Slots its credits do not cover yet may be
+ * asked for: a prefetch changes no byte. Slot 0 is best left out: a
+ * consumer that has caught up polls its stamp and would take the line
+ * straight back.
+ */
+RING_FAST void ring_prod_prefetch(const struct ring *r, __u32 from, __u32 to)
+{
+	struct ring_batch b;
+	unsigned char *p;
+	size_t step;
+	__u32 i, n, run;
+
+	if (from >= to)
+		return;
+	b = ring_batch_of(r);
+	step = (size_t)1 << b.shift;
+	n = to - from;
+	/* at most two runs of adjacent slots, walked with a pointer: up to
+	 * where the ring wraps, then from its start */
+	run = b.mask + 1 - ((b.first + from) & b.mask);
+	if (run > n)
+		run = n;
+	p = ring_batch_slot(&b, from);
+#pragma GCC unroll 4
+	for (i = 0; i < run; i++, p += step)
+		teeq_prefetch_write(p);
+	for (p = b.slots; i < n; i++, p += step)
+		teeq_prefetch_write(p);
+}
+
 /* Slots published but not yet released by the consumer (cached view). */
 static inline __u32 ring_prod_in_flight(const struct ring *r)
 {
