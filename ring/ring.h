@@ -285,9 +285,9 @@ RING_FAST int ring_prod_commit(struct ring *r, __u32 n)
  * in turn for the consumer's copy to be invalidated, a cross-core round
  * trip each; asked for ahead, the lines come side by side while the
  * producer does other work. Slots its credits do not cover yet may be
- * asked for: a prefetch changes no byte. Slot 0 is best left out: a
- * consumer that has caught up polls its stamp and would take the line
- * straight back.
+ * asked for: a prefetch changes no byte; never more than the ring's
+ * entries at once. Slot 0 is best left out: a consumer that has caught
+ * up polls its stamp and would take the line straight back.
  */
 RING_FAST void ring_prod_prefetch(const struct ring *r, __u32 from, __u32 to)
 {
