@@ -50,9 +50,18 @@ kq_pack() {
 		gzip -1 >"$1/kernel/initramfs.cpio.gz"
 }
 
-# What the guest runs on: KVM when this machine has it, else TCG.
+# What the guest runs on: TCG, unless TEEQ_QEMU_KVM=1 asks for KVM and
+# this machine has it. Not KVM by default: a nested KVM may offer
+# /dev/kvm and still not run the guest (on an AMD EPYC VM QEMU aborts
+# setting IA32_ARCH_CAPABILITIES for -cpu host, and with that feature off
+# the guest hangs in early boot), and the kernel stage must not hang on
+# what the machine offers.
+kq_kvm() {
+	[ "${TEEQ_QEMU_KVM:-0}" = 1 ] && [ -w /dev/kvm ]
+}
+
 kq_accel() {
-	if [ -w /dev/kvm ]; then echo kvm; else echo tcg,thread=multi; fi
+	if kq_kvm; then echo kvm; else echo tcg,thread=multi; fi
 }
 
 # The guest's CPU: every feature the accelerator can give (AES-NI among
@@ -60,7 +69,7 @@ kq_accel() {
 # for; without it the guest's OpenSSL falls back to table AES under
 # emulation, and cipher rows measure that instead of the transport.
 kq_cpu() {
-	if [ -w /dev/kvm ]; then echo host; else echo max; fi
+	if kq_kvm; then echo host; else echo max; fi
 }
 
 kq_boot() {
