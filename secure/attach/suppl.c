@@ -462,13 +462,17 @@ static void sw_suppl_accept(void)
 		epoll_ctl(sw_suppl.epfd, EPOLL_CTL_DEL, c->sock, NULL);
 		goto refuse_silent;
 	}
-	sw_suppl_reply(sock, 0, m.hdr.seq);
 	pthread_mutex_lock(&sw_suppl.lock);
 	c->users = 1; /* the thread's */
 	sw_suppl.conn = c;
 	sw_suppl.watched = c;
 	pthread_cond_broadcast(&sw_suppl.cond);
 	pthread_mutex_unlock(&sw_suppl.lock);
+	/* told only once it is the supplicant: a storage call it lets
+	 * through on hearing this must find it attached, not fail for want
+	 * of one (requests sent meanwhile wait in its ring, their doorbell
+	 * counted) */
+	sw_suppl_reply(sock, 0, m.hdr.seq);
 	sw_suppl_log("supplicant (pid %d uid %u) attached: %u requests in "
 		     "flight, %u-byte windows",
 		     (int)c->cred.pid, (unsigned)c->cred.uid, c->layout.entries,
