@@ -39,7 +39,7 @@ TEEQ_ALWAYS_INLINE int teeq_rings_submit(struct teeq_qp *qp, uint32_t n)
 
 	/* the next batch's lines, asked for while we reap and wait, on the
 	 * guess that it is as big as this one */
-	ring_prod_prefetch(&qp->sq, 1, n);
+	ring_prod_prefetch(&qp->sq, n);
 	if (teeq_unlikely(bell)) {
 		ring_doorbell_socket(qp->db);
 		TEEQ_QP_STAT(qp, doorbells, 1);

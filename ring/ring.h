@@ -279,38 +279,38 @@ RING_FAST int ring_prod_commit(struct ring *r, __u32 n)
 }
 
 /*
- * Asks for the first lines of the producer's slots @from..@to-1 (0: the
- * next free one) in a state its stores can take at once. Filled in place,
- * a slot's line was last read by the consumer, and each store would wait
- * in turn for the consumer's copy to be invalidated, a cross-core round
- * trip each; asked for ahead, the lines come side by side while the
- * producer does other work. Slots its credits do not cover yet may be
- * asked for: a prefetch changes no byte; never more than the ring's
- * entries at once. Slot 0 is best left out: a consumer that has caught
- * up polls its stamp and would take the line straight back.
+ * Before filling the next @n slots in place: asks for their first lines
+ * in a state the producer's stores can take at once. Each line was last
+ * read by the consumer, and each store would wait in turn for the
+ * consumer's copy to be invalidated, a cross-core round trip each; asked
+ * for ahead, the lines come side by side while the producer does other
+ * work. A prefetch changes no byte, so slots the producer's credits do
+ * not cover yet may be asked for. The next free slot is left out: a
+ * consumer that has caught up polls its stamp, and would take the line
+ * straight back. @n is at most the ring's entries.
  */
-RING_FAST void ring_prod_prefetch(const struct ring *r, __u32 from, __u32 to)
+RING_FAST void ring_prod_prefetch(const struct ring *r, __u32 n)
 {
 	struct ring_batch b;
 	unsigned char *p;
 	size_t step;
-	__u32 i, n, run;
+	__u32 i, m, run;
 
-	if (from >= to)
+	if (n <= 1)
 		return;
+	m = n - 1; /* slots 1..n-1 */
 	b = ring_batch_of(r);
 	step = (size_t)1 << b.shift;
-	n = to - from;
 	/* at most two runs of adjacent slots, walked with a pointer: up to
 	 * where the ring wraps, then from its start */
-	run = b.mask + 1 - ((b.first + from) & b.mask);
-	if (run > n)
-		run = n;
-	p = ring_batch_slot(&b, from);
+	run = b.mask + 1 - ((b.first + 1) & b.mask);
+	if (run > m)
+		run = m;
+	p = ring_batch_slot(&b, 1);
 #pragma GCC unroll 4
 	for (i = 0; i < run; i++, p += step)
 		teeq_prefetch_write(p);
-	for (p = b.slots; i < n; i++, p += step)
+	for (p = b.slots; i < m; i++, p += step)
 		teeq_prefetch_write(p);
 }
 
