@@ -50,6 +50,9 @@
 #define TEEQ_DEFAULT_DEPTH 64
 #define TEEQ_DEFAULT_HEAP_MB 64
 #define TEEQ_DEFAULT_SPIN_US 100
+/* A channel's pairs hold at most this part of its heap in deferred
+ * bounces (params.c). */
+#define TEEQ_DEFER_HEAP_PART 4
 #define TEEQ_MAX_SHMS 4096
 
 enum teeq_shm_kind {
@@ -188,6 +191,11 @@ struct teeq_qp {
 	uint64_t solo_seq; /* user_data of the solo call */
 	struct teeq_pending solo;
 	struct teeq_bounce *bounces; /* depth + 1 sets: tags', then solo's */
+	/* a heap bounce of a solo call whose bytes were copied back with
+	 * its lines kept in our cache: flushed and freed while the pair's
+	 * next call waits (teeq_qp_flush_deferred()); its block, its size,
+	 * the bytes read from it (0: none) */
+	uint64_t defer_off, defer_size, defer_len;
 	struct teeq_qp_stats stats;
 	/* the transport's: host mode's rings and doorbells */
 	struct ring sq, cq;
@@ -273,6 +281,8 @@ struct teeq_chan {
 	struct channel_layout layout;
 	unsigned char *heap;
 	struct shm_pool pool;
+	/* heap bytes the pairs' deferred bounces hold (params.c); atomic */
+	uint64_t deferred;
 	struct shm_ids shms;
 	uint64_t spin_ns;
 	uint32_t sw_pid;
@@ -556,6 +566,10 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_pending *p, uint32_t *origin);
 /* Frees the bounces of a call whose outputs nobody will read. */
 void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p);
+/* Flushes and frees the pair's deferred bounce, if it has one: called
+ * while the pair's next call with memory references waits, when the
+ * flush takes nothing from the call. */
+void teeq_qp_flush_deferred(struct teeq_qp *qp);
 
 /*
  * Operations of values only, the common case, lowered and raised in line:

@@ -37,6 +37,59 @@ static void teeq_bounce_out(struct teeq_qp *qp, void *dst, const void *src,
 	TEEQ_QP_STAT(qp, bounce_bytes, n);
 }
 
+/*
+ * A solo call's big heap bounce comes back deferred: its bytes copied with
+ * memcpy(), its lines flushed and the block freed only while the pair's
+ * next call with memory references waits for the secure world
+ * (teeq_qp_flush_deferred()). Flushed at once, as shm_copy_from_peer()
+ * does, the lines cost the call about as much again as reading them; not
+ * flushed at all, the secure world's next write to them must take each
+ * back from our cache, which with the vCPUs far apart made its next call
+ * 5 to 10 times slower. Deferred, the flush overlaps the next call, and
+ * that call's bounces come from other blocks, since this one is still
+ * held. Only an exclusive pair's solo call defers, one bounce a pair, and
+ * a channel's pairs hold at most 1 / TEEQ_DEFER_HEAP_PART of its heap so;
+ * the block stays in the heap's use (teeq_stats.heap_in_use) until freed.
+ */
+static int teeq_bounce_defers(struct teeq_qp *qp, const struct teeq_pending *p,
+			      const struct teeq_bounce *b, uint64_t n)
+{
+	struct teeq_chan *chan = qp->chan;
+
+	if (p != &qp->solo || qp->defer_len || n < SHM_COPY_STREAM_MIN ||
+	    !b->owned || b->fd >= 0 || b->by_driver)
+		return 0;
+	if (__atomic_add_fetch(&chan->deferred, b->size, __ATOMIC_RELAXED) <=
+	    chan->layout.heap_size / TEEQ_DEFER_HEAP_PART)
+		return 1;
+	__atomic_sub_fetch(&chan->deferred, b->size, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void teeq_qp_flush_deferred(struct teeq_qp *qp)
+{
+	struct teeq_chan *chan = qp->chan;
+
+	if (!qp->defer_len)
+		return;
+	shm_drop_lines(chan->heap + qp->defer_off, qp->defer_len);
+	shm_pool_free(&chan->pool, qp->defer_off);
+	__atomic_sub_fetch(&chan->deferred, qp->defer_size, __ATOMIC_RELAXED);
+	qp->defer_len = 0;
+}
+
+/* A heap block of @size for a bounce, the pair's deferred one given back
+ * first if the heap is short; 0, or nonzero if the heap cannot hold it. */
+static int teeq_bounce_alloc(struct teeq_qp *qp, uint64_t size, uint64_t *off)
+{
+	if (!shm_pool_alloc(&qp->chan->pool, size, 0, off))
+		return 0;
+	if (!qp->defer_len)
+		return -1;
+	teeq_qp_flush_deferred(qp);
+	return shm_pool_alloc(&qp->chan->pool, size, 0, off);
+}
+
 /* Where a bounce's bytes are on our side. */
 static unsigned char *teeq_bounce_mem(struct teeq_qp *qp,
 				      const struct teeq_bounce *b)
@@ -189,7 +242,7 @@ static TEEC_Result teeq_lower_tmpref(struct teeq_qp *qp, uint32_t type,
 	wire->memref.buf_id = TEEQ_BUF_ID_HEAP;
 	if (!ref->size)
 		return TEEC_SUCCESS; /* an empty window at offset 0 */
-	if (shm_pool_alloc(&chan->pool, ref->size, 0, &off)) {
+	if (teeq_bounce_alloc(qp, ref->size, &off)) {
 		/* the heap cannot hold it now: a memfd for this call */
 		ret = teeq_memfd_buffer(chan, ref->size,
 					type == TEEC_MEMREF_TEMP_INPUT ?
@@ -444,10 +497,18 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			continue;
 		n = out->memref.size < b->size ? out->memref.size :
 						 (uint32_t)b->size;
-		if (b->by_driver && !b->map) /* copied back already */
+		if (b->by_driver && !b->map) { /* copied back already */
 			TEEQ_QP_STAT(qp, bounce_bytes, n);
-		else
+		} else if (teeq_bounce_defers(qp, p, b, n)) {
+			memcpy(b->user, teeq_bounce_mem(qp, b), n);
+			TEEQ_QP_STAT(qp, bounce_bytes, n);
+			qp->defer_off = b->heap_off;
+			qp->defer_size = b->size;
+			qp->defer_len = n;
+			b->owned = 0; /* the pair's now */
+		} else {
 			teeq_bounce_out(qp, b->user, teeq_bounce_mem(qp, b), n);
+		}
 	}
 out:
 	if (p->bounces) /* teeq_params_drop(), inline on the call path */

@@ -170,8 +170,11 @@ struct teeq_qp *teeq_qp_lease_queue(struct teeq_chan *chan, void *queue)
 	uint32_t i;
 
 	for (i = 0; i < chan->nr_excl; i++)
-		if (teeq_qp_try_lease(&chan->qp[i], queue))
+		if (teeq_qp_try_lease(&chan->qp[i], queue)) {
+			/* no solo call frees it while the queue has the pair */
+			teeq_qp_flush_deferred(&chan->qp[i]);
 			return &chan->qp[i];
+		}
 	return NULL;
 }
 
@@ -1177,10 +1180,14 @@ teeq_call_with(const struct teeq_xport_ops *ops, struct teeq_chan *chan,
 						origin);
 		}
 	} else {
-		if (teeq_qp_solo_send(ops, qp))
+		if (teeq_qp_solo_send(ops, qp)) {
 			teeq_pending_fail(p, qp->solo_seq);
-		else
+		} else {
+			/* the secure world has the call: the last one's
+			 * lines, meanwhile (params.c) */
+			teeq_qp_flush_deferred(qp);
 			teeq_qp_solo_wait(ops, qp, TEEQ_SOLO_WHOLE, op, origin);
+		}
 		res = teeq_params_raise(qp, op, p, origin);
 		teeq_call_hints(p, op, opened);
 	}

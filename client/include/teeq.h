@@ -80,7 +80,11 @@ struct teeq_stats {
 	 * (TEEQ_SPIN_US; not in a session whose calls run on call threads) */
 	uint64_t payload_spins;
 	uint64_t heap_size; /* payload heap of the channel */
-	uint64_t heap_in_use; /* allocated from it now */
+	/* allocated from it now: in host mode, with a synchronous call's
+	 * big copied output (64 KiB up), whose block its queue pair frees
+	 * during its next call with memory references (at most a quarter
+	 * of the heap is held so) */
+	uint64_t heap_in_use;
 	uint32_t queue_pairs;
 	uint32_t queue_depth;
 };

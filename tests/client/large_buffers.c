@@ -180,7 +180,10 @@ int main(void)
 	teeq_context_stats(&ctx, &st);
 	CHECK_EQ(st.bounce_bytes - st0.bounce_bytes, 2 * BIG);
 	CHECK_EQ(st.bounced_memrefs - st0.bounced_memrefs, 1);
-	CHECK_EQ(st.heap_in_use, st0.heap_in_use);
+	/* in host mode the bounce stays in use until the pair's next call
+	 * with memory references (tests/client/bounce_deferred) */
+	CHECK_EQ(st.heap_in_use,
+		 st0.heap_in_use + (sw_fixture_kernel() ? 0 : BIG));
 	for (i = 0; i < BIG; i++)
 		CHECK_EQ(tmp[i],
 			 (unsigned char)~((unsigned char *)src.buffer)[i]);
