@@ -70,4 +70,39 @@ int bench_async_batch(struct bench *b, struct bench_async *a, int pipelined);
 int bench_async_drain(struct bench *b, struct bench_async *a);
 void bench_async_close(struct bench_async *a);
 
+/*
+ * AES-128-CTR of one size, each way the payload benchmarks time it
+ * (payload.c), for the paired rounds: in this process; through the TEE,
+ * zero-copy (allocated shared memory) or copied (temporary memrefs); and
+ * the copied call's floor, the bytes copied to a peer process that does
+ * the same AES-CTR and copied back.
+ */
+enum bench_cipher_way {
+	BENCH_CIPHER_INPROC,
+	BENCH_CIPHER_ZEROCOPY,
+	BENCH_CIPHER_COPIED,
+	BENCH_CIPHER_FLOOR,
+	BENCH_CIPHER_NR_WAYS,
+};
+
+struct bench_cipher;
+struct bench_env;
+struct peer;
+
+/* @len bytes each way, the TEE's on @env (a cipher session, its key, the
+ * buffers), each way's result checked once against OpenSSL's; NULL and
+ * @b failed when it cannot. */
+struct bench_cipher *bench_cipher_open(struct bench *b, struct bench_env *env,
+				       size_t len);
+void bench_cipher_close(struct bench_cipher *c);
+/* The floor's peer process, started (0) or not (-1, @b failed); stopped
+ * and waited for by bench_cipher_floor_stop(). */
+int bench_cipher_floor_start(struct bench *b, struct bench_cipher *c,
+			     struct peer *p);
+void bench_cipher_floor_stop(struct bench *b, struct peer *p);
+/* One call @way (the floor's: while its peer runs); 0, or -1 with @b
+ * failed. */
+int bench_cipher_call(struct bench *b, struct bench_cipher *c,
+		      enum bench_cipher_way way);
+
 #endif /* TEEQ_BENCH_CALLS_H */

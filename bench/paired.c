@@ -101,6 +101,10 @@
 /* The SQPOLL thread sleeps this long after its last entry (it is set up
  * and torn down around its window anyway). */
 #define PAIRED_SQPOLL_IDLE_MS 10
+/* AES-CTR calls of this many bytes, the payload figures' headline size,
+ * after this many untimed ones */
+#define PAIRED_CIPHER_LEN ((size_t)1 << 20)
+#define PAIRED_CIPHER_WARMUP 2
 
 enum paired_fig {
 	PAIRED_FLOOR, /* ns per round trip */
@@ -109,6 +113,12 @@ enum paired_fig {
 	PAIRED_ASYNC, /* ops per second */
 	PAIRED_URING, /* ops per second */
 	PAIRED_SQPOLL, /* ops per second */
+	/* AES-128-CTR of PAIRED_CIPHER_LEN bytes, ns per call: */
+	PAIRED_ZEROCOPY, /* through the TEE, allocated shared memory */
+	PAIRED_COPIED, /* through the TEE, temporary memrefs */
+	PAIRED_INPROC, /* in this process */
+	PAIRED_COPY_FLOOR, /* copied to a peer process and back */
+	PAIRED_FLOOR_END, /* ns per round trip, the round's last window */
 	PAIRED_NR_FIGS,
 };
 
@@ -119,6 +129,12 @@ enum paired_ratio {
 	PAIRED_SYNC_TO_RING, /* sync / ring */
 	PAIRED_ASYNC_TO_URING, /* async / io_uring submit-wait */
 	PAIRED_ASYNC_TO_SQPOLL, /* async / io_uring SQPOLL */
+	/* the speed of AES-CTR each way over in process (the inverse of
+	 * the time per call's ratio), and the copied call's over its floor */
+	PAIRED_ZEROCOPY_RATIO,
+	PAIRED_COPIED_RATIO,
+	PAIRED_COPY_FLOOR_RATIO,
+	PAIRED_COPIED_TO_FLOOR,
 };
 
 enum paired_place {
@@ -135,6 +151,7 @@ static const char *const paired_place_names[PAIRED_NR_PLACES] = {
 /* Why a round was left out (bits). */
 #define PAIRED_OUT_FLOOR 1u /* the floor's window was unsteady */
 #define PAIRED_OUT_LOST_CPU 2u /* a window lost CPU time */
+#define PAIRED_OUT_MOVED 4u /* the placement changed within the round */
 
 struct paired_round {
 	double fig[PAIRED_NR_FIGS];
@@ -165,14 +182,16 @@ struct paired_window {
 	struct bench *b;
 	uint64_t t0, ticks, now, last;
 	uint64_t calls; /* made, once the window is over */
-	uint64_t fastest; /* ticks of the fastest PAIRED_CHECK_EVERY calls */
+	int every; /* calls between readings of the clock */
+	uint64_t fastest; /* ticks of the fastest @every calls */
 };
 
-static void paired_begin(struct bench *b, struct paired_window *w)
+static void paired_begin(struct bench *b, struct paired_window *w, int every)
 {
 	w->b = b;
 	w->ticks = (uint64_t)(PAIRED_WINDOW_NS * bench_tsc_ghz());
 	w->calls = 0;
+	w->every = every;
 	w->fastest = UINT64_MAX;
 	w->t0 = w->now = w->last = bench_tsc();
 }
@@ -182,11 +201,10 @@ static int paired_next(struct paired_window *w, int n)
 {
 	w->now = bench_tsc();
 	w->calls += (uint64_t)n;
-	if (n == PAIRED_CHECK_EVERY && w->now - w->last < w->fastest)
+	if (n == w->every && w->now - w->last < w->fastest)
 		w->fastest = w->now - w->last;
 	w->last = w->now;
-	return n == PAIRED_CHECK_EVERY && w->now - w->t0 < w->ticks &&
-	       !w->b->failed;
+	return n == w->every && w->now - w->t0 < w->ticks && !w->b->failed;
 }
 
 static double paired_mean_ns(const struct paired_window *w)
@@ -199,33 +217,36 @@ static int paired_steady(const struct paired_window *w)
 	if (w->fastest == UINT64_MAX)
 		return 1; /* too short to tell */
 	return paired_mean_ns(w) <=
-	       PAIRED_STEADY * bench_tsc_to_ns(w->fastest) / PAIRED_CHECK_EVERY;
+	       PAIRED_STEADY * bench_tsc_to_ns(w->fastest) / w->every;
 }
 
 /*
- * @call, a round trip, PAIRED_WARMUP_CALLS times untimed, then in
- * stretches of PAIRED_CHECK_EVERY for PAIRED_WINDOW_NS; @mean gets the
- * mean nanoseconds per call, @steady whether the window was steady.
- * Between two calls, the loop does what baseline/pingpong's does
- * (bench_run(), and a test of what it returns), and no more but a count.
+ * @call, a round trip, @warm times untimed, then in stretches of @every
+ * for PAIRED_WINDOW_NS; @mean gets the mean nanoseconds per call,
+ * @steady whether the window was steady. Between two calls, the loop
+ * does what baseline/pingpong's does (bench_run(), and a test of what it
+ * returns), and no more but a count.
  */
-#define PAIRED_WINDOW(b, call, mean, steady)                                  \
-	do {                                                                  \
-		struct paired_window w_;                                      \
-		int k_;                                                       \
-		for (k_ = 0; k_ < PAIRED_WARMUP_CALLS; k_++) {                \
-			call;                                                 \
-		}                                                             \
-		paired_begin(b, &w_);                                         \
-		do {                                                          \
-			for (k_ = 0; k_ < PAIRED_CHECK_EVERY && bench_run(b); \
-			     k_++) {                                          \
-				call;                                         \
-			}                                                     \
-		} while (paired_next(&w_, k_));                               \
-		(mean) = paired_mean_ns(&w_);                                 \
-		(steady) = paired_steady(&w_);                                \
+#define PAIRED_WINDOW_OF(b, call, warm, every, mean, steady)               \
+	do {                                                               \
+		struct paired_window w_;                                   \
+		int k_;                                                    \
+		for (k_ = 0; k_ < (warm); k_++) {                          \
+			call;                                              \
+		}                                                          \
+		paired_begin(b, &w_, (every));                             \
+		do {                                                       \
+			for (k_ = 0; k_ < (every) && bench_run(b); k_++) { \
+				call;                                      \
+			}                                                  \
+		} while (paired_next(&w_, k_));                            \
+		(mean) = paired_mean_ns(&w_);                              \
+		(steady) = paired_steady(&w_);                             \
 	} while (0)
+
+#define PAIRED_WINDOW(b, call, mean, steady)                               \
+	PAIRED_WINDOW_OF(b, call, PAIRED_WARMUP_CALLS, PAIRED_CHECK_EVERY, \
+			 mean, steady)
 
 /* The same for batches of @batch: @step is one batch (0, or -1 with @b
  * failed), @drain waits for all; @ops gets operations per second. Like a
@@ -239,7 +260,7 @@ static int paired_steady(const struct paired_window *w)
 			bad_ = (step);                                   \
 		if (bad_ || (drain))                                     \
 			break;                                           \
-		paired_begin(b, &w_);                                    \
+		paired_begin(b, &w_, PAIRED_CHECK_EVERY);                \
 		do {                                                     \
 			for (k_ = 0; k_ < PAIRED_CHECK_EVERY && !bad_ && \
 				     bench_run_batch(b, (batch));        \
@@ -390,7 +411,8 @@ static void paired_cpu_check(const struct paired_cpu *c, struct paired_round *r)
 
 /* ---- the windows ------------------------------------------------------------- */
 
-static void paired_floor(struct bench *b, struct paired_round *r)
+/* The floor, into @fig: PAIRED_FLOOR, or PAIRED_FLOOR_END. */
+static void paired_floor(struct bench *b, struct paired_round *r, int fig)
 {
 	struct paired_cpu cpu;
 	struct peer p;
@@ -400,7 +422,7 @@ static void paired_floor(struct bench *b, struct paired_round *r)
 	if (peer_start(b, &p, pingpong_child))
 		return;
 	paired_cpu_mark(&cpu, p.pid, 0);
-	PAIRED_WINDOW(b, pingpong_once(&p, ++i), r->fig[PAIRED_FLOOR], steady);
+	PAIRED_WINDOW(b, pingpong_once(&p, ++i), r->fig[fig], steady);
 	paired_cpu_check(&cpu, r);
 	if (!steady)
 		r->left_out |= PAIRED_OUT_FLOOR;
@@ -490,12 +512,67 @@ static void paired_sqpoll(struct bench *b, struct paired_round *r)
 	uring_sqpoll_close(&u);
 }
 
+/* AES-CTR through the TEE, on the secure world the payload benchmarks
+ * use (its worker polls), each way into its figure. */
+static void paired_cipher_tee(struct bench *b, struct paired_round *r,
+			      struct bench_cipher *c)
+{
+	static const struct {
+		enum bench_cipher_way way;
+		int fig;
+	} ways[] = {
+		{ BENCH_CIPHER_ZEROCOPY, PAIRED_ZEROCOPY },
+		{ BENCH_CIPHER_COPIED, PAIRED_COPIED },
+	};
+	struct bench_env *env = bench_env_use(b, BENCH_ENV_SPIN);
+	struct paired_cpu cpu;
+	unsigned int i;
+	int steady;
+
+	for (i = 0; env && i < sizeof(ways) / sizeof(ways[0]); i++) {
+		paired_cpu_mark(&cpu, env->pid, 0);
+		PAIRED_WINDOW_OF(b, bench_cipher_call(b, c, ways[i].way),
+				 PAIRED_CIPHER_WARMUP, 1, r->fig[ways[i].fig],
+				 steady);
+		paired_cpu_check(&cpu, r);
+	}
+	(void)steady;
+}
+
+/* AES-CTR in this process, and the copied call's floor, with no secure
+ * world running. */
+static void paired_cipher_local(struct bench *b, struct paired_round *r,
+				struct bench_cipher *c)
+{
+	struct paired_cpu cpu;
+	struct peer p;
+	int steady;
+
+	bench_env_none();
+	paired_cpu_mark(&cpu, 0, 0);
+	PAIRED_WINDOW_OF(b, bench_cipher_call(b, c, BENCH_CIPHER_INPROC),
+			 PAIRED_CIPHER_WARMUP, 1, r->fig[PAIRED_INPROC],
+			 steady);
+	paired_cpu_check(&cpu, r);
+	if (bench_cipher_floor_start(b, c, &p))
+		return;
+	paired_cpu_mark(&cpu, p.pid, 0);
+	PAIRED_WINDOW_OF(b, bench_cipher_call(b, c, BENCH_CIPHER_FLOOR),
+			 PAIRED_CIPHER_WARMUP, 1, r->fig[PAIRED_COPY_FLOOR],
+			 steady);
+	paired_cpu_check(&cpu, r);
+	bench_cipher_floor_stop(b, &p);
+	(void)steady;
+}
+
 struct paired_sides {
+	struct bench_env *env; /* BENCH_ENV_IDLE's */
 	TEEC_Session *sess;
 	struct bench_async async;
 	struct io_uring uring;
 	int uring_ok;
 	pid_t sw;
+	struct bench_cipher *cipher;
 };
 
 static void paired_round(struct bench *b, struct paired_round *r,
@@ -507,8 +584,10 @@ static void paired_round(struct bench *b, struct paired_round *r,
 		r->fig[i] = NAN;
 	r->left_out = 0;
 	r->wandered = 0;
+	if (!bench_env_use(b, BENCH_ENV_IDLE))
+		return;
 	paired_gap();
-	paired_floor(b, r);
+	paired_floor(b, r, PAIRED_FLOOR);
 	paired_gap();
 	paired_ring(b, r);
 	paired_gap();
@@ -521,6 +600,9 @@ static void paired_round(struct bench *b, struct paired_round *r,
 	}
 	paired_gap();
 	paired_sqpoll(b, r);
+	paired_cipher_tee(b, r, sides->cipher);
+	paired_cipher_local(b, r, sides->cipher);
+	paired_floor(b, r, PAIRED_FLOOR_END);
 }
 
 static int paired_rounds_wanted(void)
@@ -548,6 +630,14 @@ static double paired_value(const struct paired_round *r, int what)
 		return r->fig[PAIRED_ASYNC] / r->fig[PAIRED_URING];
 	case PAIRED_ASYNC_TO_SQPOLL:
 		return r->fig[PAIRED_ASYNC] / r->fig[PAIRED_SQPOLL];
+	case PAIRED_ZEROCOPY_RATIO:
+		return r->fig[PAIRED_INPROC] / r->fig[PAIRED_ZEROCOPY];
+	case PAIRED_COPIED_RATIO:
+		return r->fig[PAIRED_INPROC] / r->fig[PAIRED_COPIED];
+	case PAIRED_COPY_FLOOR_RATIO:
+		return r->fig[PAIRED_INPROC] / r->fig[PAIRED_COPY_FLOOR];
+	case PAIRED_COPIED_TO_FLOOR:
+		return r->fig[PAIRED_COPY_FLOOR] / r->fig[PAIRED_COPIED];
 	default:
 		return r->fig[what];
 	}
@@ -629,6 +719,19 @@ static double paired_group(struct paired_round *r, size_t n, double *tmp)
 	return place[0] != place[1] ? split : NAN;
 }
 
+/* Leaves out the rounds whose last floor is on the other side of @split
+ * from their first: the placement changed within the round. */
+static void paired_moved(struct paired_round *r, size_t n, double split)
+{
+	size_t i;
+
+	for (i = 0; i < n && !isnan(split); i++)
+		if (!isnan(r[i].fig[PAIRED_FLOOR_END]) &&
+		    (r[i].fig[PAIRED_FLOOR] >= split) !=
+			    (r[i].fig[PAIRED_FLOOR_END] >= split))
+			r[i].left_out |= PAIRED_OUT_MOVED;
+}
+
 static void paired_counter(struct bench *b, const char *fmt, int place,
 			   double v)
 {
@@ -657,6 +760,14 @@ static void paired_counters(struct bench *b, const struct paired_round *r,
 		{ "sync_to_ring_%s", PAIRED_SYNC_TO_RING, 1 },
 		{ "async_to_uring_%s", PAIRED_ASYNC_TO_URING, 1 },
 		{ "async_to_sqpoll_%s", PAIRED_ASYNC_TO_SQPOLL, 1 },
+		{ "zerocopy_%s_ns", PAIRED_ZEROCOPY, 0 },
+		{ "copied_%s_ns", PAIRED_COPIED, 0 },
+		{ "inproc_%s_ns", PAIRED_INPROC, 0 },
+		{ "copy_floor_%s_ns", PAIRED_COPY_FLOOR, 0 },
+		{ "zerocopy_ratio_%s", PAIRED_ZEROCOPY_RATIO, 1 },
+		{ "copied_ratio_%s", PAIRED_COPIED_RATIO, 1 },
+		{ "copy_floor_ratio_%s", PAIRED_COPY_FLOOR_RATIO, 0 },
+		{ "copied_to_floor_%s", PAIRED_COPIED_TO_FLOOR, 0 },
 	};
 	static const struct {
 		const char *name;
@@ -665,8 +776,10 @@ static void paired_counters(struct bench *b, const struct paired_round *r,
 		{ "sync_to_ring", PAIRED_SYNC_TO_RING },
 		{ "async_to_uring", PAIRED_ASYNC_TO_URING },
 		{ "async_to_sqpoll", PAIRED_ASYNC_TO_SQPOLL },
+		{ "zerocopy_ratio", PAIRED_ZEROCOPY_RATIO },
+		{ "copied_ratio", PAIRED_COPIED_RATIO },
 	};
-	size_t i, floor_out = 0, cpu_out = 0;
+	size_t i, floor_out = 0, cpu_out = 0, moved = 0;
 	char name[64];
 	int p;
 
@@ -703,6 +816,7 @@ static void paired_counters(struct bench *b, const struct paired_round *r,
 	for (i = 0; i < n; i++) {
 		floor_out += !!(r[i].left_out & PAIRED_OUT_FLOOR);
 		cpu_out += !!(r[i].left_out & PAIRED_OUT_LOST_CPU);
+		moved += !!(r[i].left_out & PAIRED_OUT_MOVED);
 	}
 	bench_counter(b, "rounds", (double)n, BENCH_COUNTER_PLAIN);
 	bench_counter(b, "rounds_kept",
@@ -715,6 +829,7 @@ static void paired_counters(struct bench *b, const struct paired_round *r,
 		      BENCH_COUNTER_PLAIN);
 	bench_counter(b, "left_out_lost_cpu", (double)cpu_out,
 		      BENCH_COUNTER_PLAIN);
+	bench_counter(b, "left_out_moved", (double)moved, BENCH_COUNTER_PLAIN);
 	bench_counter(b, "ring_ratio",
 		      paired_median(r, n, PAIRED_ALL_PLACES, 1,
 				    PAIRED_RING_RATIO, tmp),
@@ -729,10 +844,31 @@ static void paired_counters(struct bench *b, const struct paired_round *r,
 		      BENCH_COUNTER_PLAIN);
 }
 
+/* @bits as @names joined by '+', into @buf of @len bytes. */
+static const char *paired_bits(char *buf, size_t len, unsigned int bits,
+			       const char *const *names, unsigned int nr)
+{
+	unsigned int i;
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nr; i++)
+		if (bits & (1u << i) && names[i] && at < len)
+			at += (size_t)snprintf(buf + at, len - at, "%s%s",
+					       at ? "+" : "", names[i]);
+	return buf;
+}
+
 /* Every round as measured, for whoever audits the report. */
 static void paired_write(const struct paired_round *r, size_t n, double split)
 {
-	char path[4096];
+	/* by bit: PAIRED_OUT_*, and the figures that may wander */
+	static const char *const out_names[] = { "floor", "lost_cpu", "moved" };
+	static const char *const wander_names[PAIRED_NR_FIGS] = {
+		[PAIRED_RING] = "ring",
+		[PAIRED_SYNC] = "sync",
+	};
+	char path[4096], out[64], wandered[64];
 	size_t i;
 	FILE *f;
 
@@ -749,20 +885,27 @@ static void paired_write(const struct paired_round *r, size_t n, double split)
 	else
 		fprintf(f, "near and far, split at a floor of %.1f ns\n",
 			split);
-	fprintf(f, "# left_out: floor (its window unsteady), lost_cpu (a "
+	fprintf(f, "# left_out: floor (a floor window unsteady), lost_cpu (a "
 		   "side runnable but kept from its CPU for over 5%% of a "
 		   "window, or time stolen; lost_us: the most a window of "
-		   "the round lost); "
+		   "the round lost), moved (the round's last floor, "
+		   "floor_end_ns, on the other side of the split from its "
+		   "first); "
 		   "wandered: round-trip windows as unsteady as a floor's "
-		   "must not be (kept)\n");
+		   "must not be (kept); AES-CTR of 1 MiB: ns per call, and "
+		   "ratios of speed to in process's\n");
 	fprintf(f, "round,start_ms,floor_ns,ring_ns,sync_ns,async32_ops_per_s,"
 		   "uring32_ops_per_s,sqpoll32_ops_per_s,ring_ratio,sync_ratio,"
-		   "sync_to_ring,async_to_uring,async_to_sqpoll,placement,"
+		   "sync_to_ring,async_to_uring,async_to_sqpoll,"
+		   "aes_zerocopy_ns,aes_copied_ns,aes_inproc_ns,"
+		   "aes_copy_floor_ns,zerocopy_ratio,copied_ratio,"
+		   "copy_floor_ratio,copied_to_floor,floor_end_ns,placement,"
 		   "lost_us,left_out,wandered\n");
 	for (i = 0; i < n; i++)
 		fprintf(f,
 			"%zu,%.1f,%.1f,%.1f,%.1f,%.0f,%.0f,%.0f,%.3f,%.3f,"
-			"%.3f,%.3f,%.3f,%s,%.1f,%s%s%s,%s%s%s\n",
+			"%.3f,%.3f,%.3f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,"
+			"%.3f,%.1f,%s,%.1f,%s,%s\n",
 			i, r[i].at_ms, r[i].fig[PAIRED_FLOOR],
 			r[i].fig[PAIRED_RING], r[i].fig[PAIRED_SYNC],
 			r[i].fig[PAIRED_ASYNC], r[i].fig[PAIRED_URING],
@@ -772,19 +915,18 @@ static void paired_write(const struct paired_round *r, size_t n, double split)
 			paired_value(&r[i], PAIRED_SYNC_TO_RING),
 			paired_value(&r[i], PAIRED_ASYNC_TO_URING),
 			paired_value(&r[i], PAIRED_ASYNC_TO_SQPOLL),
+			r[i].fig[PAIRED_ZEROCOPY], r[i].fig[PAIRED_COPIED],
+			r[i].fig[PAIRED_INPROC], r[i].fig[PAIRED_COPY_FLOOR],
+			paired_value(&r[i], PAIRED_ZEROCOPY_RATIO),
+			paired_value(&r[i], PAIRED_COPIED_RATIO),
+			paired_value(&r[i], PAIRED_COPY_FLOOR_RATIO),
+			paired_value(&r[i], PAIRED_COPIED_TO_FLOOR),
+			r[i].fig[PAIRED_FLOOR_END],
 			paired_place_names[r[i].place], r[i].lost_us,
-			r[i].left_out & PAIRED_OUT_FLOOR ? "floor" : "",
-			r[i].left_out == (PAIRED_OUT_FLOOR |
-					  PAIRED_OUT_LOST_CPU) ?
-				"+" :
-				"",
-			r[i].left_out & PAIRED_OUT_LOST_CPU ? "lost_cpu" : "",
-			r[i].wandered & 1u << PAIRED_RING ? "ring" : "",
-			r[i].wandered == (1u << PAIRED_RING |
-					  1u << PAIRED_SYNC) ?
-				"+" :
-				"",
-			r[i].wandered & 1u << PAIRED_SYNC ? "sync" : "");
+			paired_bits(out, sizeof(out), r[i].left_out, out_names,
+				    3),
+			paired_bits(wandered, sizeof(wandered), r[i].wandered,
+				    wander_names, PAIRED_NR_FIGS));
 	fclose(f);
 }
 
@@ -804,6 +946,12 @@ static void bm_paired(struct bench *b)
 		bench_fail(b, "out of memory");
 		goto out;
 	}
+	/* AES-CTR's session and buffers on the polling secure world */
+	env = bench_env_use(b, BENCH_ENV_SPIN);
+	sides.cipher = env ? bench_cipher_open(b, env, PAIRED_CIPHER_LEN) :
+			     NULL;
+	if (!sides.cipher)
+		goto out;
 	/* the others stopped: no worker polls CPU 1 but this one's */
 	env = bench_env_use(b, BENCH_ENV_IDLE);
 	sides.sess = env ? bench_env_session(b, env, BENCH_TA_NOOP) : NULL;
@@ -823,12 +971,15 @@ static void bm_paired(struct bench *b)
 	left = bench_max_iterations(b) - bench_iterations(b);
 	while (bench_run_batch(b, left > 0 ? left : 1))
 		;
-	bench_async_close(&sides.async);
+	/* each closed with its secure world running */
+	if (bench_env_use(b, BENCH_ENV_IDLE))
+		bench_async_close(&sides.async);
 	if (sides.uring_ok)
 		io_uring_queue_exit(&sides.uring);
 	if (b->failed)
 		goto out;
 	split = paired_group(r, n, tmp);
+	paired_moved(r, n, split);
 	paired_counters(b, r, n, tmp);
 	if (!isnan(split))
 		bench_counter(b, "floor_split_ns", split, BENCH_COUNTER_PLAIN);
@@ -836,9 +987,16 @@ static void bm_paired(struct bench *b)
 	bench_label(b,
 		    "%zu rounds of %.0f ms windows: ping-pong, bare ring, "
 		    "sync noop, async noop b32, io_uring NOP b32 submit-wait "
-		    "and SQPOLL; teeq-sw --spin-us 50",
+		    "and SQPOLL (teeq-sw --spin-us 50); AES-CTR 1 MiB "
+		    "zero-copy and copied (teeq-sw polling), in process and "
+		    "copied to a peer; ping-pong",
 		    n, PAIRED_WINDOW_NS / 1e6);
 out:
+	if (sides.cipher) {
+		/* its shared memory goes back to a running secure world */
+		bench_env_use(b, BENCH_ENV_SPIN);
+		bench_cipher_close(sides.cipher);
+	}
 	free(r);
 	free(tmp);
 }

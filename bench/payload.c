@@ -19,6 +19,7 @@
  * figure is never the speed of doing nothing.
  */
 #include "bench/bench.h"
+#include "bench/calls.h"
 #include "bench/env.h"
 #include "bench/peer.h"
 
@@ -171,12 +172,22 @@ static void bm_inproc_digest(struct bench *b)
 
 /* Set before the peer is forked: both sides see the shared mapping. */
 static struct {
-	unsigned char *src, *dst; /* in the mapping shared with the peer */
+	/* in the mapping shared with the peer: the input, then two outputs,
+	 * used in turn (see payload_floor_once()) */
+	unsigned char *src, *dst;
 	size_t len;
 } payload_floor;
 
-/* The peer: AES-CTR of the shared input into the shared output for each
- * ping, then the pong. */
+#define PAYLOAD_FLOOR_MAP(len) (3 * (len))
+
+/* Ping @i's output in the shared mapping. */
+static unsigned char *payload_floor_out(uint64_t i)
+{
+	return payload_floor.dst + (i % 2) * payload_floor.len;
+}
+
+/* The peer: AES-CTR of the shared input into the ping's shared output
+ * for each ping, then the pong. */
 static void payload_floor_child(struct peer *p)
 {
 	struct payload_local l;
@@ -189,8 +200,8 @@ static void payload_floor_child(struct peer *p)
 		v = peer_next_ping(p, last);
 		if (v == PEER_STOP)
 			break;
-		if (payload_local_ctr(&l, payload_floor.dst, payload_floor.src,
-				      payload_floor.len))
+		if (payload_local_ctr(&l, payload_floor_out(v),
+				      payload_floor.src, payload_floor.len))
 			__atomic_store_n(&p->ctl->bad, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&p->ctl->pong, v, __ATOMIC_RELEASE);
 		last = v;
@@ -202,51 +213,92 @@ static int payload_verify(struct bench *b, enum payload_alg alg,
 			  const unsigned char *src, const unsigned char *out,
 			  size_t len);
 
+/* The floor's memory shared with its peer, PAYLOAD_FLOOR_MAP(@len)
+ * bytes, or NULL. */
+static unsigned char *payload_floor_map(size_t len)
+{
+	unsigned char *shared = mmap(NULL, PAYLOAD_FLOOR_MAP(len),
+				     PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (shared == MAP_FAILED)
+		return NULL;
+	memset(shared, 0, PAYLOAD_FLOOR_MAP(len));
+	return shared;
+}
+
+/*
+ * One floor call, ping @i, its bytes copied as libteeq copies a copied
+ * call's (client/params.c): in with shm_copy_for_peer(); out with
+ * memcpy(), and from SHM_COPY_STREAM_MIN up the output's lines dropped
+ * during the next call, whose output goes to the other half meanwhile.
+ */
+static void payload_floor_once(struct peer *p, uint64_t i,
+			       const unsigned char *src, unsigned char *dst,
+			       size_t len)
+{
+	shm_copy_for_peer(payload_floor.src, src, len);
+	__atomic_store_n(&p->ctl->ping, i, __ATOMIC_RELEASE);
+	if (len >= SHM_COPY_STREAM_MIN)
+		shm_drop_lines(payload_floor_out(i - 1), len);
+	peer_spin_until(&p->ctl->pong, i);
+	memcpy(dst, payload_floor_out(i), len);
+}
+
+/* Its peer, on @shared: started, and checked with one round (ping 1),
+ * never the speed of doing nothing; 0, or -1 with @b failed. */
+static int payload_floor_start(struct bench *b, struct peer *p,
+			       unsigned char *shared, const unsigned char *src,
+			       unsigned char *dst, size_t len)
+{
+	payload_floor.src = shared;
+	payload_floor.dst = shared + len;
+	payload_floor.len = len;
+	if (peer_start(b, p, payload_floor_child))
+		return -1;
+	payload_floor_once(p, 1, src, dst, len);
+	if (!payload_verify(b, PAYLOAD_CIPHER, src, dst, len))
+		return 0;
+	bench_cipher_floor_stop(b, p);
+	return -1;
+}
+
+void bench_cipher_floor_stop(struct bench *b, struct peer *p)
+{
+	peer_stop_pingpong(p);
+	peer_finish(b, p);
+}
+
 static void bm_copy_floor_cipher(struct bench *b)
 {
 	size_t len = (size_t)bench_arg(b);
 	unsigned char *src = aligned_alloc(4096, len);
 	unsigned char *dst = aligned_alloc(4096, len);
-	unsigned char *shared;
+	unsigned char *shared = payload_floor_map(len);
 	struct peer p;
-	uint64_t i = 0;
+	uint64_t i = 1;
 
 	bench_env_none();
-	shared = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!src || !dst || shared == MAP_FAILED) {
+	if (!src || !dst || !shared) {
 		bench_fail(b, "setup failed");
 		goto out;
 	}
 	payload_fill(src, len);
 	memset(dst, 0, len);
-	memset(shared, 0, 2 * len);
-	payload_floor.src = shared;
-	payload_floor.dst = shared + len;
-	payload_floor.len = len;
-	if (peer_start(b, &p, payload_floor_child))
+	if (payload_floor_start(b, &p, shared, src, dst, len))
 		goto out;
 	bench_set_peer(b, p.pid);
-	/* one checked round first: never the speed of doing nothing */
-	shm_copy_for_peer(payload_floor.src, src, len);
-	pingpong_once(&p, ++i);
-	shm_copy_from_peer(dst, payload_floor.dst, len);
-	if (!payload_verify(b, PAYLOAD_CIPHER, src, dst, len)) {
-		while (bench_run(b)) {
-			shm_copy_for_peer(payload_floor.src, src, len);
-			pingpong_once(&p, ++i);
-			shm_copy_from_peer(dst, payload_floor.dst, len);
-			bench_clobber(dst);
-		}
-		bench_bytes(b, bench_iterations(b) * (int64_t)len);
+	while (bench_run(b)) {
+		payload_floor_once(&p, ++i, src, dst, len);
+		bench_clobber(dst);
 	}
-	peer_stop_pingpong(&p);
-	peer_finish(b, &p);
+	bench_bytes(b, bench_iterations(b) * (int64_t)len);
+	bench_cipher_floor_stop(b, &p);
 	bench_label(b, "AES-128-CTR on the other CPU, copied there and back, "
 		       "no TEE");
 out:
-	if (shared != MAP_FAILED)
-		munmap(shared, 2 * len);
+	if (shared)
+		munmap(shared, PAYLOAD_FLOOR_MAP(len));
 	free(src);
 	free(dst);
 }
@@ -335,6 +387,20 @@ static void payload_param(TEEC_Operation *op, int i, enum payload_mode mode,
 	*types |= type << (4 * i);
 }
 
+/* The cipher TA's CTR operation on the buffers: the IV, @len bytes of
+ * input after the header, @len of output after those. */
+static void payload_cipher_op(TEEC_Operation *op, enum payload_mode mode,
+			      struct payload_bufs *p, size_t len)
+{
+	uint32_t types = 0;
+
+	memcpy(p->mem, payload_iv, sizeof(payload_iv));
+	payload_param(op, 0, mode, p, 0, PAYLOAD_IV_LEN, 0, &types);
+	payload_param(op, 1, mode, p, PAYLOAD_HDR, len, 0, &types);
+	payload_param(op, 2, mode, p, PAYLOAD_HDR + len, len, 1, &types);
+	op->paramTypes = types;
+}
+
 static int payload_set_key(struct bench *b, TEEC_Session *sess)
 {
 	TEEC_Operation op;
@@ -414,18 +480,14 @@ static void bm_tee(struct bench *b, enum payload_alg alg,
 		return;
 	memset(&op, 0, sizeof(op));
 	if (alg == PAYLOAD_CIPHER) {
-		memcpy(p.mem, payload_iv, sizeof(payload_iv));
-		payload_param(&op, 0, mode, &p, 0, PAYLOAD_IV_LEN, 0, &types);
-		payload_param(&op, 1, mode, &p, PAYLOAD_HDR, len, 0, &types);
-		payload_param(&op, 2, mode, &p, PAYLOAD_HDR + len, len, 1,
-			      &types);
+		payload_cipher_op(&op, mode, &p, len);
 		cmd = TEEQ_CIPHER_CMD_CTR;
 	} else {
 		payload_param(&op, 0, mode, &p, PAYLOAD_HDR, len, 0, &types);
 		payload_param(&op, 1, mode, &p, 0, TEEQ_DIGEST_LEN, 1, &types);
+		op.paramTypes = types;
 		cmd = TEEQ_DIGEST_CMD_SHA256;
 	}
-	op.paramTypes = types;
 	payload_fill(p.mem + PAYLOAD_HDR, len);
 
 	res = TEEC_InvokeCommand(sess, cmd, &op, &origin);
@@ -490,6 +552,135 @@ static void bm_digest_fd(struct bench *b)
 static void bm_digest_tmpref(struct bench *b)
 {
 	bm_tee(b, PAYLOAD_DIGEST, PAYLOAD_TMPREF);
+}
+
+/* ---- each way at once, for the paired rounds ---------------------------------- */
+
+struct bench_cipher {
+	size_t len;
+	struct payload_local l;
+	unsigned char *src, *dst; /* this process's: in process, the floor */
+	unsigned char *shared; /* the floor's, shared with its peer */
+	struct peer *peer; /* the floor's, while it runs */
+	uint64_t ping;
+	TEEC_Session *sess;
+	struct payload_bufs bufs[2]; /* zero-copy (pool), copied (tmpref) */
+	TEEC_Operation op[2];
+	int bufs_ok[2];
+};
+
+static const enum payload_mode bench_cipher_modes[2] = { PAYLOAD_POOL,
+							 PAYLOAD_TMPREF };
+
+static int bench_cipher_tee(struct bench *b, struct bench_cipher *c, int k)
+{
+	uint32_t origin;
+	TEEC_Result res;
+
+	res = TEEC_InvokeCommand(c->sess, TEEQ_CIPHER_CMD_CTR, &c->op[k],
+				 &origin);
+	if (res == TEEC_SUCCESS)
+		return 0;
+	bench_fail(b, "TEEC_InvokeCommand: 0x%08x origin %u", res, origin);
+	return -1;
+}
+
+struct bench_cipher *bench_cipher_open(struct bench *b, struct bench_env *env,
+				       size_t len)
+{
+	struct bench_cipher *c = calloc(1, sizeof(*c));
+	unsigned char *mem;
+	int k;
+
+	if (!c || payload_local_init(&c->l)) {
+		bench_fail(b, "setup failed");
+		bench_cipher_close(c);
+		return NULL;
+	}
+	c->len = len;
+	c->src = aligned_alloc(4096, len);
+	c->dst = aligned_alloc(4096, len);
+	c->shared = payload_floor_map(len);
+	if (!c->src || !c->dst || !c->shared) {
+		bench_fail(b, "setup failed");
+		bench_cipher_close(c);
+		return NULL;
+	}
+	payload_fill(c->src, len);
+	memset(c->dst, 0, len);
+	c->sess = bench_env_session(b, env, BENCH_TA_CIPHER);
+	if (!c->sess || payload_set_key(b, c->sess)) {
+		bench_cipher_close(c);
+		return NULL;
+	}
+	for (k = 0; k < 2; k++) {
+		if (payload_bufs_init(b, env, bench_cipher_modes[k],
+				      PAYLOAD_HDR + 2 * len, &c->bufs[k])) {
+			bench_cipher_close(c);
+			return NULL;
+		}
+		c->bufs_ok[k] = 1;
+		payload_cipher_op(&c->op[k], bench_cipher_modes[k], &c->bufs[k],
+				  len);
+		mem = c->bufs[k].mem;
+		payload_fill(mem + PAYLOAD_HDR, len);
+		if (bench_cipher_tee(b, c, k) ||
+		    payload_verify(b, PAYLOAD_CIPHER, mem + PAYLOAD_HDR,
+				   mem + PAYLOAD_HDR + len, len)) {
+			bench_cipher_close(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+void bench_cipher_close(struct bench_cipher *c)
+{
+	int k;
+
+	if (!c)
+		return;
+	for (k = 0; k < 2; k++)
+		if (c->bufs_ok[k])
+			payload_bufs_fini(&c->bufs[k]);
+	if (c->shared)
+		munmap(c->shared, PAYLOAD_FLOOR_MAP(c->len));
+	if (c->l.cipher || c->l.md)
+		payload_local_fini(&c->l);
+	free(c->src);
+	free(c->dst);
+	free(c);
+}
+
+int bench_cipher_floor_start(struct bench *b, struct bench_cipher *c,
+			     struct peer *p)
+{
+	if (payload_floor_start(b, p, c->shared, c->src, c->dst, c->len))
+		return -1;
+	c->peer = p;
+	c->ping = 1;
+	return 0;
+}
+
+int bench_cipher_call(struct bench *b, struct bench_cipher *c,
+		      enum bench_cipher_way way)
+{
+	switch (way) {
+	case BENCH_CIPHER_INPROC:
+		if (!payload_local_ctr(&c->l, c->dst, c->src, c->len))
+			return 0;
+		bench_fail(b, "OpenSSL failed");
+		return -1;
+	case BENCH_CIPHER_ZEROCOPY:
+		return bench_cipher_tee(b, c, 0);
+	case BENCH_CIPHER_COPIED:
+		return bench_cipher_tee(b, c, 1);
+	case BENCH_CIPHER_FLOOR:
+		payload_floor_once(c->peer, ++c->ping, c->src, c->dst, c->len);
+		return 0;
+	default:
+		return -1;
+	}
 }
 
 size_t bench_payload_defs(struct bench_def *d, size_t n)

@@ -344,8 +344,16 @@ struct paired {
 	double sync_to_ring[NR_PLACES], sync_to_ring_all[NR_PLACES];
 	double async_to_uring[NR_PLACES], async_to_uring_all[NR_PLACES];
 	double async_to_sqpoll[NR_PLACES], async_to_sqpoll_all[NR_PLACES];
+	/* AES-CTR of 1 MiB: ns per call each way, speed ratios */
+	double aes_zc[NR_PLACES], aes_copied[NR_PLACES], aes_inproc[NR_PLACES];
+	double aes_floor[NR_PLACES];
+	double zc_ratio[NR_PLACES], zc_ratio_all[NR_PLACES];
+	double copy_ratio[NR_PLACES], copy_ratio_all[NR_PLACES];
+	double copy_floor_ratio[NR_PLACES], copy_to_floor[NR_PLACES];
 	/* every placement */
 	double all_rounds, kept, left_out, left_out_floor, left_out_lost_cpu;
+	double left_out_moved;
+	double zc_ratio_kept, zc_ratio_every, copy_ratio_kept, copy_ratio_every;
 	double sync_to_ring_kept, sync_to_ring_every;
 	double async_to_uring_kept, async_to_uring_every;
 	double async_to_sqpoll_kept, async_to_sqpoll_every;
@@ -425,12 +433,28 @@ static void paired_figures(struct paired *p)
 		p->async_to_sqpoll[i] = paired_val(p, "async_to_sqpoll_%s", i);
 		p->async_to_sqpoll_all[i] =
 			paired_val(p, "async_to_sqpoll_%s_all", i);
+		p->aes_zc[i] = paired_val(p, "zerocopy_%s_ns", i);
+		p->aes_copied[i] = paired_val(p, "copied_%s_ns", i);
+		p->aes_inproc[i] = paired_val(p, "inproc_%s_ns", i);
+		p->aes_floor[i] = paired_val(p, "copy_floor_%s_ns", i);
+		p->zc_ratio[i] = paired_val(p, "zerocopy_ratio_%s", i);
+		p->zc_ratio_all[i] = paired_val(p, "zerocopy_ratio_%s_all", i);
+		p->copy_ratio[i] = paired_val(p, "copied_ratio_%s", i);
+		p->copy_ratio_all[i] = paired_val(p, "copied_ratio_%s_all", i);
+		p->copy_floor_ratio[i] =
+			paired_val(p, "copy_floor_ratio_%s", i);
+		p->copy_to_floor[i] = paired_val(p, "copied_to_floor_%s", i);
 	}
 	p->all_rounds = val(p->r, "rounds");
 	p->kept = val(p->r, "rounds_kept");
 	p->left_out = val(p->r, "rounds_left_out");
 	p->left_out_floor = val(p->r, "left_out_floor");
 	p->left_out_lost_cpu = val(p->r, "left_out_lost_cpu");
+	p->left_out_moved = val(p->r, "left_out_moved");
+	p->zc_ratio_kept = val(p->r, "zerocopy_ratio");
+	p->zc_ratio_every = val(p->r, "zerocopy_ratio_all");
+	p->copy_ratio_kept = val(p->r, "copied_ratio");
+	p->copy_ratio_every = val(p->r, "copied_ratio_all");
 	p->sync_to_ring_kept = val(p->r, "sync_to_ring");
 	p->sync_to_ring_every = val(p->r, "sync_to_ring_all");
 	p->async_to_uring_kept = val(p->r, "async_to_uring");
@@ -682,6 +706,12 @@ static int write_summary(const struct figures *f)
 		 p->async_to_sqpoll_kept, 0);
 	json_val(o, "paired_async32_to_uring_sqpoll_ratio_all",
 		 p->async_to_sqpoll_every, 0);
+	json_val(o, "paired_zerocopy_to_inprocess_ratio", p->zc_ratio_kept, 0);
+	json_val(o, "paired_zerocopy_to_inprocess_ratio_all", p->zc_ratio_every,
+		 0);
+	json_val(o, "paired_copy_to_inprocess_ratio", p->copy_ratio_kept, 0);
+	json_val(o, "paired_copy_to_inprocess_ratio_all", p->copy_ratio_every,
+		 0);
 	for (i = 0; i < NR_PLACES; i++) {
 		static const struct {
 			const char *name; /* %s: the placement */
@@ -708,6 +738,18 @@ static int write_summary(const struct figures *f)
 				  async_to_sqpoll),
 			PLACE_FIG("paired_async32_to_uring_sqpoll_ratio_%s_all",
 				  async_to_sqpoll_all),
+			PLACE_FIG("paired_zerocopy_to_inprocess_ratio_%s",
+				  zc_ratio),
+			PLACE_FIG("paired_zerocopy_to_inprocess_ratio_%s_all",
+				  zc_ratio_all),
+			PLACE_FIG("paired_copy_to_inprocess_ratio_%s",
+				  copy_ratio),
+			PLACE_FIG("paired_copy_to_inprocess_ratio_%s_all",
+				  copy_ratio_all),
+			PLACE_FIG("paired_copy_floor_to_inprocess_ratio_%s",
+				  copy_floor_ratio),
+			PLACE_FIG("paired_copy_to_floor_ratio_%s",
+				  copy_to_floor),
 #undef PLACE_FIG
 		};
 		size_t j;
@@ -725,6 +767,7 @@ static int write_summary(const struct figures *f)
 	json_val(o, "paired_rounds_kept", p->kept, 0);
 	json_val(o, "paired_rounds_left_out_floor", p->left_out_floor, 0);
 	json_val(o, "paired_rounds_left_out_lost_cpu", p->left_out_lost_cpu, 0);
+	json_val(o, "paired_rounds_left_out_moved", p->left_out_moved, 0);
 	json_val(o, "paired_rounds_left_out", p->left_out, 1);
 	fprintf(o, "}\n");
 	return fclose(o);
@@ -962,11 +1005,17 @@ static const char *fmt_x_all(double kept, double all)
 	return b;
 }
 
+/* Bytes a second of AES-CTR calls of 1 MiB taking @ns each. */
+static double aes_gbps(double ns)
+{
+	return (double)(1 << 20) * 1e9 / ns;
+}
+
 /* The paired rounds' rows: each placement seen, each ratio from one
  * round's windows, over the kept rounds (all rounds beside it). */
 static int paired_rows(const struct paired *p, struct row *rows)
 {
-	static char fig[NR_PLACES][6][64];
+	static char fig[NR_PLACES][10][64];
 	int i, n = 0;
 
 	for (i = 0; i < NR_PLACES; i++) {
@@ -1013,6 +1062,32 @@ static int paired_rows(const struct paired *p, struct row *rows)
 				  p->async_to_sqpoll_all[i]),
 			target_of(">= 1x", p->async_to_sqpoll[i],
 				  TARGET_ASYNC_TO_SQPOLL, 0));
+		snprintf(fig[i][6], 64, "AES-CTR 1 MiB zero-copy, paired %s",
+			 w);
+		snprintf(fig[i][7], 64, "AES-CTR 1 MiB copied, paired %s", w);
+		snprintf(fig[i][8], 64, "  its floor, paired %s", w);
+		snprintf(fig[i][9], 64, "  copied vs its floor, paired %s", w);
+		add_row(rows, &n, fig[i][6], fmt_gbps(aes_gbps(p->aes_zc[i])),
+			"paired in process",
+			fmt_gbps(aes_gbps(p->aes_inproc[i])),
+			fmt_x_all(p->zc_ratio[i], p->zc_ratio_all[i]),
+			target_of(">= 0.97x", p->zc_ratio[i], TARGET_ZEROCOPY,
+				  0));
+		add_row(rows, &n, fig[i][7],
+			fmt_gbps(aes_gbps(p->aes_copied[i])),
+			"paired in process",
+			fmt_gbps(aes_gbps(p->aes_inproc[i])),
+			fmt_x_all(p->copy_ratio[i], p->copy_ratio_all[i]),
+			target_of(">= 0.5x", p->copy_ratio[i], TARGET_COPY, 0));
+		add_row(rows, &n, fig[i][8],
+			fmt_gbps(aes_gbps(p->aes_floor[i])),
+			"paired in process",
+			fmt_gbps(aes_gbps(p->aes_inproc[i])),
+			fmt_x(p->copy_floor_ratio[i]), "-");
+		add_row(rows, &n, fig[i][9],
+			fmt_gbps(aes_gbps(p->aes_copied[i])), "paired floor",
+			fmt_gbps(aes_gbps(p->aes_floor[i])),
+			fmt_x(p->copy_to_floor[i]), "-");
 	}
 	return n;
 }
@@ -1126,11 +1201,12 @@ static void paired_note(FILE *o, const struct paired *p, const char *prefix)
 	}
 	if (p->left_out > 0)
 		fprintf(o,
-			"%s %s left out (%s: the floor's window unsteady, %s: "
-			"CPU time lost)",
+			"%s %s left out (%s: a floor's window unsteady, %s: "
+			"CPU time lost, %s: the placement changed)",
 			any ? ";" : "", fmt_num(p->left_out, 0),
 			fmt_num(p->left_out_floor, 0),
-			fmt_num(p->left_out_lost_cpu, 0));
+			fmt_num(p->left_out_lost_cpu, 0),
+			fmt_num(p->left_out_moved, 0));
 	fprintf(o, "%s\n", any || p->left_out > 0 ? "" : " no result");
 }
 
@@ -1247,10 +1323,29 @@ static void md_paired_place(FILE *o, const struct paired *p, int i)
 		verdict(p->async_to_uring[i], TARGET_ASYNC_TO_URING, 0));
 	fprintf(o,
 		"| io_uring NOP, batch 32, SQPOLL, pipelined | %s | async: %s "
-		"| %s | async >= 1x: %s |\n\n",
+		"| %s | async >= 1x: %s |\n",
 		fmt_rate(p->sqpoll32[i], "ops"), fmt_x(p->async_to_sqpoll[i]),
 		fmt_x(p->async_to_sqpoll_all[i]),
 		verdict(p->async_to_sqpoll[i], TARGET_ASYNC_TO_SQPOLL, 0));
+	fprintf(o, "| AES-128-CTR 1 MiB in process | %s | | | |\n",
+		fmt_gbps(aes_gbps(p->aes_inproc[i])));
+	fprintf(o,
+		"| AES-128-CTR 1 MiB zero-copy | %s | %s of in process | %s "
+		"| %s |\n",
+		fmt_gbps(aes_gbps(p->aes_zc[i])), fmt_x(p->zc_ratio[i]),
+		fmt_x(p->zc_ratio_all[i]),
+		target_of(">= 0.97x", p->zc_ratio[i], TARGET_ZEROCOPY, 0));
+	fprintf(o,
+		"| AES-128-CTR 1 MiB copied | %s | %s of in process | %s | "
+		"%s |\n",
+		fmt_gbps(aes_gbps(p->aes_copied[i])), fmt_x(p->copy_ratio[i]),
+		fmt_x(p->copy_ratio_all[i]),
+		target_of(">= 0.5x", p->copy_ratio[i], TARGET_COPY, 0));
+	fprintf(o,
+		"| its floor: copied to a peer, no TEE | %s | %s of in "
+		"process; copied: %s of it | | |\n\n",
+		fmt_gbps(aes_gbps(p->aes_floor[i])),
+		fmt_x(p->copy_floor_ratio[i]), fmt_x(p->copy_to_floor[i]));
 }
 
 static void md_paired(FILE *o, const struct paired *p)
@@ -1270,7 +1365,12 @@ static void md_paired(FILE *o, const struct paired *p)
 		   "`teeq/sync/noop`, `teeq/async/noop_pipelined/batch:32`, "
 		   "`baseline/uring_nop/batch:32`, "
 		   "`baseline/uring_sqpoll_nop/batch:32`; teeq-sw "
-		   "`--spin-us 50`, asleep while a peer process has CPU 1). "
+		   "`--spin-us 50`, asleep while a peer process has CPU 1), "
+		   "then AES-128-CTR calls of 1 MiB zero-copy and copied "
+		   "(`teeq/payload/cipher_pool` and `cipher_tmpref`, on the "
+		   "polling teeq-sw of the payload figures), in process "
+		   "(`baseline/inproc_cipher`) and copied to a peer process "
+		   "(`baseline/copy_floor_cipher`), and the floor again. "
 		   "Each ratio is taken within a round.\n\n"
 		   "A round is left out only for a cause that does not "
 		   "depend on how fast teeq's own windows ran: the floor's "
@@ -1279,7 +1379,10 @@ static void md_paired(FILE *o, const struct paired *p)
 		   "its CPU, while the floor was measured), or CPU time was "
 		   "lost in any window (this thread or the window's peer "
 		   "waited on a run queue for over 5%% of the window, or the "
-		   "hypervisor reported stolen time). Every ratio is given "
+		   "hypervisor reported stolen time), or the placement "
+		   "changed within the round (its last floor falls on the "
+		   "other side of the split below from its first). Every "
+		   "ratio is given "
 		   "over the "
 		   "rounds kept and over all rounds.\n\n"
 		   "Rounds are grouped by their floor: in two when the "
@@ -1295,11 +1398,12 @@ static void md_paired(FILE *o, const struct paired *p)
 		return;
 	}
 	fprintf(o,
-		"Rounds left out: %s of %s (%s: the floor's window unsteady; "
-		"%s: CPU time lost; a round may have both).\n\n",
+		"Rounds left out: %s of %s (%s: a floor's window unsteady; "
+		"%s: CPU time lost; %s: the placement changed; a round may "
+		"have more than one).\n\n",
 		fmt_num(p->left_out, 0), fmt_num(p->all_rounds, 0),
-		fmt_num(p->left_out_floor, 0),
-		fmt_num(p->left_out_lost_cpu, 0));
+		fmt_num(p->left_out_floor, 0), fmt_num(p->left_out_lost_cpu, 0),
+		fmt_num(p->left_out_moved, 0));
 	if (!paired_seen(p, NEAR) && !paired_seen(p, FAR))
 		fprintf(o, "No round: no figure per placement.\n\n");
 	else if (!isnan(p->split))
@@ -1315,12 +1419,16 @@ static void md_paired(FILE *o, const struct paired *p)
 	fprintf(o,
 		"Every placement: sync over bare ring %s (kept rounds), %s "
 		"(all); async b32 over io_uring NOP b32 %s, %s; over SQPOLL "
-		"%s, %s. All %s rounds: ring over floor %s, sync over floor "
+		"%s, %s; AES-CTR 1 MiB over in process, zero-copy %s, %s, "
+		"copied %s, %s. All %s rounds: ring over floor %s, sync over "
+		"floor "
 		"%s, async batch 32 %s (mixed placements when more than one "
 		"was seen).\n\n",
 		fmt_x(p->sync_to_ring_kept), fmt_x(p->sync_to_ring_every),
 		fmt_x(p->async_to_uring_kept), fmt_x(p->async_to_uring_every),
 		fmt_x(p->async_to_sqpoll_kept), fmt_x(p->async_to_sqpoll_every),
+		fmt_x(p->zc_ratio_kept), fmt_x(p->zc_ratio_every),
+		fmt_x(p->copy_ratio_kept), fmt_x(p->copy_ratio_every),
 		fmt_num(p->all_rounds, 0), fmt_x(p->all_ring_ratio),
 		fmt_x(p->all_sync_ratio), fmt_rate(p->all_async32, "ops"));
 }

@@ -205,7 +205,9 @@ smoke)
 		fi
 	done
 	# named, null when no round was kept
-	for name in paired_sync_to_ring_ratio paired_sync_to_ring_ratio_all; do
+	for name in paired_sync_to_ring_ratio paired_sync_to_ring_ratio_all \
+		paired_copy_to_inprocess_ratio \
+		paired_zerocopy_to_inprocess_ratio; do
 		if ! jq -e --arg n "$name" 'has($n)' "$out/summary.json" \
 		    >/dev/null; then
 			say "bench-smoke: FAILED: $name missing from summary.json"
