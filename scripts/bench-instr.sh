@@ -7,7 +7,10 @@
 #   client  libteeq's side of each call, the wait for the secure world
 #           left out (collection stops inside ring_wait_entries()), with
 #           the benchmark's own loop; and of that, libteeq's API
-#           functions alone (TEEC_*, teeq_prep_invoke/submit/reap)
+#           functions alone (TEEC_*, teeq_prep_invoke/submit/reap). An
+#           async batch is reaped once the secure world has completed
+#           all of it (bench/instr.c, instr_settle()): reaped earlier, a
+#           batch took one to three reaps as the timing fell
 #   secure  everything teeq-sw's worker does for a call once it has seen
 #           the entry (sw_worker_run(): the copy out of the ring,
 #           validation, session lookup, the trusted app, the completion
