@@ -17,13 +17,19 @@
  *	io_uring NOPs at batch 32 with SQPOLL, pipelined
  *	(baseline/uring_sqpoll_nop/batch:32; its poller set up for the
  *	window and gone before the next),
+ *	AES-128-CTR of 1 MiB through the TEE, zero-copy and copied
+ *	(teeq/payload/cipher_pool and cipher_tmpref), in this process
+ *	(baseline/inproc_cipher) and copied to a peer process that does it
+ *	(baseline/copy_floor_cipher), each from bench/payload.c,
+ *	the floor again (floor_end),
  *
  * each with the code of the benchmark named (bench/peer.h, bench/calls.h,
  * bench/uring.h, and its Google Benchmark loop: see PAIRED_ITERATIONS),
  * an untimed warm-up first, then calls for PAIRED_WINDOW_NS; a window's
  * figure is its mean. A round's ratios divide figures taken within a few
  * milliseconds of each other: sync over ring (and over the floor), async
- * over each io_uring figure.
+ * over each io_uring figure, AES-CTR's speed each way over in process's
+ * and the copied call's over its floor's.
  *
  * A round is left out only for a cause that does not depend on how fast
  * teeq's own windows ran, so that leaving rounds out cannot favour teeq:
@@ -35,7 +41,9 @@
  *	CPU time was lost in any window: this thread or the window's peer
  *	(the peer process, teeq-sw, the SQPOLL thread) waited on a run
  *	queue for more than 5% of the window in all (schedstat's run delay,
- *	see paired_cpu_check()), or the hypervisor reported stolen time.
+ *	see paired_cpu_check()), or the hypervisor reported stolen time;
+ *	the placement changed within the round: its last floor falls on
+ *	the other side of the split (below) from its first.
  *
  * Every figure is reported twice, over the rounds kept and over all
  * rounds. Rounds are grouped by their floor: if the largest floor of the
@@ -50,10 +58,13 @@
  * kept rounds, a ratio the median of the rounds' ratios; _all: over all
  * its rounds): rounds_P, rounds_P_all, floor_P_ns, ring_P_ns, sync_P_ns,
  * async32_P_ops, uring32_P_ops, sqpoll32_P_ops, ring_ratio_P,
- * sync_ratio_P, and sync_to_ring_P, async_to_uring_P, async_to_sqpoll_P
- * with their _all; over every placement: rounds, rounds_kept,
- * rounds_left_out, left_out_floor, left_out_lost_cpu, sync_to_ring,
- * async_to_uring, async_to_sqpoll (kept rounds) with their _all, and
+ * sync_ratio_P, zerocopy_P_ns, copied_P_ns, inproc_P_ns,
+ * copy_floor_P_ns, copy_floor_ratio_P, copied_to_floor_P, and
+ * sync_to_ring_P, async_to_uring_P, async_to_sqpoll_P, zerocopy_ratio_P,
+ * copied_ratio_P with their _all; over every placement: rounds,
+ * rounds_kept, rounds_left_out, left_out_floor, left_out_lost_cpu,
+ * left_out_moved, sync_to_ring, async_to_uring, async_to_sqpoll,
+ * zerocopy_ratio, copied_ratio (kept rounds) with their _all, and
  * ring_ratio, sync_ratio, async32_ops (all rounds); floor_split_ns when
  * the rounds split. Every round goes to paired_rounds.csv in the report
  * directory.
@@ -61,10 +72,12 @@
  * The secure world is BENCH_ENV_IDLE's teeq-sw (its one worker on CPU 1
  * sleeps 50 us after its last call; the others are stopped), so that it
  * is asleep, not polling CPU 1, while a peer process has that CPU: each
- * window starts PAIRED_GAP_NS after the last one ended.
+ * window starts PAIRED_GAP_NS after the last one ended. The AES-CTR
+ * windows through the TEE use BENCH_ENV_SPIN's, the payload figures'
+ * (polling), and the ones after them none.
  *
  * ~100 rounds (30 with BENCH_QUICK; BENCH_PAIRED_ROUNDS=N says how many),
- * about 35 ms each, in one Google Benchmark run whose time and iteration
+ * about 70 ms each, in one Google Benchmark run whose time and iteration
  * count mean nothing (see PAIRED_ITERATIONS).
  */
 #include "bench/bench.h"
