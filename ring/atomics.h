@@ -64,6 +64,20 @@
 #define teeq_prefetch_write(p) __builtin_prefetch(p, 1, 3)
 #endif
 
+/* Writes the cache line of @p back if it is dirty and drops it from every
+ * cache, so that the next access to it, on any core, comes from memory.
+ * clflush, not clflushopt: SSE2, so no CPU check. Nothing where there is
+ * no such instruction. */
+#if defined(__x86_64__) || defined(__i386__)
+#define teeq_line_drop(p) \
+	__asm__ __volatile__("clflush %0" ::"m"(*(const unsigned char *)(p)))
+#elif defined(__aarch64__)
+#define teeq_line_drop(p) \
+	__asm__ __volatile__("dc civac, %0" ::"r"(p) : "memory")
+#else
+#define teeq_line_drop(p) ((void)(p))
+#endif
+
 #endif /* __KERNEL__ */
 
 /*

@@ -392,6 +392,27 @@ RING_FAST int ring_batch_filled_sized(const struct ring_batch *b, __u32 i,
 		       b, i, size)) == b->first + i + 1;
 }
 
+#ifndef __KERNEL__
+/*
+ * Drops the first line of each of the last @n slots consumed and released
+ * from the caches. The producer fills a slot in place, and its stores
+ * must first have this side's copy of the line invalidated, a cross-core
+ * round trip; with the cores far apart those bound a producer that fills
+ * a batch at a time, asking for the lines ahead or not. A line in memory
+ * needs none. The flush is this side's work: for a consumer with time to
+ * spare (one that found no next entry), not for one the producer waits on.
+ */
+RING_FAST void ring_cons_drop(const struct ring *r, __u32 n)
+{
+	struct ring_batch b = ring_batch_of(r);
+	__u32 i;
+
+	b.first -= n;
+	for (i = 0; i < n; i++)
+		teeq_line_drop(ring_batch_slot(&b, i));
+}
+#endif
+
 /* Hand @n consumed slots back to the producer. */
 RING_FAST void ring_cons_release(struct ring *r, __u32 n)
 {

@@ -308,6 +308,11 @@ uint32_t sw_worker_drain(struct sw_worker *w, struct sw_hqp *qp)
 	if (n > SW_WORKER_BATCH)
 		n = SW_WORKER_BATCH;
 	sw_worker_run(w, qp, n);
+	/* a batch, and no next entry yet: while the client is still filling
+	 * its next batch, the lines of this one back to memory, where its
+	 * fills one ring later take them without waiting for us */
+	if (n > 1 && !ring_cons_ready(&qp->sq))
+		ring_cons_drop(&qp->sq, n);
 	return n;
 }
 
