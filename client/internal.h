@@ -566,10 +566,15 @@ TEEC_Result teeq_params_raise(struct teeq_qp *qp, TEEC_Operation *op,
 			      struct teeq_pending *p, uint32_t *origin);
 /* Frees the bounces of a call whose outputs nobody will read. */
 void teeq_params_drop(struct teeq_qp *qp, struct teeq_pending *p);
-/* Flushes and frees the pair's deferred bounce, if it has one: called
- * while the pair's next call with memory references waits, when the
- * flush takes nothing from the call. */
-void teeq_qp_flush_deferred(struct teeq_qp *qp);
+/* Flushes and frees the pair's deferred bounce (params.c). */
+void teeq_qp_flush_deferred_now(struct teeq_qp *qp);
+/* The same if it has one: called while the pair's next call with memory
+ * references waits, when the flush takes nothing from the call. */
+TEEQ_ALWAYS_INLINE void teeq_qp_flush_deferred(struct teeq_qp *qp)
+{
+	if (teeq_unlikely(qp->defer_len))
+		teeq_qp_flush_deferred_now(qp);
+}
 
 /*
  * Operations of values only, the common case, lowered and raised in line:

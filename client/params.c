@@ -56,7 +56,7 @@ static int teeq_bounce_defers(struct teeq_qp *qp, const struct teeq_pending *p,
 {
 	struct teeq_chan *chan = qp->chan;
 
-	if (p != &qp->solo || qp->defer_len || n < SHM_COPY_STREAM_MIN ||
+	if (n < SHM_COPY_STREAM_MIN || p != &qp->solo || qp->defer_len ||
 	    !b->owned || b->fd >= 0 || b->by_driver)
 		return 0;
 	if (__atomic_add_fetch(&chan->deferred, b->size, __ATOMIC_RELAXED) <=
@@ -66,12 +66,10 @@ static int teeq_bounce_defers(struct teeq_qp *qp, const struct teeq_pending *p,
 	return 0;
 }
 
-void teeq_qp_flush_deferred(struct teeq_qp *qp)
+void teeq_qp_flush_deferred_now(struct teeq_qp *qp)
 {
 	struct teeq_chan *chan = qp->chan;
 
-	if (!qp->defer_len)
-		return;
 	shm_drop_lines(chan->heap + qp->defer_off, qp->defer_len);
 	shm_pool_free(&chan->pool, qp->defer_off);
 	__atomic_sub_fetch(&chan->deferred, qp->defer_size, __ATOMIC_RELAXED);
@@ -86,7 +84,7 @@ static int teeq_bounce_alloc(struct teeq_qp *qp, uint64_t size, uint64_t *off)
 		return 0;
 	if (!qp->defer_len)
 		return -1;
-	teeq_qp_flush_deferred(qp);
+	teeq_qp_flush_deferred_now(qp);
 	return shm_pool_alloc(&qp->chan->pool, size, 0, off);
 }
 

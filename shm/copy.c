@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "copy.h"
 
+#include "ring/atomics.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -48,17 +50,11 @@ void shm_copy_for_peer_big(void *dst, const void *src, size_t n)
 
 void shm_drop_lines(const void *p, size_t n)
 {
-#if defined(__x86_64__)
 	const char *line = (const char *)((uintptr_t)p & ~(uintptr_t)63);
 	const char *end = (const char *)p + n;
 
-	/* clflush (SSE2, unlike clflushopt) needs no CPU check */
 	for (; line < end; line += 64)
-		_mm_clflush(line);
-#else
-	(void)p;
-	(void)n;
-#endif
+		teeq_line_drop(line);
 }
 
 void shm_copy_from_peer_big(void *dst, const void *src, size_t n)

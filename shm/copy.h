@@ -26,8 +26,7 @@ void shm_copy_for_peer_big(void *dst, const void *src, size_t n);
 void shm_copy_from_peer_big(void *dst, const void *src, size_t n);
 
 /* Gives up every line of @n bytes at @p, from every cache, to memory
- * (about 2 ns a line on the development VM); nothing where the CPU has no
- * such instruction. */
+ * (teeq_line_drop(), about 2 ns a line on the development VM). */
 void shm_drop_lines(const void *p, size_t n);
 
 /* Copies @n bytes from @src to @dst, which the peer reads next. The bytes
