@@ -82,7 +82,6 @@ enum bench_cipher_way {
 	BENCH_CIPHER_ZEROCOPY,
 	BENCH_CIPHER_COPIED,
 	BENCH_CIPHER_FLOOR,
-	BENCH_CIPHER_NR_WAYS,
 };
 
 struct bench_cipher;

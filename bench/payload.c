@@ -678,9 +678,8 @@ int bench_cipher_call(struct bench *b, struct bench_cipher *c,
 	case BENCH_CIPHER_FLOOR:
 		payload_floor_once(c->peer, ++c->ping, c->src, c->dst, c->len);
 		return 0;
-	default:
-		return -1;
 	}
+	return -1;
 }
 
 size_t bench_payload_defs(struct bench_def *d, size_t n)
